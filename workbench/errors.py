@@ -27,3 +27,7 @@ class ReviewConflict(WorkbenchError):
 
 class ReviewError(WorkbenchError):
     """A review action is not allowed (e.g. validating one's own page)."""
+
+
+class StoreError(WorkbenchError):
+    """The review store cannot be opened, migrated or written (bad WORKBENCH_DB, server down, locked)."""

@@ -246,6 +246,7 @@ class Decision:
     version: int = 0  # the flag's version this decision was made against (optimistic concurrency)
     batch: str | None = None  # id shared by the decisions of one batch action
     id: int | None = None
+    ref: int | None = None  # for an undo, the event it withdraws; for a redo, the undo it reverses
 
 
 @dataclass(frozen=True, slots=True)
