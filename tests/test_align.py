@@ -1,0 +1,190 @@
+"""Character and word alignment of OCR with gold: laws, offsets into the original texts, long texts."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench import align
+from workbench.align import align_chars, align_words, apply_ops, levenshtein, merge_edits, opcodes, segments
+from workbench.normalize import char_units, fold_whitespace, nfc
+
+ALPHABET = [*"abcde rnm.,-\n", "e\u0301", "é", "\u0308"]
+texts = st.lists(st.sampled_from(ALPHABET), max_size=30).map("".join)
+
+
+def naive_levenshtein(a, b) -> int:
+    """Textbook dynamic programming, the reference the fast path is compared with."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def inject_errors(text: str, *, rate: float, seed: int) -> str:
+    """`text` with random substitutions, deletions and insertions at about `rate` per character."""
+    rng = random.Random(seed)
+    out = []
+    for char in text:
+        roll = rng.random()
+        if roll < rate / 3:
+            out.append(rng.choice("il1I0O.,rnm"))
+        elif roll < 2 * rate / 3:
+            continue
+        elif roll < rate:
+            out.append(char + rng.choice("abc.,' \n"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def long_text(words: int, *, seed: int) -> str:
+    rng = random.Random(seed)
+    vocabulary = ["security", "treaty", "Japan", "United", "States", "the", "of", "and", "bases", "Okinawa",
+                  "defense", "policy", "1974,", "nuclear", "forces", "Pacific", "(SECRET)", "agreement"]
+    lines, line = [], []
+    for _ in range(words):
+        line.append(rng.choice(vocabulary))
+        if len(line) == 9:
+            lines.append(" ".join(line))
+            line = []
+    return "\n".join([*lines, " ".join(line)])
+
+
+def test_line_breaks_in_the_ocr_are_not_errors():
+    gold = "The treaty of mutual cooperation and security"
+    ocr = "The treaty of mutual\ncooperation  and\nsecurity\n"
+    assert align_chars(gold, ocr) == (align.AlignOp("equal", 0, len(gold), 0, len(ocr.rstrip())),)
+
+
+def test_ops_point_into_the_original_ocr_text():
+    gold = "forces in Japan\nremain"
+    ocr = "  forces in\nJapam remain"
+    edits = [op for op in align_chars(gold, ocr) if op.tag != "equal"]
+    assert [(op.tag, gold[op.gold_start : op.gold_end], ocr[op.ocr_start : op.ocr_end]) for op in edits] == [
+        ("replace", "n", "m")
+    ]
+    assert edits[0].ocr_start == ocr.index("Japam") + 4
+
+
+def test_insert_and_delete_ops_are_empty_on_one_side():
+    ops = align_chars("abc", "aXbc")
+    assert [op for op in ops if op.tag == "insert"] == [align.AlignOp("insert", 1, 1, 1, 2)]
+    ops = align_chars("abc", "ac")
+    assert [op for op in ops if op.tag == "delete"] == [align.AlignOp("delete", 1, 2, 1, 1)]
+
+
+def test_combining_marks_are_one_character():
+    gold, ocr = "cafe\u0301 x", "café y"
+    ops = align_chars(gold, ocr)
+    assert [op.tag for op in ops] == ["equal", "replace"]
+    assert ops[0] == align.AlignOp("equal", 0, 6, 0, 5)
+
+
+def test_word_alignment_carries_words_and_their_spans():
+    gold = "the security treaty of 1960"
+    ocr = "the secur ity\ntreaty 1960."
+    ops = align_words(gold, ocr)
+    for op in ops:
+        assert gold[op.gold_start : op.gold_end].split() == list(op.gold_words)
+        assert ocr[op.ocr_start : op.ocr_end].split() == list(op.ocr_words)
+    delete = next(op for op in ops if op.tag == "delete")
+    assert delete.gold_words == ("of",)
+    assert delete.ocr_start == delete.ocr_end == ocr.index("treaty") + len("treaty")
+    edits = [op for op in merge_edits(ops) if op.tag != "equal"]
+    assert [(op.tag, op.gold_words, op.ocr_words) for op in edits] == [
+        ("replace", ("security",), ("secur", "ity")),
+        ("delete", ("of",), ()),
+    ]
+    assert ocr[edits[0].ocr_start : edits[0].ocr_end] == "secur ity"
+
+
+def test_merge_edits_joins_a_replace_and_a_delete():
+    ops = merge_edits(align_chars("modern", "modem"))
+    assert [(op.tag, "modern"[op.gold_start : op.gold_end], "modem"[op.ocr_start : op.ocr_end]) for op in ops] == [
+        ("equal", "mode", "mode"),
+        ("replace", "rn", "m"),
+    ]
+
+
+def test_token_alignment_keeps_punctuation():
+    ops = align_words("Japan, and", "Japan. and", unit="token")
+    assert [(op.tag, op.gold_words, op.ocr_words) for op in ops] == [
+        ("replace", ("Japan,",), ("Japan.",)),
+        ("equal", ("and",), ("and",)),
+    ]
+    assert [op.tag for op in align_words("Japan, and", "Japan. and")] == ["equal"]
+
+
+def test_unknown_word_unit_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown word unit 'line'"):
+        align_words("a", "b", unit="line")
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, texts)
+def test_the_ops_turn_the_gold_into_the_ocr(gold, ocr):
+    ops = align_chars(gold, ocr)
+    assert fold_whitespace(nfc(apply_ops(ops, gold, ocr))) == fold_whitespace(nfc(ocr))
+    for op in ops:
+        if op.tag == "equal":
+            assert nfc(fold_whitespace(gold[op.gold_start : op.gold_end])) == nfc(
+                fold_whitespace(ocr[op.ocr_start : op.ocr_end])
+            )
+        if op.tag == "insert":
+            assert op.gold_start == op.gold_end
+        if op.tag == "delete":
+            assert op.ocr_start == op.ocr_end
+    # the ops are consecutive on both sides
+    for before, after in itertools.pairwise(ops):
+        assert before.gold_end == after.gold_start
+        assert before.ocr_end == after.ocr_start
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, texts)
+def test_distance_is_the_textbook_levenshtein_and_symmetric(a, b):
+    ua, ub = char_units(a).keys, char_units(b).keys
+    assert levenshtein(ua, ub) == naive_levenshtein(list(ua), list(ub)) == levenshtein(ub, ua)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, texts)
+def test_opcode_cost_is_the_distance(a, b):
+    ua, ub = char_units(a).keys, char_units(b).keys
+    cost = sum(max(o.a_end - o.a_start, o.b_end - o.b_start) for o in opcodes(ua, ub) if o.tag != "equal")
+    assert cost == levenshtein(ua, ub)
+
+
+def test_short_texts_are_one_segment():
+    assert segments("a" * 1000, "b" * 1000) == [(0, 1000, 0, 1000)]
+
+
+def test_anchored_long_alignment_equals_the_exact_one():
+    # ~60 000 characters: long enough to be cut at anchors, short enough for the exact quadratic check.
+    for seed, rate in ((1, 0.02), (2, 0.08), (3, 0.2)):
+        gold = long_text(7000, seed=seed)
+        ocr = inject_errors(gold, rate=rate, seed=seed)
+        ug, uo = char_units(gold).keys, char_units(ocr).keys
+        assert len(segments(ug, uo)) > 5 or rate == 0.2
+        assert levenshtein(ug, uo) == levenshtein(ug, uo, exact=True)
+        blocks = opcodes(ug, uo)
+        assert blocks[0].a_start == blocks[0].b_start == 0
+        assert (blocks[-1].a_end, blocks[-1].b_end) == (len(ug), len(uo))
+        assert fold_whitespace(apply_ops(align_chars(gold, ocr), gold, ocr)) == fold_whitespace(ocr)
+
+
+def test_anchors_are_not_fooled_by_repeated_text():
+    page = long_text(800, seed=5)
+    gold = "\n".join([page] * 12)
+    ocr = inject_errors(gold, rate=0.05, seed=6)
+    ug, uo = char_units(gold).keys, char_units(ocr).keys
+    assert levenshtein(ug, uo) == levenshtein(ug, uo, exact=True)

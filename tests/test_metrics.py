@@ -1,0 +1,157 @@
+"""CER, WER, bag-of-words and confusions: cross-checked with dinglehopper, and the laws they obey."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.metrics import (
+    Confusion,
+    bag_of_words_error,
+    cer,
+    character_error,
+    confusion_counts,
+    confusions,
+    error_rate,
+    wer,
+    word_error,
+)
+from workbench.normalize import fold_whitespace
+
+dinglehopper_cer = pytest.importorskip("dinglehopper.character_error_rate", reason="dinglehopper not installed")
+dinglehopper_wer = pytest.importorskip("dinglehopper.word_error_rate", reason="dinglehopper not installed")
+
+# (gold, OCR) pairs covering what the definitions must get right.
+PAIRS = [
+    ("The security treaty of 1960", "The securlty treaty of 1960"),
+    ("55,000 men and 3.5% of the budget", "55.000 men and 3,5 % of the budget"),
+    ("don't, won't and the Japanese' view", "dont, won’t and the Japanese view"),
+    ("well-known U.S.-Japan re-\nlations", "well known U.S. Japan relations"),
+    ("cafe\u0301 na\u00efve \u00c5ngstr\u00f6m", "caf\u00e9 naive A\u030angstro\u0308m"),
+    ("\u0915\u094d\u0937 \u0e01\u0e31 \U0001F1FA\U0001F1F8 \u05e9\u05c1", "\u0915 \u0e01 \U0001F1FA \u05e9"),
+    ("SECRET\n\nUS-Japan  Security\tRelations\n", "SECRET US-Japan\nSecurity Relations"),
+    ("", ""),
+    ("", "stamp"),
+    ("text", ""),
+    ("   ", "\n"),
+    ("(SECRET) -- E.O. 11652: GDS", "(SECRET) -- E.0. 11652; GDS"),
+]
+
+
+def reference(gold: str, ocr: str) -> tuple[float, float]:
+    """dinglehopper's CER and WER on the whitespace-folded texts: the independent computation."""
+    g, o = fold_whitespace(gold), fold_whitespace(ocr)
+    return dinglehopper_cer.character_error_rate(g, o), dinglehopper_wer.word_error_rate(g, o)
+
+
+def same(ours: float, theirs: float) -> bool:
+    return (math.isinf(ours) and math.isinf(theirs)) or abs(ours - theirs) <= 1e-9
+
+
+@pytest.mark.parametrize(("gold", "ocr"), PAIRS)
+def test_cer_and_wer_agree_with_dinglehopper(gold, ocr):
+    expected_cer, expected_wer = reference(gold, ocr)
+    assert same(cer(gold, ocr), expected_cer)
+    assert same(wer(gold, ocr), expected_wer)
+
+
+def test_measures_carry_lengths_and_counts():
+    measure = character_error("The treaty", "Tbe  treaty.")
+    assert (measure.distance, measure.gold_length, measure.ocr_length) == (2, 10, 11)
+    assert (measure.substitutions, measure.insertions, measure.deletions, measure.hits) == (1, 1, 0, 9)
+    assert measure.rate == pytest.approx(0.2)
+    words = word_error("The treaty of 1960", "The new treaty 1960")
+    assert (words.distance, words.gold_length, words.deletions, words.insertions) == (2, 4, 1, 1)
+    assert word_error("The treaty", "Tbe treaty").substitutions == 1
+
+
+def test_empty_gold_follows_dinglehopper():
+    assert error_rate(0, 0) == 0.0
+    assert error_rate(3, 0) == math.inf
+    assert cer("", "") == 0.0
+    assert cer("", "x") == math.inf
+
+
+GOLD_ALPHABET = [*"aeiou rnm.,-'5\n", "\u0301", "é", "ß", "\u00c5", "A\u030a", "日"]
+texts = st.lists(st.sampled_from(GOLD_ALPHABET), max_size=25).map("".join)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None)
+@given(texts, texts)
+def test_random_pairs_agree_with_dinglehopper(gold, ocr):
+    expected_cer, expected_wer = reference(gold, ocr)
+    assert same(cer(gold, ocr), expected_cer)
+    assert same(wer(gold, ocr), expected_wer)
+
+
+@given(texts)
+def test_a_text_against_itself_has_no_error(text):
+    assert cer(text, text) == 0.0
+    assert wer(text, text) == 0.0
+    assert bag_of_words_error(text, text).rate == 0.0
+
+
+@given(texts)
+def test_nfc_and_nfd_give_the_same_cer(text):
+    nfd = unicodedata.normalize("NFD", text)
+    nfc = unicodedata.normalize("NFC", text)
+    reference_text = "a\u00e9 ro"
+    assert cer(nfd, reference_text) == cer(nfc, reference_text)
+    assert cer(reference_text, nfd) == cer(reference_text, nfc)
+    assert cer(nfd, nfc) == 0.0
+
+
+@given(texts, texts)
+def test_distance_is_symmetric_and_counts_add_up(a, b):
+    forward, backward = character_error(a, b), character_error(b, a)
+    assert forward.distance == backward.distance
+    assert forward.distance == forward.substitutions + forward.insertions + forward.deletions
+    assert forward.gold_length == forward.hits + forward.substitutions + forward.deletions
+    assert forward.ocr_length == forward.hits + forward.substitutions + forward.insertions
+    assert word_error(a, b).distance == word_error(b, a).distance
+
+
+@given(texts, texts)
+def test_bag_of_words_error_is_never_above_the_wer(a, b):
+    assert bag_of_words_error(a, b).rate <= wer(a, b) + 1e-12
+
+
+def test_bag_of_words_ignores_order():
+    result = bag_of_words_error("security treaty of 1960", "1960 treaty of security")
+    assert (result.missing, result.spurious, result.rate) == (0, 0, 0.0)
+    assert wer("security treaty of 1960", "1960 treaty of security") == 0.5
+    result = bag_of_words_error("the the treaty", "the treaty treaty stamp")
+    assert (result.gold_words, result.ocr_words, result.missing, result.spurious) == (3, 4, 1, 2)
+    assert result.rate == pytest.approx(2 / 3)
+
+
+def test_confusions_merge_adjacent_edits_and_rank_by_count():
+    gold = "modern modern Japan 1974"
+    ocr = "modem modem Japau 1974."
+    assert confusions(gold, ocr) == (
+        Confusion("rn", "m", 2),
+        Confusion("", ".", 1),
+        Confusion("n", "u", 1),
+    )
+    assert confusions(gold, ocr, top=1) == (Confusion("rn", "m", 2),)
+
+
+def test_confusions_show_whitespace_as_one_space_and_in_nfc():
+    counts = confusion_counts("cafe\u0301 au", "cafe\u0301\n\nau!")
+    assert counts == {("", "!"): 1}
+    assert confusion_counts("ab", "a\n\nb") == {("", " "): 1}
+
+
+def test_long_texts_give_the_exact_figures():
+    from tests.test_align import inject_errors, long_text
+
+    gold = long_text(6000, seed=11)
+    ocr = inject_errors(gold, rate=0.05, seed=12)
+    fast, exact = character_error(gold, ocr), character_error(gold, ocr, exact=True)
+    assert fast.distance == exact.distance
+    assert word_error(gold, ocr).distance == word_error(gold, ocr, exact=True).distance

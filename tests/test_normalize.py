@@ -1,0 +1,111 @@
+"""Whitespace folding with its offset map, grapheme and word units, composable transforms."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.normalize import (
+    TRANSFORMS,
+    FoldedText,
+    char_units,
+    compose,
+    fold_whitespace,
+    join_hyphenated_lines,
+    nfc,
+    token_units,
+    word_units,
+    words,
+)
+
+# Letters, digits, punctuation, whitespace of several kinds, combining marks, a ligature, CJK, emoji.
+TRICKY = [
+    *"abcXYZ09 ,.'’-:;!?\n\t\"()/%$€",
+    "\u0301", "\u0308", "é", "ß", "ﬁ", "日", "ア", "\u200d", "\u00ad", "😀", "🇺", "🇸", "\ue000", "_",
+    "\u05d0", "\u0e01", "\u0e31", "\u3000", "\u2028", "\r", "\u200b", "\x1c", "\u00a0", "\u212b",
+]
+tricky_text = st.lists(st.sampled_from(TRICKY), max_size=40).map("".join)
+
+
+def test_fold_whitespace_turns_line_breaks_and_runs_into_one_space():
+    assert fold_whitespace("  The  paper\nsays:\r\n\n\tyes \u00a0 ") == "The paper says: yes"
+    assert fold_whitespace("\n \t") == ""
+
+
+def test_compose_applies_left_to_right_and_names_itself():
+    transform = compose(TRANSFORMS["fold_whitespace"], TRANSFORMS["nfc"])
+    assert transform("e\u0301 \n x") == "é x"
+    assert transform.__name__ == "fold_whitespace+nfc"
+    assert compose()("as is ") == "as is "
+
+
+def test_join_hyphenated_lines_joins_only_across_line_ends():
+    assert join_hyphenated_lines("secu-\nrity and well-known") == "security and well-known"
+    assert join_hyphenated_lines("Japan-\n  U.S.") == "JapanU.S."
+
+
+@given(tricky_text)
+def test_folded_offsets_point_at_the_same_characters_in_the_original(text):
+    folded = FoldedText.of(text)
+    assert folded.text == fold_whitespace(text)
+    for offset, char in enumerate(folded.text):
+        original = folded.to_original(offset)
+        if char == " ":
+            assert text[original].isspace()
+            assert original == 0 or not text[original - 1].isspace()
+        else:
+            assert text[original] == char
+    if folded.text:
+        assert folded.to_original(len(folded.text)) == len(text.rstrip())
+
+
+def test_char_units_are_grapheme_clusters_in_nfc_with_original_spans():
+    text = "  cafe\u0301\n\nau lait"
+    units = char_units(text)
+    assert list(units.keys) == list("café au lait")
+    assert text[units.start(3) : units.end(3)] == "e\u0301"
+    assert text[units.start(4) : units.end(4)] == "\n\n"  # the folded space covers the whole run
+    assert units.boundary(0) == 2
+    assert units.boundary(len(units)) == len(text)
+
+
+@given(tricky_text)
+def test_char_units_match_clusters_of_the_nfc_folded_text(text):
+    import regex
+
+    expected = regex.findall(r"\X", nfc(fold_whitespace(text)))
+    assert list(char_units(text).keys) == expected
+
+
+def test_words_follow_dinglehopper_on_numbers_apostrophes_and_hyphens():
+    assert words("55,000 men don't know the well-known U.S. policy -- 3.5%") == [
+        "55,000", "men", "don't", "know", "the", "well", "known", "U.S", "policy", "3.5",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(tricky_text)
+def test_words_are_dinglehoppers_words(text):
+    from dinglehopper.word_error_rate import words_normalized
+
+    assert words(text) == list(words_normalized(fold_whitespace(text)))
+
+
+def test_word_units_span_the_words_in_the_original_text():
+    text = "The\nsecurity  treaty,\n(1960)"
+    units = word_units(text)
+    assert [text[units.start(i) : units.end(i)] for i in range(len(units))] == ["The", "security", "treaty", "1960"]
+
+
+def test_token_units_keep_punctuation_and_nfc():
+    text = " Japan,\n e\u0301te\u0301  "
+    units = token_units(text)
+    assert list(units.keys) == ["Japan,", "été"]
+    assert text[units.start(1) : units.end(1)] == "e\u0301te\u0301"
+    assert token_units(" \n ").keys == ()
+
+
+def test_nfc_composes():
+    assert nfc("e\u0301") == "é" == unicodedata.normalize("NFC", "é")

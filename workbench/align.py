@@ -1,0 +1,268 @@
+"""Alignment of OCR text with gold at character and word level (rapidfuzz Levenshtein), robust to line breaks.
+
+The contract other modules code against (names are stable):
+
+    align_chars(gold, ocr) -> tuple[AlignOp, ...]
+        Grapheme-cluster alignment of the whitespace-folded NFC texts, with every offset pointing into the
+        ORIGINAL strings given (e.g. the OCR page text as stored, lines kept). The ops are rapidfuzz
+        opcodes: consecutive, covering both texts' content from its first to its last non-whitespace
+        character; tag "equal", "replace" (same number of clusters on both sides), "insert" (OCR text
+        with no gold: gold_start == gold_end) or "delete" (gold text the OCR lost: ocr_start == ocr_end).
+        Whitespace differences (a line break against a space, two spaces against one) are "equal".
+
+    align_words(gold, ocr, *, unit="word") -> tuple[WordAlignOp, ...]
+        The same at word level: unit="word" uses the words the WER counts (punctuation dropped),
+        unit="token" uses whitespace-separated tokens (punctuation kept: "Japan," vs "Japan."). Each op
+        carries the words on both sides and the character span they cover in each original text; for an
+        empty side the span is the empty gap where the words belong (the end of the previous word).
+
+    merge_edits(ops) -> tuple[AlignOp | WordAlignOp, ...]
+        The ops with every run of consecutive non-equal ops merged into one ("rn" -> "m" is one
+        "replace" rather than a replace and a delete; "security" -> "secur ity" one word op). The tag of
+        a merged run is "replace" when both sides are non-empty, else "insert" or "delete".
+
+    apply_ops(ops, gold, ocr) -> str
+        The OCR rebuilt from the gold through the ops (equal spans from the gold, the rest from the OCR).
+        A law the tests check: fold_whitespace(nfc(apply_ops(...))) == fold_whitespace(nfc(ocr)).
+
+    levenshtein(a, b) / opcodes(a, b)
+        The engine under all of the above, on sequences of units (str or tuples of strings).
+
+Long texts. A plain Levenshtein is quadratic (1 MB against 1 MB: 34 s in rapidfuzz). Above
+`SEGMENT_ABOVE` units, `levenshtein` and `opcodes` cut both texts at anchors and align segment by
+segment: an anchor is a run of `ANCHOR_LENGTH` units found exactly once in the gold and once in the
+OCR within a window of +-`SEGMENT_LENGTH` around where the previous anchor's offset predicts it; the
+cut goes through the middle of the anchor. The result is an alignment of the whole texts, so its cost
+is an upper bound of the exact distance, and it IS the exact distance whenever some optimal alignment
+passes through the anchors' middles (an optimal alignment that touches an anchor's diagonal before and
+after its middle can always be rerouted along it at no cost). In theory a pathological text can defeat
+this; on OCR text, where an error-free run of 32 characters unique in its neighbourhood marks the same
+place in both texts, the bench (bench/bench_metrics.py) shows equality with dinglehopper's exact figure
+on a 1 MB pair, and tests compare the fast path with an exact computation on long generated pairs.
+Pass `exact=True` to skip the anchors (quadratic).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from workbench.models import AlignOp
+from workbench.normalize import Units, char_units, token_units, word_units
+
+ANCHOR_LENGTH = 32
+SEGMENT_LENGTH = 4096
+SEGMENT_ABOVE = 4 * SEGMENT_LENGTH
+
+# Supplementary private-use planes: codes for grapheme clusters longer than one code point.
+_PRIVATE_PLANES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+
+
+@dataclass(frozen=True, slots=True)
+class Opcode:
+    """One block of an alignment in unit indices: a[a_start:a_end] -> b[b_start:b_end]."""
+
+    tag: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class WordAlignOp:
+    """One block of a word alignment: gold words -> OCR words, with their spans in the original texts.
+
+    `gold_start`/`gold_end` and `ocr_start`/`ocr_end` are character offsets into the texts given to
+    `align_words`; an empty side has an empty span at the gap where its words belong.
+    """
+
+    tag: str
+    gold_start: int
+    gold_end: int
+    ocr_start: int
+    ocr_end: int
+    gold_words: tuple[str, ...]
+    ocr_words: tuple[str, ...]
+
+
+def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
+    """Two unit sequences as two strings with one character per unit, equal units equal characters.
+
+    Strings pass through. Units of one code point keep it; longer units (combining sequences, words)
+    get private-use code points that occur in neither input. rapidfuzz is fastest on strings, and the
+    anchor search needs `str.find`.
+    """
+    if isinstance(a, str) and isinstance(b, str):
+        return a, b
+    used = set()
+    for seq in (a, b):
+        used.update(seq if isinstance(seq, str) else (u for u in seq if len(u) == 1))
+    codes: dict[str, str] = {}
+    fresh = (chr(c) for plane in _PRIVATE_PLANES for c in plane if chr(c) not in used)
+
+    def code(unit: str) -> str:
+        if len(unit) == 1:
+            return unit
+        found = codes.get(unit)
+        if found is None:
+            try:
+                found = codes[unit] = next(fresh)
+            except StopIteration:
+                raise ValueError("too many distinct multi-character units to align") from None
+        return found
+
+    return (
+        a if isinstance(a, str) else "".join(map(code, a)),
+        b if isinstance(b, str) else "".join(map(code, b)),
+    )
+
+
+def segments(a: str, b: str, *, exact: bool = False) -> list[tuple[int, int, int, int]]:
+    """Cut points of the anchored alignment: (a_start, a_end, b_start, b_end) per segment, in order.
+
+    One segment (the whole texts) when `exact` or when either text is at most SEGMENT_ABOVE long.
+    """
+    if exact or len(a) <= SEGMENT_ABOVE or len(b) <= SEGMENT_ABOVE:
+        return [(0, len(a), 0, len(b))]
+    half = ANCHOR_LENGTH // 2
+    cuts = [(0, 0)]
+    ia, ib = 0, 0
+    probe = SEGMENT_LENGTH
+    while probe + ANCHOR_LENGTH + SEGMENT_LENGTH <= len(a):
+        gram = a[probe : probe + ANCHOR_LENGTH]
+        expected = ib + (probe - ia)
+        lo, hi = max(ib, expected - SEGMENT_LENGTH), min(len(b), expected + SEGMENT_LENGTH + ANCHOR_LENGTH)
+        found = b.find(gram, lo, hi)
+        alo, ahi = max(ia, probe - SEGMENT_LENGTH), min(len(a), probe + SEGMENT_LENGTH + ANCHOR_LENGTH)
+        if (
+            found >= 0
+            and b.find(gram, found + 1, hi) < 0
+            and a.find(gram, alo, probe + ANCHOR_LENGTH - 1) < 0
+            and a.find(gram, probe + 1, ahi) < 0
+        ):
+            ia, ib = probe + half, found + half
+            cuts.append((ia, ib))
+            probe = ia + SEGMENT_LENGTH
+        else:
+            probe += half
+    cuts.append((len(a), len(b)))
+    return [(a0, a1, b0, b1) for (a0, b0), (a1, b1) in itertools.pairwise(cuts)]
+
+
+def levenshtein(a: Sequence[str], b: Sequence[str], *, exact: bool = False) -> int:
+    """Levenshtein distance between two unit sequences (insert, delete, substitute all cost 1).
+
+    Anchored above SEGMENT_ABOVE units (see the module docstring); `exact=True` forces the full
+    quadratic computation.
+    """
+    a, b = encode(a, b)
+    return sum(Levenshtein.distance(a[a0:a1], b[b0:b1]) for a0, a1, b0, b1 in segments(a, b, exact=exact))
+
+
+def opcodes(a: Sequence[str], b: Sequence[str], *, exact: bool = False) -> list[Opcode]:
+    """A minimal-cost alignment of two unit sequences as consecutive blocks covering both.
+
+    Blocks are rapidfuzz opcodes: adjacent blocks have different tags, "replace" blocks have the same
+    length on both sides. Anchored above SEGMENT_ABOVE units as `levenshtein` is.
+    """
+    a, b = encode(a, b)
+    blocks: list[Opcode] = []
+    for a0, a1, b0, b1 in segments(a, b, exact=exact):
+        for op in Levenshtein.opcodes(a[a0:a1], b[b0:b1]):
+            block = Opcode(op.tag, op.src_start + a0, op.src_end + a0, op.dest_start + b0, op.dest_end + b0)
+            if block.a_start == block.a_end and block.b_start == block.b_end:
+                continue
+            if blocks and blocks[-1].tag == block.tag:
+                last = blocks.pop()
+                block = Opcode(block.tag, last.a_start, block.a_end, last.b_start, block.b_end)
+            blocks.append(block)
+    return blocks
+
+
+def _to_align_ops(blocks: list[Opcode], gold: Units, ocr: Units) -> tuple[AlignOp, ...]:
+    ops = []
+    for block in blocks:
+        gold_start, gold_end = gold.span(block.a_start, block.a_end)
+        ocr_start, ocr_end = ocr.span(block.b_start, block.b_end)
+        ops.append(AlignOp(block.tag, gold_start, gold_end, ocr_start, ocr_end))
+    return tuple(ops)
+
+
+def align_units(gold: Units, ocr: Units, *, exact: bool = False) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
+    """The alignment of two unit sequences, as unit-index blocks and as AlignOps in original offsets."""
+    blocks = opcodes(gold.keys, ocr.keys, exact=exact)
+    return blocks, _to_align_ops(blocks, gold, ocr)
+
+
+def align_chars(gold: str, ocr: str, *, exact: bool = False) -> tuple[AlignOp, ...]:
+    """Character (grapheme cluster) alignment turning `gold` into `ocr`, offsets into the given strings."""
+    return align_units(char_units(gold), char_units(ocr), exact=exact)[1]
+
+
+_WORD_UNITS = {"word": word_units, "token": token_units}
+
+
+def align_words(gold: str, ocr: str, *, unit: str = "word", exact: bool = False) -> tuple[WordAlignOp, ...]:
+    """Word alignment turning `gold` into `ocr`; `unit` is "word" (as the WER counts) or "token"."""
+    try:
+        cut = _WORD_UNITS[unit]
+    except KeyError:
+        raise ValueError(f"unknown word unit {unit!r} (use 'word' or 'token')") from None
+    gold_units, ocr_units = cut(gold), cut(ocr)
+    blocks = opcodes(gold_units.keys, ocr_units.keys, exact=exact)
+    ops = []
+    for block in blocks:
+        gold_start, gold_end = gold_units.span(block.a_start, block.a_end)
+        ocr_start, ocr_end = ocr_units.span(block.b_start, block.b_end)
+        ops.append(
+            WordAlignOp(
+                block.tag,
+                gold_start,
+                gold_end,
+                ocr_start,
+                ocr_end,
+                tuple(gold_units.keys[block.a_start : block.a_end]),
+                tuple(ocr_units.keys[block.b_start : block.b_end]),
+            )
+        )
+    return tuple(ops)
+
+
+def merge_edits(ops: Sequence[AlignOp | WordAlignOp]) -> tuple[AlignOp | WordAlignOp, ...]:
+    """`ops` with each run of consecutive non-equal ops merged into one op spanning the run."""
+    merged: list[AlignOp | WordAlignOp] = []
+    for op in ops:
+        last = merged[-1] if merged else None
+        if last is None or op.tag == "equal" or last.tag == "equal":
+            merged.append(op)
+            continue
+        gold_empty = last.gold_start == last.gold_end and op.gold_start == op.gold_end
+        ocr_empty = last.ocr_start == last.ocr_end and op.ocr_start == op.ocr_end
+        tag = "delete" if ocr_empty else "insert" if gold_empty else "replace"
+        if isinstance(op, WordAlignOp):
+            joined = WordAlignOp(tag, last.gold_start, op.gold_end, last.ocr_start, op.ocr_end,
+                                 last.gold_words + op.gold_words, last.ocr_words + op.ocr_words)
+        else:
+            joined = AlignOp(tag, last.gold_start, op.gold_end, last.ocr_start, op.ocr_end)
+        merged[-1] = joined
+    return tuple(merged)
+
+
+def apply_ops(ops: Sequence[AlignOp], gold: str, ocr: str) -> str:
+    """The text the ops describe: equal blocks taken from `gold`, the others from `ocr`.
+
+    Between consecutive blocks the original texts may hold whitespace the folding ignored; the OCR's
+    is kept, so the result equals `ocr` up to whitespace folding and NFC.
+    """
+    pieces = []
+    previous_ocr_end = None
+    for op in ops:
+        if previous_ocr_end is not None:
+            pieces.append(ocr[previous_ocr_end : op.ocr_start])
+        pieces.append(gold[op.gold_start : op.gold_end] if op.tag == "equal" else ocr[op.ocr_start : op.ocr_end])
+        previous_ocr_end = op.ocr_end
+    return "".join(pieces)
