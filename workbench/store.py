@@ -1,0 +1,649 @@
+"""The review store: one database behind one module, SQLite by default, any SQLAlchemy URL otherwise.
+
+`WORKBENCH_DB` chooses it: empty means `WORKBENCH_HOME/workbench.db`; a plain path is a SQLite file; a URL
+(`postgresql://user@host/db`, `sqlite:///path`) is used as given. The schema is versioned with alembic; the
+migration scripts live in `workbench/migrations/` and run on open (or by `workbench db upgrade`).
+
+Every operation opens a short transaction and closes it: no connection outlives a call or is shared between
+threads, so Streamlit's script threads and several reviewers at once are safe. SQLite runs in WAL mode
+with a busy timeout, and its writes take the write lock up front (`BEGIN IMMEDIATE`) so that two writers
+queue instead of failing half way.
+
+Everything here is append-only except two counters: a flag's `version` (how many decision events it has,
+for optimistic concurrency) and its snapshot fields (refreshed by `sync_flags`, stale flags marked, never
+deleted). The review logic that derives state from these events lives in `workbench.review`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from workbench import settings
+from workbench.errors import StoreError
+from workbench.models import Box, Decision, DecisionAction, Flag, FlagCategory, FlagSource
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any constant works; it names the lock that serialises concurrent migrations on PostgreSQL.
+POSTGRES_MIGRATION_LOCK = 0x0C5_1974
+
+metadata = sa.MetaData()
+
+flags_table = sa.Table(
+    "flags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("page", sa.Integer, nullable=False),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("suggestions", sa.JSON, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("boxes", sa.JSON, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("stale", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("first_seen", sa.String(32), nullable=False),
+    sa.Column("last_seen", sa.String(32), nullable=False),
+    sa.UniqueConstraint("document", "key", name="uq_flags_document_key"),
+)
+sa.Index("ix_flags_document_page", flags_table.c.document, flags_table.c.page)
+
+decisions_table = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("flag_key", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("time", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("batch", sa.String(64), nullable=True),
+    sa.Column("ref", sa.Integer, sa.ForeignKey("decisions.id", name="fk_decisions_ref"), nullable=True),
+    sa.ForeignKeyConstraint(
+        ["document", "flag_key"], ["flags.document", "flags.key"], name="fk_decisions_flag"
+    ),
+    # One event per flag and version: a second writer at the same version cannot slip in.
+    sa.UniqueConstraint("document", "flag_key", "version", name="uq_decisions_flag_version"),
+)
+sa.Index("ix_decisions_batch", decisions_table.c.batch)
+
+page_status_table = sa.Table(
+    "page_status",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("page", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("time", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.UniqueConstraint("document", "page", "seq", name="uq_page_status_seq"),
+)
+
+rule_settings_table = sa.Table(
+    "rule_settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("time", sa.String(32), nullable=False),
+)
+
+gold_revisions_table = sa.Table(
+    "gold_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("gold", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("time", sa.String(32), nullable=False),
+    sa.Column("decisions", sa.JSON, nullable=False),
+    sa.Column("pages", sa.JSON, nullable=False),
+    sa.UniqueConstraint("gold", "revision", name="uq_gold_revisions_revision"),
+)
+
+
+def now() -> str:
+    """The current time, UTC, ISO 8601 with milliseconds and a Z: 2026-11-26T13:40:01.123Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def database_url(value: str | None = None, *, home: Path | None = None) -> str:
+    """The SQLAlchemy URL of the review store from `value` (default: the WORKBENCH_DB setting).
+
+    Empty means `home/workbench.db` (home defaults to WORKBENCH_HOME); a plain path is a SQLite file;
+    `postgresql://` URLs get the psycopg 3 driver, the one the workbench installs.
+    """
+    raw = (settings.get("WORKBENCH_DB") if value is None else value).strip()
+    if not raw:
+        return f"sqlite:///{((home or settings.home()) / 'workbench.db').resolve()}"
+    if "://" not in raw:
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreError(f"WORKBENCH_DB={raw!r}: not a file path or a database URL") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFlag:
+    """A flag as the store holds it: the record, how many decision events it has had, whether it is stale.
+
+    A stale flag is one the flagger no longer produces (the OCR or the gold changed); its decisions stay.
+    """
+
+    flag: Flag
+    version: int
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What `sync_flags` did: counts of flags added, refreshed, unchanged, and newly marked stale."""
+
+    added: int
+    updated: int
+    unchanged: int
+    stale: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageStatusEvent:
+    """One change of a page's review status; `seq` counts the page's status events from 1."""
+
+    document: str
+    page: int
+    status: str
+    reviewer: str
+    time: str
+    note: str = ""
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """A reviewer switching a transcript rule on or off for a document."""
+
+    document: str
+    rule: str
+    enabled: bool
+    reviewer: str
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRevision:
+    """A new revision of a document's gold, written from gold errata: which decisions, which pages."""
+
+    document: str
+    gold: str
+    revision: int
+    reviewer: str
+    time: str
+    decisions: tuple[int, ...]
+    pages: tuple[int, ...]
+
+
+class VersionConflict(Exception):
+    """Internal: a flag's stored version is not the one a decision was made against."""
+
+    def __init__(self, document: str, flag_key: str, expected: int, actual: int | None):
+        super().__init__(f"{document} {flag_key}: expected version {expected}, found {actual}")
+        self.document = document
+        self.flag_key = flag_key
+        self.expected = expected
+        self.actual = actual
+
+
+class SequenceConflict(Exception):
+    """Internal: another event took the sequence number (page status) this one was made against."""
+
+
+class Store:
+    """A handle on the review database. Thread-safe: it holds an engine, never an open connection."""
+
+    def __init__(self, url: str, engine: Engine):
+        self.url = url
+        self.engine = engine
+        self._writer = engine.execution_options(workbench_write=True)
+
+    def __repr__(self) -> str:
+        return f"Store({self.display_url})"
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql' (the SQLAlchemy dialect name)."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A short read transaction."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as error:
+            raise StoreError(f"{self.display_url}: cannot read the review store ({_reason(error)})") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A short write transaction, committed when the block ends (rolled back if it raises)."""
+        try:
+            with self._writer.begin() as conn:
+                yield conn
+        except OperationalError as error:
+            raise StoreError(f"{self.display_url}: cannot write the review store ({_reason(error)})") from None
+
+    def close(self) -> None:
+        """Release pooled connections (the store stays usable; new ones open on demand)."""
+        self.engine.dispose()
+
+    # -- flags ------------------------------------------------------------------------------------------
+
+    def sync_flags(self, document: str, flags: Iterable[Flag]) -> SyncResult:
+        """Store a fresh snapshot of a document's flags: upsert by key, mark the missing ones stale.
+
+        Nothing is deleted: a flag that comes back later is live again with its decisions.
+        """
+        incoming: dict[str, Flag] = {}
+        for flag in flags:
+            if flag.document != document:
+                raise StoreError(f"flag {flag.key} belongs to {flag.document!r}, not {document!r}")
+            incoming[flag.key] = flag
+        stamp = now()
+        added = updated = unchanged = stale = 0
+        with self.write() as conn:
+            existing = {
+                row.key: row
+                for row in conn.execute(sa.select(flags_table).where(flags_table.c.document == document))
+            }
+            for key, flag in incoming.items():
+                values = _flag_values(flag)
+                row = existing.get(key)
+                if row is None:
+                    conn.execute(
+                        flags_table.insert().values(
+                            document=document, key=key, stale=False, version=0, first_seen=stamp, last_seen=stamp,
+                            **values,
+                        )
+                    )
+                    added += 1
+                elif row.stale or any(getattr(row, name) != value for name, value in values.items()):
+                    conn.execute(
+                        flags_table.update()
+                        .where(flags_table.c.id == row.id)
+                        .values(stale=False, last_seen=stamp, **values)
+                    )
+                    updated += 1
+                else:
+                    unchanged += 1
+            gone = [row.id for key, row in existing.items() if key not in incoming and not row.stale]
+            if gone:
+                conn.execute(flags_table.update().where(flags_table.c.id.in_(gone)).values(stale=True))
+                stale = len(gone)
+        return SyncResult(added=added, updated=updated, unchanged=unchanged, stale=stale)
+
+    def flags(self, document: str, *, keys: Sequence[str] | None = None) -> list[StoredFlag]:
+        """The stored flags of a document (stale ones too), in page and span order."""
+        query = sa.select(flags_table).where(flags_table.c.document == document)
+        if keys is not None:
+            query = query.where(flags_table.c.key.in_(list(keys)))
+        query = query.order_by(flags_table.c.page, flags_table.c.span_start, flags_table.c.span_end, flags_table.c.id)
+        with self.read() as conn:
+            return [_stored_flag(row) for row in conn.execute(query)]
+
+    def documents(self) -> list[str]:
+        """Ids of the documents that have flags in the store, sorted."""
+        with self.read() as conn:
+            return sorted(conn.execute(sa.select(flags_table.c.document).distinct()).scalars())
+
+    # -- decisions --------------------------------------------------------------------------------------
+
+    def decisions(
+        self, document: str, *, keys: Sequence[str] | None = None, batch: str | None = None
+    ) -> list[Decision]:
+        """The decision events of a document (optionally of some flags or one batch), oldest first."""
+        query = sa.select(decisions_table).where(decisions_table.c.document == document)
+        if keys is not None:
+            query = query.where(decisions_table.c.flag_key.in_(list(keys)))
+        if batch is not None:
+            query = query.where(decisions_table.c.batch == batch)
+        with self.read() as conn:
+            return [_decision(row) for row in conn.execute(query.order_by(decisions_table.c.id))]
+
+    def batch_document(self, batch: str) -> str | None:
+        """The document a batch of decisions belongs to, or None when no such batch exists."""
+        with self.read() as conn:
+            return conn.execute(
+                sa.select(decisions_table.c.document).where(decisions_table.c.batch == batch).limit(1)
+            ).scalar()
+
+    def append_decisions(self, events: Sequence[Decision]) -> list[Decision]:
+        """Append decision events in one transaction, all or none; returns them with their ids.
+
+        Each event's `version` must be its flag's stored version: the flag's counter is raised with a
+        conditional update (`... WHERE version = :expected`), so of two writers racing from the same state
+        exactly one succeeds; the other gets VersionConflict and nothing of its batch is written.
+        """
+        stored: list[Decision] = []
+        try:
+            with self.write() as conn:
+                for item in events:
+                    bumped = conn.execute(
+                        flags_table.update()
+                        .where(
+                            flags_table.c.document == item.document,
+                            flags_table.c.key == item.flag_key,
+                            flags_table.c.version == item.version,
+                        )
+                        .values(version=flags_table.c.version + 1)
+                    )
+                    if bumped.rowcount != 1:
+                        actual = conn.execute(
+                            sa.select(flags_table.c.version).where(
+                                flags_table.c.document == item.document, flags_table.c.key == item.flag_key
+                            )
+                        ).scalar()
+                        raise VersionConflict(item.document, item.flag_key, item.version, actual)
+                    new_id = conn.execute(
+                        decisions_table.insert()
+                        .values(
+                            document=item.document,
+                            flag_key=item.flag_key,
+                            action=item.action.value,
+                            text=item.text,
+                            reviewer=item.reviewer,
+                            time=item.time,
+                            note=item.note,
+                            version=item.version,
+                            batch=item.batch,
+                            ref=item.ref,
+                        )
+                        .returning(decisions_table.c.id)
+                    ).scalar_one()
+                    stored.append(replace(item, id=new_id))
+        except IntegrityError as error:
+            # The unique (flag, version) index is the second line of defence behind the conditional update.
+            first = events[0] if events else None
+            raise VersionConflict(
+                first.document if first else "", first.flag_key if first else "", first.version if first else 0, None
+            ) from error
+        return stored
+
+    # -- page status ------------------------------------------------------------------------------------
+
+    def page_status_events(self, document: str, *, page: int | None = None) -> list[PageStatusEvent]:
+        """The page status events of a document (or one page), oldest first."""
+        query = sa.select(page_status_table).where(page_status_table.c.document == document)
+        if page is not None:
+            query = query.where(page_status_table.c.page == page)
+        with self.read() as conn:
+            rows = conn.execute(query.order_by(page_status_table.c.id))
+            return [
+                PageStatusEvent(
+                    document=r.document, page=r.page, status=r.status, reviewer=r.reviewer, time=r.time,
+                    note=r.note, seq=r.seq,
+                )
+                for r in rows
+            ]
+
+    def append_page_status(self, item: PageStatusEvent) -> PageStatusEvent:
+        """Append a page status event whose `seq` must be the next free one; SequenceConflict otherwise."""
+        try:
+            with self.write() as conn:
+                last = conn.execute(
+                    sa.select(sa.func.max(page_status_table.c.seq)).where(
+                        page_status_table.c.document == item.document, page_status_table.c.page == item.page
+                    )
+                ).scalar()
+                if (last or 0) + 1 != item.seq:
+                    raise SequenceConflict(f"{item.document} page {item.page}: seq {item.seq} taken")
+                conn.execute(
+                    page_status_table.insert().values(
+                        document=item.document, page=item.page, seq=item.seq, status=item.status,
+                        reviewer=item.reviewer, time=item.time, note=item.note,
+                    )
+                )
+        except IntegrityError as error:
+            raise SequenceConflict(f"{item.document} page {item.page}: seq {item.seq} taken") from error
+        return item
+
+    # -- transcript rules -------------------------------------------------------------------------------
+
+    def rule_settings(self, document: str) -> list[RuleSetting]:
+        """Every rule switch of a document, oldest first (the last one per rule is in force)."""
+        query = (
+            sa.select(rule_settings_table)
+            .where(rule_settings_table.c.document == document)
+            .order_by(rule_settings_table.c.id)
+        )
+        with self.read() as conn:
+            return [
+                RuleSetting(document=r.document, rule=r.rule, enabled=r.enabled, reviewer=r.reviewer, time=r.time)
+                for r in conn.execute(query)
+            ]
+
+    def append_rule_setting(self, item: RuleSetting) -> RuleSetting:
+        """Record a rule switch."""
+        with self.write() as conn:
+            conn.execute(
+                rule_settings_table.insert().values(
+                    document=item.document, rule=item.rule, enabled=item.enabled, reviewer=item.reviewer,
+                    time=item.time,
+                )
+            )
+        return item
+
+    # -- gold revisions ---------------------------------------------------------------------------------
+
+    def gold_revisions(self, gold: str) -> list[GoldRevision]:
+        """The revisions written of a gold folder, oldest first."""
+        query = sa.select(gold_revisions_table).where(gold_revisions_table.c.gold == gold)
+        with self.read() as conn:
+            return [
+                GoldRevision(
+                    document=r.document, gold=r.gold, revision=r.revision, reviewer=r.reviewer, time=r.time,
+                    decisions=tuple(r.decisions), pages=tuple(r.pages),
+                )
+                for r in conn.execute(query.order_by(gold_revisions_table.c.revision))
+            ]
+
+    def append_gold_revision(self, item: GoldRevision) -> GoldRevision:
+        """Record a gold revision; StoreError when that revision number is already taken."""
+        try:
+            with self.write() as conn:
+                conn.execute(
+                    gold_revisions_table.insert().values(
+                        document=item.document, gold=item.gold, revision=item.revision, reviewer=item.reviewer,
+                        time=item.time, decisions=list(item.decisions), pages=list(item.pages),
+                    )
+                )
+        except IntegrityError:
+            raise StoreError(f"gold {item.gold!r}: revision {item.revision} was written by someone else") from None
+        return item
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", error)).strip().splitlines()[0]
+
+
+def _flag_values(flag: Flag) -> dict:
+    return {
+        "page": flag.page,
+        "span_start": flag.start,
+        "span_end": flag.end,
+        "text": flag.text,
+        "category": flag.category.value,
+        "suggestions": list(flag.suggestions),
+        "confidence": float(flag.confidence),
+        "boxes": [[b.left, b.top, b.right, b.bottom] for b in flag.boxes],
+        "source": flag.source.value,
+    }
+
+
+def _stored_flag(row) -> StoredFlag:
+    flag = Flag(
+        document=row.document,
+        page=row.page,
+        start=row.span_start,
+        end=row.span_end,
+        text=row.text,
+        category=FlagCategory(row.category),
+        suggestions=tuple(row.suggestions),
+        confidence=row.confidence,
+        boxes=tuple(Box(*b) for b in row.boxes),
+        source=FlagSource(row.source),
+    )
+    return StoredFlag(flag=flag, version=row.version, stale=bool(row.stale))
+
+
+def _decision(row) -> Decision:
+    return Decision(
+        document=row.document,
+        flag_key=row.flag_key,
+        action=DecisionAction(row.action),
+        text=row.text,
+        reviewer=row.reviewer,
+        time=row.time,
+        note=row.note,
+        version=row.version,
+        batch=row.batch,
+        id=row.id,
+        ref=row.ref,
+    )
+
+
+# -- engines and migrations ----------------------------------------------------------------------------
+
+
+def _make_engine(url: str) -> Engine:
+    parsed: URL = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    database = parsed.database or ""
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # NullPool: a fresh connection per transaction, so no SQLite connection ever crosses threads.
+    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own transaction handling delays it
+        # and commits around DDL, which breaks transactional migrations).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the write lock at BEGIN: a deferred transaction that reads and then writes can fail
+        # with SQLITE_BUSY without waiting when another writer committed in between.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("workbench_write") else "BEGIN")
+
+    return engine
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+    """The review store at `url` (default: from WORKBENCH_DB), its schema upgraded to the latest revision.
+
+    Engines are cached per URL (they are thread-safe connection factories), so opening the store again is
+    cheap. StoreError with a one-line message when the database cannot be reached or migrated.
+    """
+    resolved = database_url(url)
+    with _engines_lock:
+        engine = _engines.get(resolved)
+        if engine is None:
+            try:
+                engine = _make_engine(resolved)
+            except (ArgumentError, SQLAlchemyError, ImportError) as error:
+                raise StoreError(f"{_hide(resolved)}: cannot open the review store ({error})") from None
+            _engines[resolved] = engine
+    store = Store(resolved, engine)
+    if upgrade:
+        upgrade_schema(store)
+    return store
+
+
+def _hide(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _alembic_config(connection: Connection | None = None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The latest schema revision the migration scripts define."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def schema_revision(store: Store) -> str | None:
+    """The schema revision the database is at, or None when it has never been migrated."""
+    from alembic.runtime.migration import MigrationContext
+
+    with store.read() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_schema(store: Store) -> str:
+    """Bring the database's schema to the latest revision (a no-op when it is there); returns the revision.
+
+    Concurrent openers are serialised: SQLite by the write lock of `BEGIN IMMEDIATE`, PostgreSQL by an
+    advisory lock, so two processes opening a new database at once do not both create the tables.
+    """
+    head = head_revision()
+    try:
+        if schema_revision(store) == head:
+            return head
+        from alembic import command
+
+        with store.write() as conn:
+            if store.backend == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_MIGRATION_LOCK})
+            command.upgrade(_alembic_config(conn), "head")
+    except SQLAlchemyError as error:
+        raise StoreError(f"{store.display_url}: cannot migrate the review store ({_reason(error)})") from None
+    return head
