@@ -1,0 +1,226 @@
+"""Evaluation of a document's stored OCR against its gold: scores per page and for the document.
+
+Per page, the page's whole OCR text (`transcripts/ocr/DOC/page-NNN.txt`) is compared with two
+references from the gold (`transcripts/gold/GOLD/`, GOLD named by the document's manifest, so the scan
+variants of one paper share one gold):
+    cer / wer            against the full page: markings (classification lines, stamps, page number,
+                         notes) and body in reading order (`GoldPage.full_text`);
+    body_cer / body_wer  against the gold body alone: what a reader of the OCR as reading text meets,
+                         so stamp text read into the page counts as errors.
+The metrics are those of `workbench.metrics` (whitespace folded, NFC, grapheme clusters; dinglehopper's
+definitions). Document figures pool the pages: the sum of the pages' distances divided by the sum of
+their gold lengths (so long pages weigh more than short ones), never a mean of page rates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from workbench.corpus import Collection
+from workbench.errors import CorpusError
+from workbench.metrics import (
+    BagOfWordsError,
+    Confusion,
+    ErrorMeasure,
+    bag_of_words_error,
+    character_error,
+    confusion_counts_from_ops,
+    error_rate,
+    top_confusions,
+    word_error,
+)
+from workbench.models import GoldPage, PageScore
+from workbench.ocr.store import load_ocr_page
+
+
+@dataclass(frozen=True, slots=True)
+class PageEvaluation:
+    """The measures of one page's OCR against its full gold page and against its gold body."""
+
+    page: int
+    chars: ErrorMeasure
+    words: ErrorMeasure
+    body_chars: ErrorMeasure
+    body_words: ErrorMeasure
+    bag_of_words: BagOfWordsError
+    confusions: Counter[tuple[str, str]]
+
+    def score(self) -> PageScore:
+        """The page's PageScore: rates as fractions; lengths and S/I/D counts against the full page."""
+        return PageScore(
+            page=self.page,
+            cer=self.chars.rate,
+            wer=self.words.rate,
+            body_cer=self.body_chars.rate,
+            body_wer=self.body_words.rate,
+            gold_chars=self.chars.gold_length,
+            gold_words=self.words.gold_length,
+            substitutions=self.chars.substitutions,
+            insertions=self.chars.insertions,
+            deletions=self.chars.deletions,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEvaluation:
+    """Every page's evaluation of one document, and the pooled document figures."""
+
+    document: str
+    gold: str
+    pages: tuple[PageEvaluation, ...]
+
+    def _pooled(self, attribute: str) -> float:
+        measures = [getattr(page, attribute) for page in self.pages]
+        return error_rate(sum(m.distance for m in measures), sum(m.gold_length for m in measures))
+
+    def score(self) -> PageScore:
+        """The document's PageScore (page=0): pooled rates, summed lengths and counts."""
+        return PageScore(
+            page=0,
+            cer=self._pooled("chars"),
+            wer=self._pooled("words"),
+            body_cer=self._pooled("body_chars"),
+            body_wer=self._pooled("body_words"),
+            gold_chars=sum(p.chars.gold_length for p in self.pages),
+            gold_words=sum(p.words.gold_length for p in self.pages),
+            substitutions=sum(p.chars.substitutions for p in self.pages),
+            insertions=sum(p.chars.insertions for p in self.pages),
+            deletions=sum(p.chars.deletions for p in self.pages),
+        )
+
+    def bag_of_words_rate(self) -> float:
+        """The document's bag-of-words error: pooled max(missing, spurious) over pooled gold words."""
+        return error_rate(
+            sum(max(p.bag_of_words.missing, p.bag_of_words.spurious) for p in self.pages),
+            sum(p.bag_of_words.gold_words for p in self.pages),
+        )
+
+    def confusions(self, *, top: int | None = None) -> tuple[Confusion, ...]:
+        """The most frequent OCR-for-gold readings over all pages (against the full pages)."""
+        total: Counter[tuple[str, str]] = Counter()
+        for page in self.pages:
+            total.update(page.confusions)
+        return top_confusions(total, top=top)
+
+
+def evaluate_page(gold: GoldPage, ocr_text: str, *, exact: bool = False) -> PageEvaluation:
+    """Compare one page's OCR text with its gold page (full page and body)."""
+    chars = character_error(gold.full_text, ocr_text, exact=exact)
+    return PageEvaluation(
+        page=gold.number,
+        chars=chars,
+        words=word_error(gold.full_text, ocr_text, exact=exact),
+        body_chars=character_error(gold.body, ocr_text, exact=exact),
+        body_words=word_error(gold.body, ocr_text, exact=exact),
+        bag_of_words=bag_of_words_error(gold.full_text, ocr_text),
+        confusions=confusion_counts_from_ops(chars.ops, gold.full_text, ocr_text),
+    )
+
+
+def evaluate_document(collection: Collection, doc_id: str, *, exact: bool = False) -> DocumentEvaluation:
+    """Evaluate every page of `doc_id`'s stored OCR against the gold its manifest names.
+
+    CorpusError when the document has no gold or its gold pages do not match its pages; InputError
+    (from the OCR store) naming the file when a page has no stored OCR.
+    """
+    document = collection.document(doc_id)
+    if not collection.has_gold(document):
+        where = collection.gold_dir(document.gold) if document.gold else document.manifest_path
+        raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
+    golds = collection.gold_pages(document)
+    pages = tuple(
+        evaluate_page(gold, load_ocr_page(collection, doc_id, gold.number).text, exact=exact) for gold in golds
+    )
+    return DocumentEvaluation(document=doc_id, gold=document.gold, pages=pages)
+
+
+def _rate(value: float) -> float | None:
+    """A rate for JSON: infinity (OCR text against an empty gold) has no JSON number, so it is null."""
+    return None if math.isinf(value) else value
+
+
+def _score_dict(score: PageScore) -> dict:
+    return {
+        "cer": _rate(score.cer),
+        "wer": _rate(score.wer),
+        "body_cer": _rate(score.body_cer),
+        "body_wer": _rate(score.body_wer),
+        "gold_chars": score.gold_chars,
+        "gold_words": score.gold_words,
+        "substitutions": score.substitutions,
+        "insertions": score.insertions,
+        "deletions": score.deletions,
+    }
+
+
+def evaluation_dict(evaluation: DocumentEvaluation, *, top: int = 20) -> dict:
+    """The evaluation as plain JSON data: rates as fractions (null for an infinite rate)."""
+    document = {
+        "id": evaluation.document,
+        "gold": evaluation.gold,
+        **_score_dict(evaluation.score()),
+        "char_errors": sum(p.chars.distance for p in evaluation.pages),
+        "word_errors": sum(p.words.distance for p in evaluation.pages),
+        "bag_of_words_error": _rate(evaluation.bag_of_words_rate()),
+    }
+    pages = [
+        {
+            "page": page.page,
+            **_score_dict(page.score()),
+            "char_errors": page.chars.distance,
+            "word_errors": page.words.distance,
+            "body_gold_chars": page.body_chars.gold_length,
+            "body_gold_words": page.body_words.gold_length,
+            "body_char_errors": page.body_chars.distance,
+            "body_word_errors": page.body_words.distance,
+            "bag_of_words_error": _rate(page.bag_of_words.rate),
+        }
+        for page in evaluation.pages
+    ]
+    confusions = [{"gold": c.gold, "ocr": c.ocr, "count": c.count} for c in evaluation.confusions(top=top)]
+    return {"document": document, "pages": pages, "confusions": confusions}
+
+
+def _percent(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{100 * value:.2f}%"
+
+
+def format_table(evaluation: DocumentEvaluation, *, top: int = 10) -> str:
+    """A plain-text table: one row per page and one for the document, then the top confusions."""
+    header = ("page", "CER", "WER", "body CER", "body WER", "BoW err", "chars", "words", "sub", "ins", "del")
+    rows = []
+    for page in evaluation.pages:
+        rows.append((str(page.page), page.score(), page.bag_of_words.rate))
+    rows.append(("all", evaluation.score(), evaluation.bag_of_words_rate()))
+    lines = [header]
+    for label, score, bow in rows:
+        lines.append(
+            (
+                label,
+                _percent(score.cer),
+                _percent(score.wer),
+                _percent(score.body_cer),
+                _percent(score.body_wer),
+                _percent(bow),
+                str(score.gold_chars),
+                str(score.gold_words),
+                str(score.substitutions),
+                str(score.insertions),
+                str(score.deletions),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = [f"{evaluation.document} (gold: {evaluation.gold}); rates against the full page and the body"]
+    for index, line in enumerate(lines):
+        text.append("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
+        if index in (0, len(lines) - 2):
+            text.append("  ".join("-" * width for width in widths))
+    confusions = evaluation.confusions(top=top)
+    if confusions:
+        text.append("")
+        text.append(f"most frequent confusions (gold -> OCR, top {top}):")
+        for confusion in confusions:
+            text.append(f"  {confusion.count:5d}  {confusion.gold!r} -> {confusion.ocr!r}")
+    return "\n".join(text)
