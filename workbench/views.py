@@ -6,6 +6,7 @@ Nothing here decides anything about OCR: it composes the package's records into 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import tempfile
@@ -17,12 +18,57 @@ from workbench import settings
 from workbench.corpus import Collection, add_document
 from workbench.errors import InputError
 from workbench.images import IMAGE_SUFFIXES
-from workbench.models import Document
+from workbench.models import Box, Document, Flag, FlagCategory, GoldPage, OcrPage
 
 MAIN_DOCUMENT = "us-japan-1974"
 SCAN_SUFFIXES = frozenset({*IMAGE_SUFFIXES, ".pdf"})
 GOLD_SUFFIXES = frozenset({".txt"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+# --- records the pages draw ------------------------------------------------------------------------
+
+# One colour per flag category, chosen to stay apart for the common colour-vision deficiencies
+# (Okabe-Ito palette plus two greys); the legend on the Compare page uses the same table.
+CATEGORY_COLOURS: dict[str, str] = {
+    FlagCategory.STAMP_NOISE.value: "#CC79A7",
+    FlagCategory.BROKEN_HYPHENATION.value: "#E69F00",
+    FlagCategory.STRAY_CHAR.value: "#56B4E9",
+    FlagCategory.MISREAD_WORD.value: "#D55E00",
+    FlagCategory.SPLIT_WORD.value: "#009E73",
+    FlagCategory.MERGED_WORDS.value: "#0072B2",
+    FlagCategory.MISSING_TEXT.value: "#F0E442",
+    FlagCategory.CASE_OR_PUNCTUATION.value: "#7F7F7F",
+}
+WORD_COLOUR = "#B0B0B0"  # an unflagged word
+SELECTED_COLOUR = "#000000"  # the selected line or the word under review
+
+
+@dataclass(frozen=True, slots=True)
+class BoxStyle:
+    """One rectangle to draw: where, in which colour, how thick (pixels of the original scan)."""
+
+    box: Box
+    colour: str
+    width: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of text and how it differs: "equal", "replace", "insert" (OCR only) or "delete" (gold only)."""
+
+    text: str
+    tag: str = "equal"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRowView:
+    """One row of the line-by-line diff: an OCR line beside the gold text it was aligned with."""
+
+    number: int
+    ocr: tuple[Segment, ...]
+    gold: tuple[Segment, ...]
+    label: str = "body"  # "body" or the kind of marking the gold text belongs to
 
 
 def collection() -> Collection:
@@ -40,20 +86,53 @@ def default_document(document_ids: Sequence[str]) -> str | None:
     return document_ids[0] if document_ids else None
 
 
+_DIGESTS: dict[tuple[str, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file, remembered per (path, mtime, size) so an unchanged file is hashed once."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return b"missing"
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    digest = _DIGESTS.get(key)
+    if digest is None:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        if len(_DIGESTS) > 100_000:
+            _DIGESTS.clear()
+        _DIGESTS[key] = digest
+    return digest
+
+
+def document_files(collection: Collection, document: Document) -> list[Path]:
+    """Every file a document's computed views read: manifest, OCR text and words, gold text and markings."""
+    from workbench.corpus import page_stem
+    from workbench.ocr.store import text_path, words_path
+
+    paths = [collection.manifest_path(document.id)]
+    for page in document.pages:
+        paths += [text_path(collection, document.id, page.number), words_path(collection, document.id, page.number)]
+        if document.gold is not None:
+            gold = collection.gold_dir(document.gold)
+            paths += [gold / f"{page_stem(page.number)}.txt", gold / f"{page_stem(page.number)}.markings.json"]
+    return paths
+
+
 def files_checksum(paths: Iterable[Path]) -> str:
-    """One SHA-256 over the names and bytes of `paths` (missing files count as absent): a cache key.
+    """One SHA-256 over the names and bytes of `paths` (a missing file counts as such): a cache key.
 
     Any change to a page's OCR, gold or markings changes it, so cached computations never go stale.
     """
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(str(path).encode("utf-8") + b"\0")
-        try:
-            digest.update(Path(path).read_bytes())
-        except FileNotFoundError:
-            digest.update(b"\0missing\0")
-        digest.update(b"\0")
+        digest.update(str(path).encode("utf-8") + b"\0" + _file_digest(Path(path)))
     return digest.hexdigest()
+
+
+def document_checksum(collection: Collection, document: Document) -> str:
+    """The checksum of `document_files`: the cache key of a document's computed views."""
+    return files_checksum(document_files(collection, document))
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -253,3 +332,343 @@ def load_team_config(path: Path) -> TeamConfig:
         cookie_key=key,
         cookie_expiry_days=float(cookie.get("expiry_days", 1)),
     )
+
+
+# --- compare: line-by-line diff --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A stretch of a page's gold text and what it is: "body" or the kind of a marking."""
+
+    start: int
+    end: int
+    label: str
+
+
+def gold_regions(page) -> list[Region]:
+    """Where the body and each marking stand in `page.full_text` (a GoldPage), in reading order.
+
+    Mirrors `GoldPage.full_text`: top markings, the body without surrounding newlines, bottom markings,
+    joined by single newlines.
+    """
+    top = [m for m in page.markings if m.before_body]
+    bottom = [m for m in page.markings if not m.before_body]
+    parts = [
+        *((m.text, m.kind.value) for m in top),
+        (page.body.strip("\n"), "body"),
+        *((m.text, m.kind.value) for m in bottom),
+    ]
+    regions, position = [], 0
+    for text, label in parts:
+        regions.append(Region(position, position + len(text), label))
+        position += len(text) + 1
+    return regions
+
+
+def _label_at(regions: Sequence[Region], position: int) -> str:
+    for region in regions:
+        if region.start <= position < region.end:
+            return region.label
+    return "body"
+
+
+def diff_rows(gold: str, ocr: str, ops, *, regions: Sequence[Region] = ()):
+    """The OCR text line by line, each line beside the gold text aligned with it, as DiffRowViews.
+
+    `ops` are the AlignOps turning `gold` into `ocr`. An op that runs over an OCR line break is cut there;
+    the gold part of a replacement stays with its first line. A row's label is the region (body or a marking
+    kind) of its first gold character, so stamps and classification lines can be told apart from the body.
+    """
+    line_starts = [0] + [i + 1 for i, c in enumerate(ocr) if c == "\n"]
+
+    def line_of(position: int) -> int:
+        # A position on a line break belongs to the line the break ends.
+        return bisect.bisect_right(line_starts, position) - 1
+
+    ocr_parts: list[list] = [[] for _ in line_starts]
+    gold_parts: list[list] = [[] for _ in line_starts]
+    first_gold: list[int | None] = [None for _ in line_starts]
+
+    def add_gold(line: int, text: str, tag: str, start: int) -> None:
+        if text:
+            gold_parts[line].append(Segment(text.replace("\n", "↵"), tag))
+            if first_gold[line] is None:
+                first_gold[line] = start
+
+    for op in ops:
+        gold_text = gold[op.gold_start : op.gold_end]
+        if op.ocr_start == op.ocr_end:  # a deletion: the lost gold text goes with the line it was lost from
+            line = line_of(max(0, op.ocr_start - 1) if op.ocr_start >= len(ocr) else op.ocr_start)
+            add_gold(line, gold_text, op.tag, op.gold_start)
+            continue
+        position, gold_done = op.ocr_start, False
+        while position < op.ocr_end:
+            line = line_of(position)
+            line_end = line_starts[line + 1] - 1 if line + 1 < len(line_starts) else len(ocr)
+            piece_end = min(op.ocr_end, line_end)
+            if piece_end > position:
+                ocr_parts[line].append(Segment(ocr[position:piece_end], op.tag))
+            if op.tag == "equal":
+                # An equal op may differ in whitespace only (a line break against a space), so the gold is
+                # cut after as many non-space characters as the OCR piece holds.
+                cut_start = _gold_cut(gold, op, ocr, position)
+                cut_end = op.gold_end if piece_end >= op.ocr_end else _gold_cut(gold, op, ocr, piece_end)
+                add_gold(line, gold[cut_start:cut_end], op.tag, cut_start)
+            elif not gold_done:
+                add_gold(line, gold_text, op.tag, op.gold_start)
+                gold_done = True
+            # Stepping over the line break itself: it is the row's end, not a character of either row.
+            position = piece_end + 1 if piece_end < op.ocr_end else piece_end
+    rows = []
+    for index, (ocr_segments, gold_segments) in enumerate(zip(ocr_parts, gold_parts, strict=True)):
+        start = first_gold[index]
+        label = _label_at(regions, start) if start is not None else "body"
+        rows.append(DiffRowView(index + 1, tuple(_merge(ocr_segments)), tuple(_merge(gold_segments)), label))
+    return rows
+
+
+def _gold_cut(gold: str, op, ocr: str, ocr_position: int) -> int:
+    """The gold offset inside equal op `op` that matches OCR offset `ocr_position`."""
+    if op.gold_end - op.gold_start == op.ocr_end - op.ocr_start:
+        return op.gold_start + (ocr_position - op.ocr_start)
+    wanted = sum(not c.isspace() for c in ocr[op.ocr_start : ocr_position])
+    position = op.gold_start
+    while position < op.gold_end and wanted > 0:
+        wanted -= not gold[position].isspace()
+        position += 1
+    return position
+
+
+def _merge(segments):
+    """Adjacent segments with the same tag joined, so the HTML stays small."""
+    merged = []
+    for segment in segments:
+        if merged and merged[-1].tag == segment.tag:
+            merged[-1] = Segment(merged[-1].text + segment.text, segment.tag)
+        else:
+            merged.append(segment)
+    return merged
+
+
+# --- compare: one page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageComparison:
+    """One page as the Compare page shows it: OCR and gold (either may be missing) and their diff rows."""
+
+    document: str
+    number: int
+    ocr: OcrPage | None
+    gold: GoldPage | None
+    rows: tuple[DiffRowView, ...]  # one per OCR line
+
+    @property
+    def lines(self) -> list[str]:
+        """The OCR text's lines (empty when the page has no OCR)."""
+        return self.ocr.text.split("\n") if self.ocr is not None else []
+
+
+def compare_page(collection: Collection, document: Document, number: int) -> PageComparison:
+    """Load a page's OCR and gold and cut their character alignment into rows, one per OCR line."""
+    from workbench.align import align_chars
+    from workbench.ocr.store import load_ocr_page, text_path
+    has_ocr = text_path(collection, document.id, number).exists()
+    ocr = load_ocr_page(collection, document.id, number) if has_ocr else None
+    gold = collection.gold_page(document, number) if collection.has_gold(document) else None
+    if ocr is None:
+        rows = ()
+    elif gold is None:
+        lines = ocr.text.split("\n")
+        rows = tuple(DiffRowView(i + 1, (Segment(line),) if line else (), ()) for i, line in enumerate(lines))
+    else:
+        full = gold.full_text
+        rows = tuple(diff_rows(full, ocr.text, align_chars(full, ocr.text), regions=gold_regions(gold)))
+    return PageComparison(document.id, number, ocr, gold, rows)
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each line of `text`, line breaks excluded."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def line_box(ocr: OcrPage, line: int) -> Box | None:
+    """The box around the words of OCR text line `line` (0-based), None when none of them has a box."""
+    spans = line_spans(ocr.text)
+    if not 0 <= line < len(spans):
+        return None
+    start, end = spans[line]
+    box = None
+    for word in ocr.words:
+        if word.box is not None and start <= word.start < end:
+            box = word.box if box is None else box.union(word.box)
+    return box
+
+
+def page_box_styles(ocr: OcrPage, flags: Sequence[Flag], *, selected_line: int | None = None) -> list:
+    """What to draw on the scan: every word in grey, flagged words in their category's colour, and the
+    selected line outlined in black (as `components.BoxStyle`s, in drawing order)."""
+    styles = [BoxStyle(w.box, WORD_COLOUR, 1) for w in ocr.words if w.box is not None]
+    for flag in flags:
+        colour = CATEGORY_COLOURS.get(flag.category.value, SELECTED_COLOUR)
+        styles.extend(BoxStyle(box, colour, 4) for box in flag.boxes)
+    if selected_line is not None and (box := line_box(ocr, selected_line)) is not None:
+        styles.append(BoxStyle(Box(box.left - 6, box.top - 6, box.right + 6, box.bottom + 6), SELECTED_COLOUR, 3))
+    return styles
+
+
+def line_of_offset(text: str, offset: int) -> int:
+    """The 0-based line of `text` that character `offset` is on."""
+    return text.count("\n", 0, max(0, offset))
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InContext:
+    """A span shown inside its line: the text before it, the span itself, the text after it."""
+
+    before: str
+    text: str
+    after: str
+
+
+def ocr_in_context(text: str, start: int, end: int) -> InContext:
+    """The OCR line(s) holding [start, end), cut around the span (line breaks inside it kept)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return InContext(text[line_start:start], text[start:end], text[end:line_end])
+
+
+def gold_in_context(page: PageComparison, flag: Flag) -> InContext | None:
+    """The gold aligned with the flag's OCR line, with the flag's gold reading (its first suggestion, when
+    the gold flagger made it) highlighted where it occurs; None without gold."""
+    if page.gold is None or not page.rows:
+        return None
+    line = min(line_of_offset(page.ocr.text, flag.start), len(page.rows) - 1)
+    gold_line = "".join(s.text for s in page.rows[line].gold).replace("↵", " ")
+    reading = flag.suggestions[0].strip() if flag.suggestions and flag.source.value == "gold" else ""
+    at = gold_line.find(reading) if reading else -1
+    if at < 0:
+        return InContext(gold_line, "", "")
+    return InContext(gold_line[:at], reading, gold_line[at + len(reading) :])
+
+
+def flag_box(flag: Flag) -> Box | None:
+    """The box around all of the flag's word boxes, None when it has none (OCR without word records)."""
+    box = None
+    for part in flag.boxes:
+        box = part if box is None else box.union(part)
+    return box
+
+
+def suggestion_label(suggestion: str) -> str:
+    """How a suggestion reads in the list: "" is shown as the deletion it means."""
+    return "(delete)" if suggestion == "" else suggestion
+
+
+# --- flags -----------------------------------------------------------------------------------------
+
+
+def document_flags(collection: Collection, document: Document) -> dict[int, list[Flag]]:
+    """The flags of every page with stored OCR, by page: from the gold when the document has gold, from the
+    no-gold detectors otherwise. Pages without OCR have none."""
+    from workbench.ocr.store import has_ocr
+
+    if not has_ocr(collection, document):
+        return {}
+    from workbench.flags import flag_document
+
+    by_page: dict[int, list[Flag]] = {p.number: [] for p in document.pages}
+    for flag in flag_document(collection, document, use_gold=collection.has_gold(document)):
+        by_page.setdefault(flag.page, []).append(flag)
+    return by_page
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+REPORT_FILE_SUFFIXES = (".html", ".json", ".csv", ".svg")
+
+
+def report_files(collection: Collection, doc_id: str) -> list[Path]:
+    """The files of a document's written report (reports/DOC/: HTML, JSON, CSV, charts), sorted by name."""
+    folder = collection.reports / doc_id
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in REPORT_FILE_SUFFIXES)
+
+
+def score_rows(metrics: dict) -> list[dict]:
+    """CER and WER per page, raw OCR and (when decisions changed the text) corrected, in percent:
+    long-format rows {page, measure, version, percent} from a report's metrics (`report.build_report`)."""
+    rows = []
+    corrected = (metrics.get("corrected") or {}).get("pages")
+    for version, pages in (("raw OCR", metrics.get("pages")), ("corrected", corrected)):
+        for page in pages or ():
+            for measure in ("cer", "wer"):
+                if page.get(measure) is not None:
+                    rows.append(
+                        {"page": page["page"], "measure": measure.upper(), "version": version,
+                         "percent": 100 * page[measure]}
+                    )
+    return rows
+
+
+def confusion_rows(metrics: dict, *, top: int = 15) -> list[dict]:
+    """The most frequent character confusions as {confusion: 'gold → ocr', count}, most frequent first."""
+    return [
+        {"confusion": f"{c['gold'] or '∅'} → {c['ocr'] or '∅'}", "count": c["count"]}
+        for c in (metrics.get("confusions") or [])[:top]
+    ]
+
+
+def category_rows(flags_by_page: dict[int, list[Flag]]) -> list[dict]:
+    """Flags counted by category and source (gold / heuristic), most frequent category first."""
+    counts: dict[tuple[str, str], int] = {}
+    for flags in flags_by_page.values():
+        for flag in flags:
+            key = (flag.category.value, flag.source.value)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        {"category": category, "source": source, "flags": count}
+        for (category, source), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def flag_evaluation(collection: Collection, document: Document):
+    """The no-gold flagger scored against the gold flags (a `flags.evaluate.FlagEvaluation`); None without
+    gold or OCR."""
+    from workbench.ocr.store import has_ocr
+
+    if not collection.has_gold(document) or not has_ocr(collection, document):
+        return None
+    from workbench.flags import flag_document
+    from workbench.flags.evaluate import evaluate_flags
+
+    predicted = flag_document(collection, document, use_gold=False)
+    gold = flag_document(collection, document, use_gold=True)
+    return evaluate_flags(predicted, gold)
+
+
+def precision_recall_rows(evaluation) -> list[dict]:
+    """Per category and overall: precision and recall in percent (None where undefined), with the counts."""
+    if evaluation is None:
+        return []
+    scores = {"all": evaluation.overall, **evaluation.by_category}
+    return [
+        {
+            "category": name,
+            "precision": None if score.precision is None else 100 * score.precision,
+            "recall": None if score.recall is None else 100 * score.recall,
+            "gold flags": score.gold,
+            "no-gold flags": score.predicted,
+        }
+        for name, score in scores.items()
+    ]

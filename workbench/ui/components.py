@@ -1,43 +1,29 @@
 """Widgets and drawings for the workbench pages: each draws something and returns plain values.
 
 The image helpers are pure PIL (they draw on a copy and return it); the HTML helpers escape every piece of
-text they place, because OCR output can contain anything, `<script>` included. Only the small `*_widget`
-functions at the bottom touch Streamlit.
+text they place, because OCR output can contain anything, `<script>` included. The widgets and the
+cached computations at the bottom are the only parts that touch Streamlit.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from pathlib import Path
 
+import streamlit as st
 from PIL import Image, ImageDraw
 
-from workbench.models import Box, FlagCategory
-
-# One colour per flag category, chosen to stay apart for the common colour-vision deficiencies
-# (Okabe-Ito palette plus two greys); the legend on the Compare page uses the same table.
-CATEGORY_COLOURS: dict[str, str] = {
-    FlagCategory.STAMP_NOISE.value: "#CC79A7",
-    FlagCategory.BROKEN_HYPHENATION.value: "#E69F00",
-    FlagCategory.STRAY_CHAR.value: "#56B4E9",
-    FlagCategory.MISREAD_WORD.value: "#D55E00",
-    FlagCategory.SPLIT_WORD.value: "#009E73",
-    FlagCategory.MERGED_WORDS.value: "#0072B2",
-    FlagCategory.MISSING_TEXT.value: "#F0E442",
-    FlagCategory.CASE_OR_PUNCTUATION.value: "#7F7F7F",
-}
-WORD_COLOUR = "#B0B0B0"  # an unflagged word
-SELECTED_COLOUR = "#000000"  # the selected line or the word under review
-
-
-@dataclass(frozen=True, slots=True)
-class BoxStyle:
-    """One rectangle to draw: where, in which colour, how thick (pixels of the original scan)."""
-
-    box: Box
-    colour: str
-    width: int = 2
+from workbench import views
+from workbench.models import Box
+from workbench.views import (  # noqa: F401  (the view records are part of this module's interface)
+    CATEGORY_COLOURS,
+    SELECTED_COLOUR,
+    WORD_COLOUR,
+    BoxStyle,
+    DiffRowView,
+    Segment,
+)
 
 
 def draw_boxes(image: Image.Image, styles: Iterable[BoxStyle]) -> Image.Image:
@@ -100,14 +86,6 @@ DIFF_CSS = """
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of text and how it differs: "equal", "replace", "insert" (OCR only) or "delete" (gold only)."""
-
-    text: str
-    tag: str = "equal"
-
-
 _SEGMENT_CLASS = {"equal": "", "replace": "wb-sub", "insert": "wb-ins", "delete": "wb-del"}
 
 
@@ -119,16 +97,6 @@ def segments_html(segments: Sequence[Segment]) -> str:
         css = _SEGMENT_CLASS.get(segment.tag, "")
         parts.append(f'<span class="{css}">{text}</span>' if css else text)
     return "".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class DiffRowView:
-    """One row of the line-by-line diff: an OCR line beside the gold text it was aligned with."""
-
-    number: int
-    ocr: tuple[Segment, ...]
-    gold: tuple[Segment, ...]
-    label: str = "body"  # "body" or the kind of marking the gold text belongs to
 
 
 def diff_table_html(rows: Sequence[DiffRowView], *, selected: int | None = None) -> str:
@@ -179,8 +147,6 @@ def team_authenticator():
     """A streamlit-authenticator sign-in over the team credentials file (hashed passwords only)."""
     import streamlit_authenticator
 
-    from workbench import views
-
     config = views.load_team_config(views.credentials_path())
     return streamlit_authenticator.Authenticate(
         config.credentials,
@@ -193,8 +159,6 @@ def team_authenticator():
 
 def reviewer_name_widget() -> str:
     """The session's reviewer name; asks for it once (local mode) and returns "" until it is given."""
-    import streamlit as st
-
     if st.session_state.get("reviewer"):
         return st.session_state["reviewer"]
     with st.form("reviewer_form"):
@@ -203,3 +167,114 @@ def reviewer_name_widget() -> str:
             st.session_state["reviewer"] = name.strip()
             st.rerun()
     return ""
+
+
+# --- cached computations ----------------------------------------------------------------------------
+# Keyed on the collection folder, the document and a checksum of its files, so a review action (which
+# changes only the store) reruns without recomputing; any change to OCR or gold changes the key.
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str):
+    from workbench.store import open_store
+
+    return open_store(url)
+
+
+def review_store():
+    """The review store for WORKBENCH_DB, one per URL per process (it holds a thread-safe Engine only)."""
+    from workbench.store import database_url
+
+    return _open_store(database_url())
+
+
+def document_checksum(collection, document) -> str:
+    """A checksum of everything a document's computed views depend on: manifest, OCR, gold and markings."""
+    return views.document_checksum(collection, document)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def compare_page(home: str, doc_id: str, number: int, checksum: str):
+    """`views.compare_page`, cached on the document's checksum."""
+    from workbench.corpus import Collection
+
+    collection = Collection(Path(home))
+    return views.compare_page(collection, collection.document(doc_id), number)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _flags(home: str, doc_id: str, checksum: str):
+    from workbench.corpus import Collection
+
+    collection = Collection(Path(home))
+    return views.document_flags(collection, collection.document(doc_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _synced(url: str, home: str, doc_id: str, checksum: str) -> int:
+    # Run once per store, document and checksum: the flags of unchanged files are already in the store.
+    from workbench.review import sync_flags
+
+    flags = [f for page_flags in _flags(home, doc_id, checksum).values() for f in page_flags]
+    sync_flags(_open_store(url), doc_id, flags)
+    return len(flags)
+
+
+def document_flags(collection, document) -> dict:
+    """The document's flags by page (cached on its checksum), synced to the review store on first use."""
+    from workbench.store import database_url
+
+    checksum = document_checksum(collection, document)
+    flags = _flags(str(collection.home), document.id, checksum)
+    _synced(database_url(), str(collection.home), document.id, checksum)
+    return flags
+
+
+def review_signature(doc_id: str) -> tuple[int, int]:
+    """(decision events, id of the latest) of a document in the review store: changes with every decision."""
+    events = review_store().decisions(doc_id)
+    return len(events), (events[-1].id or 0) if events else 0
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report(url: str, home: str, doc_id: str, checksum: str, signature: tuple[int, int]):
+    from workbench.corpus import Collection
+    from workbench.report import build_report
+
+    return build_report(Collection(Path(home)), doc_id)
+
+
+def document_report(collection, document):
+    """The document's report (`report.build_report`), cached on its files and the state of its review."""
+    from workbench.store import database_url
+
+    checksum = document_checksum(collection, document)
+    return _report(database_url(), str(collection.home), document.id, checksum, review_signature(document.id))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _flag_evaluation(home: str, doc_id: str, checksum: str):
+    from workbench.corpus import Collection
+
+    collection = Collection(Path(home))
+    return views.flag_evaluation(collection, collection.document(doc_id))
+
+
+def flag_evaluation(collection, document):
+    """`views.flag_evaluation`, cached on the document's checksum."""
+    return _flag_evaluation(str(collection.home), document.id, document_checksum(collection, document))
+
+
+def write_report(collection, doc_id: str):
+    """Write the document's report into reports/DOC (`report.write_document_report`); returns what was written."""
+    from workbench.report import write_document_report
+
+    return write_document_report(collection, doc_id)[1]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scan_image(path: str, checksum: str | None) -> Image.Image:
+    """A page's scan, opened safely (ScanError naming the file) and cached on its checksum."""
+    from workbench.images import open_image
+
+    return open_image(Path(path))

@@ -1,0 +1,75 @@
+"""The workbench in the browser: page config, session defaults, who is reviewing, and the page list.
+
+Run with `workbench app` (or `streamlit run workbench/ui/app.py`). Each page is a thin script under
+`app_pages/` over the `workbench` package; everything they share is in `st.session_state`:
+    document  the selected document id (sidebar)
+    reviewer  the reviewer's name: given once per session (local mode) or the signed-in user (team mode)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from workbench import settings, views
+from workbench.errors import WorkbenchError
+from workbench.ui import components
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="OCR workbench", page_icon=":material/find_in_page:", layout="wide")
+
+for name, default in (("reviewer", ""), ("document", None), ("page", 1)):
+    st.session_state.setdefault(name, default)
+
+try:
+    auth_mode = settings.get("WORKBENCH_AUTH")
+    collection = views.collection()
+    documents = collection.document_ids()
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
+
+if auth_mode == "team":
+    # Sign-in against hashed passwords; the reviewer is whoever signed in, never a name typed in.
+    try:
+        authenticator = components.team_authenticator()
+    except WorkbenchError as error:
+        st.error(str(error))
+        st.stop()
+    authenticator.login(location="main", key="login")
+    if not st.session_state.get("authentication_status"):
+        if st.session_state.get("authentication_status") is False:
+            st.error("Username or password is wrong.")
+        st.info("Team mode: sign in to review.")
+        st.stop()
+    st.session_state["reviewer"] = st.session_state["username"]
+    with st.sidebar:
+        st.caption(f"Signed in as **{st.session_state['name']}** ({st.session_state['username']})")
+        authenticator.logout("Sign out", location="sidebar", key="logout")
+elif auth_mode != "local":
+    st.error(f"WORKBENCH_AUTH={auth_mode!r}: expected 'local' or 'team'")
+    st.stop()
+
+with st.sidebar:
+    if documents:
+        if st.session_state["document"] not in documents:
+            st.session_state["document"] = views.default_document(documents)
+        st.selectbox("Document", documents, key="document")
+    else:
+        st.info("The collection has no documents yet: add one on the Documents page.")
+    if auth_mode == "local" and st.session_state["reviewer"]:
+        st.caption(f"Reviewer: **{st.session_state['reviewer']}**")
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "documents.py", title="Documents", icon=":material/folder_open:", url_path="documents",
+                default=True),
+        st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+        st.Page(PAGES / "review.py", title="Review", icon=":material/rate_review:", url_path="review"),
+        st.Page(PAGES / "reports.py", title="Reports", icon=":material/bar_chart:", url_path="reports"),
+        st.Page(PAGES / "export.py", title="Export", icon=":material/download:", url_path="export"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,55 @@
+"""Export: the corrected transcript (plain text, JSON, ALTO) and the document's reports, as downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import transcript, views
+from workbench.errors import WorkbenchError
+from workbench.ocr.store import has_ocr
+from workbench.ui import components
+
+st.title("Export")
+doc_id = st.session_state.get("document")
+if not doc_id:
+    st.info("Choose a document in the sidebar.")
+    st.stop()
+
+collection = views.collection()
+try:
+    document = collection.document(doc_id)
+    if not has_ocr(collection, document):
+        st.info(f"{doc_id} has no OCR yet: run OCR on the Documents page, then review, then export.")
+        st.stop()
+    components.document_flags(collection, document)
+    store = components.review_store()
+    exports = {fmt: transcript.export(collection, store, doc_id, format=fmt) for fmt in transcript.FORMATS}
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
+
+corrected = exports["txt"].corrected
+st.caption(f"{corrected.changes} change(s) from review decisions applied to the OCR of {document.page_count} page(s).")
+files = {"txt": (f"{doc_id}.txt", "text/plain"), "json": (f"{doc_id}.json", "application/json"),
+         "alto": (f"{doc_id}.alto.xml", "application/xml")}
+columns = st.columns(len(files))
+for column, (fmt, (name, mime)) in zip(columns, files.items(), strict=True):
+    content = exports[fmt].content
+    column.download_button(
+        f"Corrected transcript ({fmt.upper()})",
+        content if isinstance(content, bytes) else content.encode("utf-8"),
+        file_name=name, mime=mime, key=f"export_{fmt}",
+    )
+
+st.subheader("Corrected text")
+# Set through the session state: a keyed widget ignores a changed `value`, and the text changes with each decision.
+st.session_state["export_text"] = corrected.text
+st.text_area("Corrected transcript", height=420, disabled=True, key="export_text", label_visibility="collapsed")
+
+st.subheader("Reports")
+report_files = views.report_files(collection, doc_id)
+if not report_files:
+    st.caption("No report written yet: write one on the Reports page (or run `workbench report`).")
+for path in report_files:
+    st.download_button(f"{path.name}", path.read_bytes(), file_name=f"{doc_id}-{path.name}",
+                       key=f"export_report_{path.name}")

@@ -1,0 +1,178 @@
+"""Review: the flag queue, the current flag on the scan and in its lines, and the reviewer's decisions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import review, views
+from workbench.errors import WorkbenchError
+from workbench.models import DecisionAction, FlagCategory
+from workbench.ui import components
+
+st.title("Review")
+doc_id = st.session_state.get("document")
+if not doc_id:
+    st.info("Choose a document in the sidebar.")
+    st.stop()
+
+reviewer = components.reviewer_name_widget()
+if not reviewer:
+    st.info("Give your name once for this session; it is recorded with every decision.")
+    st.stop()
+
+collection = views.collection()
+try:
+    document = collection.document(doc_id)
+    components.document_flags(collection, document)  # computed once per file checksum, synced to the store
+    store = components.review_store()
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
+
+
+def act(kind: str, key: str, version: int, text: str | None = None) -> None:
+    """Run one review action against the flag version the reviewer saw; report the outcome on the rerun."""
+    try:
+        if kind == "undo":
+            batch = review.undo_last(store, doc_id, reviewer=reviewer)
+            message = f"Undid {len(batch)} decision(s)."
+        elif kind == "apply_all":
+            action = DecisionAction(st.session_state.get("review_all_action", DecisionAction.ACCEPT.value))
+            batch = review.apply_to_all(store, doc_id, key, action=action, reviewer=reviewer, text=text)
+            message = f"{action.value} applied to {len(batch)} identical flag(s)."
+        else:
+            review.decide(store, doc_id, key, action=kind, reviewer=reviewer, version=version, text=text)
+            message = f"{kind.replace('_', ' ')}: saved."
+            st.session_state["review_key"] = st.session_state.get("review_next_key") or key
+        st.session_state["review_message"] = ("success", message)
+    except review.ReviewConflict as conflict:
+        st.session_state["review_message"] = ("conflict", str(conflict))
+    except WorkbenchError as error:
+        st.session_state["review_message"] = ("error", str(error))
+
+
+def move(key: str | None) -> None:
+    if key:
+        st.session_state["review_key"] = key
+
+
+# Filters
+pages = [p.number for p in document.pages]
+with st.expander("Filter the queue", expanded=False):
+    columns = st.columns(4)
+    page_filter = columns[0].selectbox(
+        "Page", [None, *pages], format_func=lambda p: "all" if p is None else str(p), key="review_filter_page"
+    )
+    categories = columns[1].multiselect(
+        "Category", [c.value for c in FlagCategory], format_func=lambda c: c.replace("_", " "),
+        key="review_filter_categories",
+    )
+    confidence = columns[2].slider("Confidence", 0.0, 1.0, (0.0, 1.0), step=0.05, key="review_filter_confidence")
+    status = columns[3].selectbox("Status", ["open", "decided", "all"], key="review_filter_status")
+
+try:
+    progress = review.progress(store, doc_id, pages=pages)
+    queue = review.flag_states(
+        store,
+        doc_id,
+        page=page_filter,
+        categories=categories or None,
+        min_confidence=confidence[0] if confidence[0] > 0 else None,
+        max_confidence=confidence[1] if confidence[1] < 1 else None,
+        status=None if status == "all" else status,
+    )
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
+
+st.progress(progress.fraction, text=f"{progress.decided} of {progress.flags} flags decided · reviewer: {reviewer}")
+kind, message = st.session_state.pop("review_message", (None, None))
+if kind == "success":
+    st.success(message)
+elif kind == "conflict":
+    st.warning(f"Another reviewer decided first. {message}")
+elif kind == "error":
+    st.error(message)
+
+if not queue:
+    st.info("No flag matches the filters." if progress.flags else "This document has no flags.")
+    st.button("Undo my last decision", key="review_undo", on_click=act, args=("undo", "", 0), shortcut="U")
+    st.stop()
+
+keys = [s.key for s in queue]
+if st.session_state.get("review_key") not in keys:
+    st.session_state["review_key"] = keys[0]
+index = keys.index(st.session_state["review_key"])
+state = queue[index]
+flag = state.flag
+st.session_state["review_next_key"] = keys[index + 1] if index + 1 < len(keys) else None
+
+st.subheader(f"Flag {index + 1} of {len(queue)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
+st.caption(
+    f"confidence {flag.confidence:.2f} · source {flag.source.value} · "
+    + ("open" if state.decision is None else f"decided by {state.decision.reviewer}: {state.decision.action.value}"
+       + (f" {state.decision.text!r}" if state.decision.text is not None else ""))
+)
+
+page = components.compare_page(
+    str(collection.home), doc_id, flag.page, components.document_checksum(collection, document)
+)
+left, right = st.columns([3, 2])
+with left:
+    scan = document.pages[flag.page - 1].scan
+    box = views.flag_box(flag)
+    if scan is not None and scan.exists() and box is not None:
+        try:
+            image = components.scan_image(str(scan), document.pages[flag.page - 1].sha256)
+        except WorkbenchError as error:
+            st.error(str(error))
+        else:
+            crop, region = components.crop_around(image, box)
+            styles = [components.BoxStyle(components.shift_box(b, region), components.SELECTED_COLOUR, 3)
+                      for b in flag.boxes]
+            st.image(components.draw_boxes(crop, styles), caption="The scan around the flagged word")
+    else:
+        st.caption("No scan region for this flag (the OCR has no word boxes here).")
+    if page.ocr is not None:
+        ocr = views.ocr_in_context(page.ocr.text, flag.start, flag.end)
+        st.markdown("**OCR**")
+        st.html(components.context_html(ocr.before, ocr.text, ocr.after))
+    gold = views.gold_in_context(page, flag) if page.ocr is not None else None
+    if gold is not None:
+        st.markdown("**Gold**")
+        st.html(components.context_html(gold.before, gold.text, gold.after, css="wb-ins"))
+
+with right:
+    suggestions = list(flag.suggestions)
+    choice = None
+    if suggestions:
+        choice = st.radio(
+            "Suggestions (best first)", suggestions, format_func=views.suggestion_label, key=f"review_choice_{flag.key}"
+        )
+    else:
+        st.caption("No suggestion: keep the OCR or enter the right text.")
+    buttons = st.columns(2)
+    buttons[0].button("Accept", key="review_accept", type="primary", disabled=choice is None, shortcut="A",
+                      on_click=act, args=(DecisionAction.ACCEPT.value, flag.key, state.version, choice))
+    buttons[1].button("Keep OCR", key="review_keep", shortcut="K",
+                      on_click=act, args=(DecisionAction.KEEP_OCR.value, flag.key, state.version))
+    edit_text = st.text_input("Your reading", value=choice or flag.text, key=f"review_edit_text_{flag.key}")
+    buttons = st.columns(2)
+    buttons[0].button("Save edit", key="review_edit", shortcut="E",
+                      on_click=act, args=(DecisionAction.EDIT.value, flag.key, state.version, edit_text))
+    buttons[1].button("Gold is wrong", key="review_gold_wrong", shortcut="G",
+                      help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.",
+                      on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_text))
+    identical = [s for s in queue if s.flag.text == flag.text and s.flag.category == flag.category
+                 and s.decision is None]
+    st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
+                 format_func=lambda a: a.replace("_", " "), key="review_all_action")
+    st.button(f"Apply to all {len(identical)} identical", key="review_apply_all", disabled=state.decision is not None,
+              on_click=act, args=("apply_all", flag.key, state.version, choice))
+    buttons = st.columns(3)
+    buttons[0].button("Previous", key="review_prev", shortcut="P", disabled=index == 0,
+                      on_click=move, args=(keys[index - 1] if index else None,))
+    buttons[1].button("Next", key="review_next", shortcut="N", disabled=index + 1 >= len(keys),
+                      on_click=move, args=(st.session_state["review_next_key"],))
+    buttons[2].button("Undo", key="review_undo", shortcut="U", on_click=act, args=("undo", flag.key, state.version))
+    st.caption("Shortcuts: A accept · K keep OCR · E save edit · G gold is wrong · N next · P previous · U undo")
