@@ -188,3 +188,14 @@ def test_anchors_are_not_fooled_by_repeated_text():
     ocr = inject_errors(gold, rate=0.05, seed=6)
     ug, uo = char_units(gold).keys, char_units(ocr).keys
     assert levenshtein(ug, uo) == levenshtein(ug, uo, exact=True)
+
+
+def test_word_sequences_are_anchored_with_word_sized_anchors():
+    from workbench.align import WORD_ANCHORING, encode
+    from workbench.normalize import word_units
+
+    gold = long_text(9000, seed=21)
+    ocr = inject_errors(gold, rate=0.03, seed=22)
+    ug, uo = word_units(gold).keys, word_units(ocr).keys
+    assert len(segments(*encode(ug, uo), anchoring=WORD_ANCHORING)) > 3
+    assert levenshtein(ug, uo, anchoring=WORD_ANCHORING) == levenshtein(ug, uo, exact=True)

@@ -29,10 +29,12 @@ The contract other modules code against (names are stable):
         The engine under all of the above, on sequences of units (str or tuples of strings).
 
 Long texts. A plain Levenshtein is quadratic (1 MB against 1 MB: 34 s in rapidfuzz). Above
-`SEGMENT_ABOVE` units, `levenshtein` and `opcodes` cut both texts at anchors and align segment by
-segment: an anchor is a run of `ANCHOR_LENGTH` units found exactly once in the gold and once in the
-OCR within a window of +-`SEGMENT_LENGTH` around where the previous anchor's offset predicts it; the
-cut goes through the middle of the anchor. The result is an alignment of the whole texts, so its cost
+`anchoring.above` units, `levenshtein` and `opcodes` cut both texts at anchors and align segment by
+segment: every `segment_length` units or so, an anchor is a run of `anchor_length` units of the gold
+found exactly once in the OCR within +-`window` units of where the previous anchor's offset predicts
+it, and found nowhere else in the gold within that window; the cut goes through the middle of the
+anchor. CHAR_ANCHORING (32-character anchors) serves grapheme clusters, WORD_ANCHORING (8-word
+anchors) words. The result is an alignment of the whole texts, so its cost
 is an upper bound of the exact distance, and it IS the exact distance whenever some optimal alignment
 passes through the anchors' middles (an optimal alignment that touches an anchor's diagonal before and
 after its middle can always be rerouted along it at no cost). In theory a pathological text can defeat
@@ -53,9 +55,23 @@ from rapidfuzz.distance import Levenshtein
 from workbench.models import AlignOp
 from workbench.normalize import Units, char_units, token_units, word_units
 
-ANCHOR_LENGTH = 32
-SEGMENT_LENGTH = 4096
-SEGMENT_ABOVE = 4 * SEGMENT_LENGTH
+
+@dataclass(frozen=True, slots=True)
+class Anchoring:
+    """How long texts are cut: anchors of `anchor_length` units, about every `segment_length` units,
+    searched within +-`window` units of where the previous anchor predicts them; texts of at most
+    `above` units (either of them) are aligned whole."""
+
+    anchor_length: int
+    segment_length: int
+    window: int
+    above: int
+
+
+# A 32-character run without error, unique within +-1024 characters, marks the same place in both.
+CHAR_ANCHORING = Anchoring(anchor_length=32, segment_length=4096, window=1024, above=16384)
+# Words: OCR misreads far more words than characters, so anchors are shorter (8 words) to be found.
+WORD_ANCHORING = Anchoring(anchor_length=8, segment_length=1024, window=256, above=4096)
 
 # Supplementary private-use planes: codes for grapheme clusters longer than one code point.
 _PRIVATE_PLANES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
@@ -121,57 +137,66 @@ def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     )
 
 
-def segments(a: str, b: str, *, exact: bool = False) -> list[tuple[int, int, int, int]]:
+def segments(
+    a: str, b: str, *, exact: bool = False, anchoring: Anchoring = CHAR_ANCHORING
+) -> list[tuple[int, int, int, int]]:
     """Cut points of the anchored alignment: (a_start, a_end, b_start, b_end) per segment, in order.
 
-    One segment (the whole texts) when `exact` or when either text is at most SEGMENT_ABOVE long.
+    One segment (the whole texts) when `exact` or when either text is at most `anchoring.above` long.
     """
-    if exact or len(a) <= SEGMENT_ABOVE or len(b) <= SEGMENT_ABOVE:
+    k, step, window = anchoring.anchor_length, anchoring.segment_length, anchoring.window
+    if exact or len(a) <= anchoring.above or len(b) <= anchoring.above:
         return [(0, len(a), 0, len(b))]
-    half = ANCHOR_LENGTH // 2
+    half = k // 2
     cuts = [(0, 0)]
     ia, ib = 0, 0
-    probe = SEGMENT_LENGTH
-    while probe + ANCHOR_LENGTH + SEGMENT_LENGTH <= len(a):
-        gram = a[probe : probe + ANCHOR_LENGTH]
+    probe = step
+    while probe + k + step <= len(a):
+        gram = a[probe : probe + k]
         expected = ib + (probe - ia)
-        lo, hi = max(ib, expected - SEGMENT_LENGTH), min(len(b), expected + SEGMENT_LENGTH + ANCHOR_LENGTH)
+        lo, hi = max(ib, expected - window), min(len(b), expected + window + k)
         found = b.find(gram, lo, hi)
-        alo, ahi = max(ia, probe - SEGMENT_LENGTH), min(len(a), probe + SEGMENT_LENGTH + ANCHOR_LENGTH)
         if (
             found >= 0
             and b.find(gram, found + 1, hi) < 0
-            and a.find(gram, alo, probe + ANCHOR_LENGTH - 1) < 0
-            and a.find(gram, probe + 1, ahi) < 0
+            and a.find(gram, max(ia, probe - window), probe + k - 1) < 0
+            and a.find(gram, probe + 1, min(len(a), probe + window + k)) < 0
         ):
             ia, ib = probe + half, found + half
             cuts.append((ia, ib))
-            probe = ia + SEGMENT_LENGTH
+            probe = ia + step
         else:
-            probe += half
+            probe += max(1, half)
     cuts.append((len(a), len(b)))
     return [(a0, a1, b0, b1) for (a0, b0), (a1, b1) in itertools.pairwise(cuts)]
 
 
-def levenshtein(a: Sequence[str], b: Sequence[str], *, exact: bool = False) -> int:
+def levenshtein(
+    a: Sequence[str], b: Sequence[str], *, exact: bool = False, anchoring: Anchoring = CHAR_ANCHORING
+) -> int:
     """Levenshtein distance between two unit sequences (insert, delete, substitute all cost 1).
 
-    Anchored above SEGMENT_ABOVE units (see the module docstring); `exact=True` forces the full
+    Anchored above `anchoring.above` units (see the module docstring); `exact=True` forces the full
     quadratic computation.
     """
     a, b = encode(a, b)
-    return sum(Levenshtein.distance(a[a0:a1], b[b0:b1]) for a0, a1, b0, b1 in segments(a, b, exact=exact))
+    return sum(
+        Levenshtein.distance(a[a0:a1], b[b0:b1])
+        for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=anchoring)
+    )
 
 
-def opcodes(a: Sequence[str], b: Sequence[str], *, exact: bool = False) -> list[Opcode]:
+def opcodes(
+    a: Sequence[str], b: Sequence[str], *, exact: bool = False, anchoring: Anchoring = CHAR_ANCHORING
+) -> list[Opcode]:
     """A minimal-cost alignment of two unit sequences as consecutive blocks covering both.
 
     Blocks are rapidfuzz opcodes: adjacent blocks have different tags, "replace" blocks have the same
-    length on both sides. Anchored above SEGMENT_ABOVE units as `levenshtein` is.
+    length on both sides. Anchored as `levenshtein` is.
     """
     a, b = encode(a, b)
     blocks: list[Opcode] = []
-    for a0, a1, b0, b1 in segments(a, b, exact=exact):
+    for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=anchoring):
         for op in Levenshtein.opcodes(a[a0:a1], b[b0:b1]):
             block = Opcode(op.tag, op.src_start + a0, op.src_end + a0, op.dest_start + b0, op.dest_end + b0)
             if block.a_start == block.a_end and block.b_start == block.b_end:
@@ -192,9 +217,11 @@ def _to_align_ops(blocks: list[Opcode], gold: Units, ocr: Units) -> tuple[AlignO
     return tuple(ops)
 
 
-def align_units(gold: Units, ocr: Units, *, exact: bool = False) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
+def align_units(
+    gold: Units, ocr: Units, *, exact: bool = False, anchoring: Anchoring = CHAR_ANCHORING
+) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
     """The alignment of two unit sequences, as unit-index blocks and as AlignOps in original offsets."""
-    blocks = opcodes(gold.keys, ocr.keys, exact=exact)
+    blocks = opcodes(gold.keys, ocr.keys, exact=exact, anchoring=anchoring)
     return blocks, _to_align_ops(blocks, gold, ocr)
 
 
@@ -213,7 +240,7 @@ def align_words(gold: str, ocr: str, *, unit: str = "word", exact: bool = False)
     except KeyError:
         raise ValueError(f"unknown word unit {unit!r} (use 'word' or 'token')") from None
     gold_units, ocr_units = cut(gold), cut(ocr)
-    blocks = opcodes(gold_units.keys, ocr_units.keys, exact=exact)
+    blocks = opcodes(gold_units.keys, ocr_units.keys, exact=exact, anchoring=WORD_ANCHORING)
     ops = []
     for block in blocks:
         gold_start, gold_end = gold_units.span(block.a_start, block.a_end)

@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from workbench.align import align_units, merge_edits
+from workbench.align import CHAR_ANCHORING, WORD_ANCHORING, align_units, levenshtein, merge_edits
 from workbench.models import AlignOp
 from workbench.normalize import Units, char_units, nfc, word_units
 
@@ -104,7 +104,7 @@ def error_rate(distance: int, gold_length: int) -> float:
 
 
 def _measure(unit: str, gold: Units, ocr: Units, *, exact: bool) -> ErrorMeasure:
-    blocks, ops = align_units(gold, ocr, exact=exact)
+    blocks, ops = align_units(gold, ocr, exact=exact, anchoring=WORD_ANCHORING if unit == "word" else CHAR_ANCHORING)
     counts = Counter()
     for block in blocks:
         counts[block.tag] += max(block.a_end - block.a_start, block.b_end - block.b_start)
@@ -130,7 +130,8 @@ def character_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure
 
 def cer(gold: str, ocr: str, *, exact: bool = False) -> float:
     """Character error rate: fraction of the gold's grapheme clusters (whitespace folded, NFC)."""
-    return character_error(gold, ocr, exact=exact).rate
+    gold_units = char_units(gold)
+    return error_rate(levenshtein(gold_units.keys, char_units(ocr).keys, exact=exact), len(gold_units))
 
 
 def word_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
@@ -140,7 +141,9 @@ def word_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
 
 def wer(gold: str, ocr: str, *, exact: bool = False) -> float:
     """Word error rate: fraction of the gold's words (dinglehopper's word segmentation)."""
-    return word_error(gold, ocr, exact=exact).rate
+    gold_units = word_units(gold)
+    distance = levenshtein(gold_units.keys, word_units(ocr).keys, exact=exact, anchoring=WORD_ANCHORING)
+    return error_rate(distance, len(gold_units))
 
 
 def bag_of_words_error(gold: str, ocr: str) -> BagOfWordsError:
