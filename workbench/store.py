@@ -269,15 +269,22 @@ class Store:
 
     # -- flags ------------------------------------------------------------------------------------------
 
-    def sync_flags(self, document: str, flags: Iterable[Flag]) -> SyncResult:
+    def sync_flags(
+        self, document: str, flags: Iterable[Flag], *, sources: Iterable[FlagSource] | None = None
+    ) -> SyncResult:
         """Store a fresh snapshot of a document's flags: upsert by key, mark the missing ones stale.
 
+        `sources` limits the snapshot to flags of those sources (gold, heuristic): stored flags of other
+        sources are left alone, so the gold and the no-gold flag sets of a document live side by side.
         Nothing is deleted: a flag that comes back later is live again with its decisions.
         """
+        covered = {FlagSource(s).value for s in sources} if sources is not None else None
         incoming: dict[str, Flag] = {}
         for flag in flags:
             if flag.document != document:
                 raise StoreError(f"flag {flag.key} belongs to {flag.document!r}, not {document!r}")
+            if covered is not None and flag.source.value not in covered:
+                raise StoreError(f"flag {flag.key} is from source {flag.source.value!r}, outside this snapshot")
             incoming[flag.key] = flag
         stamp = now()
         added = updated = unchanged = stale = 0
@@ -306,7 +313,11 @@ class Store:
                     updated += 1
                 else:
                     unchanged += 1
-            gone = [row.id for key, row in existing.items() if key not in incoming and not row.stale]
+            gone = [
+                row.id
+                for key, row in existing.items()
+                if key not in incoming and not row.stale and (covered is None or row.source in covered)
+            ]
             if gone:
                 conn.execute(flags_table.update().where(flags_table.c.id.in_(gone)).values(stale=True))
                 stale = len(gone)

@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 COMMAND_MODULES = (
     "documents",
     "evaluate",
+    "review",
     "app",
 )
 

@@ -1,0 +1,332 @@
+"""Review decisions: the four decisions, the derived state, conflicts between reviewers, batches and their
+undo, undo/redo, page status and validation, progress, scripted acceptance and gold errata.
+Every test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.test_postgres import BACKENDS, backend_url
+from workbench import review
+from workbench.errors import ReviewConflict, ReviewError
+from workbench.models import DecisionAction, Flag, FlagCategory, FlagSource
+from workbench.review import PageStatus
+from workbench.store import open_store
+
+DOC = "memo"
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path, monkeypatch):
+    opened = open_store(backend_url(request, tmp_path, monkeypatch))
+    yield opened
+    opened.close()
+
+
+def flag(start, text="teh", suggestions=("the",), *, page=1, category=FlagCategory.MISREAD_WORD, confidence=0.9):
+    return Flag(
+        document=DOC,
+        page=page,
+        start=start,
+        end=start + len(text),
+        text=text,
+        category=category,
+        suggestions=tuple(suggestions),
+        confidence=confidence,
+        source=FlagSource.HEURISTIC,
+    )
+
+
+@pytest.fixture
+def flags(store):
+    made = [
+        flag(0),
+        flag(10),
+        flag(20),
+        flag(30, "adn", ("and",)),
+        flag(5, "teh", page=2),
+        flag(40, "CONFIDENTIAL", ("",), category=FlagCategory.STAMP_NOISE, confidence=0.6),
+    ]
+    review.sync_flags(store, DOC, made)
+    return made
+
+
+# -- the four decisions ------------------------------------------------------------------------------------
+
+
+def test_accept_takes_the_top_suggestion_by_default(store, flags):
+    decision = review.decide(store, DOC, flags[0].key, action="accept", reviewer=" ann ", version=0, note="obvious")
+    assert (decision.action, decision.text, decision.reviewer, decision.note) == (
+        DecisionAction.ACCEPT, "the", "ann", "obvious"
+    )
+    assert decision.time.endswith("Z") and decision.id is not None
+    state = review.flag_state(store, DOC, flags[0].key)
+    assert state.status == "decided" and state.reading == "the" and state.version == 1
+
+
+def test_keep_edit_and_gold_wrong_are_recorded_with_their_text(store, flags):
+    review.decide(store, DOC, flags[0].key, action="keep_ocr", reviewer="ann", version=0)
+    review.decide(store, DOC, flags[1].key, action="edit", text="thy", reviewer="ann", version=0)
+    review.decide(store, DOC, flags[2].key, action="gold_wrong", text="teh", reviewer="ann", version=0, note="sic")
+    states = {s.key: s for s in review.flag_states(store, DOC)}
+    assert states[flags[0].key].decision.action is DecisionAction.KEEP_OCR
+    assert states[flags[0].key].reading is None
+    assert states[flags[1].key].reading == "thy"
+    assert states[flags[2].key].decision.action is DecisionAction.GOLD_WRONG
+    assert states[flags[2].key].decision.note == "sic"
+
+
+def test_accepting_text_that_is_not_a_suggestion_is_refused(store, flags):
+    with pytest.raises(ReviewError, match="not one of its suggestions"):
+        review.decide(store, DOC, flags[0].key, action="accept", text="tea", reviewer="ann", version=0)
+
+
+def test_edit_and_gold_wrong_need_text(store, flags):
+    with pytest.raises(ReviewError, match="needs custom text"):
+        review.decide(store, DOC, flags[0].key, action="edit", reviewer="ann", version=0)
+    with pytest.raises(ReviewError, match="needs the proposed gold reading"):
+        review.decide(store, DOC, flags[0].key, action="gold_wrong", reviewer="ann", version=0)
+
+
+def test_empty_reviewer_is_refused(store, flags):
+    with pytest.raises(ReviewError, match="reviewer name is required"):
+        review.decide(store, DOC, flags[0].key, action="accept", reviewer="  ", version=0)
+    assert review.decision_history(store, DOC) == []
+
+
+def test_unknown_flag_is_refused(store, flags):
+    with pytest.raises(ReviewError, match="no flag 'nope'"):
+        review.decide(store, DOC, "nope", action="accept", reviewer="ann", version=0)
+
+
+def test_stale_flag_keeps_its_decision_but_takes_no_new_one(store, flags):
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    review.sync_flags(store, DOC, flags[2:])
+    assert flags[0].key not in {s.key for s in review.flag_states(store, DOC)}
+    assert review.current_decisions(store, DOC)[flags[0].key].text == "the"
+    with pytest.raises(ReviewError, match="stale"):
+        review.decide(store, DOC, flags[1].key, action="accept", reviewer="ann", version=0)
+
+
+# -- conflicts ---------------------------------------------------------------------------------------------
+
+
+def test_second_reviewer_from_the_same_state_is_refused_with_the_first_decision(store, flags):
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    with pytest.raises(ReviewConflict) as caught:
+        review.decide(store, DOC, flags[0].key, action="edit", text="tho", reviewer="bob", version=0)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "ann at" in message and "accept 'the'" in message and "not saved" in message
+    assert [d.reviewer for d in review.decision_history(store, DOC, flags[0].key)] == ["ann"]
+
+
+def test_two_reviewers_racing_on_one_flag_end_with_one_decision_and_one_refusal(store, flags):
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def reviewer(name: str, text: str):
+        barrier.wait()
+        try:
+            outcomes[name] = review.decide(store, DOC, flags[3].key, action="edit", text=text, reviewer=name, version=0)
+        except ReviewConflict as conflict:
+            outcomes[name] = conflict
+
+    threads = [threading.Thread(target=reviewer, args=a) for a in (("ann", "and"), ("bob", "an"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [n for n, o in outcomes.items() if isinstance(o, ReviewConflict)]
+    won = [n for n, o in outcomes.items() if not isinstance(o, ReviewConflict)]
+    assert len(refused) == 1 and len(won) == 1
+    assert f"last by {won[0]} at" in str(outcomes[refused[0]])
+    history = review.decision_history(store, DOC, flags[3].key)
+    assert [d.reviewer for d in history] == won
+    assert review.flag_state(store, DOC, flags[3].key).version == 1
+
+
+# -- undo and redo -----------------------------------------------------------------------------------------
+
+
+def test_undo_and_redo_are_new_events_and_nothing_is_deleted(store, flags):
+    key = flags[0].key
+    first = review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
+    second = review.decide(store, DOC, key, action="edit", text="thee", reviewer="bob", version=1)
+    undone = review.undo(store, DOC, key, reviewer="bob", version=2)
+    assert undone.action is DecisionAction.UNDO and undone.ref == second.id
+    assert review.flag_state(store, DOC, key).decision.id == first.id  # back to the decision before
+    redone = review.redo(store, DOC, key, reviewer="bob", version=3)
+    assert (redone.action, redone.text, redone.ref) == (DecisionAction.EDIT, "thee", undone.id)
+    state = review.flag_state(store, DOC, key)
+    assert state.reading == "thee" and state.redo is None
+    review.undo(store, DOC, key, reviewer="ann", version=4)
+    review.undo(store, DOC, key, reviewer="ann", version=5)
+    assert review.flag_state(store, DOC, key).status == "open"
+    history = review.decision_history(store, DOC, key)
+    assert [d.action.value for d in history] == ["accept", "edit", "undo", "edit", "undo", "undo"]
+
+
+def test_a_new_decision_clears_what_redo_would_restore(store, flags):
+    key = flags[0].key
+    review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
+    review.undo(store, DOC, key, reviewer="ann", version=1)
+    assert review.flag_state(store, DOC, key).redo.text == "the"
+    review.decide(store, DOC, key, action="keep_ocr", reviewer="ann", version=2)
+    with pytest.raises(ReviewError, match="nothing to redo"):
+        review.redo(store, DOC, key, reviewer="ann", version=3)
+
+
+def test_undo_on_an_open_flag_is_refused(store, flags):
+    with pytest.raises(ReviewError, match="nothing to undo"):
+        review.undo(store, DOC, flags[0].key, reviewer="ann", version=0)
+
+
+def test_undo_from_a_stale_version_is_a_conflict(store, flags):
+    key = flags[0].key
+    review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
+    with pytest.raises(ReviewConflict):
+        review.undo(store, DOC, key, reviewer="bob", version=0)
+
+
+# -- batches -----------------------------------------------------------------------------------------------
+
+
+def test_apply_to_all_identical_occurrences_logs_each_and_undoes_as_one(store, flags):
+    group = review.occurrences(store, DOC, flags[0].key, reading="the")
+    assert group[0].key == flags[0].key
+    assert {s.key for s in group} == {flags[0].key, flags[1].key, flags[2].key, flags[4].key}
+    batch = review.apply_to_all(store, DOC, flags[0].key, action="accept", text="the", reviewer="ann")
+    assert len(batch) == 4 and batch.id is not None
+    assert {d.batch for d in batch.decisions} == {batch.id}
+    assert review.flag_state(store, DOC, flags[3].key).status == "open"  # "adn" is not identical
+
+    undone = review.undo_batch(store, batch.id, reviewer="ann")
+    assert len(undone) == 4 and undone.id != batch.id
+    assert {d.ref for d in undone.decisions} == {d.id for d in batch.decisions}
+    assert all(review.flag_state(store, DOC, s.key).status == "open" for s in group)
+    assert len(review.decision_history(store, DOC)) == 8
+
+
+def test_apply_to_all_with_a_changed_occurrence_writes_nothing(store, flags):
+    shown = {s.key: s.version for s in review.occurrences(store, DOC, flags[0].key, reading="the")}
+    review.decide(store, DOC, flags[2].key, action="keep_ocr", reviewer="bob", version=0)
+    with pytest.raises(ReviewConflict, match="bob"):
+        review.apply_to_all(store, DOC, flags[0].key, action="accept", reviewer="ann", expected=shown)
+    assert [d.reviewer for d in review.decision_history(store, DOC)] == ["bob"]
+
+
+def test_undoing_a_batch_after_one_flag_was_decided_again_is_refused_whole(store, flags):
+    batch = review.apply_to_all(store, DOC, flags[0].key, action="accept", reviewer="ann")
+    review.decide(store, DOC, flags[1].key, action="edit", text="thy", reviewer="bob", version=1)
+    with pytest.raises(ReviewError, match="was changed since"):
+        review.undo_batch(store, batch.id, reviewer="ann")
+    assert all(d.action is not DecisionAction.UNDO for d in review.decision_history(store, DOC))
+
+
+def test_undo_last_takes_back_the_reviewers_latest_action(store, flags):
+    batch = review.apply_to_all(store, DOC, flags[0].key, action="accept", reviewer="ann")
+    single = review.decide(store, DOC, flags[3].key, action="accept", reviewer="ann", version=0)
+    review.decide(store, DOC, flags[5].key, action="accept", reviewer="bob", version=0)
+    first = review.undo_last(store, DOC, reviewer="ann")
+    assert [d.ref for d in first.decisions] == [single.id]
+    second = review.undo_last(store, DOC, reviewer="ann")
+    assert {d.ref for d in second.decisions} == {d.id for d in batch.decisions}
+    with pytest.raises(ReviewError, match="no decision in force"):
+        review.undo_last(store, DOC, reviewer="ann")
+    assert review.flag_state(store, DOC, flags[5].key).status == "decided"
+
+
+# -- filters and progress ----------------------------------------------------------------------------------
+
+
+def test_flag_states_filter_by_page_category_confidence_and_status(store, flags):
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    assert len(review.flag_states(store, DOC, page=2)) == 1
+    assert [s.key for s in review.flag_states(store, DOC, categories=["stamp_noise"])] == [flags[5].key]
+    assert [s.key for s in review.flag_states(store, DOC, max_confidence=0.7)] == [flags[5].key]
+    assert len(review.flag_states(store, DOC, min_confidence=0.7)) == 5
+    assert [s.key for s in review.flag_states(store, DOC, status="decided")] == [flags[0].key]
+    assert len(review.flag_states(store, DOC, status="open")) == 5
+
+
+def test_progress_counts_decisions_reviewers_and_pages(store, flags):
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    review.decide(store, DOC, flags[4].key, action="keep_ocr", reviewer="bob", version=0)
+    review.set_page_status(store, DOC, 2, "in_review", reviewer="cy")
+    result = review.progress(store, DOC, pages=[1, 2, 3])
+    assert (result.flags, result.decided, result.open) == (6, 2, 4)
+    assert result.by_action == {"accept": 1, "keep_ocr": 1}
+    assert result.reviewers == ("ann", "bob", "cy")
+    assert [(p.page, p.flags, p.decided, p.status) for p in result.pages] == [
+        (1, 5, 1, PageStatus.NOT_REVIEWED),
+        (2, 1, 1, PageStatus.IN_REVIEW),
+        (3, 0, 0, PageStatus.NOT_REVIEWED),
+    ]
+    assert result.fraction == pytest.approx(2 / 6)
+
+
+def test_scripted_accept_filters_by_category_and_confidence(store, flags):
+    batch = review.accept_all(store, DOC, reviewer="bot", categories=["stamp_noise"])
+    assert [d.flag_key for d in batch.decisions] == [flags[5].key]
+    batch = review.accept_all(store, DOC, reviewer="bot", min_confidence=0.8)
+    assert len(batch) == 5 and all(d.action is DecisionAction.ACCEPT for d in batch.decisions)
+    assert review.progress(store, DOC).open == 0
+    assert len(review.accept_all(store, DOC, reviewer="bot")) == 0
+
+
+def test_scripted_accept_leaves_flags_without_suggestion_open(store):
+    review.sync_flags(store, DOC, [flag(0, "xq", ())])
+    assert len(review.accept_all(store, DOC, reviewer="bot")) == 0
+    assert review.progress(store, DOC).open == 1
+
+
+# -- page status -------------------------------------------------------------------------------------------
+
+
+def test_page_goes_through_review_and_is_validated_by_another_reviewer(store, flags):
+    assert review.page_state(store, DOC, 1).status is PageStatus.NOT_REVIEWED
+    review.set_page_status(store, DOC, 1, "in_review", reviewer="ann")
+    review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann")
+    with pytest.raises(ReviewError, match="ann marked it reviewed, so another reviewer must validate it"):
+        review.set_page_status(store, DOC, 1, "validated", reviewer="ann")
+    state = review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
+    assert (state.status, state.reviewer, state.reviewed_by, state.seq) == (PageStatus.VALIDATED, "bob", "ann", 3)
+
+
+def test_page_status_cannot_skip_a_step(store):
+    with pytest.raises(ReviewError, match="cannot go from not_reviewed to validated"):
+        review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
+    with pytest.raises(ReviewError, match="unknown page status"):
+        review.set_page_status(store, DOC, 1, "done", reviewer="bob")
+
+
+def test_reopened_page_needs_a_new_review_before_validation(store):
+    for status, who in (("in_review", "ann"), ("reviewed", "ann"), ("in_review", "bob"), ("reviewed", "bob")):
+        review.set_page_status(store, DOC, 1, status, reviewer=who)
+    with pytest.raises(ReviewError, match="bob marked it reviewed"):
+        review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
+    assert review.set_page_status(store, DOC, 1, "validated", reviewer="ann").status is PageStatus.VALIDATED
+
+
+def test_page_status_from_an_old_state_is_a_conflict(store):
+    seen = review.page_state(store, DOC, 1).seq
+    review.set_page_status(store, DOC, 1, "in_review", reviewer="ann")
+    with pytest.raises(ReviewConflict, match="now in_review by ann"):
+        review.set_page_status(store, DOC, 1, "in_review", reviewer="bob", seq=seen)
+
+
+# -- gold errata -------------------------------------------------------------------------------------------
+
+
+def test_gold_errata_lists_decisions_marking_the_gold_wrong(store, flags):
+    review.decide(store, DOC, flags[3].key, action="gold_wrong", text="adn", reviewer="ann", version=0, note="typo")
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    errata = review.gold_errata(store, DOC)
+    assert [(e.flag.key, e.gold_reading, e.proposed, e.decision.note) for e in errata] == [
+        (flags[3].key, "and", "adn", "typo")
+    ]
+    review.undo(store, DOC, flags[3].key, reviewer="ann", version=1)
+    assert review.gold_errata(store, DOC) == []

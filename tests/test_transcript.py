@@ -1,0 +1,329 @@
+"""The corrected transcript: decisions applied to the OCR text, the automatic rules, provenance, and the
+txt / json / ALTO exports (also through `workbench export`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from tests.test_postgres import BACKENDS, backend_url
+from workbench import review
+from workbench.cli import main
+from workbench.corpus import write_manifest
+from workbench.models import Box, Decision, DecisionAction, Document, Flag, FlagCategory, OcrPage, OcrWord, PageRef
+from workbench.ocr.store import save_ocr_page
+from workbench.store import open_store
+from workbench.transcript import (
+    ALTO_NS,
+    TranscriptRules,
+    correct_document,
+    correct_page,
+    export,
+    rules_for,
+    switch_rule,
+    to_json,
+)
+
+DOC = "memo"
+
+
+def flag_at(text: str, needle: str, category=FlagCategory.MISREAD_WORD, suggestions=("x",), *, occurrence=0, page=1):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(needle, start + 1)
+    return Flag(DOC, page, start, start + len(needle), needle, category, tuple(suggestions))
+
+
+def decided(flag: Flag, action=DecisionAction.ACCEPT, text: str | None = None, *, id=1, reviewer="ann"):
+    if text is None and action is DecisionAction.ACCEPT:
+        text = flag.suggestions[0]
+    return (flag, Decision(DOC, flag.key, action, text, reviewer, "2026-11-26T14:00:00.000Z", id=id))
+
+
+# -- the pure core -----------------------------------------------------------------------------------------
+
+
+def test_no_decisions_leave_the_ocr_text_as_it_is():
+    text = "Teh cat.\nCONFIDENTIAL\n"
+    assert correct_page(text, []).text == text
+
+
+def test_accept_edit_gold_wrong_replace_and_keep_ocr_does_not():
+    text = "Teh cat sat on teh mat adn slept."
+    result = correct_page(
+        text,
+        [
+            decided(flag_at(text, "Teh", suggestions=("The",)), id=1),
+            decided(flag_at(text, "cat"), DecisionAction.KEEP_OCR, id=2),
+            decided(flag_at(text, "teh"), DecisionAction.EDIT, "the", id=3),
+            decided(flag_at(text, "adn"), DecisionAction.GOLD_WRONG, "and", id=4),
+        ],
+    )
+    assert result.text == "The cat sat on the mat and slept."
+    assert [c.decision.id for c in result.changes] == [1, 3, 4]
+    assert result.skipped == ()
+
+
+def test_missing_text_inserts_and_empty_reading_deletes():
+    text = "The cat sat ~ on mat."
+    after_on = text.index(" on") + 3
+    missing = Flag(DOC, 1, after_on, after_on, "", FlagCategory.MISSING_TEXT, (" the",))
+    stray = flag_at(text, " ~", FlagCategory.STRAY_CHAR, ("",))
+    assert correct_page(text, [decided(missing, id=1), decided(stray, id=2)]).text == "The cat sat on the mat."
+
+
+def test_accepted_stamp_noise_goes_with_the_line_it_leaves_empty():
+    text = "First paragraph.\n\nCONFIDENTIAL\n\nSecond paragraph.\n"
+    stamp = flag_at(text, "CONFIDENTIAL", FlagCategory.STAMP_NOISE, ("",))
+    result = correct_page(text, [decided(stamp)])
+    assert result.text == "First paragraph.\n\nSecond paragraph.\n"
+    assert result.changes[0].rule == "drop_stamp_noise"
+
+
+def test_two_stamps_on_one_line_drop_the_line_and_a_stamp_beside_body_text_drops_only_itself():
+    text = "Body line one.\nCONFIDENTIAL   GDS\nBody line two. SECRET\n"
+    flags = [
+        flag_at(text, "CONFIDENTIAL", FlagCategory.STAMP_NOISE, ("",)),
+        flag_at(text, "GDS", FlagCategory.STAMP_NOISE, ("",)),
+        flag_at(text, " SECRET", FlagCategory.STAMP_NOISE, ("",)),
+    ]
+    result = correct_page(text, [decided(f, id=i) for i, f in enumerate(flags)])
+    assert result.text == "Body line one.\nBody line two.\n"
+    assert len(result.changes) == 3
+
+
+def test_stamp_on_the_last_line_without_newline_takes_the_newline_before_it():
+    text = "Body.\nDECLASSIFIED"
+    assert correct_page(text, [decided(flag_at(text, "DECLASSIFIED", FlagCategory.STAMP_NOISE, ("",)))]).text == "Body."
+
+
+def test_switched_off_stamp_rule_keeps_the_stamp_and_says_why():
+    text = "Body.\nCONFIDENTIAL\n"
+    result = correct_page(
+        text,
+        [decided(flag_at(text, "CONFIDENTIAL", FlagCategory.STAMP_NOISE, ("",)))],
+        rules=TranscriptRules(drop_stamp_noise=False),
+    )
+    assert result.text == text
+    assert "drop_stamp_noise is switched off" in result.skipped[0].reason
+
+
+def test_accepted_broken_hyphenation_joins_the_word_on_the_first_line():
+    text = "the secu-\nrity of Japan\nis assured"
+    hyphen = flag_at(text, "secu-\nrity", FlagCategory.BROKEN_HYPHENATION, ("security",))
+    result = correct_page(text, [decided(hyphen)])
+    assert result.text == "the security\nof Japan\nis assured"
+    assert result.changes[0].rule == "join_hyphenation"
+    kept = correct_page(text, [decided(hyphen)], rules=TranscriptRules(join_hyphenation=False))
+    assert kept.text == text and "join_hyphenation" in kept.skipped[0].reason
+
+
+def test_hyphenated_word_ending_its_line_keeps_the_next_line():
+    text = "the secu-\nrity\nnext line"
+    hyphen = flag_at(text, "secu-\nrity", FlagCategory.BROKEN_HYPHENATION, ("security",))
+    assert correct_page(text, [decided(hyphen)]).text == "the security\nnext line"
+
+
+def test_overlapping_decisions_apply_the_first_and_report_the_second():
+    text = "the quick brown fox"
+    wide = flag_at(text, "quick brown", suggestions=("slow red",))
+    narrow = flag_at(text, "brown", suggestions=("green",))
+    result = correct_page(text, [decided(narrow, id=2), decided(wide, id=1)])
+    assert result.text == "the slow red fox"
+    assert [s.flag.key for s in result.skipped] == [narrow.key]
+    assert "overlaps flag" in result.skipped[0].reason
+
+
+def test_flag_whose_ocr_text_changed_is_skipped_not_applied():
+    text = "the cat"
+    moved = Flag(DOC, 1, 0, 3, "teh", FlagCategory.MISREAD_WORD, ("the",))
+    result = correct_page(text, [decided(moved)])
+    assert result.text == text and "OCR changed" in result.skipped[0].reason
+
+
+def test_source_span_maps_corrected_text_back_to_the_ocr():
+    text = "Teh cat sat"
+    result = correct_page(text, [decided(flag_at(text, "Teh", suggestions=("The old",)))])
+    assert result.text == "The old cat sat"
+    assert result.source_span(0, 3) == (0, 3)  # inside the change: the change's whole span
+    assert result.source_span(8, 11) == (4, 7)  # "cat" after it, shifted back
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet="ab \n", min_size=1, max_size=40),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 4), st.text(alphabet="xy", max_size=3)), max_size=6),
+)
+def test_non_overlapping_decisions_equal_naive_splicing(text, raw):
+    edits, taken = [], []
+    for start, length, reading in raw:
+        start = min(start, len(text))
+        end = min(start + length, len(text))
+        if any((start < b and a < end) or start in (a, b) for a, b in taken):
+            continue
+        taken.append((start, end))
+        edits.append(Flag(DOC, 1, start, end, text[start:end], FlagCategory.MISREAD_WORD, (reading,)))
+    expected = text
+    for item in sorted(edits, key=lambda f: f.start, reverse=True):
+        expected = expected[: item.start] + item.suggestions[0] + expected[item.end :]
+    result = correct_page(text, [decided(f, id=i) for i, f in enumerate(edits)])
+    assert result.text == expected
+    assert result.skipped == ()
+
+
+# -- the document, the store, the exports ------------------------------------------------------------------
+
+
+PAGE_1 = "Teh first page.\nCONFIDENTIAL\nthe secu-\nrity pact\n"
+PAGE_2 = "Page two adn more.\n"
+
+
+def words_of(text: str, top: int) -> tuple[OcrWord, ...]:
+    import re
+
+    words, line, x, last_line = [], 0, 10, 0
+    for match in re.finditer(r"\S+", text):
+        line = text.count("\n", 0, match.start())
+        if line != last_line:
+            x, last_line = 10, line
+        width = 20 * len(match.group())
+        box = Box(x, top + 40 * line, x + width, top + 40 * line + 30)
+        words.append(OcrWord(match.group(), match.start(), match.end(), conf=91.0, box=box, line=line))
+        x += width + 20
+    return tuple(words)
+
+
+@pytest.fixture(params=BACKENDS)
+def document(request, tmp_collection, tmp_path, monkeypatch):
+    """A two-page document with OCR, its flags in the store, and decisions taken on all of them."""
+    backend_url(request, tmp_path, monkeypatch)
+    folder = tmp_collection.document_dir(DOC)
+    folder.mkdir(parents=True)
+    write_manifest(
+        Document(DOC, "A memo", (PageRef(DOC, 1), PageRef(DOC, 2)), gold=None),
+        tmp_collection.manifest_path(DOC),
+    )
+    for number, text in ((1, PAGE_1), (2, PAGE_2)):
+        save_ocr_page(tmp_collection, OcrPage(DOC, number, text, words_of(text, 100), engine="test"))
+    flags = [
+        flag_at(PAGE_1, "Teh", suggestions=("The",)),
+        flag_at(PAGE_1, "CONFIDENTIAL", FlagCategory.STAMP_NOISE, ("",)),
+        flag_at(PAGE_1, "secu-\nrity", FlagCategory.BROKEN_HYPHENATION, ("security",)),
+        flag_at(PAGE_2, "adn", suggestions=("and",), page=2),
+    ]
+    store = open_store()
+    review.sync_flags(store, DOC, flags)
+    review.accept_all(store, DOC, reviewer="ann", note="all clear")
+    yield tmp_collection, store, flags
+    store.close()
+
+
+EXPECTED_1 = "The first page.\nthe security\npact\n"
+EXPECTED_2 = "Page two and more.\n"
+
+
+def test_corrected_document_applies_the_stored_decisions(document):
+    collection, store, _ = document
+    corrected = correct_document(collection, store, DOC)
+    assert [p.text for p in corrected.pages] == [EXPECTED_1, EXPECTED_2]
+    assert corrected.text == EXPECTED_1 + "\f" + EXPECTED_2
+    assert corrected.changes == 4
+
+
+def test_rules_switched_off_in_the_store_apply_to_the_transcript(document):
+    collection, store, _ = document
+    assert rules_for(store, DOC) == TranscriptRules()
+    switch_rule(store, DOC, "drop_stamp_noise", False, reviewer="bob")
+    assert rules_for(store, DOC) == TranscriptRules(drop_stamp_noise=False)
+    assert "CONFIDENTIAL" in correct_document(collection, store, DOC).pages[0].text
+    switch_rule(store, DOC, "drop_stamp_noise", True, reviewer="bob")
+    assert "CONFIDENTIAL" not in correct_document(collection, store, DOC).pages[0].text
+
+
+def test_undone_decision_leaves_the_transcript(document):
+    collection, store, flags = document
+    state = review.flag_state(store, DOC, flags[3].key)
+    review.undo(store, DOC, flags[3].key, reviewer="bob", version=state.version)
+    assert correct_document(collection, store, DOC).pages[1].text == PAGE_2
+
+
+def test_json_export_carries_the_provenance_of_every_change(document):
+    collection, store, flags = document
+    data = to_json(correct_document(collection, store, DOC))
+    assert json.loads(json.dumps(data)) == data
+    change = data["pages"][1]["changes"][0]
+    assert change["flag"] == flags[3].key
+    assert (change["ocr"], change["replacement"]) == ("adn", "and")
+    assert change["decision"]["reviewer"] == "ann" and change["decision"]["note"] == "all clear"
+    assert change["decision"]["time"].endswith("Z") and change["decision"]["action"] == "accept"
+    assert data["rules"] == {"drop_stamp_noise": True, "join_hyphenation": True}
+    assert data["text"] == EXPECTED_1 + "\f" + EXPECTED_2
+
+
+def test_alto_export_puts_corrected_words_in_their_ocr_boxes(document):
+    collection, store, _ = document
+    result = export(collection, store, DOC, format="alto")
+    root = etree.fromstring(result.content)
+    ns = {"a": ALTO_NS}
+    pages = root.findall(".//a:Page", ns)
+    assert len(pages) == 2
+    strings = pages[0].findall(".//a:String", ns)
+    assert [s.get("CONTENT") for s in strings] == EXPECTED_1.split()
+    by_word = {s.get("CONTENT"): s for s in strings}
+    # "security" was read as "secu-" (line 2, x 90..190) and "rity" (line 3, x 10..90): the union box.
+    security = by_word["security"]
+    assert (security.get("HPOS"), security.get("VPOS"), security.get("WIDTH"), security.get("HEIGHT")) == (
+        "10", "180", "180", "70"
+    )
+    assert security.get("CS") == "true" and by_word["The"].get("CS") == "true"
+    first = by_word["first"]
+    assert (first.get("HPOS"), first.get("VPOS"), first.get("WC")) == ("90", "100", "0.91")
+    assert first.get("CS") is None
+    lines = pages[0].findall(".//a:TextLine", ns)
+    assert len(lines) == 3  # the stamp's line is gone
+
+
+def test_export_txt_to_a_folder_writes_pages_and_the_whole_document(document, tmp_path):
+    collection, store, _ = document
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export(collection, store, DOC, format="txt", out=out)
+    assert [p.name for p in result.paths] == ["page-001.txt", "page-002.txt", "memo.txt"]
+    assert (out / "page-001.txt").read_text() == EXPECTED_1
+    assert (out / "memo.txt").read_text() == EXPECTED_1 + "\f" + EXPECTED_2
+
+
+def test_cli_export_txt_prints_the_document_with_form_feeds(document, capsys):
+    assert main(["export", DOC, "--format", "txt"]) == 0
+    assert capsys.readouterr().out == EXPECTED_1 + "\f" + EXPECTED_2
+
+
+def test_cli_export_with_rules_switched_off_keeps_stamp_and_hyphen(document, capsys):
+    assert main(["export", DOC, "--format", "txt", "--keep-stamp-noise", "--keep-hyphenation"]) == 0
+    out = capsys.readouterr().out
+    assert "CONFIDENTIAL" in out and "secu-\nrity" in out and "The first" in out
+
+
+def test_cli_export_json_and_alto_to_files(document, tmp_path, capsys):
+    target = tmp_path / "memo.json"
+    assert main(["export", DOC, "--format", "json", "--out", str(target)]) == 0
+    assert json.loads(target.read_text())["pages"][0]["text"] == EXPECTED_1
+    assert main(["export", DOC, "--format", "alto", "--out", str(tmp_path / "alto") + "/"]) == 0
+    written = sorted(p.name for p in (tmp_path / "alto").iterdir())
+    assert written == ["memo.alto.xml", "page-001.alto.xml", "page-002.alto.xml"]
+    page_two = etree.parse(str(tmp_path / "alto" / "page-002.alto.xml")).getroot()
+    assert [s.get("CONTENT") for s in page_two.iter(f"{{{ALTO_NS}}}String")] == EXPECTED_2.split()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_export_of_a_document_without_ocr_is_a_one_line_error(tmp_collection, capsys):
+    folder = tmp_collection.document_dir("bare")
+    folder.mkdir(parents=True)
+    write_manifest(Document("bare", "Bare", (PageRef("bare", 1),)), tmp_collection.manifest_path("bare"))
+    assert main(["export", "bare", "--format", "txt"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "page-001.txt: no OCR for page 1" in err

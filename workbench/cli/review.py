@@ -1,0 +1,201 @@
+"""Commands of the review: scripted decisions, page status, the corrected transcript, gold errata, the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workbench.models import FlagCategory, FlagSource
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `review`, `page-status`, `export`, `gold-errata`, `gold-revise` and `db` to the command line."""
+    review = commands.add_parser(
+        "review",
+        help="show review progress, or decide flags from a script: --accept the top suggestions, --undo-last",
+        description="Without an action, print the document's review progress. With --accept, refresh the "
+        "document's flags and accept the top suggestion of every open flag that matches the filters (all "
+        "open flags when none is given), each as a logged decision of one batch.",
+    )
+    review.add_argument("doc", help="document id")
+    review.add_argument("--reviewer", help="who decides (recorded with every decision)")
+    action = review.add_mutually_exclusive_group()
+    action.add_argument("--accept", action="store_true", help="accept the top suggestion of every matching open flag")
+    action.add_argument("--undo-last", action="store_true", help="undo the reviewer's latest decision or batch")
+    review.add_argument(
+        "--category", action="append", choices=[c.value for c in FlagCategory], metavar="C",
+        help="only flags of this category (repeatable): " + ", ".join(c.value for c in FlagCategory),
+    )
+    review.add_argument("--min-confidence", type=float, metavar="X", help="only flags with confidence >= X (0..1)")
+    review.add_argument("--no-gold", action="store_true", help="use the no-gold (heuristic) flags even with gold")
+    review.add_argument("--note", default="", help="a note recorded with each decision")
+    review.set_defaults(run=run_review)
+
+    status = commands.add_parser("page-status", help="set a page's review status (validated needs a second reviewer)")
+    status.add_argument("doc", help="document id")
+    status.add_argument("page", type=int, help="page number")
+    status.add_argument("status", choices=["not_reviewed", "in_review", "reviewed", "validated"])
+    status.add_argument("--reviewer", required=True, help="who sets it")
+    status.add_argument("--note", default="")
+    status.set_defaults(run=run_page_status)
+
+    export = commands.add_parser(
+        "export",
+        help="write the corrected transcript (OCR + decisions) as txt, json (with provenance) or alto",
+        description="Without --out the whole document goes to standard output (txt: pages separated by a "
+        "form feed). --out FILE writes the whole document; --out DIR/ (an existing folder or a path ending "
+        "in /) also writes one file per page (txt, alto). --save writes to transcripts/corrected/DOC/.",
+    )
+    export.add_argument("doc", help="document id")
+    export.add_argument("--format", choices=["txt", "json", "alto"], default="txt")
+    where = export.add_mutually_exclusive_group()
+    # A string, not a Path: Path() would drop the trailing slash that asks for per-page files.
+    where.add_argument("--out", metavar="PATH", help="file, or folder (ending in /) for per-page files")
+    where.add_argument("--save", action="store_true", help="write per-page files under transcripts/corrected/DOC/")
+    export.add_argument("--keep-stamp-noise", action="store_true", help="switch off the rule dropping stamp noise")
+    export.add_argument("--keep-hyphenation", action="store_true", help="switch off the rule joining hyphenation")
+    export.set_defaults(run=run_export)
+
+    errata = commands.add_parser("gold-errata", help="list the decisions that mark the gold wrong")
+    errata.add_argument("doc", help="document id")
+    errata.set_defaults(run=run_gold_errata)
+
+    revise = commands.add_parser(
+        "gold-revise",
+        help="write a new gold revision from the pending gold errata (the old pages are kept)",
+    )
+    revise.add_argument("doc", help="document id")
+    revise.add_argument("--reviewer", required=True, help="who makes the revision")
+    revise.set_defaults(run=run_gold_revise)
+
+    db = commands.add_parser("db", help="show the review store (WORKBENCH_DB) and its schema revision; upgrade it")
+    db.add_argument("action", nargs="?", choices=["status", "upgrade"], default="status")
+    db.set_defaults(run=run_db)
+
+
+def _store():
+    from workbench.store import open_store
+
+    return open_store()
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from workbench import review
+    from workbench.corpus import Collection
+
+    collection = Collection.default()
+    document = collection.document(args.doc)
+    store = _store()
+    if args.accept or args.undo_last:
+        reviewer = review.reviewer_name(args.reviewer)
+    if args.accept:
+        use_gold = False if args.no_gold else collection.has_gold(document)
+        synced = review.refresh_flags(collection, store, args.doc, use_gold=use_gold)
+        batch = review.accept_all(
+            store,
+            args.doc,
+            reviewer=reviewer,
+            categories=args.category,
+            min_confidence=args.min_confidence,
+            source=FlagSource.GOLD if use_gold else FlagSource.HEURISTIC,
+            note=args.note or "scripted review",
+        )
+        source = "gold" if use_gold else "no-gold"
+        print(
+            f"{args.doc}: {synced.added + synced.updated + synced.unchanged} {source} flags "
+            f"({synced.added} new, {synced.stale} gone stale); accepted {len(batch)}"
+            + (f" in batch {batch.id}" if batch.id else "")
+        )
+    elif args.undo_last:
+        batch = review.undo_last(store, args.doc, reviewer=reviewer)
+        print(f"{args.doc}: undid {len(batch)} decision(s)" + (f" (batch {batch.id})" if batch.id else ""))
+    state = review.progress(store, args.doc, pages=[p.number for p in document.pages])
+    print(
+        f"{args.doc}: {state.decided}/{state.flags} flags decided ({100 * state.fraction:.0f}%), "
+        f"reviewers: {', '.join(state.reviewers) or '-'}"
+    )
+    for page in state.pages:
+        print(f"  page {page.page}\t{page.decided}/{page.flags} decided\t{page.status.value}")
+    return 0
+
+
+def run_page_status(args: argparse.Namespace) -> int:
+    from workbench import review
+
+    state = review.set_page_status(_store(), args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note)
+    print(f"{args.doc} page {state.page}: {state.status.value} by {state.reviewer} at {state.time}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from workbench import transcript
+    from workbench.corpus import Collection
+
+    collection = Collection.default()
+    store = _store()
+    rules = transcript.rules_for(store, args.doc)
+    if args.keep_stamp_noise or args.keep_hyphenation:
+        rules = transcript.TranscriptRules(
+            drop_stamp_noise=rules.drop_stamp_noise and not args.keep_stamp_noise,
+            join_hyphenation=rules.join_hyphenation and not args.keep_hyphenation,
+        )
+    out = args.out
+    if args.save:
+        out = collection.corrected_dir(args.doc)
+        out.mkdir(parents=True, exist_ok=True)
+    result = transcript.export(collection, store, args.doc, format=args.format, out=out, rules=rules)
+    skipped = [s for p in result.corrected.pages for s in p.skipped]
+    if out is None:
+        if isinstance(result.content, bytes):
+            sys.stdout.buffer.write(result.content)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(result.content)
+    else:
+        print(f"wrote {len(result.paths)} file(s): {', '.join(str(p) for p in result.paths)}")
+        print(f"{result.corrected.changes} change(s) applied, {len(skipped)} decision(s) left out")
+    for item in skipped:
+        print(f"note: page {item.flag.page} flag {item.flag.key} not applied: {item.reason}", file=sys.stderr)
+    return 0
+
+
+def run_gold_errata(args: argparse.Namespace) -> int:
+    from workbench import review
+    from workbench.corpus import Collection
+
+    document = Collection.default().document(args.doc)
+    errata = review.gold_errata(_store(), args.doc, gold=document.gold)
+    if not errata:
+        print(f"{args.doc}: no gold errata")
+        return 0
+    print("page\tflag\tgold reads\tproposed\treviewer\ttime\tapplied\tnote")
+    for item in errata:
+        applied = f"r{item.applied_in}" if item.applied_in else "pending"
+        print(
+            f"{item.flag.page}\t{item.flag.key}\t{item.gold_reading!r}\t{item.proposed!r}\t"
+            f"{item.decision.reviewer}\t{item.decision.time}\t{applied}\t{item.decision.note}"
+        )
+    return 0
+
+
+def run_gold_revise(args: argparse.Namespace) -> int:
+    from workbench import review
+    from workbench.corpus import Collection
+
+    revision = review.revise_gold(Collection.default(), _store(), args.doc, reviewer=args.reviewer)
+    print(
+        f"{args.doc}: gold {revision.gold} revision {revision.revision} written "
+        f"({len(revision.decisions)} erratum/errata on page(s) {', '.join(map(str, revision.pages))}); "
+        f"the previous pages are in transcripts/gold/{revision.gold}/revisions/r{revision.revision}/"
+    )
+    return 0
+
+
+def run_db(args: argparse.Namespace) -> int:
+    from workbench.store import head_revision, open_store, schema_revision
+
+    store = open_store(upgrade=args.action == "upgrade")
+    current = schema_revision(store)
+    print(f"review store: {store.display_url} ({store.backend})")
+    print(f"schema revision: {current or 'none'} (latest: {head_revision()})")
+    return 0
