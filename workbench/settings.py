@@ -67,6 +67,19 @@ SETTINGS: dict[str, Setting] = {
         Setting("WORKBENCH_LANG", "eng", str, "Tesseract language(s), e.g. 'eng' or 'eng+deu'."),
         Setting("WORKBENCH_OCR_TIMEOUT", "300", _positive_int, "Seconds before one page's OCR is abandoned."),
         Setting(
+            "WORKBENCH_TESSERACT",
+            "tesseract",
+            str,
+            "The tesseract program: a name looked up on PATH or a path to the executable.",
+        ),
+        Setting(
+            "WORKBENCH_CACHE",
+            "",
+            str,
+            "Folder of cached OCR results (keyed by image, engine, language data and options); "
+            "empty means WORKBENCH_HOME/.workbench-cache.",
+        ),
+        Setting(
             "WORKBENCH_MAX_IMAGE_PIXELS",
             "120000000",
             _positive_int,

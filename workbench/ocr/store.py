@@ -34,7 +34,13 @@ def has_ocr(collection: Collection, document: Document) -> bool:
     return all(text_path(collection, document.id, p.number).exists() for p in document.pages)
 
 
-def _word_to_json(word: OcrWord) -> dict:
+def hocr_path(collection: Collection, doc_id: str, number: int) -> Path:
+    """Where page `number`'s hOCR is stored (when the engine made one)."""
+    return collection.ocr_dir(doc_id) / f"{page_stem(number)}.hocr"
+
+
+def word_to_json(word: OcrWord) -> dict:
+    """The JSON form of a word record, as stored in `page-NNN.words.json`."""
     return {
         "text": word.text,
         "start": word.start,
@@ -47,16 +53,33 @@ def _word_to_json(word: OcrWord) -> dict:
     }
 
 
+def word_from_json(data: dict) -> OcrWord:
+    """A word record from its JSON form; KeyError/TypeError when it is malformed."""
+    return OcrWord(
+        text=data["text"],
+        start=data["start"],
+        end=data["end"],
+        conf=data.get("conf"),
+        box=Box(*data["box"]) if data.get("box") else None,
+        line=data.get("line", 0),
+        paragraph=data.get("paragraph", 0),
+        block=data.get("block", 0),
+    )
+
+
 def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | None = None) -> None:
     """Store one page's OCR (text, words, optional hOCR), each file written atomically.
 
-    The words file is written last: a page counts as done only once its words are in place.
+    The words file is written last: a page counts as done only once its words are in place. Saving
+    without hOCR removes an older page's hOCR, which would no longer match the text.
     """
     for word in page.words:
         if page.text[word.start : word.end] != word.text:
             raise ValueError(f"word {word.text!r} does not stand at {word.start}:{word.end} of the page text")
     if hocr is not None:
-        atomic_write_text(collection.ocr_dir(page.document) / f"{page_stem(page.number)}.hocr", hocr)
+        atomic_write_text(hocr_path(collection, page.document, page.number), hocr)
+    else:
+        hocr_path(collection, page.document, page.number).unlink(missing_ok=True)
     atomic_write_text(text_path(collection, page.document, page.number), page.text)
     atomic_write_json(
         words_path(collection, page.document, page.number),
@@ -66,7 +89,7 @@ def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | None = N
             "page": page.number,
             "engine": page.engine,
             "options": page.options,
-            "words": [_word_to_json(w) for w in page.words],
+            "words": [word_to_json(w) for w in page.words],
         },
     )
 
@@ -82,19 +105,7 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
         return OcrPage(document=doc_id, number=number, text=text)
     try:
         meta = json.loads(read_utf8(meta_path, what="OCR words"))
-        words = tuple(
-            OcrWord(
-                text=w["text"],
-                start=w["start"],
-                end=w["end"],
-                conf=w.get("conf"),
-                box=Box(*w["box"]) if w.get("box") else None,
-                line=w.get("line", 0),
-                paragraph=w.get("paragraph", 0),
-                block=w.get("block", 0),
-            )
-            for w in meta["words"]
-        )
+        words = tuple(word_from_json(w) for w in meta["words"])
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise InputError(f"{meta_path}: malformed OCR words file ({error})") from None
     return OcrPage(

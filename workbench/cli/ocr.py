@@ -1,0 +1,119 @@
+"""Commands that produce a document's OCR: `ocr` (Tesseract) and `import-ocr` (OCR made elsewhere)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.ocr.options import BINARIZATIONS
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `ocr` and `import-ocr` to the command line."""
+    ocr = commands.add_parser(
+        "ocr",
+        help="run Tesseract on every page of a document (cached; pages in parallel)",
+        description="OCR every page into transcripts/ocr/DOC/ (page-NNN.txt, .words.json, .hocr). Options "
+        "default to the manifest's \"ocr\" object, then WORKBENCH_LANG; flags override both. Exit status "
+        "1 when some pages failed (each is named on stderr), 2 when nothing could run.",
+    )
+    ocr.add_argument("docs", nargs="+", metavar="DOC", help="document id(s)")
+    ocr.add_argument("--lang", help="Tesseract language(s), e.g. eng or eng+deu")
+    ocr.add_argument("--psm", type=int, help="page segmentation mode 0-13 (default 3, automatic layout)")
+    ocr.add_argument("--oem", type=int, help="engine mode 0-3 (default 3)")
+    ocr.add_argument("--dpi", type=int, help="scan resolution when the image file does not say (default 300)")
+    ocr.add_argument("--binarize", choices=BINARIZATIONS, help="binarize before OCR (default none: Tesseract's own)")
+    ocr.add_argument(
+        "--deskew", action=argparse.BooleanOptionalAction, default=None, help="straighten tilted pages (up to 5°)"
+    )
+    ocr.add_argument(
+        "--grayscale", action=argparse.BooleanOptionalAction, default=None, help="convert to gray first (default on)"
+    )
+    ocr.add_argument("--jobs", "-j", type=int, help="parallel Tesseract processes (default WORKBENCH_JOBS)")
+    ocr.add_argument("--timeout", type=int, help="seconds per page (default WORKBENCH_OCR_TIMEOUT)")
+    ocr.set_defaults(run=run_ocr_command)
+
+    imp = commands.add_parser(
+        "import-ocr",
+        help="import OCR made elsewhere (hOCR, ALTO v2-v4, PAGE XML, plain text) into a document",
+        description="Read one OCR file per page, in page order (or folders of them, sorted by name); the "
+        "format is recognised from the content. Nothing is written unless every file reads and the page "
+        "count matches the document.",
+    )
+    imp.add_argument("doc", metavar="DOC", help="document id")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="OCR files or folders")
+    imp.add_argument("--format", default="auto", choices=("auto", "hocr", "alto", "page", "text"))
+    imp.add_argument("--dpi", type=int, default=300, help="for ALTO positions in mm10 or inch1200 (default 300)")
+    imp.set_defaults(run=run_import)
+
+
+def _progress_bar(total: int, label: str):
+    from tqdm import tqdm
+
+    from workbench import settings
+
+    return tqdm(total=total, desc=label, unit="page", file=sys.stderr, disable=not settings.get("WORKBENCH_PROGRESS"))
+
+
+def run_ocr_command(args: argparse.Namespace) -> int:
+    from workbench.corpus import Collection
+    from workbench.errors import InputError
+    from workbench.ocr.options import document_options
+    from workbench.ocr.run import run_ocr
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.timeout is not None and args.timeout < 1:
+        raise InputError(f"--timeout must be at least 1 second, got {args.timeout}")
+    collection = Collection.default()
+    documents = [collection.document(doc_id) for doc_id in args.docs]
+    overrides = {
+        "lang": args.lang,
+        "psm": args.psm,
+        "oem": args.oem,
+        "dpi": args.dpi,
+        "binarize": args.binarize,
+        "deskew": args.deskew,
+        "grayscale": args.grayscale,
+    }
+    status = 0
+    for document in documents:
+        options = document_options(document, overrides)
+        with _progress_bar(document.page_count, document.id) as bar:
+            result = run_ocr(
+                collection,
+                document,
+                options=options,
+                jobs=args.jobs,
+                timeout=args.timeout,
+                progress=lambda event, bar=bar: bar.update(1),
+            )
+        for failure in result.failures:
+            print(f"workbench ocr: page {failure.page} failed: {failure.message}", file=sys.stderr)
+        done = len(result.pages_done)
+        print(
+            f"{document.id}: {done} of {document.page_count} page(s) OCRed "
+            f"({len(result.read)} read, {len(result.cached)} from cache) with {result.engine} "
+            f"in {result.seconds:.1f} s -> {collection.ocr_dir(document.id)}"
+        )
+        if result.failures:
+            pages = ", ".join(str(f.page) for f in result.failures)
+            print(f"workbench ocr: {document.id}: page(s) {pages} failed", file=sys.stderr)
+            status = 1
+    return status
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from workbench.corpus import Collection
+    from workbench.ocr.importers import import_ocr
+
+    collection = Collection.default()
+    document = collection.document(args.doc)
+    pages = import_ocr(collection, document, args.paths, format=args.format, dpi=args.dpi)
+    formats = sorted({page.engine.removeprefix("import:") for page in pages})
+    print(
+        f"{document.id}: imported {len(pages)} page(s) of {', '.join(formats)} OCR "
+        f"-> {collection.ocr_dir(document.id)}"
+    )
+    return 0

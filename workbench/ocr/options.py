@@ -1,0 +1,114 @@
+"""The options of one OCR run: what Tesseract is asked to do and how the scan is prepared for it.
+
+Options come, weakest first, from the settings (WORKBENCH_LANG), the document's manifest
+(`"ocr": {"lang": "eng", "psm": 6, "binarize": "otsu", "deskew": true}`) and the call (CLI flags).
+They are stored with every page's OCR and are part of the cache key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from workbench import settings
+from workbench.errors import InputError
+from workbench.fsutil import read_utf8
+from workbench.models import Document
+
+BINARIZATIONS = ("none", "otsu", "sauvola")
+PSM_VALUES = range(0, 14)
+OEM_VALUES = range(0, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    """How to OCR a page.
+
+    lang: Tesseract language(s), 'eng' or 'eng+deu'. psm: page segmentation mode (0-13; 3 is automatic
+    layout). oem: engine mode (0 legacy, 1 LSTM, 2 both, 3 whatever the language data has).
+    grayscale: convert to 8-bit gray first. binarize: 'none' (Tesseract's own Otsu), 'otsu' or 'sauvola'
+    (local thresholds, for uneven lighting). deskew: straighten a page tilted by up to 5 degrees.
+    dpi: the scan's resolution when its file does not say (None: the file's, else 300).
+    """
+
+    lang: str = "eng"
+    psm: int = 3
+    oem: int = 3
+    grayscale: bool = True
+    binarize: str = "none"
+    deskew: bool = False
+    dpi: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The options as stored with the OCR: language, modes, resolution and the preprocessing."""
+        return {
+            "lang": self.lang,
+            "psm": self.psm,
+            "oem": self.oem,
+            "dpi": self.dpi,
+            "preprocessing": {"grayscale": self.grayscale, "binarize": self.binarize, "deskew": self.deskew},
+        }
+
+    def merged(self, overrides: Mapping[str, Any], *, source: str) -> OcrOptions:
+        """These options with `overrides` applied (None values ignored), checked; InputError naming
+        `source` (a manifest path, 'command line') when a value is wrong."""
+        values = dataclasses.asdict(self)
+        flat = dict(overrides)
+        preprocessing = flat.pop("preprocessing", None)
+        if isinstance(preprocessing, Mapping):
+            flat = {**preprocessing, **flat}
+        for key, value in flat.items():
+            if key not in values:
+                raise InputError(f"{source}: unknown OCR option {key!r} (known: {', '.join(values)})")
+            if value is not None:
+                values[key] = value
+        return _checked(values, source)
+
+
+def _checked(values: dict[str, Any], source: str) -> OcrOptions:
+    def fail(message: str) -> InputError:
+        return InputError(f"{source}: OCR option {message}")
+
+    lang = values["lang"]
+    if not isinstance(lang, str) or not lang or any(not part for part in lang.split("+")) or " " in lang:
+        raise fail(f"lang must be like 'eng' or 'eng+deu', got {lang!r}")
+    for key, allowed in (("psm", PSM_VALUES), ("oem", OEM_VALUES)):
+        if not isinstance(values[key], int) or isinstance(values[key], bool) or values[key] not in allowed:
+            raise fail(f"{key} must be an integer {allowed.start}-{allowed.stop - 1}, got {values[key]!r}")
+    for key in ("grayscale", "deskew"):
+        if not isinstance(values[key], bool):
+            raise fail(f"{key} must be true or false, got {values[key]!r}")
+    if values["binarize"] not in BINARIZATIONS:
+        raise fail(f"binarize must be one of {', '.join(BINARIZATIONS)}, got {values['binarize']!r}")
+    dpi = values["dpi"]
+    if dpi is not None and (not isinstance(dpi, int) or isinstance(dpi, bool) or not 50 <= dpi <= 2400):
+        raise fail(f"dpi must be an integer 50-2400, got {dpi!r}")
+    return OcrOptions(**values)
+
+
+def default_options() -> OcrOptions:
+    """The options before any document or call says otherwise (language from WORKBENCH_LANG)."""
+    return OcrOptions().merged({"lang": settings.get("WORKBENCH_LANG")}, source="WORKBENCH_LANG")
+
+
+def manifest_options(document: Document) -> dict[str, Any]:
+    """The `"ocr"` object of a document's manifest, or {} when it has none."""
+    if document.manifest_path is None or not document.manifest_path.exists():
+        return {}
+    try:
+        data = json.loads(read_utf8(document.manifest_path, what="manifest"))
+    except json.JSONDecodeError as error:
+        raise InputError(f"{document.manifest_path}: manifest is not valid JSON ({error.msg})") from None
+    ocr = data.get("ocr", {}) if isinstance(data, dict) else {}
+    if not isinstance(ocr, dict):
+        raise InputError(f"{document.manifest_path}: \"ocr\" must be an object of OCR options")
+    return ocr
+
+
+def document_options(document: Document, overrides: Mapping[str, Any] | None = None) -> OcrOptions:
+    """The options to OCR `document` with: defaults, then its manifest's `"ocr"`, then `overrides`."""
+    options = default_options().merged(manifest_options(document), source=str(document.manifest_path))
+    return options.merged(overrides or {}, source="options given")

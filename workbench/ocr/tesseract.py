@@ -1,0 +1,229 @@
+"""Running Tesseract (through pytesseract) on one page, and knowing exactly which Tesseract it is.
+
+`find_engine` resolves the program (WORKBENCH_TESSERACT), its version and language data folder;
+`ocr_page_image` reads one scan and returns the page text, word records and Tesseract's own hOCR.
+Nothing here runs at import time, and every Tesseract process gets OMP_THREAD_LIMIT=1: on a few
+cores, Tesseract's OpenMP threads spin against each other and make a page several times slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from workbench import settings
+from workbench.errors import InputError, OcrError
+from workbench.images import open_image
+from workbench.models import OcrWord
+from workbench.ocr.importers.hocr import read_hocr
+from workbench.ocr.options import OcrOptions
+from workbench.ocr.preprocess import preprocess, unrotate_box
+
+NOT_FOUND = "tesseract not found: install tesseract-ocr (bin/setup does) or set WORKBENCH_TESSERACT"
+_LANG_DIR = re.compile(r'List of available languages in "([^"]+)"')
+_VERSION = re.compile(r"tesseract\s+v?(\d+\.\d+[^\s]*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """One installed Tesseract: its program, version ('5.3.0'), language data folder and languages."""
+
+    command: str
+    version: str
+    tessdata: Path | None
+    languages: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """How the engine is recorded with its output: 'tesseract 5.3.0'."""
+        return f"tesseract {self.version}"
+
+    def language_files(self, lang: str, *, psm: int = 3) -> dict[str, Path]:
+        """The traineddata file of each language in `lang` ('eng+deu'), plus 'osd' for psm 0 and 1.
+
+        Raises OcrError when a language is not installed, before any page is read.
+        """
+        names = lang.split("+") + (["osd"] if psm in (0, 1) else [])
+        files = {}
+        for name in names:
+            if name not in self.languages:
+                have = ", ".join(self.languages) or "none"
+                raise OcrError(
+                    f"tesseract has no language data for {name!r} (installed: {have}); "
+                    f"install tesseract-ocr-{name.split('/')[-1].lower()}"
+                )
+            if self.tessdata is not None:
+                files[name] = self.tessdata / f"{name}.traineddata"
+        return files
+
+
+def _probe_env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, capture_output=True, env=_probe_env(), timeout=60, check=False)
+    except FileNotFoundError:
+        raise OcrError(NOT_FOUND) from None
+    except PermissionError:
+        raise OcrError(f"{command[0]}: tesseract is not executable") from None
+    except subprocess.TimeoutExpired:
+        raise OcrError(f"{command[0]}: `tesseract {command[1]}` did not answer within 60 s") from None
+
+
+def resolve_command() -> str:
+    """The absolute path of the tesseract program named by WORKBENCH_TESSERACT; OcrError when absent."""
+    name = settings.get("WORKBENCH_TESSERACT")
+    found = shutil.which(name)
+    if found is None:
+        raise OcrError(NOT_FOUND if os.sep not in name else f"{name}: {NOT_FOUND}")
+    return os.path.realpath(found)
+
+
+def probe_engine(command: str) -> Engine:
+    """Ask the tesseract at `command` for its version and language data (two quick subprocesses)."""
+    version_run = _run([command, "--version"])
+    output = (version_run.stdout + version_run.stderr).decode("utf-8", errors="replace")
+    match = _VERSION.search(output)
+    if version_run.returncode != 0 or match is None:
+        first = output.strip().splitlines()[0] if output.strip() else f"exit status {version_run.returncode}"
+        raise OcrError(f"{command}: not a working tesseract (`--version` said: {first[:120]})")
+    langs_run = _run([command, "--list-langs"])
+    listing = (langs_run.stdout + langs_run.stderr).decode("utf-8", errors="replace")
+    folder = _LANG_DIR.search(listing)
+    tessdata = Path(folder.group(1)) if folder else _fallback_tessdata()
+    languages = tuple(
+        line.strip() for line in listing.splitlines()[1:] if line.strip() and not line.startswith(("Warning", "Error"))
+    )
+    return Engine(command=command, version=match.group(1), tessdata=tessdata, languages=languages)
+
+
+def _fallback_tessdata() -> Path | None:
+    """Tesseract 4.0 does not print its tessdata folder; TESSDATA_PREFIX then says where it is."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    if prefix:
+        path = Path(prefix)
+        return path if path.name == "tessdata" or not (path / "tessdata").is_dir() else path / "tessdata"
+    return None
+
+
+def file_checksum(path: Path, *, memo: dict[tuple, str] | None = None) -> str:
+    """SHA-256 of a file, remembered per (path, size, mtime) so big language files are hashed once."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if memo is not None and key in memo:
+        return memo[key]
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    if memo is not None:
+        memo[key] = digest.hexdigest()
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageOcr:
+    """Tesseract's reading of one page: text (lines kept), words with offsets, hOCR, deskew angle."""
+
+    text: str
+    words: tuple[OcrWord, ...]
+    hocr: str
+    angle: float | None = None
+    dpi: int = 300
+
+
+@contextlib.contextmanager
+def _single_threaded() -> Iterator[None]:
+    """OMP_THREAD_LIMIT=1 for the tesseract processes pytesseract starts (it passes os.environ on)."""
+    previous = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = previous
+
+
+def _scan_dpi(image, options: OcrOptions) -> int:
+    if options.dpi is not None:
+        return options.dpi
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 50 <= value <= 2400 else 300
+
+
+def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: int) -> PageOcr:
+    """OCR one scan with Tesseract's hOCR output and build the page's text and words from it.
+
+    Raises ScanError for a missing, empty, corrupt or too large image, OcrError (naming the scan) when
+    Tesseract is missing, times out after `timeout` seconds, or fails.
+    """
+    import pytesseract
+
+    path = Path(path)
+    image = open_image(path)
+    prepared = preprocess(image, options)
+    dpi = _scan_dpi(image, options)
+    config = f"--psm {options.psm} --oem {options.oem} --dpi {dpi}"
+    pytesseract.pytesseract.tesseract_cmd = command
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_single_threaded())
+        source = str(path)
+        if prepared.changed or image.format not in {"PNG", "TIFF", "JPEG"}:
+            # Our own lossless temporary file, fast to write, with the resolution kept.
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="workbench-ocr-"))
+            source = os.path.join(folder, f"{path.stem}.png")
+            prepared.image.save(source, format="PNG", compress_level=1, dpi=(dpi, dpi))
+        try:
+            raw = pytesseract.image_to_pdf_or_hocr(
+                source, lang=options.lang, config=config, extension="hocr", timeout=timeout
+            )
+        except pytesseract.TesseractNotFoundError:
+            raise OcrError(f"{path}: {NOT_FOUND}") from None
+        except pytesseract.TesseractError as error:  # a RuntimeError too: it must come first
+            raise OcrError(f"{path}: {_describe_failure(error.status, error.message)}") from None
+        except RuntimeError as error:
+            if "timeout" in str(error).lower():
+                raise OcrError(f"{path}: tesseract timed out after {timeout} s (WORKBENCH_OCR_TIMEOUT)") from None
+            raise OcrError(f"{path}: tesseract failed ({error})") from None
+        except OSError as error:
+            raise OcrError(f"{path}: tesseract could not run ({error.strerror or error})") from None
+    hocr = _name_scan(raw.decode("utf-8", errors="replace"), path.name)
+    try:
+        (page,) = read_hocr(hocr.encode("utf-8"), source=f"{path} (tesseract hOCR)")
+    except (InputError, ValueError) as error:
+        raise OcrError(f"{path}: tesseract wrote hOCR the workbench cannot read ({error})") from None
+    words = page.words
+    if prepared.angle:
+        size = prepared.image.size
+        words = tuple(replace(w, box=unrotate_box(w.box, prepared.angle, size) if w.box else None) for w in words)
+    return PageOcr(text=page.text, words=words, hocr=hocr, angle=prepared.angle, dpi=dpi)
+
+
+def _describe_failure(status: int, message: str) -> str:
+    message = " ".join((message or "").split())[:200]
+    how = f"was killed by signal {-status}" if status is not None and status < 0 else f"exited with status {status}"
+    return f"tesseract {how}" + (f": {message}" if message else "")
+
+
+def _name_scan(hocr: str, name: str) -> str:
+    """Tesseract writes the temporary input's path into the page's title; name the scan instead."""
+    safe = html.escape(name, quote=True)
+    pattern = r"(class='ocr_page'[^>]*?title='image \")[^\"]*(\")"
+    return re.sub(pattern, lambda m: m.group(1) + safe + m.group(2), hocr, count=1)
