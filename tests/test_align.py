@@ -199,3 +199,19 @@ def test_word_sequences_are_anchored_with_word_sized_anchors():
     ug, uo = word_units(gold).keys, word_units(ocr).keys
     assert len(segments(*encode(ug, uo), anchoring=WORD_ANCHORING)) > 3
     assert levenshtein(ug, uo, anchoring=WORD_ANCHORING) == levenshtein(ug, uo, exact=True)
+
+
+def test_small_anchors_on_real_gold_text_still_give_the_exact_distance():
+    # Anchors of 16 characters every 256 put ~30 cuts into the 11 KB gold; errors up to 20 %.
+    from pathlib import Path
+
+    from workbench.align import Anchoring
+
+    gold_dir = Path(__file__).resolve().parents[1] / "transcripts" / "gold" / "us-japan-1974"
+    gold = "\n".join(path.read_text(encoding="utf-8") for path in sorted(gold_dir.glob("page-*.txt")))
+    small = Anchoring(anchor_length=16, segment_length=256, window=64, above=512)
+    for seed in range(24):
+        ocr = inject_errors(gold, rate=(0.01, 0.03, 0.1, 0.2)[seed % 4], seed=seed)
+        ug, uo = char_units(gold).keys, char_units(ocr).keys
+        assert len(segments(ug, uo, anchoring=small)) > 10
+        assert levenshtein(ug, uo, anchoring=small) == levenshtein(ug, uo, exact=True)

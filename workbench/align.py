@@ -31,16 +31,18 @@ The contract other modules code against (names are stable):
 Long texts. A plain Levenshtein is quadratic (1 MB against 1 MB: 34 s in rapidfuzz). Above
 `anchoring.above` units, `levenshtein` and `opcodes` cut both texts at anchors and align segment by
 segment: every `segment_length` units or so, an anchor is a run of `anchor_length` units of the gold
-found exactly once in the OCR within +-`window` units of where the previous anchor's offset predicts
-it, and found nowhere else in the gold within that window; the cut goes through the middle of the
-anchor. CHAR_ANCHORING (32-character anchors) serves grapheme clusters, WORD_ANCHORING (8-word
-anchors) words. The result is an alignment of the whole texts, so its cost
-is an upper bound of the exact distance, and it IS the exact distance whenever some optimal alignment
-passes through the anchors' middles (an optimal alignment that touches an anchor's diagonal before and
-after its middle can always be rerouted along it at no cost). In theory a pathological text can defeat
-this; on OCR text, where an error-free run of 32 characters unique in its neighbourhood marks the same
-place in both texts, the bench (bench/bench_metrics.py) shows equality with dinglehopper's exact figure
-on a 1 MB pair, and tests compare the fast path with an exact computation on long generated pairs.
+found in the OCR within +-`window` units of where the previous anchor's offset predicts it, and found
+nowhere else within +-4 windows in either text; the cut goes through the middle of the anchor.
+CHAR_ANCHORING (32-character anchors) serves grapheme clusters, WORD_ANCHORING (8-word anchors) words.
+
+Exactness. The result is an alignment of the whole texts, so its cost is an upper bound of the exact
+distance, and it IS the exact distance whenever some optimal alignment passes through the anchors'
+middles (an optimal alignment that touches an anchor's diagonal before and after its middle can be
+rerouted along it at no cost). In theory a pathological text can defeat this (a repeated phrase taken
+for the true place); on OCR text, where an error-free run of 32 characters unique in its neighbourhood
+marks the same place in both texts, the bench (bench/bench_metrics.py) shows equality with
+dinglehopper's exact figure on a 1 MB pair, and tests compare the fast path with an exact computation
+on long generated pairs and on the real gold cut with anchors far smaller than the defaults.
 Pass `exact=True` to skip the anchors (quadratic).
 """
 
@@ -154,13 +156,17 @@ def segments(
     while probe + k + step <= len(a):
         gram = a[probe : probe + k]
         expected = ib + (probe - ia)
-        lo, hi = max(ib, expected - window), min(len(b), expected + window + k)
+        # Found within +-window of where it is expected, and nowhere else within +-4 windows in either
+        # text: a repeated phrase near the true place must not be taken for it.
+        wide = 4 * window
+        lo, hi = max(ib, expected - wide), min(len(b), expected + wide + k)
         found = b.find(gram, lo, hi)
         if (
             found >= 0
+            and abs(found - expected) <= window
             and b.find(gram, found + 1, hi) < 0
-            and a.find(gram, max(ia, probe - window), probe + k - 1) < 0
-            and a.find(gram, probe + 1, min(len(a), probe + window + k)) < 0
+            and a.find(gram, max(ia, probe - wide), probe + k - 1) < 0
+            and a.find(gram, probe + 1, min(len(a), probe + wide + k)) < 0
         ):
             ia, ib = probe + half, found + half
             cuts.append((ia, ib))
