@@ -4,6 +4,7 @@ Every test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -330,3 +331,104 @@ def test_gold_errata_lists_decisions_marking_the_gold_wrong(store, flags):
     ]
     review.undo(store, DOC, flags[3].key, reviewer="ann", version=1)
     assert review.gold_errata(store, DOC) == []
+
+
+# -- gold revisions and the command line -------------------------------------------------------------------
+
+GOLD_BODY = "The Treaty of Mutal Cooperation is really the basis.\n\nIt stands.\n"
+OCR_TEXT = "The Treaty of Mutual Cooperation is the basis.\nCONFIDENTIAL\nIt stands.\n"
+
+
+@pytest.fixture
+def gold_document(store, tmp_collection):
+    """A one-page document with gold, OCR and two gold flags whose gold reading is wrong."""
+    from workbench.corpus import write_manifest
+    from workbench.models import Document, OcrPage, PageRef
+    from workbench.ocr.store import save_ocr_page
+
+    tmp_collection.document_dir(DOC).mkdir(parents=True)
+    write_manifest(Document(DOC, "A memo", (PageRef(DOC, 1),), gold=DOC), tmp_collection.manifest_path(DOC))
+    gold_dir = tmp_collection.gold_dir(DOC)
+    gold_dir.mkdir(parents=True)
+    (gold_dir / "page-001.txt").write_text(GOLD_BODY, encoding="utf-8")
+    save_ocr_page(tmp_collection, OcrPage(DOC, 1, OCR_TEXT))
+    mutual = OCR_TEXT.index("Mutual")
+    after_is = OCR_TEXT.index(" is ") + 3
+    flags = [
+        Flag(DOC, 1, mutual, mutual + 6, "Mutual", FlagCategory.MISREAD_WORD, ("Mutal",)),
+        Flag(DOC, 1, after_is, after_is, "", FlagCategory.MISSING_TEXT, (" really",)),
+    ]
+    review.sync_flags(store, DOC, flags)
+    return tmp_collection, flags
+
+
+def test_gold_revise_writes_a_new_revision_and_keeps_the_old_pages(store, gold_document, capsys):
+    from workbench.cli import main
+
+    collection, flags = gold_document
+    review.decide(store, DOC, flags[0].key, action="gold_wrong", text="Mutual", reviewer="ann", version=0,
+                  note="typo in the gold")
+    review.decide(store, DOC, flags[1].key, action="gold_wrong", text="", reviewer="ann", version=0)
+    assert main(["gold-errata", DOC]) == 0
+    listing = capsys.readouterr().out
+    assert "'Mutal'\t'Mutual'\tann" in listing and "pending\ttypo in the gold" in listing
+
+    assert main(["gold-revise", DOC, "--reviewer", "bob"]) == 0
+    assert "revision 1 written" in capsys.readouterr().out
+    gold_dir = collection.gold_dir(DOC)
+    assert (gold_dir / "page-001.txt").read_text() == "The Treaty of Mutual Cooperation is the basis.\n\nIt stands.\n"
+    assert (gold_dir / "revisions" / "r1" / "page-001.txt").read_text() == GOLD_BODY
+    record = json.loads((gold_dir / "revisions" / "r1" / "revision.json").read_text())
+    assert record["reviewer"] == "bob" and [e["now"] for e in record["errata"]] == ["Mutual", ""]
+    # The gold folder still loads as gold: the revisions folder is not mistaken for pages.
+    assert collection.gold_pages(collection.document(DOC))[0].body.startswith("The Treaty of Mutual")
+
+    assert main(["gold-errata", DOC]) == 0
+    assert capsys.readouterr().out.count("\tr1\t") == 2
+    assert main(["gold-revise", DOC, "--reviewer", "bob"]) == 2
+    assert "no gold errata waiting" in capsys.readouterr().err
+
+
+def test_gold_revise_refuses_a_reading_it_cannot_find(store, gold_document):
+    collection, flags = gold_document
+    stray = Flag(DOC, 1, 0, 3, "The", FlagCategory.MISREAD_WORD, ("Teh",))
+    review.sync_flags(store, DOC, [*flags, stray])
+    review.decide(store, DOC, stray.key, action="gold_wrong", text="The", reviewer="ann", version=0)
+    with pytest.raises(ReviewError, match="cannot find the gold reading 'Teh'"):
+        review.revise_gold(collection, store, DOC, reviewer="bob")
+    assert (collection.gold_dir(DOC) / "page-001.txt").read_text() == GOLD_BODY
+    assert store.gold_revisions(DOC) == []
+
+
+def test_syncing_one_source_leaves_the_other_sources_flags_live(store, flags):
+    heuristic_only = [f for f in flags if f.source is FlagSource.HEURISTIC][:2]
+    gold = Flag(DOC, 1, 0, 3, "teh", FlagCategory.MISREAD_WORD, ("the",), source=FlagSource.GOLD)
+    review.sync_flags(store, DOC, [gold], sources=[FlagSource.GOLD])
+    review.sync_flags(store, DOC, heuristic_only, sources=[FlagSource.HEURISTIC])
+    live = {s.key for s in review.flag_states(store, DOC)}
+    assert live == {gold.key, *(f.key for f in heuristic_only)}
+    assert [s.key for s in review.flag_states(store, DOC, source="gold")] == [gold.key]
+
+
+def test_cli_page_status_and_review_progress(store, gold_document, capsys):
+    from workbench.cli import main
+
+    assert main(["page-status", DOC, "1", "in_review", "--reviewer", "ann"]) == 0
+    assert main(["page-status", DOC, "1", "reviewed", "--reviewer", "ann"]) == 0
+    assert main(["page-status", DOC, "1", "validated", "--reviewer", "ann"]) == 2
+    assert "another reviewer must validate it" in capsys.readouterr().err
+    assert main(["page-status", DOC, "1", "validated", "--reviewer", "bob"]) == 0
+    capsys.readouterr()
+    assert main(["review", DOC]) == 0
+    out = capsys.readouterr().out
+    assert "0/2 flags decided" in out and "page 1\t0/2 decided\tvalidated" in out
+
+
+def test_cli_db_reports_the_store_and_its_revision(store, capsys):
+    from workbench.cli import main
+    from workbench.store import head_revision
+
+    assert main(["db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    assert f"schema revision: {head_revision()} (latest: {head_revision()})" in out
+    assert store.backend in out

@@ -761,7 +761,7 @@ def _gold_span(gold: str, ocr: str, flag: Flag, reading: str) -> tuple[int, int]
     """Where in the gold body the flag's gold reading stands: through the character alignment of gold and
     OCR, checked against the reading, else the nearest exact occurrence of it. ReviewError if not found."""
     from workbench.align import align_chars
-    from workbench.flags.tokens import fold_whitespace
+    from workbench.normalize import fold_whitespace
 
     ops = align_chars(gold, ocr)
 
