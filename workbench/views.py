@@ -183,18 +183,43 @@ class PageRow:
     open_flags: int | None = None
 
 
-def page_rows(collection: Collection, document: Document) -> list[PageRow]:
-    """A row per page of `document`."""
+def page_rows(
+    collection: Collection,
+    document: Document,
+    *,
+    progress=None,
+    cer: dict[int, float] | None = None,
+) -> list[PageRow]:
+    """A row per page of `document`: scan and OCR present, review status and open flags (from a
+    `review.ReviewProgress`, when given) and CER (fractions by page, when the document has gold and OCR)."""
     from workbench.ocr.store import text_path
 
-    return [
-        PageRow(
-            number=page.number,
-            scan_present=page.scan is not None and page.scan.exists(),
-            ocr=text_path(collection, document.id, page.number).exists(),
+    by_page = {p.page: p for p in progress.pages} if progress is not None else {}
+    rows = []
+    for page in document.pages:
+        done = by_page.get(page.number)
+        rows.append(
+            PageRow(
+                number=page.number,
+                scan_present=page.scan is not None and page.scan.exists(),
+                ocr=text_path(collection, document.id, page.number).exists(),
+                status=done.status.value.replace("_", " ") if done is not None else "",
+                cer=(cer or {}).get(page.number),
+                open_flags=done.open if done is not None else None,
+            )
         )
-        for page in document.pages
-    ]
+    return rows
+
+
+def page_cer(collection: Collection, document: Document) -> dict[int, float]:
+    """CER of each page's OCR against its full gold page (`evaluate.evaluate_document`), as fractions;
+    empty when the document lacks gold or OCR of some page."""
+    from workbench.evaluate import evaluate_document
+    from workbench.ocr.store import has_ocr
+
+    if not collection.has_gold(document) or not has_ocr(collection, document):
+        return {}
+    return {page.page: page.chars.rate for page in evaluate_document(collection, document.id).pages}
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,12 +674,9 @@ def flag_evaluation(collection: Collection, document: Document):
 
     if not collection.has_gold(document) or not has_ocr(collection, document):
         return None
-    from workbench.flags import flag_document
-    from workbench.flags.evaluate import evaluate_flags
+    from workbench.flags import evaluate_document
 
-    predicted = flag_document(collection, document, use_gold=False)
-    gold = flag_document(collection, document, use_gold=True)
-    return evaluate_flags(predicted, gold)
+    return evaluate_document(collection, document)
 
 
 def precision_recall_rows(evaluation) -> list[dict]:

@@ -72,3 +72,189 @@ def test_every_page_renders_without_exception(page):
     at = app()
     at.switch_page(f"app_pages/{page}.py").run()
     no_errors(at)
+
+
+# --- pages on a collection the tests own -----------------------------------------------------------
+
+
+def store_decisions(doc_id: str):
+    from workbench.review import current_decisions
+    from workbench.store import open_store
+
+    return current_decisions(open_store(), doc_id)
+
+
+def open_review(doc_id: str = "memo-1975", reviewer: str = "ann") -> AppTest:
+    at = app(document=doc_id, reviewer=reviewer)
+    at.switch_page("app_pages/review.py").run()
+    no_errors(at)
+    return at
+
+
+def current_flag(at: AppTest):
+    from workbench.review import flag_state
+    from workbench.store import open_store
+
+    return flag_state(open_store(), at.session_state["document"], at.session_state["review_key"])
+
+
+def test_compare_shows_the_scan_and_a_character_diff_with_markings_apart(ui_collection):
+    at = app(document="memo-1975")
+    at.switch_page("app_pages/compare.py").run()
+    no_errors(at)
+    assert len(at.image) == 1
+    diff = next(h.value for h in at.html if "wb-diff" in h.value and "<table" in h.value)
+    assert "&lt;script&gt;" in diff and "<script>" not in diff  # OCR text is escaped
+    assert '<span class="wb-sub">0</span>' in diff  # C0NFIDENTIAL against CONFIDENTIAL
+    assert 'class="wb-marking' in diff and "classification" in diff  # the marking row is told apart
+    at.selectbox(key="compare_line").select(2).run()
+    assert 'class="wb-selected" id="line-3"' in next(h.value for h in at.html if "<table" in h.value)
+    at.number_input(key="page").set_value(2).run()
+    no_errors(at)
+    assert "Second page text." in next(h.value for h in at.html if "<table" in h.value)
+
+
+def test_compare_works_on_a_document_without_gold(ui_collection):
+    at = app(document="notes")
+    at.switch_page("app_pages/compare.py").run()
+    no_errors(at)
+    assert "Handwritten nctes" in next(h.value for h in at.html if "<table" in h.value)
+
+
+def test_review_asks_the_reviewer_name_once(ui_collection):
+    at = app(document="memo-1975")
+    at.switch_page("app_pages/review.py").run()
+    no_errors(at)
+    assert "review_accept" not in [b.key for b in at.button]  # no deciding before a name is given
+    at.text_input(key="reviewer_name").input("Ann Archivist")
+    at.button(key="reviewer_start").click().run()
+    no_errors(at)
+    assert at.session_state["reviewer"] == "Ann Archivist"
+    assert "review_accept" in [b.key for b in at.button]
+    assert "Ann Archivist" in at.get("progress")[0].proto.text
+
+
+def test_accepting_a_flag_stores_the_decision_and_changes_the_export(ui_collection):
+    at = open_review()
+    state = current_flag(at)
+    assert state.decision is None and state.flag.suggestions
+    at.switch_page("app_pages/export.py").run()
+    before = at.text_area(key="export_text").value
+    at.switch_page("app_pages/review.py").run()
+    at.button(key="review_accept").click().run()
+    no_errors(at)
+    decided = store_decisions("memo-1975")[state.key]
+    assert (decided.action.value, decided.text, decided.reviewer) == ("accept", state.flag.suggestions[0], "ann")
+    assert at.session_state["review_key"] != state.key  # moved on to the next open flag
+    at.switch_page("app_pages/export.py").run()
+    no_errors(at)
+    after = at.text_area(key="export_text").value
+    assert after != before
+    assert after == views_corrected_text(ui_collection)
+
+
+def views_corrected_text(collection) -> str:
+    from workbench.store import open_store
+    from workbench.transcript import correct_document
+
+    return correct_document(collection, open_store(), "memo-1975").text
+
+
+def test_edit_keep_gold_wrong_and_undo_through_the_widgets(ui_collection):
+    at = open_review()
+    first = current_flag(at)
+    at.text_input(key=f"review_edit_text_{first.key}").input("my reading")
+    at.button(key="review_edit").click().run()
+    no_errors(at)
+    assert store_decisions("memo-1975")[first.key].text == "my reading"
+    second = current_flag(at)
+    at.button(key="review_keep").click().run()
+    assert store_decisions("memo-1975")[second.key].action.value == "keep_ocr"
+    third = current_flag(at)
+    at.text_input(key=f"review_edit_text_{third.key}").input("gold typo")
+    at.button(key="review_gold_wrong").click().run()
+    assert store_decisions("memo-1975")[third.key].action.value == "gold_wrong"
+    at.button(key="review_undo").click().run()
+    no_errors(at)
+    assert third.key not in store_decisions("memo-1975")
+    assert first.key in store_decisions("memo-1975")
+
+
+def test_queue_filters_and_navigation(ui_collection):
+    at = open_review()
+    at.selectbox(key="review_filter_status").select("all").run()
+    total = len(store_flags("memo-1975"))
+    assert f"of {total}" in at.subheader[0].value
+    at.multiselect(key="review_filter_categories").select("stamp_noise").run()
+    no_errors(at)
+    assert current_flag(at).flag.category.value == "stamp_noise"
+    at.multiselect(key="review_filter_categories").unselect("stamp_noise").run()
+    at.selectbox(key="review_filter_page").select(2).run()
+    no_errors(at)
+    assert any(i.value == "No flag matches the filters." for i in at.info) or current_flag(at).flag.page == 2
+    at.selectbox(key="review_filter_page").select(None).run()
+    first = at.session_state["review_key"]
+    at.button(key="review_next").click().run()
+    assert at.session_state["review_key"] != first
+    at.button(key="review_prev").click().run()
+    assert at.session_state["review_key"] == first
+
+
+def store_flags(doc_id: str):
+    from workbench.review import flag_states
+    from workbench.store import open_store
+
+    return flag_states(open_store(), doc_id)
+
+
+def test_apply_to_all_identical_decides_every_occurrence(ui_collection):
+    at = open_review()
+    key = at.session_state["review_key"]
+    at.button(key="review_apply_all").click().run()
+    no_errors(at)
+    assert key in store_decisions("memo-1975")
+    assert "identical flag(s)" in at.success[0].value
+
+
+def test_a_conflict_shows_the_other_reviewers_decision(ui_collection):
+    from workbench.review import decide
+    from workbench.store import open_store
+
+    at = open_review(reviewer="ann")
+    state = current_flag(at)
+    decide(open_store(), "memo-1975", state.key, action="keep_ocr", reviewer="bob", version=state.version)
+    at.button(key="review_accept").click().run()
+    no_errors(at)
+    warning = at.warning[0].value
+    assert "Another reviewer decided first" in warning and "bob" in warning and "keep the OCR" in warning
+    assert store_decisions("memo-1975")[state.key].reviewer == "bob"
+
+
+def test_a_document_without_gold_gets_flags_and_review(ui_collection):
+    at = open_review(doc_id="notes")
+    state = current_flag(at)
+    assert state.flag.source.value == "heuristic"
+    at.button(key="review_keep").click().run()
+    no_errors(at)
+    assert store_decisions("notes")[state.key].action.value == "keep_ocr"
+
+
+def test_reports_page_draws_the_charts_and_writes_the_html_report(ui_collection):
+    at = app(document="memo-1975")
+    at.switch_page("app_pages/reports.py").run()
+    no_errors(at)
+    assert len(at.get("vega_lite_chart")) == 3  # CER/WER by page, flags by category, confusions
+    assert at.dataframe[0].value["category"].iloc[0] == "all"  # precision and recall table
+    at.button(key="report_write").click().run()
+    no_errors(at)
+    assert (ui_collection.reports / "memo-1975" / "index.html").exists()
+    assert "report_html" in [d.key for d in at.get("download_button")]
+
+
+def test_export_offers_txt_json_and_alto(ui_collection):
+    at = app(document="memo-1975")
+    at.switch_page("app_pages/export.py").run()
+    no_errors(at)
+    keys = [d.key for d in at.get("download_button")]
+    assert {"export_txt", "export_json", "export_alto"} <= set(keys)
+    assert "C0NFIDENTIAL" in at.text_area(key="export_text").value

@@ -272,6 +272,19 @@ def write_report(collection, doc_id: str):
     return write_document_report(collection, doc_id)[1]
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _page_cer(home: str, doc_id: str, checksum: str) -> dict[int, float]:
+    from workbench.corpus import Collection
+
+    collection = Collection(Path(home))
+    return views.page_cer(collection, collection.document(doc_id))
+
+
+def page_cer(collection, document) -> dict[int, float]:
+    """`views.page_cer`, cached on the document's checksum."""
+    return _page_cer(str(collection.home), document.id, document_checksum(collection, document))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def scan_image(path: str, checksum: str | None) -> Image.Image:
     """A page's scan, opened safely (ScanError naming the file) and cached on its checksum."""

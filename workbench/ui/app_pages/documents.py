@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import settings, views
+from workbench import review, settings, views
 from workbench.errors import WorkbenchError
+from workbench.ocr.run import run_ocr
+from workbench.ui import components
 
 st.title("Documents")
 collection = views.collection()
@@ -35,6 +37,21 @@ if doc_id:
         document = collection.document(doc_id)
         st.subheader(f"{document.title}")
         st.caption(f"{document.id} · {document.date} · {document.provenance}")
+        if st.button("Run OCR", key="run_ocr", help="Tesseract on every page; pages read before come from the cache"):
+            bar = st.progress(0.0, text=f"OCR of {doc_id}: starting")
+
+            def show(step) -> None:
+                bar.progress(step.done / step.total, text=f"page {step.page}: {step.status} ({step.done}/{step.total})")
+
+            run = run_ocr(collection, document, progress=show)
+            for failure in run.failures:
+                st.error(failure.message)
+            st.success(
+                f"OCR of {doc_id}: {len(run.read)} page(s) read, {len(run.cached)} from the cache, "
+                f"{len(run.failures)} failed, in {run.seconds:.1f} s."
+            )
+        flags = components.document_flags(collection, document)
+        progress = review.progress(components.review_store(), doc_id, pages=[p.number for p in document.pages])
         st.dataframe(
             [
                 {
@@ -42,15 +59,19 @@ if doc_id:
                     "scan": "yes" if p.scan_present else "no",
                     "OCR": "yes" if p.ocr else "no",
                     "status": p.status,
-                    "CER": None if p.cer is None else round(100 * p.cer, 2),
+                    "CER": None if p.cer is None else 100 * p.cer,
                     "open flags": p.open_flags,
                 }
-                for p in views.page_rows(collection, document)
+                for p in views.page_rows(
+                    collection, document, progress=progress, cer=components.page_cer(collection, document)
+                )
             ],
             hide_index=True,
             column_config={"CER": st.column_config.NumberColumn("CER %", format="%.2f")},
             key="pages_table",
         )
+        if not flags:
+            st.caption("No flags yet: they are computed once the document has OCR.")
     except WorkbenchError as error:
         st.error(str(error))
 

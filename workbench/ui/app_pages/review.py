@@ -30,8 +30,13 @@ except WorkbenchError as error:
     st.stop()
 
 
-def act(kind: str, key: str, version: int, text: str | None = None) -> None:
-    """Run one review action against the flag version the reviewer saw; report the outcome on the rerun."""
+def act(kind: str, key: str, version: int, text_key: str | None = None) -> None:
+    """Run one review action against the flag version the reviewer saw; report the outcome on the rerun.
+
+    The text comes from the widget named `text_key` as it is at the click (a callback's arguments were
+    bound when the page was last drawn, before the reviewer typed).
+    """
+    text = st.session_state.get(text_key) if text_key else None
     try:
         if kind == "undo":
             batch = review.undo_last(store, doc_id, reviewer=reviewer)
@@ -144,31 +149,29 @@ with left:
 
 with right:
     suggestions = list(flag.suggestions)
-    choice = None
+    choice, choice_key, edit_key = None, f"review_choice_{flag.key}", f"review_edit_text_{flag.key}"
     if suggestions:
-        choice = st.radio(
-            "Suggestions (best first)", suggestions, format_func=views.suggestion_label, key=f"review_choice_{flag.key}"
-        )
+        choice = st.radio("Suggestions (best first)", suggestions, format_func=views.suggestion_label, key=choice_key)
     else:
         st.caption("No suggestion: keep the OCR or enter the right text.")
     buttons = st.columns(2)
     buttons[0].button("Accept", key="review_accept", type="primary", disabled=choice is None, shortcut="A",
-                      on_click=act, args=(DecisionAction.ACCEPT.value, flag.key, state.version, choice))
+                      on_click=act, args=(DecisionAction.ACCEPT.value, flag.key, state.version, choice_key))
     buttons[1].button("Keep OCR", key="review_keep", shortcut="K",
                       on_click=act, args=(DecisionAction.KEEP_OCR.value, flag.key, state.version))
-    edit_text = st.text_input("Your reading", value=choice or flag.text, key=f"review_edit_text_{flag.key}")
+    st.text_input("Your reading", value=choice or flag.text, key=edit_key)
     buttons = st.columns(2)
     buttons[0].button("Save edit", key="review_edit", shortcut="E",
-                      on_click=act, args=(DecisionAction.EDIT.value, flag.key, state.version, edit_text))
+                      on_click=act, args=(DecisionAction.EDIT.value, flag.key, state.version, edit_key))
     buttons[1].button("Gold is wrong", key="review_gold_wrong", shortcut="G",
                       help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.",
-                      on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_text))
+                      on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_key))
     identical = [s for s in queue if s.flag.text == flag.text and s.flag.category == flag.category
                  and s.decision is None]
     st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
                  format_func=lambda a: a.replace("_", " "), key="review_all_action")
     st.button(f"Apply to all {len(identical)} identical", key="review_apply_all", disabled=state.decision is not None,
-              on_click=act, args=("apply_all", flag.key, state.version, choice))
+              on_click=act, args=("apply_all", flag.key, state.version, choice_key))
     buttons = st.columns(3)
     buttons[0].button("Previous", key="review_prev", shortcut="P", disabled=index == 0,
                       on_click=move, args=(keys[index - 1] if index else None,))
