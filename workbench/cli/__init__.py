@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "documents",
     "ocr",
     "evaluate",
+    "flag",
     "review",
     "app",
 )

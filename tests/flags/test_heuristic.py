@@ -1,0 +1,146 @@
+"""The no-gold detectors on small hand-made pages, negatives included."""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.flags.helpers import ocr_page
+from workbench.flags import heuristic_flags
+from workbench.flags.context import page_context
+from workbench.flags.hyphenation import join_candidates
+from workbench.flags.lexicon import Lexicon
+from workbench.models import FlagCategory, FlagSource
+
+BASES = [
+    "Our base system includes major air bases at Misawa, Yokota and Kadena,",
+    "naval facilities at Yokosuka and Sasebo, and training areas in Honshu.",
+    "The bases at Misawa and Yokota remain; Kadena and Sasebo are consolidated.",
+    "Some 55,000 remain in Japan since November 1974 and the 1950's as before.",
+    "The US-Japan alliance is a self-defense matter of the post-war period.",
+]
+
+
+def flags_of(lines, **kwargs):
+    return heuristic_flags([ocr_page("\n".join(lines), **kwargs)])
+
+
+def only(flags):
+    return [(f.text, f.category, f.suggestions[:1]) for f in flags]
+
+
+def test_clean_prose_with_recurring_names_numbers_and_dates_has_no_flags():
+    assert flags_of(BASES) == []
+
+
+def test_all_caps_headings_are_not_flagged():
+    assert flags_of(["DEPARTMENT OF STATE", "BRIEFING PAPER", *BASES]) == []
+
+
+def test_typist_hyphenation_is_flagged_with_the_joined_word_first():
+    lines = [
+        "The Treaty commits the US and Japan to recognize the secu-",
+        "rity of the administra-",
+        "tion and the forces of the post-",
+        "war period in the region of the Pacific and elsewhere.",
+    ]
+    flags = flags_of(lines)
+    assert only(flags) == [
+        ("secu-\nrity", FlagCategory.BROKEN_HYPHENATION, ("security",)),
+        ("administra-\ntion", FlagCategory.BROKEN_HYPHENATION, ("administration",)),
+        ("post-\nwar", FlagCategory.BROKEN_HYPHENATION, ("post-war",)),
+    ]
+    assert all(f.source is FlagSource.HEURISTIC for f in flags)
+
+
+def test_compounds_keep_their_hyphen_unless_the_joined_word_is_common():
+    context = page_context(ocr_page("a b"), Lexicon.for_texts([]))
+    assert join_candidates("self-", "defense", context)[0] == "self-defense"
+    assert join_candidates("non-", "nuclear", context)[0] == "non-nuclear"
+    assert join_candidates("low-", "key", context)[0] == "low-key"
+    assert join_candidates("North-", "west", context)[0] == "Northwest"
+    assert join_candidates("intelli~", "gence", context)[0] == "intelligence"
+
+
+def test_lost_hyphen_is_found_by_the_lexicon():
+    lines = ["the Japanese government has not chal", "lenged formally our interpretation of the treaty and its terms"]
+    assert only(flags_of(lines)) == [("chal\nlenged", FlagCategory.BROKEN_HYPHENATION, ("challenged",))]
+
+
+def test_stray_glyphs_are_flagged_for_deletion():
+    lines = [
+        "the Treaty commits the US : and Japan | to recognize an armed",
+        "attack against ~ either party i as dangerous to their peace.",
+    ]
+    flags = flags_of(lines)
+    assert [(f.text, f.category, f.suggestions) for f in flags] == [
+        (":", FlagCategory.STRAY_CHAR, ("",)),
+        ("|", FlagCategory.STRAY_CHAR, ("",)),
+        ("~", FlagCategory.STRAY_CHAR, ("",)),
+        ("i", FlagCategory.STRAY_CHAR, ("",)),
+    ]
+
+
+def test_list_dashes_and_enumerators_are_not_stray():
+    lines = [
+        "1. The Treaty commits the US and Japan to recognize an attack.",
+        "- deepening consultative arrangements with the Japanese government;",
+        "- promoting complementarity in our strategic concepts and systems;",
+    ]
+    assert flags_of(lines) == []
+
+
+def test_misread_words_get_confusion_aware_suggestions():
+    lines = [
+        "Tlie Treaty commits tbe US and Japan to recognize an arrned",
+        "attack in tlie cornmunist world as dangerous to their l974 peace.",
+    ]
+    flags = flags_of(lines)
+    assert only(flags) == [
+        ("Tlie", FlagCategory.MISREAD_WORD, ("The",)),
+        ("tbe", FlagCategory.MISREAD_WORD, ("the",)),
+        ("arrned", FlagCategory.MISREAD_WORD, ("armed",)),
+        ("tlie", FlagCategory.MISREAD_WORD, ("the",)),
+        ("cornmunist", FlagCategory.MISREAD_WORD, ("communist",)),
+        ("l974", FlagCategory.MISREAD_WORD, ("1974",)),
+    ]
+
+
+def test_low_confidence_real_word_is_flagged_and_high_confidence_one_is_not():
+    lines = [
+        "the strategic functions of the alliance have undergone a change",
+        "but for more than two decades Japan has been our ally.",
+    ]
+    flags = flags_of(lines, conf={"undergone": 35.0})
+    assert [(f.text, f.category) for f in flags] == [("undergone", FlagCategory.MISREAD_WORD)]
+    assert 0.5 < flags[0].confidence <= 1.0
+
+
+def test_split_and_merged_words():
+    lines = [
+        "The US-Japan security relationship is currently bas ed upon the",
+        "Treaty of Mutual Cooperation onthe following to:meet elements.",
+    ]
+    assert only(flags_of(lines)) == [
+        ("bas ed", FlagCategory.SPLIT_WORD, ("based",)),
+        ("onthe", FlagCategory.MERGED_WORDS, ("on the",)),
+        ("to:meet", FlagCategory.MERGED_WORDS, ("to: meet",)),
+    ]
+
+
+def test_stray_glyphs_stuck_to_words_and_full_stops_inside_sentences():
+    lines = [
+        "The Treaty commits. the US and Japan to recognize an ‘attack against",
+        "either party as dangerous to their facilities’ and safety.",
+    ]
+    assert only(flags_of(lines)) == [
+        ("commits.", FlagCategory.CASE_OR_PUNCTUATION, ("commits",)),
+        ("‘attack", FlagCategory.CASE_OR_PUNCTUATION, ("attack",)),
+        ("facilities’", FlagCategory.CASE_OR_PUNCTUATION, ("facilities",)),
+    ]
+
+
+def test_flags_of_a_page_never_overlap():
+    lines = ["C0NFIDENTlAL", "Tlie secu-", "rity of : Japan bas ed onthe Treaty commits. the US and Japan", "GDS"]
+    flags = flags_of(lines)
+    spans = sorted((f.start, f.end) for f in flags)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))

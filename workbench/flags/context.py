@@ -1,0 +1,143 @@
+"""What the no-gold detectors know about one page: its tokens, lines, body frame and the lexicon.
+
+The body frame is found from the OCR alone: prose lines (several tokens, mostly real words) mark where
+the typed body runs; lines above the first or below the last prose line, and tokens standing in the
+margins left or right of it, are where markings live.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from workbench.flags.lexicon import Lexicon
+from workbench.flags.stamps import StampVocabulary, default_vocabulary, line_strength
+from workbench.flags.tokens import Token, boxes_for_span, has_alnum, page_tokens
+from workbench.models import Flag, FlagCategory, FlagSource, OcrPage
+
+PROSE_MIN_TOKENS = 4
+PROSE_MIN_KNOWN = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """The tokens of one printed line (indices into the page's token list)."""
+
+    number: int
+    first: int
+    last: int  # inclusive
+
+    def indices(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+@dataclass
+class PageContext:
+    """One page as the detectors see it. `claimed` marks tokens already covered by a flag."""
+
+    page: OcrPage
+    tokens: list[Token]
+    lines: list[Line]
+    lexicon: Lexicon
+    vocabulary: StampVocabulary
+    width: int | None = None
+    height: int | None = None
+    first_prose: int = 0  # index into `lines`
+    last_prose: int = -1
+    body_left: float | None = None
+    body_right: float | None = None
+    claimed: set[int] = field(default_factory=set)
+
+    def line_of(self, index: int) -> int:
+        """The position in `lines` of the line holding token `index`."""
+        return self._line_index[index]
+
+    def __post_init__(self) -> None:
+        self._line_index = {}
+        for position, line in enumerate(self.lines):
+            for i in line.indices():
+                self._line_index[i] = position
+
+    def flag(
+        self,
+        first: int,
+        last: int,
+        category: FlagCategory,
+        suggestions: tuple[str, ...],
+        confidence: float,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Flag:
+        """A heuristic flag over tokens first..last (inclusive), claiming them."""
+        start = self.tokens[first].start if start is None else start
+        end = self.tokens[last].end if end is None else end
+        self.claimed.update(range(first, last + 1))
+        return Flag(
+            document=self.page.document,
+            page=self.page.number,
+            start=start,
+            end=end,
+            text=self.page.text[start:end],
+            category=category,
+            suggestions=suggestions,
+            confidence=round(max(0.0, min(1.0, confidence)), 3),
+            boxes=boxes_for_span(self.tokens, start, end),
+            source=FlagSource.HEURISTIC,
+        )
+
+
+def _lines(tokens: list[Token]) -> list[Line]:
+    lines: list[Line] = []
+    for index, token in enumerate(tokens):
+        if lines and tokens[lines[-1].last].line == token.line:
+            lines[-1] = Line(lines[-1].number, lines[-1].first, index)
+        else:
+            lines.append(Line(token.line, index, index))
+    return lines
+
+
+def is_prose(tokens: list[Token], lexicon: Lexicon) -> bool:
+    """True for a line of running text: enough tokens, most of them real words or numbers."""
+    words = [t.text for t in tokens if has_alnum(t.text)]
+    if len(words) < PROSE_MIN_TOKENS:
+        return False
+    known = sum(1 for w in words if lexicon.is_known(w) or any(c.isdigit() for c in w))
+    return known >= PROSE_MIN_KNOWN * len(words)
+
+
+def page_context(
+    page: OcrPage,
+    lexicon: Lexicon,
+    *,
+    vocabulary: StampVocabulary | None = None,
+    size: tuple[int, int] | None = None,
+) -> PageContext:
+    """Tokens, lines and body frame of one OCR page; `size` is the scan's (width, height) in pixels."""
+    tokens = page_tokens(page)
+    lines = _lines(tokens)
+    context = PageContext(
+        page=page,
+        tokens=tokens,
+        lines=lines,
+        lexicon=lexicon,
+        vocabulary=vocabulary or default_vocabulary(),
+        width=size[0] if size else None,
+        height=size[1] if size else None,
+    )
+    prose = [
+        k
+        for k, line in enumerate(lines)
+        if is_prose([tokens[i] for i in line.indices()], lexicon)
+        and line_strength([tokens[i].text for i in line.indices()], context.vocabulary) < 0.5
+    ]
+    if prose:
+        context.first_prose, context.last_prose = prose[0], prose[-1]
+        lefts = [tokens[lines[k].first].box.left for k in prose if tokens[lines[k].first].box]
+        rights = [tokens[lines[k].last].box.right for k in prose if tokens[lines[k].last].box]
+        if lefts and rights:
+            context.body_left = statistics.median_low(sorted(lefts)[: max(1, len(lefts) // 2)])
+            context.body_right = max(rights)
+    else:
+        context.first_prose, context.last_prose = 0, len(lines) - 1
+    return context

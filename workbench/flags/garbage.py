@@ -1,0 +1,53 @@
+"""Garbage-token rules and the common-scanno list: tokens that cannot be text as typed.
+
+Rules (each returns a short reason or None):
+  - punctuation: more than half of a word-length token is punctuation ("@ll,d:ce");
+  - no vowel: a lowercase word of 4+ letters with no vowel (and no "y");
+  - repeats: the same character 3+ times in a row ("lll", "eee"), outside numbers;
+  - mixed case inside a word: a capital after a lowercase letter ("WSrid", "sO"), not "McX"/"iPad" style
+    names the document repeats.
+The scanno list (workbench/data/scannos.tsv) maps frequent OCR misreadings of English words that look like
+real words to what they stand for ("tlie" -> "the", "arid" -> "and").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+_REPEAT = re.compile(r"([^\W\d])\1\1")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def garbage_reason(token: str) -> str | None:
+    """Why `token` cannot be a typed word, or None when it could be."""
+    letters = sum(c.isalpha() for c in token)
+    digits = sum(c.isdigit() for c in token)
+    punct = len(token) - letters - digits
+    if len(token) >= 3 and punct > (letters + digits) and letters + digits > 0:
+        return "punctuation"
+    word = re.sub(r"^[\W_]+|[\W_]+$", "", token)
+    if len(word) >= 4 and word.isalpha() and word.islower() and not _VOWEL.search(word):
+        return "no vowel"
+    if _REPEAT.search(word):
+        return "repeats"
+    if _INNER_CAPITAL.search(word) and not re.fullmatch(r"(Mc|Mac|O')?[A-Z][a-z]+", word):
+        return "mixed case"
+    if letters and digits and not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)|\d+[a-z]\)?|[A-Z]{1,3}-?\d+", word):
+        return "letters and digits"
+    return None
+
+
+@lru_cache(maxsize=1)
+def scannos() -> dict[str, str]:
+    """The common-scanno list: misreading -> intended word (lowercase)."""
+    text = resources.files("workbench").joinpath("data/scannos.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        read, _, meant = line.partition("\t")
+        table[read.strip()] = meant.strip()
+    return table

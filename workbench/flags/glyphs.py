@@ -1,0 +1,102 @@
+"""Detectors: stray glyphs (`i`, `:`, `|`, `~`, `'` standing alone) and case or punctuation slips.
+
+Stray: a token with no letter or digit that is not typed punctuation in its place (a list dash at the
+start of a line, "&"), or a one- or two-letter token that is no common word and no list marker.
+Case or punctuation: a glyph stuck to a word where typing puts none (a leading quote mark or speck:
+"‘attack", "*power"; a trailing one: "facilities’", "forces>"), doubled punctuation ("trade,."), and a
+full stop inside a sentence (the next word starts lowercase: "commits. the").
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.flags.context import PageContext
+from workbench.flags.suggest import rank_words
+from workbench.flags.tokens import has_alnum, strip_punct
+from workbench.models import Flag, FlagCategory
+
+# Two-letter (and shorter) words common enough that a lone one is text, not a speck.
+SHORT_WORD_ZIPF = 4.5
+LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\$|%|\d+)$")
+JUNK_LEAD = "‘’'*,.:;@_~|^•`°“”„»«<>"
+JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
+ABBREVIATION = re.compile(r"^([A-Za-z]\.)+$|^(etc|Mr|Mrs|Dr|St|No|Nos|Vol|vs|cf|al|Jr|Sr|Gen|Sec|Dept|Co|Inc)\.$")
+
+
+def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
+    """True when a lone token is no text: punctuation or a glyph where no word can stand."""
+    if LIST_MARKER.match(text):
+        # A list marker opens its line ("2.", "-"); elsewhere only a lone digit is suspicious.
+        return not first_on_line and (len(text) == 1 and not text.isalpha() and text not in "&$%")
+    if not has_alnum(text):
+        return True
+    core = strip_punct(text)[1]
+    if len(core) == 1 and core.isalpha():
+        return core not in {"a", "A", "I"}  # the only one-letter words; a lowercase "i" is a speck
+    if len(core) <= 2 and core.isalpha():
+        if core.isupper() and len(core) == 2 and context.lexicon.count(core) > 1:
+            return False  # an acronym the document uses ("US")
+        return context.lexicon.zipf(core) < SHORT_WORD_ZIPF
+    return False
+
+
+def stray_flags(context: PageContext) -> list[Flag]:
+    """Flags for lone glyphs in the body, suggestion "" (delete)."""
+    flags = []
+    for position, line in enumerate(context.lines):
+        if position < context.first_prose or position > context.last_prose:
+            continue
+        for index in line.indices():
+            if index in context.claimed:
+                continue
+            token = context.tokens[index]
+            if not is_stray(token.text, context, first_on_line=index == line.first):
+                continue
+            if len(strip_punct(token.text)[1]) > 1:
+                # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
+                ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
+                if ranked and ranked[0].cost <= 0.5:
+                    continue
+            confidence = 0.85 if not has_alnum(token.text) else 0.65
+            flags.append(context.flag(index, index, FlagCategory.STRAY_CHAR, ("",), confidence))
+    return flags
+
+
+def _clean_edges(text: str) -> str:
+    """`text` without junk glyphs at its edges and with doubled punctuation made single."""
+    lead, word, trail = strip_punct(text)
+    lead = "".join(c for c in lead if c not in JUNK_LEAD or c in '"(')
+    trail = "".join(c for c in trail if c not in JUNK_TRAIL and not (c in "’'" and not word.endswith("s")))
+    trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
+    return lead + word + trail
+
+
+def punctuation_flags(context: PageContext) -> list[Flag]:
+    """Flags for junk glyphs stuck to words and full stops inside sentences (case_or_punctuation)."""
+    flags = []
+    tokens = context.tokens
+    for position, line in enumerate(context.lines):
+        if position < context.first_prose or position > context.last_prose:
+            continue
+        for index in line.indices():
+            if index in context.claimed:
+                continue
+            text = tokens[index].text
+            if not has_alnum(text):
+                continue
+            cleaned = _clean_edges(text)
+            if cleaned != text and has_alnum(cleaned):
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
+                continue
+            following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+            if (
+                text.endswith(".")
+                and not text.endswith("..")
+                and not ABBREVIATION.match(text)
+                and not re.fullmatch(r"\(?\d+\.", text)
+                and following[:1].islower()
+                and strip_punct(text)[1].isalpha()
+            ):
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
+    return flags

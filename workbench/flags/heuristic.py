@@ -1,0 +1,57 @@
+"""The no-gold flagger: every detector over every page of a document, from the OCR alone.
+
+It sees only the OCR (text, words, confidences, boxes), the scan's size, and general resources (the
+wordfreq lexicon, the stamp vocabulary, the scanno list); the document's own vocabulary is counted from
+its OCR pages. No gold text and no markings sidecar are read here, not even to build the lexicon.
+
+Detectors run in a fixed order and each token is flagged at most once (the first detector to claim it
+wins), so the flags of a page never overlap and can all be applied together:
+stamp noise, broken hyphenation, stray glyphs, merged words, split words, misread words, punctuation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from workbench.flags.context import PageContext, page_context
+from workbench.flags.glyphs import punctuation_flags, stray_flags
+from workbench.flags.hyphenation import hyphenation_flags
+from workbench.flags.lexicon import Lexicon
+from workbench.flags.stamp_noise import stamp_noise_flags
+from workbench.flags.stamps import StampVocabulary
+from workbench.flags.words import merged_flags, misread_flags, split_flags
+from workbench.models import Flag, OcrPage
+
+DETECTORS: tuple[Callable[[PageContext], list[Flag]], ...] = (
+    stamp_noise_flags,
+    hyphenation_flags,
+    stray_flags,
+    merged_flags,
+    split_flags,
+    misread_flags,
+    punctuation_flags,
+)
+
+
+def heuristic_flags(
+    ocr_pages: Sequence[OcrPage],
+    *,
+    lexicon: Lexicon | None = None,
+    vocabulary: StampVocabulary | None = None,
+    page_sizes: Mapping[int, tuple[int, int]] | None = None,
+) -> list[Flag]:
+    """Flags (source "heuristic") for the OCR pages of one document, in page and text order.
+
+    `lexicon` defaults to wordfreq's English plus the vocabulary of `ocr_pages`; `page_sizes` maps a page
+    number to its scan's (width, height) in pixels, when the scans are at hand.
+    """
+    lexicon = lexicon or Lexicon.for_texts(page.text for page in ocr_pages)
+    flags: list[Flag] = []
+    for page in ocr_pages:
+        size = page_sizes.get(page.number) if page_sizes else None
+        context = page_context(page, lexicon, vocabulary=vocabulary, size=size)
+        page_flags: list[Flag] = []
+        for detector in DETECTORS:
+            page_flags.extend(detector(context))
+        flags.extend(sorted(page_flags, key=lambda f: (f.start, f.end)))
+    return flags

@@ -1,0 +1,68 @@
+"""Detector: words split at a line end ("secu-" + "rity"), also when the hyphen was lost or misread.
+
+Every line-end hyphen is a flag: the corrected text has no line breaks, so even a compound's own
+hyphen ("post-" + "war") must be rejoined (as "post-war"). Which join comes first is decided by the
+lexicon: the word joined without the hyphen when it is a common word (Zipf >= JOIN_ZIPF) or the document
+uses it, else the hyphenated compound when both halves are words. A lost or misread hyphen is found when
+at most one half is a word and the joined form is a commoner word than either half.
+"""
+
+from __future__ import annotations
+
+from workbench.flags.context import PageContext
+from workbench.flags.tokens import HYPHEN_LIKE, strip_punct
+from workbench.models import Flag, FlagCategory
+
+JOIN_ZIPF = 3.5
+COMPOUND_ZIPF = 3.0
+
+
+def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ...]:
+    """The ways to rejoin `head` (with its line-end hyphen) and `tail`, best first."""
+    stem = head.rstrip(HYPHEN_LIKE)
+    joined = stem + tail
+    compound = stem + "-" + tail
+    lexicon = context.lexicon
+    joined_word = strip_punct(joined)[1]
+    halves_known = min(lexicon.zipf(stem), lexicon.zipf(strip_punct(tail)[1])) >= COMPOUND_ZIPF
+    if lexicon.count(strip_punct(compound)[1]) > 0 and halves_known:
+        return compound, joined
+    if lexicon.zipf(joined_word) >= JOIN_ZIPF or lexicon.count(joined_word) > 0:
+        return joined, compound
+    if halves_known:
+        return compound, joined
+    return joined, compound
+
+
+def hyphenation_flags(context: PageContext) -> list[Flag]:
+    """Flags over line-end word splits: last token of a line + first of the next body line."""
+    flags = []
+    tokens, lexicon = context.tokens, context.lexicon
+    for position in range(len(context.lines) - 1):
+        if position < context.first_prose - 1 or position >= context.last_prose + 1:
+            continue
+        head_i = context.lines[position].last
+        tail_i = context.lines[position + 1].first
+        if head_i in context.claimed or tail_i in context.claimed:
+            continue
+        head, tail = tokens[head_i], tokens[tail_i]
+        stem = strip_punct(head.text)[1]
+        tail_word = strip_punct(tail.text)[1]
+        if not stem or not tail_word or not tail_word[0].isalpha():
+            continue
+        if head.text[-1] in HYPHEN_LIKE and any(c.isalnum() for c in head.text):
+            suggestions = join_candidates(head.text, tail.text, context)
+            flags.append(context.flag(head_i, tail_i, FlagCategory.BROKEN_HYPHENATION, suggestions, 0.95))
+            continue
+        # A lost or misread hyphen ("secu" / "secu." + "rity"): the halves are no words, their join is.
+        joined = stem + tail_word
+        if (
+            tail_word[0].islower()
+            and not (lexicon.is_known(stem) and lexicon.is_known(tail_word))
+            and lexicon.zipf(joined) >= JOIN_ZIPF - 0.5
+            and lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word))
+        ):
+            lead = strip_punct(head.text)[0]
+            trail = strip_punct(tail.text)[2]
+            flags.append(context.flag(head_i, tail_i, FlagCategory.BROKEN_HYPHENATION, (lead + joined + trail,), 0.75))
+    return flags

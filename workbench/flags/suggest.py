@@ -1,0 +1,189 @@
+"""Ranked corrections for a misread word, with an OCR confusion-aware cost.
+
+Candidates come from two places: the observed word with known OCR confusions undone (rn -> m, cl -> d,
+li -> h, 1 -> l, 0 -> o, ...) and, for the rest, rapidfuzz's nearest words of similar length in the
+lexicon. Each candidate is scored by `ocr_cost` (an edit distance in which the usual confusions are
+cheap) minus a bonus for frequent words and for words the document itself uses; lowest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from workbench.flags.lexicon import Lexicon, candidate_words, word_key
+from workbench.flags.tokens import strip_punct
+
+# (as read, as meant, cost): the glyph confusions of typewriter OCR; multi-character ones included.
+CONFUSIONS: tuple[tuple[str, str, float], ...] = (
+    ("rn", "m", 0.3),
+    ("m", "rn", 0.3),
+    ("rri", "m", 0.4),
+    ("ni", "m", 0.5),
+    ("in", "m", 0.5),
+    ("nn", "m", 0.5),
+    ("cl", "d", 0.3),
+    ("d", "cl", 0.4),
+    ("li", "h", 0.3),
+    ("lt", "h", 0.4),
+    ("b", "h", 0.4),
+    ("h", "b", 0.4),
+    ("vv", "w", 0.3),
+    ("w", "vv", 0.4),
+    ("ii", "u", 0.4),
+    ("ii", "n", 0.5),
+    ("u", "ii", 0.5),
+    ("1", "l", 0.2),
+    ("l", "1", 0.2),
+    ("1", "i", 0.3),
+    ("i", "l", 0.3),
+    ("l", "i", 0.3),
+    ("!", "l", 0.3),
+    ("|", "l", 0.2),
+    ("|", "i", 0.3),
+    ("0", "o", 0.2),
+    ("o", "0", 0.2),
+    ("5", "s", 0.3),
+    ("s", "5", 0.3),
+    ("8", "b", 0.4),
+    ("6", "b", 0.4),
+    ("c", "e", 0.3),
+    ("e", "c", 0.3),
+    ("o", "e", 0.4),
+    ("e", "o", 0.4),
+    ("a", "o", 0.4),
+    ("o", "a", 0.4),
+    ("u", "n", 0.4),
+    ("n", "u", 0.4),
+    ("n", "h", 0.4),
+    ("h", "n", 0.4),
+    ("f", "t", 0.4),
+    ("t", "f", 0.4),
+    ("t", "l", 0.4),
+    ("l", "t", 0.4),
+    ("i", "j", 0.4),
+    ("j", "i", 0.4),
+    ("y", "v", 0.4),
+    ("v", "y", 0.4),
+    ("fi", "h", 0.5),
+    ("ri", "n", 0.5),
+    ("tl", "d", 0.5),
+    ("'", "", 0.3),
+    (".", "", 0.4),
+    (",", "", 0.4),
+)
+_MAX_LEN = max(len(a) for a, _, _ in CONFUSIONS)
+_BY_READ: dict[str, list[tuple[str, float]]] = {}
+for _read, _meant, _cost in CONFUSIONS:
+    _BY_READ.setdefault(_read, []).append((_meant, _cost))
+
+FREQUENCY_WEIGHT = 0.25  # cost units per Zipf point: "the" (7.7) earns ~1.9 over an unknown word
+DOCUMENT_BONUS = 0.6  # a candidate the document's OCR also reads
+CASE_COST = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One ranked correction: the word as it should read, its OCR cost and its final score (lower is better)."""
+
+    text: str
+    cost: float
+    score: float
+
+
+@lru_cache(maxsize=65536)
+def ocr_cost(read: str, meant: str) -> float:
+    """Edit distance from `read` (as the OCR read it) to `meant`, where OCR confusions are cheap.
+
+    Insert, delete, substitute and swapping two neighbours cost 1; a case-only difference costs 0.1;
+    each confusion in CONFUSIONS (e.g. "rn" read for "m") costs its listed weight.
+    """
+    n, m = len(read), len(meant)
+    inf = float("inf")
+    dist = [[inf] * (m + 1) for _ in range(n + 1)]
+    dist[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = dist[i][j]
+            if here == inf:
+                continue
+            if i < n and here + 1 < dist[i + 1][j]:
+                dist[i + 1][j] = here + 1
+            if j < m and here + 1 < dist[i][j + 1]:
+                dist[i][j + 1] = here + 1
+            if i < n and j < m:
+                a, b = read[i], meant[j]
+                step = 0.0 if a == b else CASE_COST if a.lower() == b.lower() else 1.0
+                if here + step < dist[i + 1][j + 1]:
+                    dist[i + 1][j + 1] = here + step
+                # a swapped pair ("mn" for "nm") is one slip, not two
+                if i + 1 < n and j + 1 < m and a == meant[j + 1] and read[i + 1] == b and a != b:
+                    dist[i + 2][j + 2] = min(dist[i + 2][j + 2], here + 1)
+            for length in range(1, min(_MAX_LEN, n - i) + 1):
+                for target, cost in _BY_READ.get(read[i : i + length].lower(), ()):
+                    if meant[j : j + len(target)].lower() == target and here + cost < dist[i + length][j + len(target)]:
+                        dist[i + length][j + len(target)] = here + cost
+    return dist[n][m]
+
+
+def confusion_variants(word: str, *, depth: int = 2) -> set[str]:
+    """`word` (lowercase) with up to `depth` known confusions undone, each a string the OCR may have meant."""
+    frontier = {word.lower()}
+    seen = set(frontier)
+    for _ in range(depth):
+        grown = set()
+        for text in frontier:
+            for i in range(len(text)):
+                for length in range(1, _MAX_LEN + 1):
+                    for target, _cost in _BY_READ.get(text[i : i + length], ()):
+                        grown.add(text[:i] + target + text[i + length :])
+        frontier = grown - seen
+        seen |= grown
+    return seen
+
+
+def match_case(word: str, like: str) -> str:
+    """`word` cased as `like`: ALL CAPS, Capitalised or lowercase."""
+    letters = [c for c in like if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if like[:1].isupper() or (like[:1] in "1|0!" and len(like) > 1 and like[1:2].islower() and len(letters) > 2):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int = 2) -> list[Suggestion]:
+    """Corrections of one word (no edge punctuation), best first, cased like `read`."""
+    key = word_key(read)
+    if not key:
+        return []
+    pool: set[str] = {v for v in confusion_variants(key) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
+    buckets = candidate_words()
+    for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
+        words = buckets.get(length, ())
+        for found, _distance, _index in process.extract(
+            key, words, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
+        ):
+            pool.add(found)
+    for word, count in lexicon.document.items():
+        if count > 1 and abs(len(word) - len(key)) <= max_distance and Levenshtein.distance(key, word) <= max_distance:
+            pool.add(word)
+    pool.discard(key)
+    ranked = []
+    for word in pool:
+        cost = ocr_cost(key, word)
+        if cost > max_distance + 0.01:
+            continue
+        score = cost - FREQUENCY_WEIGHT * lexicon.zipf(word) - (DOCUMENT_BONUS if lexicon.count(word) > 1 else 0.0)
+        ranked.append(Suggestion(match_case(word, read), cost, score))
+    ranked.sort(key=lambda s: (s.score, s.text))
+    return ranked[:limit]
+
+
+def suggest_token(token: str, lexicon: Lexicon, *, limit: int = 5) -> list[Suggestion]:
+    """Corrections of a whole token, its edge punctuation kept ("tlie," -> "the,")."""
+    lead, word, trail = strip_punct(token)
+    return [Suggestion(lead + s.text + trail, s.cost, s.score) for s in rank_words(word, lexicon, limit=limit)]

@@ -1,0 +1,169 @@
+"""Detectors: misread words, words split in two, words run together.
+
+Split: two neighbours on one line whose join is a word while one of them is not ("bas ed", "obligati on").
+Merged: one token that is no word but two words run together, by a stray glyph ("to:meet", "at.the") or
+by a lost space ("onthe").
+Misread: a token that is no word (lexicon and the document's own vocabulary), a garbage token (rules in
+workbench.flags.garbage), a common scanno, a real word far rarer than a cheap OCR confusion of it
+("cur" for "our"), or any word Tesseract was unsure of (confidence below LOW_CONF). Suggestions are
+ranked by workbench.flags.suggest; numbers with letter look-alikes ("l974") get the digits back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.flags.context import PageContext
+from workbench.flags.garbage import garbage_reason, scannos
+from workbench.flags.suggest import match_case, suggest_token
+from workbench.flags.tokens import has_alnum, strip_punct
+from workbench.models import Flag, FlagCategory
+
+LOW_CONF = 70.0  # below it Tesseract is wrong about a real-looking word more often than not (bench)
+UNSURE_CONF = 90.0
+SPLIT_JOIN_ZIPF = 3.0
+MERGE_PART_ZIPF = 3.5
+MERGE_WORD_ZIPF = 3.5  # a token this common is a word, even if two words could make it ("onthe" is 2.2)
+REAL_WORD_GAIN = 1.5  # Zipf points a confusion must gain to call a real word misread
+NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
+NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
+ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
+
+
+def _conf(token_conf: float | None) -> float:
+    return 100.0 if token_conf is None else token_conf
+
+
+def split_flags(context: PageContext) -> list[Flag]:
+    """Flags over two tokens of one line that are one word split by a space."""
+    flags = []
+    tokens, lexicon = context.tokens, context.lexicon
+    for position, line in enumerate(context.lines):
+        if position < context.first_prose or position > context.last_prose:
+            continue
+        for index in range(line.first, line.last):
+            if index in context.claimed or index + 1 in context.claimed:
+                continue
+            left, right = tokens[index].text, tokens[index + 1].text
+            lead, left_word, left_trail = strip_punct(left)
+            _, right_word, trail = strip_punct(right)
+            if left_trail or not left_word.isalpha() or not right_word.isalpha() or not right_word[0].islower():
+                continue
+            joined = left_word + right_word
+            both_known = lexicon.is_known(left_word) and lexicon.is_known(right_word)
+            # Two real words ("a part", "in to") stay apart unless their join is commoner than either.
+            if both_known and lexicon.zipf(joined) <= max(lexicon.zipf(left_word), lexicon.zipf(right_word)):
+                continue
+            if lexicon.zipf(joined) >= SPLIT_JOIN_ZIPF or lexicon.count(joined) > 1:
+                flags.append(context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (lead + joined + trail,), 0.8))
+    return flags
+
+
+def _merged_suggestion(word: str, context: PageContext) -> str | None:
+    """Two words the token runs together, with the space put back, or None."""
+    lexicon = context.lexicon
+    glued = re.fullmatch(r"([A-Za-z]+)([.,:;'’*\"-]+)([A-Za-z]+)", word)
+    if glued:
+        left, glue, right = glued.groups()
+        if re.fullmatch(r"['’](s|t|d|ll|re|ve|m)", glue + right) or glue == "-":
+            return None
+        if lexicon.zipf(left) >= MERGE_PART_ZIPF - 1 and lexicon.zipf(right) >= MERGE_PART_ZIPF - 1:
+            keep = glue if glue in {",", ";", ":"} else ""
+            return f"{left}{keep} {right}"
+        return None
+    if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= MERGE_WORD_ZIPF or lexicon.count(word) > 1:
+        return None
+    best = None
+    for cut in range(1, len(word)):
+        left, right = word[:cut], word[cut:]
+        floor = max(lexicon.zipf(word) + 1.5, MERGE_PART_ZIPF)
+        if lexicon.zipf(left) >= floor + (1.5 if len(left) <= 2 else 0.0) and lexicon.zipf(right) >= floor + (
+            1.5 if len(right) <= 2 else 0.0
+        ):
+            score = lexicon.zipf(left) + lexicon.zipf(right)
+            if best is None or score > best[0]:
+                best = (score, f"{left} {right}")
+    return best[1] if best else None
+
+
+def merged_flags(context: PageContext) -> list[Flag]:
+    """Flags for one token that holds two words."""
+    flags = []
+    for position, line in enumerate(context.lines):
+        if position < context.first_prose or position > context.last_prose:
+            continue
+        for index in line.indices():
+            if index in context.claimed:
+                continue
+            lead, word, trail = strip_punct(context.tokens[index].text)
+            suggestion = _merged_suggestion(word, context)
+            if suggestion:
+                flags.append(context.flag(index, index, FlagCategory.MERGED_WORDS, (lead + suggestion + trail,), 0.75))
+    return flags
+
+
+def _number_fix(text: str) -> str | None:
+    """A number with letter look-alikes ("l974", "55,O00") with its digits back, or None."""
+    if sum(c.isdigit() for c in text) < max(1, len(strip_punct(text)[1]) // 2):
+        return None
+    fixed = text.translate(NUMBER_LOOKALIKE)
+    return fixed if fixed != text and NUMBER.match(fixed) else None
+
+
+def misread_flags(context: PageContext) -> list[Flag]:
+    """Flags for words read as another string, with ranked suggestions."""
+    flags = []
+    lexicon = context.lexicon
+    table = scannos()
+    for position, line in enumerate(context.lines):
+        if position < context.first_prose or position > context.last_prose:
+            continue
+        for index in line.indices():
+            if index in context.claimed:
+                continue
+            token = context.tokens[index]
+            text = token.text
+            conf = _conf(token.conf)
+            if not has_alnum(text) or NUMBER.match(text):
+                continue
+            number = _number_fix(text)
+            if number:
+                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
+                continue
+            lead, word, trail = strip_punct(text)
+            reason = garbage_reason(text)
+            scanno = table.get(word.lower())
+            known = lexicon.is_known(word)
+            acronym = bool(ACRONYM.match(word)) and conf >= UNSURE_CONF
+            suggestions = suggest_token(text, lexicon, limit=3) if (not known or conf < UNSURE_CONF or scanno) else []
+            best = suggestions[0] if suggestions else None
+            if scanno and conf < 96:
+                ranked = [lead + match_case(scanno, word) + trail] + [s.text for s in suggestions]
+                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), 0.8))
+                continue
+            confidence = 0.0
+            if reason:
+                confidence = 0.8
+            elif not known and not acronym:
+                if best is not None and best.cost <= 1.5:
+                    confidence = 0.75 if conf < UNSURE_CONF else 0.6
+                elif conf < UNSURE_CONF:
+                    confidence = 0.6
+            elif known and best is not None and best.cost <= 0.5 and conf < UNSURE_CONF:
+                gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word)
+                if gain >= REAL_WORD_GAIN:
+                    confidence = 0.6
+            if conf < LOW_CONF and not acronym:
+                confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
+            if confidence <= 0.0:
+                continue
+            ranked = [s.text for s in suggestions]
+            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
+    return flags
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return tuple(seen)
