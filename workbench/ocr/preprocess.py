@@ -95,25 +95,31 @@ def _profile_sharpness(ink: Image.Image, angle: float) -> float:
     return float(np.sum(np.diff(rows) ** 2))
 
 
+def _ink_mask(gray: Image.Image, width: int) -> Image.Image | None:
+    """White-on-black ink of `gray` reduced to about `width` pixels wide; None when there is no ink."""
+    factor = max(1, gray.width // width)
+    small = gray.reduce(factor) if factor > 1 else gray
+    array = np.asarray(small, dtype=np.uint8)
+    mask = array <= otsu_threshold(array)
+    if not mask.any() or mask.all():
+        return None
+    return Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), "L")
+
+
 def estimate_skew(gray: Image.Image, *, max_angle: float = MAX_SKEW_DEGREES) -> float:
     """The rotation, in degrees counter-clockwise, that makes the text lines of `gray` horizontal.
 
-    Searches -max_angle..max_angle in half-degree steps, then to 0.05 degree around the best, scoring
-    each angle by how sharply the ink's row profile alternates between lines and gaps. A page without
-    ink gives 0.
+    Searches -max_angle..max_angle in half-degree steps on a ~600 px wide copy, then to 0.1 degree
+    around the best on a ~1200 px one, scoring each angle by how sharply the ink's row profile
+    alternates between lines and gaps. A page without ink gives 0.
     """
-    factor = max(1, gray.width // 1200)  # ~1200 px wide is plenty to see lines, and 4x+ faster
-    small = gray.reduce(factor) if factor > 1 else gray
-    array = np.asarray(small, dtype=np.uint8)
-    threshold = otsu_threshold(array)
-    mask = array <= threshold
-    if not mask.any() or mask.all():
+    coarse_ink, fine_ink = _ink_mask(gray, 600), _ink_mask(gray, 1200)
+    if coarse_ink is None or fine_ink is None:
         return 0.0
-    ink = Image.fromarray(np.where(mask, 255, 0).astype(np.uint8), "L")
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
-    best = max(coarse, key=lambda a: _profile_sharpness(ink, float(a)))
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
-    best = max(fine, key=lambda a: _profile_sharpness(ink, float(a)))
+    best = max(coarse, key=lambda a: _profile_sharpness(coarse_ink, float(a)))
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    best = max(fine, key=lambda a: _profile_sharpness(fine_ink, float(a)))
     return round(float(best), 2)
 
 

@@ -1,0 +1,61 @@
+"""OCR options: settings, then the manifest's "ocr" object, then the call; bad values named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.errors import InputError
+from workbench.ocr.options import OcrOptions, document_options
+
+
+def _with_manifest_ocr(document, ocr):
+    data = json.loads(document.manifest_path.read_text())
+    data["ocr"] = ocr
+    document.manifest_path.write_text(json.dumps(data))
+
+
+def test_defaults_come_from_settings(small_document, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LANG", "eng+osd")
+    assert document_options(small_document) == OcrOptions(lang="eng+osd")
+
+
+def test_manifest_then_call_override(small_document):
+    _with_manifest_ocr(small_document, {"psm": 6, "preprocessing": {"binarize": "sauvola"}, "deskew": True})
+    options = document_options(small_document, {"psm": 4, "lang": None})
+    assert (options.psm, options.binarize, options.deskew, options.lang) == (4, "sauvola", True, "eng")
+
+
+def test_recorded_form_names_the_preprocessing():
+    assert OcrOptions(binarize="otsu").as_dict() == {
+        "lang": "eng",
+        "psm": 3,
+        "oem": 3,
+        "dpi": None,
+        "preprocessing": {"grayscale": True, "binarize": "otsu", "deskew": False},
+    }
+
+
+@pytest.mark.parametrize(
+    ("ocr", "message"),
+    [
+        ({"psm": 14}, "psm must be an integer 0-13, got 14"),
+        ({"oem": "1"}, "oem must be an integer 0-3"),
+        ({"binarize": "niblack"}, "binarize must be one of none, otsu, sauvola"),
+        ({"deskew": "yes"}, "deskew must be true or false"),
+        ({"lang": "eng+"}, "lang must be like 'eng' or 'eng\\+deu'"),
+        ({"dpi": 10}, "dpi must be an integer 50-2400"),
+        ({"colour": True}, "unknown OCR option 'colour'"),
+    ],
+)
+def test_bad_manifest_option_names_the_manifest(small_document, ocr, message):
+    _with_manifest_ocr(small_document, ocr)
+    with pytest.raises(InputError, match=rf"^{small_document.manifest_path}: .*{message}"):
+        document_options(small_document)
+
+
+def test_manifest_ocr_must_be_an_object(small_document):
+    _with_manifest_ocr(small_document, ["psm", 6])
+    with pytest.raises(InputError, match='"ocr" must be an object'):
+        document_options(small_document)
