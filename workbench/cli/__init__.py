@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 # The order here is the order `workbench --help` lists them in: the data flow, then tools.
 COMMAND_MODULES = (
     "documents",
+    "synth",
     "ocr",
     "evaluate",
     "flag",
