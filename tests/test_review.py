@@ -432,3 +432,47 @@ def test_cli_db_reports_the_store_and_its_revision(store, capsys):
     out = capsys.readouterr().out
     assert f"schema revision: {head_revision()} (latest: {head_revision()})" in out
     assert store.backend in out
+
+
+RACER = """
+import sys
+from workbench import review
+from workbench.errors import ReviewConflict
+from workbench.store import open_store
+
+url, key, name = sys.argv[1:4]
+store = open_store(url)
+version = review.flag_state(store, "memo", key).version
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    review.decide(store, "memo", key, action="edit", text=name, reviewer=name, version=version)
+    print("won", flush=True)
+except ReviewConflict as conflict:
+    print("refused", conflict, flush=True)
+"""
+
+
+def test_two_reviewer_processes_racing_on_one_flag_end_with_one_decision_and_one_refusal(store, flags):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    key = flags[3].key
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, store.url, key, name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
+        )
+        for name in ("ann", "bob")
+    ]
+    for racer in racers:
+        assert racer.stdout.readline().strip() == "ready"
+    for racer in racers:  # both read version 0; now let them go as close together as we can
+        racer.stdin.write("go\n")
+        racer.stdin.flush()
+    outcomes = [racer.communicate(timeout=60)[0].strip() for racer in racers]
+    assert sorted(o.split()[0] for o in outcomes) == ["refused", "won"]
+    winner = ("ann", "bob")[[o.split()[0] for o in outcomes].index("won")]
+    assert f"last by {winner} at" in next(o for o in outcomes if o.startswith("refused"))
+    assert [d.reviewer for d in review.decision_history(store, DOC, key)] == [winner]
