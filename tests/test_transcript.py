@@ -327,3 +327,99 @@ def test_cli_export_of_a_document_without_ocr_is_a_one_line_error(tmp_collection
     assert main(["export", "bare", "--format", "txt"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "page-001.txt: no OCR for page 1" in err
+
+
+# -- with the gold flagger: accepting its suggestions gives back the gold ----------------------------------
+
+
+def typed_ocr(gold) -> str:
+    """An OCR-like reading of a gold page, made deterministically: markings read as stamp lines, the body
+    wrapped at 64 columns with long words hyphenated across lines, and a few classic misreadings."""
+    lines = [m.text.replace("1", "l") for m in gold.markings if m.before_body]
+    misreads = {7: lambda w: w.replace("m", "rn"), 11: lambda w: w.replace("l", "1"), 13: lambda w: w.upper()}
+    count = 0
+    for paragraph in gold.body.strip("\n").split("\n\n"):
+        line = ""
+        for word in paragraph.split():
+            count += 1
+            for every, change in misreads.items():
+                if count % every == 0:
+                    word = change(word)
+                    break
+            if count == 40:
+                continue  # a word the OCR lost
+            if len(line) + 1 + len(word) > 64:
+                if len(word) >= 8 and word.isalpha() and len(line) + 5 < 64:
+                    lines.append(f"{line} {word[:4]}-".strip())
+                    line = word[4:]
+                    continue
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+        lines.append("")
+    lines.extend(m.text for m in gold.markings if not m.before_body)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def japan_copy(tmp_collection, repo_collection, store_url):
+    """Pages 1 and 2 of the briefing paper's real gold, with OCR typed from it (no tesseract needed)."""
+    source = repo_collection.document("us-japan-1974")
+    doc = "japan-typed"
+    tmp_collection.document_dir(doc).mkdir(parents=True)
+    write_manifest(Document(doc, source.title, (PageRef(doc, 1), PageRef(doc, 2)), gold=doc),
+                   tmp_collection.manifest_path(doc))
+    gold_dir = tmp_collection.gold_dir(doc)
+    gold_dir.mkdir(parents=True)
+    golds = []
+    for number in (1, 2):
+        for suffix in (".txt", ".markings.json"):
+            name = f"page-00{number}{suffix}"
+            (gold_dir / name).write_bytes((repo_collection.gold_dir("us-japan-1974") / name).read_bytes())
+        gold = tmp_collection.gold_page(tmp_collection.document(doc), number)
+        golds.append(gold)
+        save_ocr_page(tmp_collection, OcrPage(doc, number, typed_ocr(gold), engine="typed"))
+    return tmp_collection, doc, golds
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path, monkeypatch):
+    return backend_url(request, tmp_path, monkeypatch)
+
+
+def test_accepting_every_gold_suggestion_exports_the_gold_body(japan_copy, capsys):
+    from workbench.normalize import fold_whitespace
+
+    _, doc, golds = japan_copy
+    assert main(["review", doc, "--reviewer", "ann", "--accept"]) == 0
+    assert "accepted" in capsys.readouterr().out
+    assert main(["export", doc, "--format", "txt"]) == 0
+    pages = capsys.readouterr().out.split("\f")
+    assert len(pages) == 2
+    for page, gold in zip(pages, golds, strict=True):
+        assert page != gold.body
+        assert fold_whitespace(page) == fold_whitespace(gold.body)
+
+
+def test_accepting_stamp_noise_and_hyphenation_lowers_cer_by_their_share(japan_copy, capsys):
+    from workbench.flags import apply_flags, flag_document
+    from workbench.metrics import cer
+
+    collection, doc, golds = japan_copy
+    chosen = ["stamp_noise", "broken_hyphenation"]
+    args = ["review", doc, "--reviewer", "ann", "--accept", "--category", chosen[0], "--category", chosen[1]]
+    assert main(args) == 0
+    capsys.readouterr()
+    flags = flag_document(collection, doc, use_gold=True)
+    assert {f.category.value for f in flags} > set(chosen)  # other errors stay in the text
+    store = open_store()
+    corrected = correct_document(collection, store, doc)
+    for page, gold in zip(corrected.pages, golds, strict=True):
+        on_page = [f for f in flags if f.page == gold.number]
+        predicted = apply_flags(page.ocr_text, [f for f in on_page if f.category.value in chosen])
+        before = cer(gold.body, page.ocr_text)
+        after = cer(gold.body, page.text)
+        assert after < before
+        assert after == pytest.approx(cer(gold.body, predicted), abs=1e-9)
