@@ -349,8 +349,8 @@ def load_team_config(path: Path) -> TeamConfig:
             raise InputError(f"{path}: reviewer {username!r} has no bcrypt-hashed password")
     cookie = data.get("cookie") or {}
     key = cookie.get("key")
-    if not isinstance(key, str) or len(key) < 16:
-        raise InputError(f"{path}: cookie.key must be a secret of at least 16 characters")
+    if not isinstance(key, str) or len(key) < 32:
+        raise InputError(f"{path}: cookie.key must be a secret of at least 32 characters (it signs the sign-in cookie)")
     return TeamConfig(
         credentials={"usernames": users},
         cookie_name=str(cookie.get("name", "workbench_auth")),

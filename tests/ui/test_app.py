@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,59 @@ def test_export_offers_txt_json_and_alto(ui_collection):
     keys = [d.key for d in at.get("download_button")]
     assert {"export_txt", "export_json", "export_alto"} <= set(keys)
     assert "C0NFIDENTIAL" in at.text_area(key="export_text").value
+
+
+@pytest.fixture
+def team_mode(tmp_path, monkeypatch):
+    import bcrypt
+
+    hashed = bcrypt.hashpw(b"s3cret", bcrypt.gensalt(rounds=4)).decode()
+    path = tmp_path / "credentials.yaml"
+    path.write_text(
+        "credentials:\n  usernames:\n    ann:\n      name: Ann Archivist\n      email: ann@example.org\n"
+        f"      password: '{hashed}'\n"
+        "cookie:\n  name: wb_test\n  key: 'a-test-cookie-secret-key-of-32-characters'\n  expiry_days: 1\n"
+    )
+    monkeypatch.setenv("WORKBENCH_AUTH", "team")
+    monkeypatch.setenv("WORKBENCH_CREDENTIALS", str(path))
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    fields = {t.label: t for t in at.text_input}
+    fields["Username"].input(username)
+    fields["Password"].input(password)
+    return at.button[0].click().run()
+
+
+def test_team_mode_signs_reviewers_in_and_decides_as_themselves(ui_collection, team_mode):
+    at = app(document="memo-1975")
+    no_errors(at)
+    assert not at.session_state["reviewer"]
+    assert not at.title  # no page before signing in
+    sign_in(at, "ann", "wrong")
+    assert any("wrong" in e.value for e in at.error)
+    sign_in(at, "ann", "s3cret")
+    no_errors(at)
+    assert at.session_state["reviewer"] == "ann"
+    at.switch_page("app_pages/review.py").run()
+    no_errors(at)
+    assert "reviewer_name" not in [t.key for t in at.text_input]  # nobody types a name in team mode
+    state = current_flag(at)
+    at.button(key="review_keep").click().run()
+    assert store_decisions("memo-1975")[state.key].reviewer == "ann"
+
+
+@pytest.mark.tesseract
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_run_ocr_button_reads_the_pages_with_a_progress_bar(ui_collection, monkeypatch):
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    monkeypatch.setenv("WORKBENCH_JOBS", "1")
+    shutil.rmtree(ui_collection.ocr_dir("notes"))
+    at = app(document="notes")
+    assert at.dataframe[1].value["OCR"].tolist() == ["no"]
+    at.button(key="run_ocr").click().run(timeout=120)
+    no_errors(at)
+    assert any(s.value.startswith("OCR of notes: 1 page(s) read") for s in at.success)
+    assert at.get("progress")[0].proto.value == 100
+    assert (ui_collection.ocr_dir("notes") / "page-001.txt").exists()
+    assert at.dataframe[1].value["OCR"].tolist() == ["yes"]

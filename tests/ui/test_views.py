@@ -78,7 +78,7 @@ def test_unsafe_document_ids_are_refused(tmp_collection):
         views.add_uploaded_document(tmp_collection, "../evil", title="Evil", scans=[views.Upload("a.png", png_bytes())])
 
 
-def write_credentials(path, password_hash, key="a-secret-of-sixteen+"):
+def write_credentials(path, password_hash, key="a-secret-of-thirty-two-characters-or-more"):
     path.write_text(
         "credentials:\n  usernames:\n    alice:\n      name: Alice\n"
         f"      password: '{password_hash}'\ncookie:\n  name: wb\n  key: '{key}'\n  expiry_days: 1\n"
