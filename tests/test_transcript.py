@@ -423,3 +423,18 @@ def test_accepting_stamp_noise_and_hyphenation_lowers_cer_by_their_share(japan_c
         after = cer(gold.body, page.text)
         assert after < before
         assert after == pytest.approx(cer(gold.body, predicted), abs=1e-9)
+
+
+def test_scripted_review_without_gold_decides_only_heuristic_flags(japan_copy, capsys):
+    from workbench.models import FlagSource
+
+    _, doc, _ = japan_copy
+    assert main(["review", doc, "--reviewer", "bot", "--accept", "--no-gold", "--min-confidence", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "no-gold flags" in out
+    states = review.flag_states(open_store(), doc)
+    assert states and all(s.flag.source is FlagSource.HEURISTIC for s in states)
+    decided_states = [s for s in states if s.decision is not None]
+    assert decided_states and all(s.flag.confidence >= 0.5 for s in decided_states)
+    assert all(s.decision.reviewer == "bot" and s.decision.text == s.flag.suggestions[0] for s in decided_states)
+    assert all(s.flag.confidence < 0.5 or not s.flag.suggestions for s in states if s.decision is None)
