@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "evaluate",
     "flag",
     "review",
+    "report",
     "app",
 )
 

@@ -1,0 +1,327 @@
+"""Accuracy reports: the HTML parses, is self-contained, shows the figures of metrics.json and escapes
+hostile text; the CSVs have one row per page / flag; the figures are those of `workbench evaluate`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from workbench.cli import main
+from workbench.corpus import page_stem, write_manifest
+from workbench.models import AlignOp, DecisionAction, Document, Flag, FlagCategory, OcrPage, PageRef
+from workbench.ocr.store import save_ocr_page
+from workbench.report import write_document_report
+from workbench.report.diffview import segments
+from workbench.report.render import CHART_FILES, format_rate
+
+DATA = Path(__file__).resolve().parent / "data" / "report"
+DOC = "memo-1974"
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_NAME = '<img src=x onerror="alert(2)">'
+
+
+def make_document(collection, doc_id: str, *, title: str, gold: bool = True, ocr: bool = True) -> Document:
+    """A two-page document from tests/data/report: gold with markings, OCR with errors and a hostile line."""
+    pages = tuple(PageRef(doc_id, n) for n in (1, 2))
+    document = Document(
+        id=doc_id,
+        title=title,
+        pages=pages,
+        date="1974-11",
+        variant="typical",
+        gold=doc_id if gold else None,
+        manifest_path=collection.manifest_path(doc_id),
+    )
+    write_manifest(document, collection.manifest_path(doc_id))
+    if gold:
+        folder = collection.gold_dir(doc_id)
+        folder.mkdir(parents=True)
+        for number in (1, 2):
+            shutil.copyfile(DATA / f"gold-{number:03d}.txt", folder / f"{page_stem(number)}.txt")
+        shutil.copyfile(DATA / "gold-001.markings.json", folder / "page-001.markings.json")
+    if ocr:
+        for number in (1, 2):
+            text = (DATA / f"ocr-{number:03d}.txt").read_text(encoding="utf-8")
+            page = OcrPage(doc_id, number, text, engine="tesseract 5.3.0", options={"psm": 3, "lang": "eng"})
+            save_ocr_page(collection, page)
+    return collection.document(doc_id)
+
+
+@pytest.fixture
+def memo(tmp_collection):
+    make_document(tmp_collection, DOC, title=f"Memo {HOSTILE_NAME} & co")
+    return tmp_collection
+
+
+def _html(path: Path):
+    return lxml.html.fromstring(path.read_text(encoding="utf-8"))
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_report_writes_every_file_and_metrics_equal_evaluate_json(memo, tmp_path, capsys):
+    out = tmp_path / "out"
+    report, written = write_document_report(memo, DOC, out=out)
+    names = {p.name for p in written.files}
+    assert {"index.html", "metrics.json", "pages.csv", "flags.csv", *CHART_FILES.values()} <= names
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics == report.metrics
+    assert main(["evaluate", DOC, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert metrics["document"] == printed["document"]
+    assert metrics["pages"] == printed["pages"]
+    assert metrics["metrics_version"]
+    assert metrics["source"]["ocr"] == {"engines": ["tesseract 5.3.0"], "options": [{"psm": 3, "lang": "eng"}],
+                                        "pages_read": [1, 2]}
+
+
+def test_html_parses_and_shows_every_figure_of_metrics_json(memo, tmp_path):
+    out = tmp_path / "out"
+    write_document_report(memo, DOC, out=out)
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    html = _html(out / "index.html")
+    for key in ("cer", "wer", "body_cer", "body_wer"):
+        (shown,) = html.xpath(f'//*[@data-figure="document.{key}"]')
+        assert _text(shown) == format_rate(metrics["document"][key])
+    assert metrics["pages"] and len(metrics["pages"]) == 2
+    for page in metrics["pages"]:
+        (row,) = html.xpath(f'//tr[@id="page-row-{page["page"]}"]')
+        cells = [_text(td) for td in row.xpath("./td")]
+        for key in ("cer", "wer", "body_cer", "body_wer"):
+            assert format_rate(page[key]) in cells
+        for key in ("gold_chars", "substitutions", "insertions", "deletions"):
+            assert str(page[key]) in cells
+    confusions = _text(html.get_element_by_id("confusions"))
+    assert metrics["confusions"]
+    for row in metrics["confusions"]:
+        assert str(row["count"]) in confusions
+    category_rows = {
+        _text(tr[0]): _text(tr[1]) for tr in html.get_element_by_id("categories").xpath(".//tbody/tr")
+    }
+    assert metrics["error_categories"]
+    for row in metrics["error_categories"]:
+        assert category_rows[row["category"].replace("_", " ")] == str(row["count"])
+
+
+def test_hostile_ocr_and_title_are_shown_as_text_and_run_nothing(memo, tmp_path):
+    out = tmp_path / "out"
+    write_document_report(memo, DOC, out=out)
+    source = (out / "index.html").read_text(encoding="utf-8")
+    html = lxml.html.fromstring(source)
+    assert html.xpath("//script") == []
+    assert html.xpath("//*[@onerror]") == []
+    assert all(img.get("src", "").startswith("data:image/svg+xml;base64,") for img in html.xpath("//img"))
+    assert HOSTILE not in source and "&lt;script&gt;alert(1)&lt;/script&gt;" in source
+    side_by_side = html.get_element_by_id("page-1").text_content()
+    assert HOSTILE in side_by_side
+    assert HOSTILE_NAME in html.findtext(".//title")
+    assert HOSTILE_NAME in _text(html.xpath("//h1")[0])
+
+
+def test_html_is_self_contained(memo, tmp_path):
+    out = tmp_path / "out"
+    write_document_report(memo, DOC, out=out)
+    html = _html(out / "index.html")
+    for element in html.xpath("//*[@src or @href]"):
+        link = element.get("src") or element.get("href")
+        assert link.startswith(("#", "data:")), link
+    assert html.xpath("//link") == []
+    assert html.xpath("//style")  # the CSS is inline
+    assert "@media print" in html.xpath("//style")[0].text
+
+
+def test_pages_csv_has_one_row_per_page_with_the_figures(memo, tmp_path):
+    out = tmp_path / "out"
+    report, _ = write_document_report(memo, DOC, out=out)
+    with open(out / "pages.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["page"]) for r in rows] == [1, 2]
+    for row, page in zip(rows, report.metrics["pages"], strict=True):
+        assert float(row["cer"]) == page["cer"]
+        assert int(row["gold_chars"]) == page["gold_chars"]
+
+
+def _review_some(collection, doc_id: str, *, reviewer: str) -> list[Flag]:
+    """Store the gold flags of the document and accept all but the last one as `reviewer`."""
+    from workbench.flags.gold import gold_flags
+    from workbench.ocr.store import load_ocr_pages
+    from workbench.review import decide, flag_states, sync_flags
+    from workbench.store import open_store
+
+    document = collection.document(doc_id)
+    golds = collection.gold_pages(document)
+    markings = [m for g in golds for m in g.markings]
+    flags = [
+        f
+        for page, gold in zip(load_ocr_pages(collection, document), golds, strict=True)
+        for f in gold_flags(page, gold, document_markings=markings)
+    ]
+    store = open_store()
+    sync_flags(store, doc_id, flags)
+    states = flag_states(store, doc_id)
+    for state in states[:-1]:
+        decide(store, doc_id, state.key, action=DecisionAction.ACCEPT, reviewer=reviewer, version=state.version)
+    return flags
+
+
+def test_flags_csv_has_one_row_per_flag_with_its_decision(memo, tmp_path):
+    flags = _review_some(memo, DOC, reviewer=HOSTILE_NAME)
+    out = tmp_path / "out"
+    write_document_report(memo, DOC, out=out)
+    with open(out / "flags.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(flags) >= 4
+    assert sorted(r["key"] for r in rows) == sorted(f.key for f in flags)
+    decided = [r for r in rows if r["decision"]]
+    assert len(decided) == len(flags) - 1
+    assert {r["decision"] for r in decided} == {"accept"}
+    assert {r["reviewer"] for r in decided} == {HOSTILE_NAME}
+    hostile = next(r for r in rows if r["text"] == HOSTILE)
+    assert json.loads(hostile["suggestions"]) == [""]
+
+
+def test_review_progress_reviewers_and_corrected_transcript_are_reported(memo, tmp_path):
+    flags = _review_some(memo, DOC, reviewer=HOSTILE_NAME)
+    out = tmp_path / "out"
+    report, _ = write_document_report(memo, DOC, out=out)
+    review = report.metrics["review"]
+    assert (review["flags"], review["decided"]) == (len(flags), len(flags) - 1)
+    assert review["reviewers"][0]["name"] == HOSTILE_NAME
+    assert review["reviewers"][0]["decisions"] == len(flags) - 1
+    corrected = report.metrics["corrected"]
+    assert corrected["changes"] == len(flags) - 1
+    assert corrected["document"]["body_cer"] < report.metrics["document"]["body_cer"]
+    html = _html(out / "index.html")
+    assert html.xpath("//*[@onerror]") == []
+    section = _text(html.get_element_by_id("review"))
+    assert f"{len(flags) - 1} of {len(flags)} flags decided" in section
+    assert HOSTILE_NAME in section
+    (shown,) = html.xpath('//*[@data-figure="corrected.document.body_cer"]')
+    assert _text(shown) == format_rate(corrected["document"]["body_cer"])
+    with open(out / "pages.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [float(r["corrected_body_cer"]) for r in rows] == [p["body_cer"] for p in corrected["pages"]]
+
+
+def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection, tmp_path):
+    make_document(tmp_collection, "no-ocr", title="Not read yet", ocr=False)
+    make_document(tmp_collection, "no-gold", title="No gold", gold=False)
+    report, written = write_document_report(tmp_collection, "no-ocr", out=tmp_path / "a")
+    assert report.metrics["document"] is None and report.metrics["pages"] is None
+    assert "workbench ocr no-ocr" in report.metrics["missing"]["document"]
+    html = _html(written.index)
+    assert "workbench ocr no-ocr" in _text(html.get_element_by_id("accuracy"))
+    assert not (tmp_path / "a" / "cer_by_page.svg").exists()
+    with open(tmp_path / "a" / "pages.csv", newline="", encoding="utf-8") as handle:
+        assert [r["page"] for r in csv.DictReader(handle)] == ["1", "2"]
+
+    report, written = write_document_report(tmp_collection, "no-gold", out=tmp_path / "b")
+    assert report.metrics["document"] is None
+    assert "no gold" in report.metrics["missing"]["document"]
+    html = _html(written.index)
+    assert HOSTILE in html.get_element_by_id("page-1").text_content()  # the OCR alone is still shown
+    assert html.xpath("//script") == []
+
+
+def test_collection_report_links_each_documents_report(tmp_collection, tmp_path, capsys):
+    make_document(tmp_collection, DOC, title="Memo")
+    make_document(tmp_collection, "no-ocr", title="Not read yet", ocr=False)
+    assert main(["report", "--all"]) == 0
+    root = tmp_collection.reports
+    html = _html(root / "index.html")
+    links = {a.get("href") for a in html.xpath("//a")}
+    assert links == {f"{DOC}/index.html", "no-ocr/index.html"}
+    for link in links:
+        assert (root / link).is_file()
+    summary = json.loads((root / "metrics.json").read_text(encoding="utf-8"))
+    memo_metrics = json.loads((root / DOC / "metrics.json").read_text(encoding="utf-8"))
+    (entry,) = [d for d in summary["documents"] if d["id"] == DOC]
+    assert entry["document"] == memo_metrics["document"]
+    (row,) = html.xpath(f'//tr[.//a[@href="{DOC}/index.html"]]')
+    assert format_rate(memo_metrics["document"]["body_cer"]) in [_text(td) for td in row.xpath("./td")]
+    with open(root / "documents.csv", newline="", encoding="utf-8") as handle:
+        assert [r["document"] for r in csv.DictReader(handle)] == [DOC, "no-ocr"]
+    assert f"wrote {root / 'index.html'}" in capsys.readouterr().out
+
+
+def test_report_command_writes_into_reports_doc_and_names_a_missing_document(memo, capsys):
+    assert main(["report", DOC]) == 0
+    out = capsys.readouterr().out
+    assert (memo.reports / DOC / "index.html").is_file()
+    assert f"wrote {memo.reports / DOC / 'metrics.json'}" in out
+    assert main(["report", "nothing-here"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nothing-here" in err and "manifest" in err
+
+
+def test_charts_are_byte_identical_from_run_to_run(memo, tmp_path):
+    write_document_report(memo, DOC, out=tmp_path / "a", generated="2026-01-01T00:00:00Z")
+    write_document_report(memo, DOC, out=tmp_path / "b", generated="2026-01-01T00:00:00Z")
+    for name in (*CHART_FILES.values(), "index.html", "metrics.json", "pages.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_side_by_side_segments_hold_both_texts_and_label_differences():
+    gold = "  The Treaty\ncommits us."
+    ocr = "Tbe Treaty  commits us,\n"
+    ops = (
+        AlignOp("equal", 2, 3, 0, 1),
+        AlignOp("replace", 3, 4, 1, 2),
+        AlignOp("equal", 4, 23, 2, 22),
+        AlignOp("replace", 23, 24, 22, 23),
+    )
+    flag = Flag("d", 1, 0, 3, "Tbe", FlagCategory.MISREAD_WORD, ("The",))
+    cut = segments(gold, ocr, ops, [flag])
+    assert "".join(s.gold for s in cut) == gold
+    assert "".join(s.ocr for s in cut) == ocr
+    assert [s.tag for s in cut] == ["equal", "replace", "equal", "replace", "equal"]
+    assert cut[1].categories == ("misread_word",) and cut[3].categories == ()
+
+
+def test_side_by_side_follows_workbench_align_on_real_text():
+    from workbench.align import align_chars
+
+    gold = (DATA / "gold-001.txt").read_text(encoding="utf-8")
+    ocr = (DATA / "ocr-001.txt").read_text(encoding="utf-8")
+    cut = segments(gold, ocr, align_chars(gold, ocr))
+    assert "".join(s.gold for s in cut) == gold
+    assert "".join(s.ocr for s in cut) == ocr
+    assert any(s.tag == "insert" and HOSTILE in s.ocr for s in cut)
+
+
+def test_flagger_figures_equal_flag_evaluate_json(memo, tmp_path, capsys):
+    out = tmp_path / "out"
+    report, _ = write_document_report(memo, DOC, out=out)
+    assert main(["flag", DOC, "--evaluate", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert report.metrics["flag_evaluation"] == printed
+    html = _html(out / "index.html")
+    (overall,) = html.xpath('//tr[@id="flagger-overall"]')
+    cells = [_text(td) for td in overall.xpath("./td")]
+    score = printed["overall"]
+    assert cells[1:] == [format_rate(score["precision"]), format_rate(score["recall"]), format_rate(score["f1"]),
+                         str(score["gold"]), str(score["gold_found"]), str(score["predicted"]),
+                         str(score["predicted_correct"])]
+    for name, score in printed["by_category"].items():
+        rows = html.xpath(f'//tr[@id="flagger-{name}"]')
+        assert len(rows) == (1 if score["gold"] or score["predicted"] else 0)
+    counts = {row["category"]: row["count"] for row in report.metrics["error_categories"]}
+    assert counts == {name: s["gold"] for name, s in printed["by_category"].items() if s["gold"]}
+
+
+def test_infinite_rate_of_an_empty_gold_page_is_shown_as_a_dash(tmp_collection, tmp_path):
+    make_document(tmp_collection, DOC, title="Memo")
+    (tmp_collection.gold_dir(DOC) / "page-002.txt").write_text("", encoding="utf-8")
+    report, written = write_document_report(tmp_collection, DOC, out=tmp_path / "out")
+    page = report.metrics["pages"][1]
+    assert page["cer"] is None  # evaluate's JSON for an infinite rate
+    (row,) = _html(written.index).xpath('//tr[@id="page-row-2"]')
+    assert [_text(td) for td in row.xpath("./td")][1:5] == ["–"] * 4
+    assert (tmp_path / "out" / "cer_by_page.svg").is_file()

@@ -1,0 +1,103 @@
+"""Writing reports where they belong: one document's into reports/DOC, every document's plus an index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.corpus import Collection
+from workbench.errors import WorkbenchError
+from workbench.report.build import REPORT_FORMAT, build_report, metrics_version, utc_now
+from workbench.report.model import CollectionEntry, Report
+from workbench.report.render import (
+    Written,
+    collection_csv,
+    metrics_json,
+    render_collection_html,
+    write_file,
+    write_report,
+)
+
+
+def write_document_report(
+    collection: Collection, doc_id: str, *, out: Path | None = None, generated: str | None = None
+) -> tuple[Report, Written]:
+    """Build `doc_id`'s report and write it into `out` (default: the collection's reports/DOC)."""
+    report = build_report(collection, doc_id, generated=generated)
+    return report, write_report(report, out if out is not None else collection.reports / doc_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionWritten:
+    """What `write_collection_report` wrote: the index and one entry per document."""
+
+    folder: Path
+    entries: tuple[CollectionEntry, ...]
+    files: tuple[Path, ...]
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index.html"
+
+    @property
+    def failed(self) -> tuple[CollectionEntry, ...]:
+        """Documents whose report could not be written (their note says why)."""
+        return tuple(e for e in self.entries if e.link is None)
+
+
+def write_collection_report(
+    collection: Collection, *, out: Path | None = None, generated: str | None = None
+) -> CollectionWritten:
+    """Every document's report in `out`/DOC, then `out`/index.html, metrics.json and documents.csv.
+
+    A document whose report fails (e.g. a malformed OCR file) is listed with the one-line error instead of
+    a link, and the others are still written.
+    """
+    out = Path(out) if out is not None else collection.reports
+    generated = generated or utc_now()
+    entries: list[CollectionEntry] = []
+    files: list[Path] = []
+    for doc_id in collection.document_ids():
+        try:
+            report, written = write_document_report(collection, doc_id, out=out / doc_id, generated=generated)
+        except WorkbenchError as error:
+            entries.append(CollectionEntry(doc_id, doc_id, "", 0, None, None, note=f"no report: {error}"))
+            continue
+        files.extend(written.files)
+        source = report.metrics["source"]
+        entries.append(
+            CollectionEntry(
+                id=doc_id,
+                title=source["title"],
+                variant=source["variant"],
+                page_count=source["page_count"],
+                figures=report.metrics["document"],
+                link=f"{doc_id}/index.html",
+                note="" if report.metrics["document"] else report.metrics["missing"]["document"],
+            )
+        )
+    version = metrics_version()
+    summary = {
+        "format": REPORT_FORMAT,
+        "generated": generated,
+        "metrics_version": version,
+        "documents": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "variant": e.variant,
+                "page_count": e.page_count,
+                "report": e.link,
+                "document": e.figures,
+                "note": e.note,
+            }
+            for e in entries
+        ],
+    }
+    for name, text in (
+        ("metrics.json", metrics_json(summary)),
+        ("documents.csv", collection_csv(entries)),
+        ("index.html", render_collection_html(entries, generated=generated, metrics_version=version)),
+    ):
+        files.append(write_file(out / name, text))
+    return CollectionWritten(out, tuple(entries), tuple(files))

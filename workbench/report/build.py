@@ -1,0 +1,273 @@
+"""Gathering a document's report from the collection and the review store; nothing here computes a metric.
+
+Every figure comes from the code that owns it, so the report cannot drift from the commands:
+    CER/WER per page and document, counts       workbench.evaluate (the same JSON as `workbench evaluate --json`)
+    character confusions                        workbench.metrics
+    errors by category                          the gold-diff classifier, workbench.flags.gold
+    precision/recall of the gold-free flagger   workbench.flags (the same as `workbench flag --evaluate`)
+    review progress, decisions, reviewers       workbench.review
+    the corrected transcript                    workbench.transcript, scored by workbench.evaluate
+What is not there yet (no OCR, no gold, no decisions) becomes a sentence in `metrics["missing"]` that the
+report prints in place of the section, never an invented figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from workbench import __version__
+from workbench import metrics as metrics_module
+from workbench.align import align_chars
+from workbench.corpus import Collection
+from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
+from workbench.flags import evaluate_flags, flag_document
+from workbench.models import Document, Flag, GoldPage, OcrPage
+from workbench.ocr.store import load_ocr_page, text_path
+from workbench.report.diffview import segments
+from workbench.report.model import FlagRow, PageView, Report
+from workbench.review import decision_history, flag_states, progress
+from workbench.store import Store, open_store
+from workbench.transcript import Rule, correct_document
+
+REPORT_FORMAT = 1
+EXAMPLES_PER_CATEGORY = 5
+TOP_CONFUSIONS = 30
+
+
+def metrics_version() -> str:
+    """The version of the metric definitions the figures follow (workbench.metrics declares it)."""
+    declared = getattr(metrics_module, "METRICS_VERSION", None)
+    if declared is not None:
+        return str(declared)
+    # Until declared: the definitions' own text (the module docstring) identifies them.
+    digest = hashlib.sha256((metrics_module.__doc__ or "").encode("utf-8")).hexdigest()[:12]
+    return f"definitions sha256:{digest}"
+
+
+def utc_now() -> str:
+    """The current time, UTC, ISO 8601 to the second: 2026-11-26T13:40:01Z."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _ocr_pages(collection: Collection, document: Document) -> dict[int, OcrPage]:
+    """The stored OCR of the pages that have some (a page without OCR is simply absent)."""
+    found = {}
+    for ref in document.pages:
+        if text_path(collection, document.id, ref.number).exists():
+            found[ref.number] = load_ocr_page(collection, document.id, ref.number)
+    return found
+
+
+def _ocr_summary(pages: Sequence[OcrPage]) -> dict:
+    """The distinct engines and option sets the pages were read with, in page order."""
+    engines: list[str] = []
+    options: list[dict] = []
+    for page in pages:
+        if page.engine and page.engine not in engines:
+            engines.append(page.engine)
+        if page.options and page.options not in options:
+            options.append(page.options)
+    return {"engines": engines, "options": options, "pages_read": [p.number for p in pages]}
+
+
+def _source(document: Document, ocr: Sequence[OcrPage], *, has_gold: bool) -> dict:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date,
+        "provenance": document.provenance,
+        "variant": document.variant,
+        "gold": document.gold if has_gold else None,
+        "page_count": document.page_count,
+        "ocr": _ocr_summary(ocr),
+    }
+
+
+def _error_categories(flags: Sequence[Flag]) -> list[dict]:
+    """Gold-derived flags counted per category (most frequent first), with the first few as examples."""
+    by_category: dict[str, list[Flag]] = {}
+    for flag in flags:
+        by_category.setdefault(flag.category.value, []).append(flag)
+    rows = []
+    for category, found in sorted(by_category.items(), key=lambda item: (-len(item[1]), item[0])):
+        rows.append(
+            {
+                "category": category,
+                "count": len(found),
+                "examples": [
+                    {"page": f.page, "ocr": f.text, "gold": f.suggestions[0] if f.suggestions else ""}
+                    for f in found[:EXAMPLES_PER_CATEGORY]
+                ],
+            }
+        )
+    return rows
+
+
+def _page_views(
+    document: Document,
+    ocr: dict[int, OcrPage],
+    gold: dict[int, GoldPage],
+    gold_flags: dict[int, list[Flag]],
+    scores: dict[int, dict],
+) -> tuple[PageView, ...]:
+    views = []
+    for ref in document.pages:
+        number = ref.number
+        page, truth = ocr.get(number), gold.get(number)
+        if page is None:
+            views.append(PageView(number, note=f"No OCR of page {number} yet (run `workbench ocr {document.id}`)."))
+        elif truth is None:
+            views.append(PageView(number, ocr=page.text, note="No gold for this page: OCR shown alone."))
+        else:
+            full = truth.full_text
+            ops = align_chars(full, page.text)
+            views.append(
+                PageView(
+                    number,
+                    segments=segments(full, page.text, ops, gold_flags.get(number, ())),
+                    ocr=page.text,
+                    score=scores.get(number),
+                )
+            )
+    return tuple(views)
+
+
+def _reviewers(events) -> list[dict]:
+    """Who took part in the review: decision events per reviewer, first and last (UTC)."""
+    rows: dict[str, dict] = {}
+    for event in events:
+        row = rows.setdefault(event.reviewer, {"name": event.reviewer, "decisions": 0, "first": event.time,
+                                               "last": event.time})
+        row["decisions"] += 1
+        row["first"] = min(row["first"], event.time)
+        row["last"] = max(row["last"], event.time)
+    return sorted(rows.values(), key=lambda row: (-row["decisions"], row["name"]))
+
+
+def _evaluation_json(evaluation: DocumentEvaluation) -> dict:
+    """The evaluation as `workbench evaluate --json` prints it (same function), with more confusions."""
+    return evaluation_dict(evaluation, top=TOP_CONFUSIONS)
+
+
+def _corrected(
+    collection: Collection, store: Store, document: Document, golds: Sequence[GoldPage], ocr: dict[int, OcrPage]
+) -> tuple[dict | None, str | None]:
+    """The corrected transcript scored like the OCR (workbench.evaluate), or None and why not."""
+    corrected = correct_document(collection, store, document.id, ocr_pages=[ocr[g.number] for g in golds])
+    if corrected.changes == 0:
+        return None, "No review decisions change the text yet: the corrected transcript is the raw OCR."
+    evaluation = DocumentEvaluation(
+        document=document.id,
+        gold=document.gold or "",
+        pages=tuple(evaluate_page(gold, page.text) for gold, page in zip(golds, corrected.pages, strict=True)),
+    )
+    scored = _evaluation_json(evaluation)
+    changes = {page.page: len(page.changes) for page in corrected.pages}
+    return {
+        "document": scored["document"],
+        "pages": [{**row, "changes": changes[row["page"]]} for row in scored["pages"]],
+        "changes": corrected.changes,
+        "rules": {rule.value: corrected.rules.enabled(rule) for rule in Rule},
+    }, None
+
+
+def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
+    """Review progress and every stored flag with its decision in force (workbench.review)."""
+    states = flag_states(store, document.id, include_stale=True)
+    rows = tuple(FlagRow(state.flag, state.decision, stale=state.stale) for state in states)
+    if not states:
+        return None, rows, (
+            f"No flags in the review store for {document.id} yet (run `workbench flag {document.id}`), "
+            "so no review decisions yet."
+        )
+    numbers = [ref.number for ref in document.pages]
+    done = progress(store, document.id, pages=numbers)
+    return {
+        "flags": done.flags,
+        "decided": done.decided,
+        "open": done.open,
+        "progress": done.fraction,
+        "events": done.events,
+        "actions": dict(sorted(done.by_action.items())),
+        "pages": [
+            {"page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value} for p in done.pages
+        ],
+        "pages_done": sum(1 for p in done.pages if p.status.value in ("reviewed", "validated")),
+        "reviewers": _reviewers(decision_history(store, document.id)),
+        "stale_flags": sum(1 for state in states if state.stale),
+    }, rows, None
+
+
+def build_report(collection: Collection, doc_id: str, *, generated: str | None = None) -> Report:
+    """Everything one document's report shows, read from the collection and the review store.
+
+    `generated` is the report's date (UTC ISO 8601; default now). Raises CorpusError when the document
+    does not exist; a missing part (OCR, gold, flags, decisions) only empties its section.
+    """
+    document = collection.document(doc_id)
+    store = open_store()
+    ocr = _ocr_pages(collection, document)
+    has_gold = collection.has_gold(document)
+    golds = collection.gold_pages(document) if has_gold else []
+    missing: dict[str, str] = {}
+    evaluation: dict | None = None
+    if not has_gold:
+        missing["document"] = f"{doc_id} has no gold transcription, so no CER or WER can be measured."
+    elif len(ocr) < document.page_count:
+        lacking = [ref.number for ref in document.pages if ref.number not in ocr]
+        missing["document"] = (
+            f"No OCR yet for page(s) {', '.join(map(str, lacking))} of {doc_id} (run `workbench ocr {doc_id}`)."
+        )
+    else:
+        evaluation = _evaluation_json(evaluate_document(collection, doc_id))
+    if evaluation is None:
+        for section in ("pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
+            missing[section] = missing["document"]
+
+    flags_gold: dict[int, list[Flag]] = {}
+    flag_evaluation = None
+    if evaluation is not None:
+        gold_found = flag_document(collection, document, use_gold=True)
+        for flag in gold_found:
+            flags_gold.setdefault(flag.page, []).append(flag)
+        # The body of flags.evaluate_document, with the gold flags computed once for both uses here.
+        predicted = flag_document(collection, document, use_gold=False)
+        flag_evaluation = evaluate_flags(predicted, gold_found).to_dict()
+
+    corrected = None
+    if evaluation is not None:
+        corrected, reason = _corrected(collection, store, document, golds, ocr)
+        if reason:
+            missing["corrected"] = reason
+        if not evaluation["confusions"]:
+            missing["confusions"] = "The OCR confuses no characters: it equals the gold."
+    error_categories = _error_categories([f for page in sorted(flags_gold) for f in flags_gold[page]])
+    if evaluation is not None and not error_categories:
+        missing["error_categories"] = "The gold-based flagger finds no error in the OCR."
+
+    review, flag_rows, reason = _review(store, document)
+    if reason:
+        missing["review"] = reason
+
+    scores = {row["page"]: row for row in evaluation["pages"]} if evaluation else {}
+    pages = _page_views(document, ocr, {g.number: g for g in golds}, flags_gold, scores)
+    if not pages:
+        missing["side_by_side"] = f"{doc_id} has no pages."
+    metrics = {
+        "format": REPORT_FORMAT,
+        "workbench_version": __version__,
+        "metrics_version": metrics_version(),
+        "generated": generated or utc_now(),
+        "source": _source(document, [ocr[n] for n in sorted(ocr)], has_gold=has_gold),
+        "document": evaluation["document"] if evaluation else None,
+        "pages": evaluation["pages"] if evaluation else None,
+        "confusions": evaluation["confusions"] if evaluation else None,
+        "corrected": corrected,
+        "error_categories": error_categories or None,
+        "flag_evaluation": flag_evaluation,
+        "review": review,
+        "missing": missing,
+    }
+    return Report(document=document, metrics=metrics, pages=pages, flags=flag_rows)
