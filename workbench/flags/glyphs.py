@@ -56,7 +56,7 @@ def stray_flags(context: PageContext) -> list[Flag]:
             if len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
                 ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
-                if ranked and ranked[0].cost <= 0.5:
+                if ranked and ranked[0].cost <= 1.0 and context.lexicon.zipf(ranked[0].text) >= SHORT_WORD_ZIPF:
                     continue
             confidence = 0.85 if not has_alnum(token.text) else 0.65
             flags.append(context.flag(index, index, FlagCategory.STRAY_CHAR, ("",), confidence))

@@ -24,7 +24,7 @@ from workbench.flags.tokens import strip_punct
 
 # A word of the candidate list: letters, maybe an inner apostrophe or hyphen ("japan's", "post-war").
 _WORD = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")
-CANDIDATE_MIN_ZIPF = 1.5  # rarer words are never offered as corrections: too many are OCR errors themselves
+CANDIDATE_MIN_ZIPF = 2.5  # rarer words are offered only as confusion variants (rn -> m ...) or from the document
 KNOWN_ZIPF = 2.0  # a lowercase word at least this frequent is taken as real
 KNOWN_ZIPF_CAPITALIZED = 1.5  # capitalised words (names) are rarer in the web corpus yet real
 DOCUMENT_KNOWN_COUNT = 2  # read the same way this often in the document: taken as real
@@ -59,6 +59,8 @@ class Lexicon:
 
     general: Mapping[str, float]
     document: Counter = field(default_factory=Counter)
+    # Memo of derived answers (ranked suggestions per word): the lexicon never changes once built.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_texts(cls, texts: Iterable[str]) -> Lexicon:

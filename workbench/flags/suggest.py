@@ -50,6 +50,8 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("s", "5", 0.3),
     ("8", "b", 0.4),
     ("6", "b", 0.4),
+    ("c", "o", 0.3),
+    ("o", "c", 0.3),
     ("c", "e", 0.3),
     ("e", "c", 0.3),
     ("o", "e", 0.4),
@@ -160,6 +162,14 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
     key = word_key(read)
     if not key:
         return []
+    cache = lexicon.cache.setdefault("rank_words", {})
+    found = cache.get((key, max_distance))
+    if found is None:
+        found = cache[(key, max_distance)] = _rank_keys(key, lexicon, max_distance)
+    return [Suggestion(match_case(word, read), cost, score) for word, cost, score in found[:limit]]
+
+
+def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str, float, float]]:
     pool: set[str] = {v for v in confusion_variants(key) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
     buckets = candidate_words()
     for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
@@ -178,12 +188,18 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
         if cost > max_distance + 0.01:
             continue
         score = cost - FREQUENCY_WEIGHT * lexicon.zipf(word) - (DOCUMENT_BONUS if lexicon.count(word) > 1 else 0.0)
-        ranked.append(Suggestion(match_case(word, read), cost, score))
-    ranked.sort(key=lambda s: (s.score, s.text))
-    return ranked[:limit]
+        ranked.append((word, cost, score))
+    ranked.sort(key=lambda s: (s[2], s[0]))
+    return ranked[:10]
+
+
+KEPT_LEAD = '"('  # punctuation a typed word may open with; any other leading glyph is a speck
+KEPT_TRAIL = ".,;:!?)\"'"
 
 
 def suggest_token(token: str, lexicon: Lexicon, *, limit: int = 5) -> list[Suggestion]:
-    """Corrections of a whole token, its edge punctuation kept ("tlie," -> "the,")."""
+    """Corrections of a whole token, its typed edge punctuation kept ("tlie," -> "the,", "..@llidnce" -> "alliance")."""
     lead, word, trail = strip_punct(token)
+    lead = "".join(c for c in lead if c in KEPT_LEAD)
+    trail = "".join(c for c in trail if c in KEPT_TRAIL)[:1]
     return [Suggestion(lead + s.text + trail, s.cost, s.score) for s in rank_words(word, lexicon, limit=limit)]

@@ -73,9 +73,14 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         return None
     if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= MERGE_WORD_ZIPF or lexicon.count(word) > 1:
         return None
+    closest = suggest_token(word, lexicon, limit=1)
+    if closest and closest[0].cost <= 1.0:
+        return None  # one slip away from a word: a misread, not two words
     best = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
+        if min(len(left), len(right)) == 1 and not {left.lower(), right.lower()} & {"a", "i"}:
+            continue
         floor = max(lexicon.zipf(word) + 1.5, MERGE_PART_ZIPF)
         if lexicon.zipf(left) >= floor + (1.5 if len(left) <= 2 else 0.0) and lexicon.zipf(right) >= floor + (
             1.5 if len(right) <= 2 else 0.0
@@ -149,7 +154,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
                     confidence = 0.75 if conf < UNSURE_CONF else 0.6
                 elif conf < UNSURE_CONF:
                     confidence = 0.6
-            elif known and best is not None and best.cost <= 0.5 and conf < UNSURE_CONF:
+            elif known and best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < UNSURE_CONF:
                 gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word)
                 if gain >= REAL_WORD_GAIN:
                     confidence = 0.6
