@@ -4,10 +4,11 @@
 (`postgresql://user@host/db`, `sqlite:///path`) is used as given. The schema is versioned with alembic; the
 migration scripts live in `workbench/migrations/` and run on open (or by `workbench db upgrade`).
 
-Every operation opens a short transaction and closes it: no connection outlives a call or is shared between
-threads, so Streamlit's script threads and several reviewers at once are safe. SQLite runs in WAL mode
-with a busy timeout, and its writes take the write lock up front (`BEGIN IMMEDIATE`) so that two writers
-queue instead of failing half way.
+Every operation runs in one short transaction on a connection checked out of the engine's pool and given
+back at its end: no caller holds a connection, and no connection is used by two threads at once, so
+Streamlit's script threads and several reviewers at once are safe. SQLite runs in WAL mode with a busy
+timeout, and its writes take the write lock up front (`BEGIN IMMEDIATE`) so that two writers queue
+instead of failing half way.
 
 Everything here is append-only except two counters: a flag's `version` (how many decision events it has,
 for optimistic concurrency) and its snapshot fields (refreshed by `sync_flags`, stale flags marked, never
@@ -27,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from workbench import settings
 from workbench.errors import StoreError
@@ -563,8 +564,16 @@ def _make_engine(url: str) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    # NullPool: a fresh connection per transaction, so no SQLite connection ever crosses threads.
-    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # A pool of connections, each checked out by one thread for one transaction and returned: no connection
+    # is used by two threads at once. Keeping them open matters: when the last connection to a WAL database
+    # closes, SQLite checkpoints and removes the WAL, which made every transaction pay for a checkpoint.
+    # Memory databases get NullPool (each connection would be a separate empty database anyway).
+    memory = not database or database == ":memory:"
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **({"poolclass": NullPool} if memory else {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
