@@ -49,11 +49,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _progress_bar(total: int, label: str):
-    from tqdm import tqdm
+    """A tqdm bar on stderr, or a silent stand-in when WORKBENCH_PROGRESS is off."""
+    import contextlib
 
     from workbench import settings
 
-    return tqdm(total=total, desc=label, unit="page", file=sys.stderr, disable=not settings.get("WORKBENCH_PROGRESS"))
+    if not settings.get("WORKBENCH_PROGRESS"):
+        return contextlib.nullcontext(_NoBar())
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="page", file=sys.stderr)
+
+
+class _NoBar:
+    def update(self, count: int) -> None:
+        """Nothing to show."""
 
 
 def run_ocr_command(args: argparse.Namespace) -> int:

@@ -24,9 +24,7 @@ from workbench import settings
 from workbench.errors import InputError, OcrError
 from workbench.images import open_image
 from workbench.models import OcrWord
-from workbench.ocr.importers.hocr import read_hocr
 from workbench.ocr.options import OcrOptions
-from workbench.ocr.preprocess import preprocess, unrotate_box
 
 NOT_FOUND = "tesseract not found: install tesseract-ocr (bin/setup does) or set WORKBENCH_TESSERACT"
 _LANG_DIR = re.compile(r'List of available languages in "([^"]+)"')
@@ -174,7 +172,11 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
     Raises ScanError for a missing, empty, corrupt or too large image, OcrError (naming the scan) when
     Tesseract is missing, times out after `timeout` seconds, or fails.
     """
+    # Imported here: a run served from the cache never needs numpy, lxml or pytesseract (pandas).
     import pytesseract
+
+    from workbench.ocr.importers.hocr import read_hocr
+    from workbench.ocr.preprocess import preprocess, unrotate_box
 
     path = Path(path)
     image = open_image(path)
