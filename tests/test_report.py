@@ -47,7 +47,8 @@ def make_document(collection, doc_id: str, *, title: str, gold: bool = True, ocr
     if ocr:
         for number in (1, 2):
             text = (DATA / f"ocr-{number:03d}.txt").read_text(encoding="utf-8")
-            page = OcrPage(doc_id, number, text, engine="tesseract 5.3.0", options={"psm": 3, "lang": "eng"})
+            options = {"psm": 3, "lang": "eng", "scan": "ab"[number - 1] + ".png"}
+            page = OcrPage(doc_id, number, text, engine="tesseract 5.3.0", options=options)
             save_ocr_page(collection, page)
     return collection.document(doc_id)
 
@@ -78,8 +79,12 @@ def test_report_writes_every_file_and_metrics_equal_evaluate_json(memo, tmp_path
     assert metrics["document"] == printed["document"]
     assert metrics["pages"] == printed["pages"]
     assert metrics["metrics_version"]
-    assert metrics["source"]["ocr"] == {"engines": ["tesseract 5.3.0"], "options": [{"psm": 3, "lang": "eng"}],
-                                        "pages_read": [1, 2]}
+    assert metrics["source"]["ocr"] == {
+        "engines": ["tesseract 5.3.0"],
+        "options": {"psm": 3, "lang": "eng"},
+        "pages": [{"page": 1, "engine": "tesseract 5.3.0", "scan": "a.png"},
+                  {"page": 2, "engine": "tesseract 5.3.0", "scan": "b.png"}],
+    }
 
 
 def test_html_parses_and_shows_every_figure_of_metrics_json(memo, tmp_path):

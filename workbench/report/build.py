@@ -33,7 +33,7 @@ from workbench.transcript import Rule, correct_document
 
 REPORT_FORMAT = 1
 EXAMPLES_PER_CATEGORY = 5
-TOP_CONFUSIONS = 30
+TOP_CONFUSIONS = 20
 
 
 def metrics_version() -> str:
@@ -61,15 +61,27 @@ def _ocr_pages(collection: Collection, document: Document) -> dict[int, OcrPage]
 
 
 def _ocr_summary(pages: Sequence[OcrPage]) -> dict:
-    """The distinct engines and option sets the pages were read with, in page order."""
+    """The engines the pages were read with, the options they share, and per page the options that vary
+    (scan checksum, cache key, measured skew...)."""
     engines: list[str] = []
-    options: list[dict] = []
     for page in pages:
         if page.engine and page.engine not in engines:
             engines.append(page.engine)
-        if page.options and page.options not in options:
-            options.append(page.options)
-    return {"engines": engines, "options": options, "pages_read": [p.number for p in pages]}
+    keys = [key for page in pages for key in page.options]
+    shared = {
+        key: pages[0].options[key]
+        for key in dict.fromkeys(keys)
+        if all(key in page.options and page.options[key] == pages[0].options[key] for page in pages)
+    }
+    varying = [key for key in dict.fromkeys(keys) if key not in shared]
+    return {
+        "engines": engines,
+        "options": shared,
+        "pages": [
+            {"page": page.number, "engine": page.engine, **{k: page.options.get(k) for k in varying}}
+            for page in pages
+        ],
+    }
 
 
 def _source(document: Document, ocr: Sequence[OcrPage], *, has_gold: bool) -> dict:
@@ -179,8 +191,8 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
     rows = tuple(FlagRow(state.flag, state.decision, stale=state.stale) for state in states)
     if not states:
         return None, rows, (
-            f"No flags in the review store for {document.id} yet (run `workbench flag {document.id}`), "
-            "so no review decisions yet."
+            f"No review decisions yet: nobody has started reviewing {document.id} (its flags enter the review "
+            f"store on the Review page of `workbench app`, or with `workbench review {document.id} --accept`)."
         )
     numbers = [ref.number for ref in document.pages]
     done = progress(store, document.id, pages=numbers)

@@ -160,6 +160,7 @@ def render_html(report: Report, svgs: dict[str, str] | None = None) -> str:
         chart_files=[CHART_FILES[name] for name in svgs],
         corrected_by_page={p["page"]: p for p in corrected["pages"]} if corrected else {},
         category_codes=CATEGORY_CODES,
+        chart_confusions=min(TOP_CONFUSIONS_CHARTED, len(report.metrics.get("confusions") or ())),
     )
 
 
