@@ -51,6 +51,9 @@ def test_flag_evaluate_prints_a_table_and_json(flagged_collection, capsys):
 
 
 def test_flag_without_ocr_is_a_one_line_error(copied_collection, capsys):
+    import shutil
+
+    shutil.rmtree(copied_collection.ocr_dir("us-japan-1974"), ignore_errors=True)
     assert main(["flag", "us-japan-1974"]) == 2
     error = capsys.readouterr().err
     assert "page-001.txt" in error and error.count("\n") == 1

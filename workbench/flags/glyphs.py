@@ -4,7 +4,8 @@ Stray: a token with no letter or digit that is not typed punctuation in its plac
 start of a line, "&"), or a one- or two-letter token that is no common word and no list marker.
 Case or punctuation: a glyph stuck to a word where typing puts none (a leading quote mark or speck:
 "‘attack", "*power"; a trailing one: "facilities’", "forces>"), doubled punctuation ("trade,."), and a
-full stop inside a sentence (the next word starts lowercase: "commits. the").
+full stop inside a sentence (the next word starts lowercase: "commits. the"), and a capital inside a
+sentence on a word the document otherwise writes lowercase ("the Strategic balance").
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def stray_flags(context: PageContext) -> list[Flag]:
 def _clean_edges(text: str) -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single."""
     lead, word, trail = strip_punct(text)
-    lead = "".join(c for c in lead if c not in JUNK_LEAD or c in '"(')
+    lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—"))
     trail = "".join(c for c in trail if c not in JUNK_TRAIL and not (c in "’'" and not word.endswith("s")))
     trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
     return lead + word + trail
@@ -89,6 +90,11 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             if cleaned != text and has_alnum(cleaned):
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
                 continue
+            if _capital_inside_sentence(index, context):
+                word = strip_punct(text)[1]
+                fixed = text.replace(word, word.lower(), 1)
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (fixed,), 0.6))
+                continue
             following = tokens[index + 1].text if index + 1 < len(tokens) else ""
             if (
                 text.endswith(".")
@@ -100,3 +106,27 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             ):
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
     return flags
+
+
+def _capital_inside_sentence(index: int, context: PageContext) -> bool:
+    """True for a capitalised word inside a sentence that the document otherwise writes in lowercase.
+
+    The sentence goes on when the previous token is on the same or the previous line (no blank line: a
+    heading ends its paragraph) and ends with no stop. The document must write the word lowercase at
+    least twice and more than twice as often as capitalised, so names and terms ("Treaty") keep theirs.
+    """
+    if index == 0:
+        return False
+    token, previous = context.tokens[index], context.tokens[index - 1]
+    word = strip_punct(token.text)[1]
+    if not (len(word) > 1 and word[0].isupper() and word[1:].islower() and word.isalpha()):
+        return False
+    if token.line - previous.line > 1 or previous.text[-1] in '.:;?!"”)' or not has_alnum(previous.text):
+        return False
+    line = context.lines[context.line_of(index)]
+    words = [strip_punct(context.tokens[i].text)[1] for i in line.indices()]
+    words = [w for w in words if w[:1].isalpha() and len(w) > 3]
+    if sum(w[0].isupper() for w in words) * 2 >= len(words):
+        return False  # a title-case heading ("Security Relations: Their Place")
+    lower = context.lexicon.cased_count(word.lower())
+    return lower >= 2 and lower > 2 * context.lexicon.cased_count(word)

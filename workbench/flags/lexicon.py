@@ -59,6 +59,7 @@ class Lexicon:
 
     general: Mapping[str, float]
     document: Counter = field(default_factory=Counter)
+    cased_document: Counter = field(default_factory=Counter)  # the same counts, case kept
     # Memo of derived answers (ranked suggestions per word): the lexicon never changes once built.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -66,9 +67,16 @@ class Lexicon:
     def for_texts(cls, texts: Iterable[str]) -> Lexicon:
         """The general lexicon plus the vocabulary of `texts` (a document's OCR pages)."""
         counts: Counter = Counter()
+        cased: Counter = Counter()
         for text in texts:
-            counts.update(k for k in (word_key(t) for t in text.split()) if k)
-        return cls(general_frequencies(), counts)
+            words = [strip_punct(t)[1] for t in text.split()]
+            counts.update(k for k in (w.lower().replace("’", "'") for w in words) if k)
+            cased.update(w for w in words if w)
+        return cls(general_frequencies(), counts, cased)
+
+    def cased_count(self, word: str) -> int:
+        """How often the document's OCR reads `word` with exactly this case (edge punctuation ignored)."""
+        return self.cased_document.get(strip_punct(word)[1], 0)
 
     def zipf(self, word: str) -> float:
         """The general English Zipf frequency of `word` (0 when unknown)."""

@@ -19,7 +19,8 @@ from workbench.flags.suggest import match_case, suggest_token
 from workbench.flags.tokens import has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
-LOW_CONF = 70.0  # below it Tesseract is wrong about a real-looking word more often than not (bench)
+LOW_CONF = 70.0  # below it Tesseract is wrong about an unknown word more often than not (bench)
+KNOWN_LOW_CONF = 45.0  # a real word needs this much doubt (or a cheap confusion) to be flagged on confidence
 UNSURE_CONF = 90.0
 SPLIT_JOIN_ZIPF = 3.0
 MERGE_PART_ZIPF = 3.5
@@ -27,11 +28,13 @@ MERGE_WORD_ZIPF = 3.5  # a token this common is a word, even if two words could 
 REAL_WORD_GAIN = 1.5  # Zipf points a confusion must gain to call a real word misread
 NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
+HYPHEN_GLUED = {"to", "as", "in", "of", "the", "a", "and", "with", "for", "on", "at", "by", "our", "is", "an"}
 ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
 def _conf(token_conf: float | None) -> float:
-    return 100.0 if token_conf is None else token_conf
+    # Tesseract reports 0 for words it re-segmented after recognition: no evidence either way.
+    return 100.0 if token_conf is None or token_conf <= 0 else token_conf
 
 
 def split_flags(context: PageContext) -> list[Flag]:
@@ -65,14 +68,21 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
     glued = re.fullmatch(r"([A-Za-z]+)([.,:;'’*\"-]+)([A-Za-z]+)", word)
     if glued:
         left, glue, right = glued.groups()
-        if re.fullmatch(r"['’](s|t|d|ll|re|ve|m)", glue + right) or glue == "-":
-            return None
+        if re.fullmatch(r"['’](s|t|d|ll|re|ve|m)", glue + right) or glue == "--" or min(len(left), len(right)) < 2:
+            return None  # Japan's, a typed dash (power--over), e.g.
+        if glue == "-":
+            # A hyphen read for a space joins a short function word to its neighbour ("to-our",
+            # "in-Indochina"); compounds ("self-defense", "US-Japan") keep theirs.
+            if lexicon.count(word) > 1 or not {left.lower(), right.lower()} & HYPHEN_GLUED:
+                return None
+            return f"{left} {right}"
         if lexicon.zipf(left) >= MERGE_PART_ZIPF - 1 and lexicon.zipf(right) >= MERGE_PART_ZIPF - 1:
             keep = glue if glue in {",", ";", ":"} else ""
             return f"{left}{keep} {right}"
         return None
     if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= MERGE_WORD_ZIPF or lexicon.count(word) > 1:
         return None
+    floor = max(lexicon.zipf(word) + 2.5, MERGE_PART_ZIPF)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
     if closest and closest[0].cost <= 1.0:
         return None  # one slip away from a word: a misread, not two words
@@ -81,7 +91,6 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         left, right = word[:cut], word[cut:]
         if min(len(left), len(right)) == 1 and not {left.lower(), right.lower()} & {"a", "i"}:
             continue
-        floor = max(lexicon.zipf(word) + 1.5, MERGE_PART_ZIPF)
         if lexicon.zipf(left) >= floor + (1.5 if len(left) <= 2 else 0.0) and lexicon.zipf(right) >= floor + (
             1.5 if len(right) <= 2 else 0.0
         ):
@@ -158,8 +167,11 @@ def misread_flags(context: PageContext) -> list[Flag]:
                 gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word)
                 if gain >= REAL_WORD_GAIN:
                     confidence = 0.6
-            if conf < LOW_CONF and not acronym:
+            if conf < LOW_CONF and not acronym and (not known or conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)):
                 confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
+            if not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
+                # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
+                confidence = max(confidence, 0.8)
             if confidence <= 0.0:
                 continue
             ranked = [s.text for s in suggestions]
