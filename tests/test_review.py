@@ -476,3 +476,14 @@ def test_two_reviewer_processes_racing_on_one_flag_end_with_one_decision_and_one
     winner = ("ann", "bob")[[o.split()[0] for o in outcomes].index("won")]
     assert f"last by {winner} at" in next(o for o in outcomes if o.startswith("refused"))
     assert [d.reviewer for d in review.decision_history(store, DOC, key)] == [winner]
+
+
+def test_cli_review_needs_a_reviewer_and_filters_need_accept(store, gold_document, capsys):
+    from workbench.cli import main
+
+    assert main(["review", DOC, "--accept"]) == 2
+    assert capsys.readouterr().err.strip() == "workbench review: error: a reviewer name is required " \
+        "(it is recorded with every decision)"
+    assert main(["review", DOC, "--category", "stamp_noise"]) == 2
+    assert "choose flags for --accept" in capsys.readouterr().err
+    assert review.decision_history(store, DOC) == []

@@ -438,3 +438,11 @@ def test_scripted_review_without_gold_decides_only_heuristic_flags(japan_copy, c
     assert decided_states and all(s.flag.confidence >= 0.5 for s in decided_states)
     assert all(s.decision.reviewer == "bot" and s.decision.text == s.flag.suggestions[0] for s in decided_states)
     assert all(s.flag.confidence < 0.5 or not s.flag.suggestions for s in states if s.decision is None)
+
+
+def test_cli_export_save_writes_under_transcripts_corrected(document, capsys):
+    collection, _, _ = document
+    assert main(["export", DOC, "--format", "txt", "--save"]) == 0
+    folder = collection.corrected_dir(DOC)
+    assert sorted(p.name for p in folder.iterdir()) == ["memo.txt", "page-001.txt", "page-002.txt"]
+    assert (folder / "page-002.txt").read_text() == EXPECTED_2

@@ -82,9 +82,12 @@ def _store():
 def run_review(args: argparse.Namespace) -> int:
     from workbench import review
     from workbench.corpus import Collection
+    from workbench.errors import ReviewError
 
     collection = Collection.default()
     document = collection.document(args.doc)
+    if not args.accept and (args.category or args.min_confidence is not None or args.no_gold):
+        raise ReviewError(f"review {args.doc}: --category, --min-confidence and --no-gold choose flags for --accept")
     store = _store()
     if args.accept or args.undo_last:
         reviewer = review.reviewer_name(args.reviewer)
