@@ -330,3 +330,18 @@ def test_infinite_rate_of_an_empty_gold_page_is_shown_as_a_dash(tmp_collection, 
     (row,) = _html(written.index).xpath('//tr[@id="page-row-2"]')
     assert [_text(td) for td in row.xpath("./td")][1:5] == ["–"] * 4
     assert (tmp_path / "out" / "cer_by_page.svg").is_file()
+
+
+def test_collection_report_lists_a_failing_document_and_writes_the_others(tmp_collection, capsys):
+    make_document(tmp_collection, DOC, title="Memo")
+    make_document(tmp_collection, "broken", title="Broken words file")
+    words = tmp_collection.ocr_dir("broken") / "page-001.words.json"
+    words.write_text("{not json", encoding="utf-8")
+    assert main(["report", "--all"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and str(words) in captured.err
+    assert (tmp_collection.reports / DOC / "index.html").is_file()
+    html = _html(tmp_collection.reports / "index.html")
+    assert {a.get("href") for a in html.xpath("//a")} == {f"{DOC}/index.html"}
+    (row,) = html.xpath('//tr[td/code="broken"]')
+    assert str(words) in _text(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -32,6 +33,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     collection = Collection.default()
     if args.all:
+        # A document whose report fails is listed in the index with its error; the others are still written.
         written = write_collection_report(collection, out=args.out)
         for entry in written.entries:
             figures = entry.figures
@@ -42,7 +44,9 @@ def run_report(args: argparse.Namespace) -> int:
             )
             print(f"{entry.id}\t{headline}")
         print(f"wrote {written.index}")
-        return 0
+        for entry in written.failed:
+            print(f"workbench report: error: {entry.note}", file=sys.stderr)
+        return 2 if written.failed else 0
     report, written = write_document_report(collection, args.doc, out=args.out)
     figures = report.metrics["document"]
     if figures:

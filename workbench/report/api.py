@@ -45,6 +45,15 @@ class CollectionWritten:
         return tuple(e for e in self.entries if e.link is None)
 
 
+def _failed_entry(collection: Collection, doc_id: str, error: WorkbenchError) -> CollectionEntry:
+    """The index line of a document whose report failed: what its manifest says, if readable, and why."""
+    try:
+        document = collection.document(doc_id)
+    except WorkbenchError:
+        return CollectionEntry(doc_id, doc_id, "", 0, None, None, note=str(error))
+    return CollectionEntry(doc_id, document.title, document.variant, document.page_count, None, None, note=str(error))
+
+
 def write_collection_report(
     collection: Collection, *, out: Path | None = None, generated: str | None = None
 ) -> CollectionWritten:
@@ -61,7 +70,7 @@ def write_collection_report(
         try:
             report, written = write_document_report(collection, doc_id, out=out / doc_id, generated=generated)
         except WorkbenchError as error:
-            entries.append(CollectionEntry(doc_id, doc_id, "", 0, None, None, note=f"no report: {error}"))
+            entries.append(_failed_entry(collection, doc_id, error))
             continue
         files.extend(written.files)
         source = report.metrics["source"]
