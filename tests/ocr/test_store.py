@@ -37,3 +37,21 @@ def test_missing_ocr_names_the_file_and_the_command(tmp_collection):
 def test_has_ocr_needs_every_page(tmp_collection, repo_collection):
     document = repo_collection.document("us-japan-1974")
     assert not has_ocr(tmp_collection, document)
+
+
+def test_saving_without_hocr_removes_the_older_pages_hocr(tmp_collection):
+    from workbench.ocr.store import hocr_path
+
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "a\n", (OcrWord("a", 0, 1),)), hocr="<html/>")
+    assert hocr_path(tmp_collection, "doc", 1).read_text() == "<html/>"
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "b\n", (OcrWord("b", 0, 1),), engine="import:alto"))
+    assert not hocr_path(tmp_collection, "doc", 1).exists()
+    assert load_ocr_page(tmp_collection, "doc", 1).engine == "import:alto"
+
+
+def test_word_records_round_trip_through_json():
+    from workbench.ocr.store import word_from_json, word_to_json
+
+    word = OcrWord("Treaty", 4, 10, 91.5, Box(50, 10, 120, 30), line=2, paragraph=1, block=1)
+    assert word_from_json(word_to_json(word)) == word
+    assert word_from_json({"text": "x", "start": 0, "end": 1}) == OcrWord("x", 0, 1)

@@ -23,7 +23,8 @@ OCR_SUFFIXES = {".hocr", ".html", ".htm", ".xhtml", ".xml", ".txt"}
 
 
 def detect_format(data: bytes) -> str:
-    """'hocr', 'alto', 'page' or 'text', judged from the start of the file's content."""
+    """'hocr', 'alto', 'page' or 'text', judged from the start of the file's content; 'xml' for other XML,
+    whose root element then decides."""
     head = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not head.startswith("<"):
         return "text"
