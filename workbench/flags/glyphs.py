@@ -45,9 +45,7 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
 def stray_flags(context: PageContext) -> list[Flag]:
     """Flags for lone glyphs in the body, suggestion "" (delete)."""
     flags = []
-    for position, line in enumerate(context.lines):
-        if position < context.first_prose or position > context.last_prose:
-            continue
+    for line in context.lines:  # also past the body: a speck beside a heading or a closing line
         for index in line.indices():
             if index in context.claimed:
                 continue

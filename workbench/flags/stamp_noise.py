@@ -26,8 +26,10 @@ def _prose_like(texts: list[str], context: PageContext) -> bool:
     words = [t for t in texts if has_alnum(t)]
     if not words:
         return False
+    if any(re.fullmatch(r"\W*\d{1,3}\W*", w) for w in words):
+        return False  # a lone small number out there is a page number, however the rest was read
     known = [w for w in words if context.lexicon.is_known(w) or re.fullmatch(r"[\d,./-]+", w)]
-    return len(known) == len(words) and any(len(re.sub(r"\W", "", w)) >= 3 for w in words)
+    return len(known) == len(words) and any(len(re.sub(r"\W", "", w)) >= 4 for w in words)
 
 
 def stamp_noise_flags(context: PageContext) -> list[Flag]:
