@@ -193,13 +193,24 @@ def test_flags_csv_has_one_row_per_flag_with_its_decision(memo, tmp_path):
 
 
 def test_review_progress_reviewers_and_corrected_transcript_are_reported(memo, tmp_path):
+    from workbench.review import set_page_status
+    from workbench.store import open_store
+
     flags = _review_some(memo, DOC, reviewer=HOSTILE_NAME)
+    store = open_store()
+    set_page_status(store, DOC, 1, "in_review", reviewer=HOSTILE_NAME)
+    set_page_status(store, DOC, 1, "reviewed", reviewer=HOSTILE_NAME)
+    set_page_status(store, DOC, 1, "validated", reviewer="bo")  # validation takes a second reviewer
     out = tmp_path / "out"
     report, _ = write_document_report(memo, DOC, out=out)
     review = report.metrics["review"]
     assert (review["flags"], review["decided"]) == (len(flags), len(flags) - 1)
-    assert review["reviewers"][0]["name"] == HOSTILE_NAME
-    assert review["reviewers"][0]["decisions"] == len(flags) - 1
+    assert [(r["name"], r["decisions"], r["page_statuses"]) for r in review["reviewers"]] == [
+        (HOSTILE_NAME, len(flags) - 1, 2),
+        ("bo", 0, 1),
+    ]
+    assert review["pages_done"] == 1
+    assert [p["status"] for p in review["pages"]] == ["validated", "not_reviewed"]
     corrected = report.metrics["corrected"]
     assert corrected["changes"] == len(flags) - 1
     assert corrected["document"]["body_cer"] < report.metrics["document"]["body_cer"]

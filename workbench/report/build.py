@@ -23,12 +23,12 @@ from workbench.align import align_chars
 from workbench.corpus import Collection
 from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
 from workbench.flags import evaluate_flags, flag_document
-from workbench.models import Document, Flag, GoldPage, OcrPage
+from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.diffview import segments
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
-from workbench.store import Store, open_store
+from workbench.store import PageStatusEvent, Store, open_store
 from workbench.transcript import Rule, correct_document
 
 REPORT_FORMAT = 1
@@ -146,16 +146,20 @@ def _page_views(
     return tuple(views)
 
 
-def _reviewers(events) -> list[dict]:
-    """Who took part in the review: decision events per reviewer, first and last (UTC)."""
+def _reviewers(decisions: Sequence[Decision], statuses: Sequence[PageStatusEvent]) -> list[dict]:
+    """Who took part in the review: per reviewer, decision events (undo and redo included), page status
+    changes, and the first and last of them (UTC), most active first."""
     rows: dict[str, dict] = {}
-    for event in events:
-        row = rows.setdefault(event.reviewer, {"name": event.reviewer, "decisions": 0, "first": event.time,
-                                               "last": event.time})
-        row["decisions"] += 1
-        row["first"] = min(row["first"], event.time)
-        row["last"] = max(row["last"], event.time)
-    return sorted(rows.values(), key=lambda row: (-row["decisions"], row["name"]))
+    for kind, events in (("decisions", decisions), ("page_statuses", statuses)):
+        for event in events:
+            row = rows.setdefault(
+                event.reviewer,
+                {"name": event.reviewer, "decisions": 0, "page_statuses": 0, "first": event.time, "last": event.time},
+            )
+            row[kind] += 1
+            row["first"] = min(row["first"], event.time)
+            row["last"] = max(row["last"], event.time)
+    return sorted(rows.values(), key=lambda row: (-row["decisions"], -row["page_statuses"], row["name"]))
 
 
 def _evaluation_json(evaluation: DocumentEvaluation) -> dict:
@@ -207,7 +211,7 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
             {"page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value} for p in done.pages
         ],
         "pages_done": sum(1 for p in done.pages if p.status.value in ("reviewed", "validated")),
-        "reviewers": _reviewers(decision_history(store, document.id)),
+        "reviewers": _reviewers(decision_history(store, document.id), store.page_status_events(document.id)),
         "stale_flags": sum(1 for state in states if state.stale),
     }, rows, None
 
