@@ -356,3 +356,15 @@ def test_collection_report_lists_a_failing_document_and_writes_the_others(tmp_co
     assert {a.get("href") for a in html.xpath("//a")} == {f"{DOC}/index.html"}
     (row,) = html.xpath('//tr[td/code="broken"]')
     assert str(words) in _text(row)
+
+
+def test_metrics_version_follows_the_metric_definitions(monkeypatch):
+    from workbench import metrics
+    from workbench.report.build import metrics_version
+
+    monkeypatch.delattr(metrics, "METRICS_VERSION", raising=False)
+    before = metrics_version()
+    monkeypatch.setattr(metrics, "__doc__", metrics.__doc__ + "\nCER now counts something else.")
+    assert metrics_version() != before
+    monkeypatch.setattr(metrics, "METRICS_VERSION", "2", raising=False)
+    assert metrics_version() == "2"

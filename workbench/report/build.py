@@ -43,7 +43,7 @@ def metrics_version() -> str:
         return str(declared)
     # Until declared: the definitions' own text (the module docstring) identifies them.
     digest = hashlib.sha256((metrics_module.__doc__ or "").encode("utf-8")).hexdigest()[:12]
-    return f"definitions sha256:{digest}"
+    return f"workbench {__version__}, definitions sha256:{digest}"
 
 
 def utc_now() -> str:

@@ -54,12 +54,12 @@ def cer_by_page_svg(
     body: Sequence[float | None],
     corrected: Sequence[float | None] | None = None,
 ) -> str | None:
-    """Grouped bars of CER (percent) per page: full page, body only and, when given, the corrected text."""
+    """Grouped bars of CER (percent) per page: full page, body and, when given, the corrected text's body."""
     if not pages:
         return None
     series = [("full page", full, _BLUE), ("body", body, _ORANGE)]
     if corrected is not None:
-        series.append(("corrected", corrected, _GREEN))
+        series.append(("body, corrected", corrected, _GREEN))
     with plt.rc_context(_RC):
         figure, axes = plt.subplots(figsize=(max(4.0, 0.9 * len(pages) + 2), 2.8))
         width = 0.8 / len(series)

@@ -123,7 +123,7 @@ def chart_svgs(metrics: dict) -> dict[str, str]:
             [p["page"] for p in pages],
             full=[p["cer"] for p in pages],
             body=[p["body_cer"] for p in pages],
-            corrected=[corrected_by_page[p["page"]]["cer"] for p in pages] if corrected_by_page else None,
+            corrected=[corrected_by_page[p["page"]]["body_cer"] for p in pages] if corrected_by_page else None,
         )
         if svg:
             out["cer_by_page"] = svg
