@@ -14,6 +14,7 @@ from workbench.normalize import (
     char_units,
     compose,
     fold_whitespace,
+    grapheme_clusters,
     join_hyphenated_lines,
     nfc,
     token_units,
@@ -78,6 +79,26 @@ def test_char_units_match_clusters_of_the_nfc_folded_text(text):
 
     expected = regex.findall(r"\X", nfc(fold_whitespace(text)))
     assert list(char_units(text).keys) == expected
+
+
+def test_a_linker_with_no_consonant_before_it_does_not_join_the_next_consonant():
+    # UAX #29 GB9c joins consonant + virama + consonant ("क्ष"), not vowel sign + virama + consonant.
+    assert grapheme_clusters("\u0915\u094d\u0937") == ["\u0915\u094d\u0937"]
+    assert grapheme_clusters("\u093f\u094d\u0930 e\u094d\u0937") == ["\u093f\u094d", "\u0930", " ", "e\u094d", "\u0937"]
+
+
+INDIC_AND_EMOJI = [
+    *"ae \n", "\u0301", "\u200d", "\U0001F468", "\U0001F1FA", "\U0001F1F8", "\u1100", "\u1161", "\u11a8",
+    "\u0915", "\u094d", "\u0937", "\u0930", "\u093f", "\u0903", "\u09cd", "\u0995", "\u0d4d", "\u0d15",
+    "\u0e01", "\u0e33", "\ufe0f", "\U0001F3FD", "\u0600", "\u00ad", "\u034f",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(INDIC_AND_EMOJI), max_size=14).map("".join))
+def test_char_units_are_unisegs_clusters_of_the_nfc_folded_text(text):
+    reference = pytest.importorskip("uniseg.graphemecluster", reason="uniseg not installed")
+    assert list(char_units(text).keys) == list(reference.grapheme_clusters(nfc(fold_whitespace(text))))
 
 
 def test_words_follow_dinglehopper_on_numbers_apostrophes_and_hyphens():

@@ -11,9 +11,10 @@ Transforms (jiwer-style, each `str -> str`, combined with `compose`):
                       callers that compare OCR with text of another layout.
 
 Units (what the metrics count and the alignment maps back to the original text):
-    `char_units(text)`   grapheme clusters (Unicode extended grapheme clusters, the `regex` module's `\\X`)
-                         of the whitespace-folded text, each compared in its NFC form. This is
-                         dinglehopper's "character": NFC, then grapheme clusters.
+    `char_units(text)`   grapheme clusters (Unicode extended grapheme clusters, the `regex` module's `\\X`
+                         with uniseg's cut where they differ, see `grapheme_clusters`) of the
+                         whitespace-folded text, each compared in its NFC form. This is dinglehopper's
+                         "character": NFC, then grapheme clusters.
     `word_units(text)`   words of the whitespace-folded text as dinglehopper segments them: Unicode word
                          boundaries (UAX #29, the `regex` module's `(?w)\\b`, the same boundaries as
                          uniseg's), dropping pieces made only of whitespace, punctuation, symbols, marks
@@ -44,6 +45,8 @@ Transform = Callable[[str], str]
 _WHITESPACE_RUN = re.compile(r"\s+")
 _LONG_WHITESPACE_RUN = re.compile(r"\s{2,}")
 _GRAPHEME = regex.compile(r"\X")
+# The Indic conjunct linkers (Unicode property InCB=Linker): the viramas of six scripts.
+_LINKER = regex.compile("[\u094d\u09cd\u0acd\u0b4d\u0c4d\u0d4d]")
 # Default Unicode word boundaries (UAX #29). V1 lets `finditer` return the empty boundary matches.
 _WORD_BOUNDARY = regex.compile(r"\b", flags=regex.WORD | regex.VERSION1)
 _HYPHENATED_LINE_END = regex.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")
@@ -182,8 +185,25 @@ class Units:
 
 
 def grapheme_clusters(text: str) -> list[str]:
-    """The extended grapheme clusters of `text` (no normalization)."""
-    return _GRAPHEME.findall(text)
+    """The extended grapheme clusters of `text` (no normalization), as uniseg (dinglehopper) cuts them.
+
+    The `regex` module's `\\X` gives them 140 times faster than uniseg, with one known difference: it
+    joins an Indic conjunct linker (virama) with a following consonant even when no consonant precedes
+    the linker, which UAX #29 rule GB9c requires. Clusters holding a linker are therefore re-cut by
+    uniseg; they occur only in Indic scripts.
+    """
+    clusters = _GRAPHEME.findall(text)
+    if not _LINKER.search(text):
+        return clusters
+    from uniseg.graphemecluster import grapheme_clusters as uniseg_clusters
+
+    out: list[str] = []
+    for cluster in clusters:
+        if _LINKER.search(cluster):
+            out.extend(uniseg_clusters(cluster))
+        else:
+            out.append(cluster)
+    return out
 
 
 def char_units(text: str) -> Units:
@@ -193,7 +213,7 @@ def char_units(text: str) -> Units:
     if body.isascii():
         # ASCII has no combining sequences and, once whitespace is folded, no CR LF: one char, one unit.
         return Units(folded, body)
-    clusters = _GRAPHEME.findall(body)
+    clusters = grapheme_clusters(body)
     if len(clusters) == len(body) and unicodedata.is_normalized("NFC", body):
         return Units(folded, body)
     ends = list(accumulate(len(c) for c in clusters))
