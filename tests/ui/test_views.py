@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import time
 
 import bcrypt
 import pytest
@@ -161,3 +163,49 @@ def test_diff_rows_follow_the_aligners_whitespace_folding():
     shown = ["".join(s.text for s in r.gold).replace("↵", "\n") for r in rows]
     assert [s.split() for s in shown] == [["The", "quick", "brown"], ["fox", "jumps", "over"], ["the", "dog."]]
     assert "\n".join("".join(s.text for s in r.ocr) for r in rows) == ocr
+
+
+def decision(key: str, action: str, event_id: int, *, ref: int | None = None, text: str | None = None):
+    from workbench.models import Decision, DecisionAction
+
+    return Decision("doc", key, DecisionAction(action), text, "ann", "2026-11-26T13:00:00Z", id=event_id, ref=ref)
+
+
+def make_flag(page: int, start: int, text: str, category: str = "misread_word", confidence: float = 1.0):
+    from workbench.models import Flag, FlagCategory
+
+    return Flag("doc", page, start, start + len(text), text, FlagCategory(category), ("x",), confidence)
+
+
+def test_review_queue_folds_decisions_and_filters():
+    flags = {
+        1: [make_flag(1, 10, "tbe"), make_flag(1, 0, "Tbe", confidence=0.4)],
+        2: [make_flag(2, 5, "tbe"), make_flag(2, 9, "GDS", "stamp_noise")],
+    }
+    keys = [f.key for page in (1, 2) for f in sorted(flags[page], key=lambda f: f.start)]
+    events = [
+        decision(keys[0], "accept", 1, text="x"),
+        decision(keys[2], "keep_ocr", 2),
+        decision(keys[2], "undo", 3, ref=2),  # withdrawn: open again
+    ]
+    queue = views.review_queue(flags, events)
+    assert [i.key for i in queue.items] == keys[1:]  # page and text order, the decided one left out
+    assert (queue.flags, queue.decided, queue.fraction) == (4, 1, 0.25)
+    assert queue.open_alike[("tbe", "misread_word")] == 2
+    assert [i.key for i in views.review_queue(flags, events, status="decided").items] == [keys[0]]
+    assert len(views.review_queue(flags, events, status="all").items) == 4
+    assert [i.flag.page for i in views.review_queue(flags, events, page=2).items] == [2, 2]
+    assert [i.flag.text for i in views.review_queue(flags, events, categories=["stamp_noise"]).items] == ["GDS"]
+    assert views.review_queue(flags, events, status="all", max_confidence=0.5).items[0].flag.text == "Tbe"
+
+
+def test_document_checksum_follows_atomic_rewrites_of_the_ocr(ui_collection):
+    from workbench.ocr.store import load_ocr_page, save_ocr_page
+
+    document = ui_collection.document("memo-1975")
+    first = views.document_checksum(ui_collection, document)
+    assert views.document_checksum(ui_collection, document) == first
+    page = load_ocr_page(ui_collection, "memo-1975", 2)
+    time.sleep(0.02)  # folder times have a coarse clock
+    save_ocr_page(ui_collection, dataclasses.replace(page, text="Second page, read again.", words=()))
+    assert views.document_checksum(ui_collection, document) != first

@@ -172,6 +172,10 @@ def reviewer_name_widget() -> str:
 # --- cached computations ----------------------------------------------------------------------------
 # Keyed on the collection folder, the document and a checksum of its files, so a review action (which
 # changes only the store) reruns without recomputing; any change to OCR or gold changes the key.
+# Flags, page comparisons and scans are kept with st.cache_resource although they are data: they are
+# immutable (frozen records; images are only ever copied before drawing), and st.cache_data would
+# unpickle a fresh copy of e.g. 10,000 flags on every rerun, which is most of a review action's time on
+# a 500-page document.
 
 
 @st.cache_resource(show_spinner=False)
@@ -193,7 +197,7 @@ def document_checksum(collection, document) -> str:
     return views.document_checksum(collection, document)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def compare_page(home: str, doc_id: str, number: int, checksum: str):
     """`views.compare_page`, cached on the document's checksum."""
     from workbench.corpus import Collection
@@ -202,7 +206,7 @@ def compare_page(home: str, doc_id: str, number: int, checksum: str):
     return views.compare_page(collection, collection.document(doc_id), number)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _flags(home: str, doc_id: str, checksum: str):
     from workbench.corpus import Collection
 
@@ -285,7 +289,7 @@ def page_cer(collection, document) -> dict[int, float]:
     return _page_cer(str(collection.home), document.id, document_checksum(collection, document))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def scan_image(path: str, checksum: str | None) -> Image.Image:
     """A page's scan, opened safely (ScanError naming the file) and cached on its checksum."""
     from workbench.images import open_image

@@ -23,7 +23,6 @@ if not reviewer:
 collection = views.collection()
 try:
     document = collection.document(doc_id)
-    components.document_flags(collection, document)  # computed once per file checksum, synced to the store
     store = components.review_store()
 except WorkbenchError as error:
     st.error(str(error))
@@ -76,21 +75,21 @@ with st.expander("Filter the queue", expanded=False):
     status = columns[3].selectbox("Status", ["open", "decided", "all"], key="review_filter_status")
 
 try:
-    progress = review.progress(store, doc_id, pages=pages)
-    queue = review.flag_states(
-        store,
-        doc_id,
+    flags_by_page = components.document_flags(collection, document)
+    queue = views.review_queue(
+        flags_by_page,
+        review.decision_history(store, doc_id),
         page=page_filter,
-        categories=categories or None,
-        min_confidence=confidence[0] if confidence[0] > 0 else None,
-        max_confidence=confidence[1] if confidence[1] < 1 else None,
-        status=None if status == "all" else status,
+        categories=categories,
+        min_confidence=confidence[0],
+        max_confidence=confidence[1],
+        status=status,
     )
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 
-st.progress(progress.fraction, text=f"{progress.decided} of {progress.flags} flags decided · reviewer: {reviewer}")
+st.progress(queue.fraction, text=f"{queue.decided} of {queue.flags} flags decided · reviewer: {reviewer}")
 kind, message = st.session_state.pop("review_message", (None, None))
 if kind == "success":
     st.success(message)
@@ -99,20 +98,25 @@ elif kind == "conflict":
 elif kind == "error":
     st.error(message)
 
-if not queue:
-    st.info("No flag matches the filters." if progress.flags else "This document has no flags.")
+if not queue.items:
+    st.info("No flag matches the filters." if queue.flags else "This document has no flags.")
     st.button("Undo my last decision", key="review_undo", on_click=act, args=("undo", "", 0), shortcut="U")
     st.stop()
 
-keys = [s.key for s in queue]
+keys = [item.key for item in queue.items]
 if st.session_state.get("review_key") not in keys:
     st.session_state["review_key"] = keys[0]
 index = keys.index(st.session_state["review_key"])
-state = queue[index]
+try:
+    # The version the next decision must be made against, read fresh for this one flag.
+    state = review.flag_state(store, doc_id, keys[index])
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
 flag = state.flag
 st.session_state["review_next_key"] = keys[index + 1] if index + 1 < len(keys) else None
 
-st.subheader(f"Flag {index + 1} of {len(queue)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
+st.subheader(f"Flag {index + 1} of {len(queue.items)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
 st.caption(
     f"confidence {flag.confidence:.2f} · source {flag.source.value} · "
     + ("open" if state.decision is None else f"decided by {state.decision.reviewer}: {state.decision.action.value}"
@@ -166,11 +170,10 @@ with right:
     buttons[1].button("Gold is wrong", key="review_gold_wrong", shortcut="G",
                       help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.",
                       on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_key))
-    identical = [s for s in queue if s.flag.text == flag.text and s.flag.category == flag.category
-                 and s.decision is None]
+    identical = queue.open_alike.get((flag.text, flag.category.value), 0)
     st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
                  format_func=lambda a: a.replace("_", " "), key="review_all_action")
-    st.button(f"Apply to all {len(identical)} identical", key="review_apply_all", disabled=state.decision is not None,
+    st.button(f"Apply to all {identical} identical", key="review_apply_all", disabled=state.decision is not None,
               on_click=act, args=("apply_all", flag.key, state.version, choice_key))
     buttons = st.columns(3)
     buttons[0].button("Previous", key="review_prev", shortcut="P", disabled=index == 0,

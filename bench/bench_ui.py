@@ -1,0 +1,201 @@
+"""Benchmark: server time of a review action in the Streamlit app, from the click to the end of the rerun.
+
+The app is driven in-process with Streamlit's AppTest: open the Review page, then click Accept (Keep OCR
+when a flag has no suggestion) N times; each timing is one `AppTest.run()` after the click, i.e. the
+callback that writes the decision plus the whole rerun of the entry script and the Review page.
+
+  five-page   the briefing paper (default us-japan-1974) with its stored OCR; when the collection has none,
+              it is made first with `workbench.ocr.run_ocr` (Tesseract, cached under WORKBENCH_CACHE)
+  synthetic   a document of --pages pages made from the briefing paper's five (scans linked, OCR text and
+              words, gold and markings copied with their page numbers), in a temporary folder
+
+Targets (issue 7): median under 200 ms on the five-page document, under 500 ms on 500 pages.
+
+    .venv/bin/python bench/bench_ui.py [--actions 30] [--pages 500] [--document us-japan-1974]
+
+Prints the figures and writes reports/bench/ui.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+ENTRY = REPO / "workbench" / "ui" / "app.py"
+TARGETS_MS = {"five-page": 200.0, "synthetic": 500.0}
+
+
+def copy_document(source_home: Path, home: Path, doc_id: str) -> None:
+    """Copy one document's scans, OCR and gold from the repository's collection into `home`."""
+    from workbench.corpus import Collection
+
+    source, target = Collection(source_home), Collection(home)
+    document = source.document(doc_id)
+    shutil.copytree(source.document_dir(doc_id), target.document_dir(doc_id))
+    if source.ocr_dir(doc_id).is_dir():
+        shutil.copytree(source.ocr_dir(doc_id), target.ocr_dir(doc_id))
+    if document.gold and source.gold_dir(document.gold).is_dir():
+        shutil.copytree(source.gold_dir(document.gold), target.gold_dir(document.gold), dirs_exist_ok=True)
+
+
+def ensure_ocr(home: Path, doc_id: str) -> str:
+    """Make the document's OCR when it has none; returns how the OCR was obtained."""
+    from workbench.corpus import Collection
+    from workbench.ocr.run import run_ocr
+    from workbench.ocr.store import has_ocr
+
+    collection = Collection(home)
+    document = collection.document(doc_id)
+    if has_ocr(collection, document):
+        return "stored"
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    run = run_ocr(collection, document)
+    if run.failures:
+        raise SystemExit(f"bench_ui: OCR of {doc_id} failed: {run.failures[0].message}")
+    return f"run_ocr ({len(run.read)} read, {len(run.cached)} cached, {run.seconds:.1f} s)"
+
+
+def make_synthetic(home: Path, source_id: str, pages: int) -> str:
+    """A document of `pages` pages cycling through `source_id`'s pages; returns its id."""
+    from workbench.corpus import Collection, page_stem, write_manifest
+    from workbench.models import Document, PageRef
+
+    collection = Collection(home)
+    source = collection.document(source_id)
+    doc_id = f"synthetic-{pages}"
+    folder = collection.document_dir(doc_id)
+    folder.mkdir(parents=True)
+    ocr_in, ocr_out = collection.ocr_dir(source_id), collection.ocr_dir(doc_id)
+    ocr_out.mkdir(parents=True)
+    gold_in, gold_out = collection.gold_dir(source.gold), collection.gold_dir(doc_id)
+    gold_out.mkdir(parents=True)
+    refs = []
+    for number in range(1, pages + 1):
+        origin = source.pages[(number - 1) % source.page_count]
+        stem, origin_stem = page_stem(number), page_stem(origin.number)
+        scan = folder / f"{stem}{origin.scan.suffix}"
+        scan.symlink_to(origin.scan.resolve())
+        refs.append(PageRef(doc_id, number, scan, origin.sha256))
+        shutil.copyfile(ocr_in / f"{origin_stem}.txt", ocr_out / f"{stem}.txt")
+        words = json.loads((ocr_in / f"{origin_stem}.words.json").read_text(encoding="utf-8"))
+        words.update(document=doc_id, page=number)
+        (ocr_out / f"{stem}.words.json").write_text(json.dumps(words), encoding="utf-8")
+        shutil.copyfile(gold_in / f"{origin_stem}.txt", gold_out / f"{stem}.txt")
+        markings = gold_in / f"{origin_stem}.markings.json"
+        if markings.exists():
+            data = json.loads(markings.read_text(encoding="utf-8"))
+            data["page"] = number
+            (gold_out / f"{stem}.markings.json").write_text(json.dumps(data), encoding="utf-8")
+    document = Document(
+        id=doc_id, title=f"{source.title} (x{pages // source.page_count}, synthetic)", pages=tuple(refs),
+        variant=source.variant, gold=doc_id, manifest_path=folder / "manifest.json",
+    )
+    write_manifest(document, folder / "manifest.json")
+    return doc_id
+
+
+def measure(home: Path, doc_id: str, *, actions: int, database: Path) -> dict:
+    """Open Review on `doc_id` and time `actions` review actions; returns the figures in ms."""
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.corpus import Collection
+    from workbench.review import current_decisions, flag_states
+    from workbench.store import open_store
+
+    os.environ["WORKBENCH_HOME"] = str(home)
+    os.environ["WORKBENCH_DB"] = str(database)
+    at = AppTest.from_file(str(ENTRY), default_timeout=1800)
+    at.session_state["document"] = doc_id
+    at.session_state["reviewer"] = "bench"
+    at.run()
+    started = time.perf_counter()
+    at.switch_page("app_pages/review.py").run()
+    first_open = time.perf_counter() - started
+    if at.exception:
+        raise SystemExit(f"bench_ui: the Review page failed: {at.exception[0].value}")
+    store = open_store()
+    flags = len(flag_states(store, doc_id))
+    timings = []
+    for _ in range(actions):
+        accept = at.button(key="review_accept")
+        button = accept if not accept.disabled else at.button(key="review_keep")
+        button.click()
+        started = time.perf_counter()
+        at.run()
+        timings.append(time.perf_counter() - started)
+        if at.exception or at.error:
+            raise SystemExit(f"bench_ui: a review action failed: {(at.exception or at.error)[0].value}")
+    decided = len(current_decisions(store, doc_id))
+    if decided != actions:
+        raise SystemExit(f"bench_ui: {actions} actions but {decided} decisions in the store")
+    ms = sorted(1000 * t for t in timings)
+    return {
+        "document": doc_id,
+        "pages": Collection(home).document(doc_id).page_count,
+        "flags": flags,
+        "actions": actions,
+        "first_open_s": round(first_open, 2),
+        "median_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+        "min_ms": round(ms[0], 1),
+        "max_ms": round(ms[-1], 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--document", default="us-japan-1974", help="the five-page document (default %(default)s)")
+    parser.add_argument("--pages", type=int, default=500, help="pages of the synthetic document")
+    parser.add_argument("--actions", type=int, default=30, help="review actions timed per document")
+    parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench" / "ui.json")
+    args = parser.parse_args()
+    os.environ.setdefault("WORKBENCH_CACHE", str(REPO / ".workbench-cache"))
+    os.environ["WORKBENCH_PROGRESS"] = "false"
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
+        home = Path(folder) / "collection"
+        copy_document(REPO, home, args.document)
+        ocr = ensure_ocr(home, args.document)
+        results["five-page"] = {**measure(home, args.document, actions=args.actions,
+                                          database=Path(folder) / "five.db"), "ocr": ocr}
+        synthetic = make_synthetic(home, args.document, args.pages)
+        results["synthetic"] = measure(home, synthetic, actions=args.actions, database=Path(folder) / "synthetic.db")
+
+    for name, figures in results.items():
+        target = TARGETS_MS[name]
+        verdict = "meets" if figures["median_ms"] < target else "MISSES"
+        print(
+            f"{name:10s} {figures['document']}: {figures['pages']} pages, {figures['flags']} flags; "
+            f"review action median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
+            f"(min {figures['min_ms']:.1f}, max {figures['max_ms']:.1f}; {figures['actions']} actions) "
+            f"-> {verdict} the {target:.0f} ms target; first open {figures['first_open_s']:.1f} s"
+        )
+    report = {
+        "benchmark": "ui review action (AppTest: click to rerun done)",
+        "command": "python bench/bench_ui.py " + " ".join(sys.argv[1:]),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "targets_ms": TARGETS_MS,
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
