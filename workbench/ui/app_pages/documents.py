@@ -36,7 +36,8 @@ if doc_id:
     try:
         document = collection.document(doc_id)
         st.subheader(f"{document.title}")
-        st.caption(" · ".join(part for part in (document.id, document.variant, document.date, document.provenance) if part))
+        about = (document.id, document.variant, document.date, document.provenance)
+        st.caption(" · ".join(part for part in about if part))
         if st.button("Run OCR", key="run_ocr", help="Tesseract on every page; pages read before come from the cache"):
             bar = st.progress(0.0, text=f"OCR of {doc_id}: starting")
 
