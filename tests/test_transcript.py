@@ -440,6 +440,57 @@ def test_scripted_review_without_gold_decides_only_heuristic_flags(japan_copy, c
     assert all(s.flag.confidence < 0.5 or not s.flag.suggestions for s in states if s.decision is None)
 
 
+# -- the briefing paper itself: its stored Tesseract OCR and its gold --------------------------------------
+
+
+@pytest.fixture
+def briefing_paper(tmp_collection, repo_collection, store_url):
+    """A copy of us-japan-1974's manifest, gold and stored OCR (not its scans) in a throwaway collection."""
+    import shutil
+
+    doc = "us-japan-1974"
+    shutil.copytree(repo_collection.gold_dir(doc), tmp_collection.gold_dir(doc))
+    shutil.copytree(repo_collection.ocr_dir(doc), tmp_collection.ocr_dir(doc))
+    tmp_collection.document_dir(doc).mkdir(parents=True)
+    shutil.copyfile(repo_collection.manifest_path(doc), tmp_collection.manifest_path(doc))
+    document = tmp_collection.document(doc)
+    return tmp_collection, doc, tmp_collection.gold_pages(document)
+
+
+def test_accepting_every_gold_suggestion_on_the_briefing_paper_exports_its_gold_body(briefing_paper, tmp_path, capsys):
+    from workbench.normalize import fold_whitespace
+
+    _, doc, golds = briefing_paper
+    assert main(["review", doc, "--reviewer", "ann", "--accept"]) == 0
+    assert "flags decided (100%)" in capsys.readouterr().out
+    out = tmp_path / "corrected"
+    assert main(["export", doc, "--format", "txt", "--out", f"{out}/"]) == 0
+    assert "0 decision(s) left out" in capsys.readouterr().out
+    for gold in golds:
+        exported = (out / f"page-{gold.number:03d}.txt").read_text(encoding="utf-8")
+        assert fold_whitespace(exported) == fold_whitespace(gold.body)
+
+
+def test_accepting_stamp_noise_and_hyphenation_on_the_briefing_paper_lowers_its_cer(briefing_paper, capsys):
+    from workbench.flags import apply_flags, flag_document
+    from workbench.metrics import cer
+
+    collection, doc, golds = briefing_paper
+    chosen = ("stamp_noise", "broken_hyphenation")
+    assert main(["review", doc, "--reviewer", "ann", "--accept", "--category", chosen[0], "--category", chosen[1]]) == 0
+    capsys.readouterr()
+    flags = [f for f in flag_document(collection, doc, use_gold=True) if f.category.value in chosen]
+    corrected = correct_document(collection, open_store(), doc)
+    before = sum(cer(g.body, p.ocr_text) * len(g.body) for g, p in zip(golds, corrected.pages, strict=True))
+    after = sum(cer(g.body, p.text) * len(g.body) for g, p in zip(golds, corrected.pages, strict=True))
+    predicted = sum(
+        cer(g.body, apply_flags(p.ocr_text, [f for f in flags if f.page == g.number])) * len(g.body)
+        for g, p in zip(golds, corrected.pages, strict=True)
+    )
+    assert after < before
+    assert after == pytest.approx(predicted, rel=1e-9)
+
+
 def test_cli_export_save_writes_under_transcripts_corrected(document, capsys):
     collection, _, _ = document
     assert main(["export", DOC, "--format", "txt", "--save"]) == 0
