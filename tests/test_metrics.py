@@ -165,3 +165,9 @@ def test_long_texts_give_the_exact_figures():
     fast, exact = character_error(gold, ocr), character_error(gold, ocr, exact=True)
     assert fast.distance == exact.distance
     assert word_error(gold, ocr).distance == word_error(gold, ocr, exact=True).distance
+
+
+def test_the_definitions_declare_a_version():
+    from workbench import metrics
+
+    assert metrics.METRICS_VERSION.split(":")[0].isdigit()

@@ -48,6 +48,10 @@ from workbench.normalize import Units, char_units, nfc, word_units
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
+# The version of the definitions above; reports cite it next to their figures. Bump it whenever a
+# definition changes what a figure means (the folding, the units, the empty-gold rule, the pooling).
+METRICS_VERSION = "1: dinglehopper 0.11 CER/WER on whitespace-folded NFC text"
+
 
 @dataclass(frozen=True, slots=True)
 class ErrorMeasure:
