@@ -215,3 +215,12 @@ def test_small_anchors_on_real_gold_text_still_give_the_exact_distance():
         ug, uo = char_units(gold).keys, char_units(ocr).keys
         assert len(segments(ug, uo, anchoring=small)) > 10
         assert levenshtein(ug, uo, anchoring=small) == levenshtein(ug, uo, exact=True)
+
+
+def test_encoding_survives_more_distinct_words_than_private_use_codes():
+    from workbench.align import encode
+
+    words = [f"w{i}" for i in range(140_000)]  # more than the 131 068 private-use code points
+    a, b = encode(words, [*words[1:], "a"])
+    assert len(set(a)) == len(words)
+    assert a[1:] == b[:-1] and b[-1] == "a"

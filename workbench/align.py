@@ -75,8 +75,9 @@ CHAR_ANCHORING = Anchoring(anchor_length=32, segment_length=4096, window=1024, a
 # Words: OCR misreads far more words than characters, so anchors are shorter (8 words) to be found.
 WORD_ANCHORING = Anchoring(anchor_length=8, segment_length=1024, window=256, above=4096)
 
-# Supplementary private-use planes: codes for grapheme clusters longer than one code point.
-_PRIVATE_PLANES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+# Codes for units longer than one code point: the supplementary private-use planes first, then the
+# other supplementary planes (any code point not in the texts will do; there are ~1M of them).
+_SPARE_CODES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE), range(0x10000, 0xF0000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,8 @@ def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     """Two unit sequences as two strings with one character per unit, equal units equal characters.
 
     Strings pass through. Units of one code point keep it; longer units (combining sequences, words)
-    get private-use code points that occur in neither input. rapidfuzz is fastest on strings, and the
+    get spare code points (private-use first) that occur in neither input; ValueError past ~1M
+    distinct ones. rapidfuzz is fastest on strings, and the
     anchor search needs `str.find`.
     """
     if isinstance(a, str) and isinstance(b, str):
@@ -120,7 +122,7 @@ def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     for seq in (a, b):
         used.update(seq if isinstance(seq, str) else (u for u in seq if len(u) == 1))
     codes: dict[str, str] = {}
-    fresh = (chr(c) for plane in _PRIVATE_PLANES for c in plane if chr(c) not in used)
+    fresh = (chr(c) for block in _SPARE_CODES for c in block if chr(c) not in used)
 
     def code(unit: str) -> str:
         if len(unit) == 1:
