@@ -79,6 +79,10 @@ def test_report_writes_every_file_and_metrics_equal_evaluate_json(memo, tmp_path
     assert metrics["document"] == printed["document"]
     assert metrics["pages"] == printed["pages"]
     assert metrics["metrics_version"]
+    # Hostile text survives the JSON round trip untouched (json.dumps, never a text template).
+    assert metrics["source"]["title"] == f"Memo {HOSTILE_NAME} & co"
+    examples = [e["ocr"] for row in metrics["error_categories"] for e in row["examples"]]
+    assert HOSTILE in examples
     assert metrics["source"]["ocr"] == {
         "engines": ["tesseract 5.3.0"],
         "options": {"psm": 3, "lang": "eng"},
@@ -249,6 +253,7 @@ def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection,
 def test_collection_report_links_each_documents_report(tmp_collection, tmp_path, capsys):
     make_document(tmp_collection, DOC, title="Memo")
     make_document(tmp_collection, "no-ocr", title="Not read yet", ocr=False)
+    flags = _review_some(tmp_collection, DOC, reviewer="ann")
     assert main(["report", "--all"]) == 0
     root = tmp_collection.reports
     html = _html(root / "index.html")
@@ -260,10 +265,15 @@ def test_collection_report_links_each_documents_report(tmp_collection, tmp_path,
     memo_metrics = json.loads((root / DOC / "metrics.json").read_text(encoding="utf-8"))
     (entry,) = [d for d in summary["documents"] if d["id"] == DOC]
     assert entry["document"] == memo_metrics["document"]
+    assert entry["review"]["decided"] == memo_metrics["review"]["decided"] == len(flags) - 1
     (row,) = html.xpath(f'//tr[.//a[@href="{DOC}/index.html"]]')
-    assert format_rate(memo_metrics["document"]["body_cer"]) in [_text(td) for td in row.xpath("./td")]
+    cells = [_text(td) for td in row.xpath("./td")]
+    assert format_rate(memo_metrics["document"]["body_cer"]) in cells
+    assert cells[-1] == f"{len(flags) - 1} / {len(flags)}"
     with open(root / "documents.csv", newline="", encoding="utf-8") as handle:
         assert [r["document"] for r in csv.DictReader(handle)] == [DOC, "no-ocr"]
+    assert (root / "cer_by_document.svg").is_file()
+    assert [img.get("src")[:26] for img in html.xpath("//img")] == ["data:image/svg+xml;base64,"]
     assert f"wrote {root / 'index.html'}" in capsys.readouterr().out
 
 

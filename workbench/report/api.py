@@ -10,7 +10,9 @@ from workbench.errors import WorkbenchError
 from workbench.report.build import REPORT_FORMAT, build_report, metrics_version, utc_now
 from workbench.report.model import CollectionEntry, Report
 from workbench.report.render import (
+    COLLECTION_CHART,
     Written,
+    collection_chart_svg,
     collection_csv,
     metrics_json,
     render_collection_html,
@@ -83,6 +85,7 @@ def write_collection_report(
                 figures=report.metrics["document"],
                 link=f"{doc_id}/index.html",
                 note="" if report.metrics["document"] else report.metrics["missing"]["document"],
+                review=report.metrics["review"],
             )
         )
     version = metrics_version()
@@ -98,15 +101,21 @@ def write_collection_report(
                 "page_count": e.page_count,
                 "report": e.link,
                 "document": e.figures,
+                "review": {k: e.review[k] for k in ("flags", "decided", "progress")} if e.review else None,
                 "note": e.note,
             }
             for e in entries
         ],
     }
+    chart = collection_chart_svg(entries)
+    if chart:
+        files.append(write_file(out / COLLECTION_CHART, chart))
+    else:
+        (out / COLLECTION_CHART).unlink(missing_ok=True)
     for name, text in (
         ("metrics.json", metrics_json(summary)),
         ("documents.csv", collection_csv(entries)),
-        ("index.html", render_collection_html(entries, generated=generated, metrics_version=version)),
+        ("index.html", render_collection_html(entries, generated=generated, metrics_version=version, chart=chart)),
     ):
         files.append(write_file(out / name, text))
     return CollectionWritten(out, tuple(entries), tuple(files))

@@ -47,29 +47,31 @@ def _label(text: str) -> str:
     return shown.replace("$", r"\$") if shown else "∅"
 
 
-def cer_by_page_svg(
-    pages: Sequence[int],
+def cer_bars_svg(
+    labels: Sequence[int | str],
     *,
     full: Sequence[float | None],
     body: Sequence[float | None],
     corrected: Sequence[float | None] | None = None,
+    xlabel: str = "page",
 ) -> str | None:
-    """Grouped bars of CER (percent) per page: full page, body and, when given, the corrected text's body."""
-    if not pages:
+    """Grouped bars of CER (percent) per page or document: full page, body and, when given, the corrected
+    text's body. A None rate (infinite: OCR text against an empty gold) gets no bar rather than a wrong one."""
+    if not labels:
         return None
     series = [("full page", full, _BLUE), ("body", body, _ORANGE)]
     if corrected is not None:
         series.append(("body, corrected", corrected, _GREEN))
     with plt.rc_context(_RC):
-        figure, axes = plt.subplots(figsize=(max(4.0, 0.9 * len(pages) + 2), 2.8))
+        slot = max(0.9, 0.085 * max(len(str(label)) for label in labels))  # inches per label, room for its text
+        figure, axes = plt.subplots(figsize=(max(4.0, slot * len(labels) + 2), 2.8))
         width = 0.8 / len(series)
         for index, (name, values, colour) in enumerate(series):
-            xs = [p + (index - (len(series) - 1) / 2) * width for p in range(len(pages))]
-            # None is an infinite rate (OCR text against an empty gold page): no bar rather than a wrong one.
+            xs = [x + (index - (len(series) - 1) / 2) * width for x in range(len(labels))]
             heights = [math.nan if v is None else 100 * v for v in values]
             axes.bar(xs, heights, width=width, label=name, color=colour)
-        axes.set_xticks(range(len(pages)), [str(p) for p in pages])
-        axes.set_xlabel("page")
+        axes.set_xticks(range(len(labels)), [_label(str(label)) for label in labels])
+        axes.set_xlabel(xlabel)
         axes.set_ylabel("CER (%)")
         axes.legend(frameon=False, ncols=len(series), loc="upper left", bbox_to_anchor=(0, 1.15))
         return _svg(figure)

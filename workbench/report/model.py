@@ -57,3 +57,4 @@ class CollectionEntry:
     figures: dict | None  # metrics.json `document` entry, None without gold or OCR
     link: str | None  # relative path of the document's index.html, None when no report was written
     note: str = ""
+    review: dict | None = None  # metrics.json `review` entry, None before any review

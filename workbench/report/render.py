@@ -119,7 +119,7 @@ def chart_svgs(metrics: dict) -> dict[str, str]:
     if pages:
         corrected = metrics.get("corrected")
         corrected_by_page = {p["page"]: p for p in corrected["pages"]} if corrected else None
-        svg = charts.cer_by_page_svg(
+        svg = charts.cer_bars_svg(
             [p["page"] for p in pages],
             full=[p["cer"] for p in pages],
             body=[p["body_cer"] for p in pages],
@@ -276,13 +276,39 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
-def render_collection_html(entries: Sequence[CollectionEntry], *, generated: str, metrics_version: str) -> str:
+COLLECTION_CHART = "cer_by_document.svg"
+
+
+def collection_chart_svg(entries: Sequence[CollectionEntry]) -> str | None:
+    """Bars of full-page and body CER per document that has figures; None when none has."""
+    measured = [e for e in entries if e.figures]
+    if not measured:
+        return None
+    return charts.cer_bars_svg(
+        [e.id for e in measured],
+        full=[e.figures["cer"] for e in measured],
+        body=[e.figures["body_cer"] for e in measured],
+        xlabel="document",
+    )
+
+
+def render_collection_html(
+    entries: Sequence[CollectionEntry], *, generated: str, metrics_version: str, chart: str | None = None
+) -> str:
     """The collection index: one row per document with its headline figures and a link to its report."""
     template = _environment().get_template("collection.html.j2")
-    return template.render(entries=entries, generated=generated, metrics_version=metrics_version)
+    return template.render(
+        entries=entries,
+        generated=generated,
+        metrics_version=metrics_version,
+        chart=data_uri(chart) if chart else None,
+        chart_file=COLLECTION_CHART,
+    )
 
 
-COLLECTION_CSV_COLUMNS = ("document", "title", "variant", "pages", "cer", "wer", "body_cer", "body_wer", "report")
+COLLECTION_CSV_COLUMNS = (
+    "document", "title", "variant", "pages", "cer", "wer", "body_cer", "body_wer", "flags", "decided", "report",
+)
 
 
 def collection_csv(entries: Sequence[CollectionEntry]) -> str:
@@ -292,6 +318,7 @@ def collection_csv(entries: Sequence[CollectionEntry]) -> str:
         d = entry.figures or {}
         rows.append(
             [entry.id, entry.title, entry.variant, entry.page_count, d.get("cer", ""), d.get("wer", ""),
-             d.get("body_cer", ""), d.get("body_wer", ""), entry.link or ""]
+             d.get("body_cer", ""), d.get("body_wer", ""), (entry.review or {}).get("flags", ""),
+             (entry.review or {}).get("decided", ""), entry.link or ""]
         )
     return _csv_text(COLLECTION_CSV_COLUMNS, rows)
