@@ -133,7 +133,7 @@ class FoldedText:
 def _is_word(piece: str) -> bool:
     if piece.isascii():
         # ASCII letters and digits are the only ASCII characters outside the dropped categories.
-        return not piece.isspace() and any(c.isalnum() for c in piece)
+        return any(c.isalnum() for c in piece)
     return any(
         unicodedata.category(c)[0] not in _NON_WORD_MAJOR and unicodedata.category(c) not in _NON_WORD_MINOR
         for c in piece
