@@ -167,17 +167,23 @@ def main(argv: list[str] | None = None) -> int:
         for name, found in families.items():
             entry["families"].setdefault(name, []).extend(f"p{number}: {example}" for example in found)
 
-    print(f"Tesseract {pytesseract.get_tesseract_version()} (eng, default settings); "
-          f"{len(jobs)} pages in {elapsed:.0f} s with {args.jobs} processes")
-    print(f"{'document':24} {'pages':>5} {'CER':>7} {'band':>12}  per page")
+    report: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line)
+        report.append(line)
+
+    say(f"Tesseract {pytesseract.get_tesseract_version()} (eng, default settings); "
+        f"{len(jobs)} pages in {elapsed:.0f} s with {args.jobs} processes")
+    say(f"{'document':24} {'pages':>5} {'CER':>7} {'band':>12}  per page (%)")
     summary = {}
     for doc_id, entry in results.items():
         rate = entry["distance"] / entry["length"] if entry["length"] else 0.0
         low, high = BANDS.get(doc_id, (0.0, 1.0))
         verdict = "in band" if low <= rate < high else "OUT"
         pages = " ".join(f"{p['cer'] * 100:.1f}" for p in entry["pages"])
-        print(f"{doc_id:24} {len(entry['pages']):>5} {rate * 100:6.2f}% {low * 100:4.0f}-{high * 100:2.0f}% {verdict:7}"
-              f"  {pages}")
+        say(f"{doc_id:24} {len(entry['pages']):>5} {rate * 100:6.2f}% {low * 100:4.0f}-{high * 100:2.0f}% {verdict:7}"
+            f"  {pages}")
         summary[doc_id] = {
             "cer": rate,
             "band": [low, high],
@@ -187,19 +193,23 @@ def main(argv: list[str] | None = None) -> int:
                          entry["families"].items()},
         }
     for doc_id, entry in summary.items():
-        print(f"\n{doc_id}: error families")
+        say()
+        say(f"{doc_id}: error families")
         for name, found in entry["families"].items():
-            print(f"  {name:20} {found['count']:4}  " + " | ".join(found["examples"][: args.examples]))
+            say(f"  {name:20} {found['count']:4}  " + " | ".join(found["examples"][: args.examples]))
     out = args.out or collection.reports / "bench" / "scans.json"
-    from workbench.fsutil import atomic_write_json
+    from workbench.fsutil import atomic_write_json, atomic_write_text
 
     atomic_write_json(out, {
         "tesseract": str(pytesseract.get_tesseract_version()),
-        "command": "bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": ("bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip(),
         "seconds": round(elapsed, 1),
         "documents": summary,
     })
-    print(f"\nwrote {out}")
+    command = "bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    atomic_write_text(out.with_suffix(".md"), f"# Simulated scans: Tesseract CER\n\n`{command.strip()}`\n\n```\n"
+                      + "\n".join(report) + "\n```\n")
+    print(f"\nwrote {out} and {out.with_suffix('.md').name}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from pathlib import Path
 
@@ -125,12 +126,17 @@ def test_markings_are_inside_the_page_and_in_their_zones(tiny_page):
     stamp = [line for line in layout.marking_lines if line.kind == "declassification_stamp"]
     assert min(line.box.left for line in stamp) > layout.width / 2  # bottom-right
     assert [line.struck for line in layout.marking_lines] == [True, False, True, False, False, False]
+    assert [line.zone for line in layout.marking_lines] == ["top", "top", "bottom", "bottom", "bottom", "bottom"]
+    assert stamp[0].placement == "bottom-right"
+    # The rubber stamp went on a little turned: its lines are not level.
+    (x0, y0), (x1, y1) = stamp[0].polygon[:2]
+    assert 0.5 <= abs(math.degrees(math.atan2(y1 - y0, x1 - x0))) <= 4
     assert layout.text.split("\n")[:2] == ["CONFIDENTIAL", "-2-"]
     assert layout.text.split("\n")[-2:] == ["DECLASSIFIED", "By hjk NARA, Date 1/11/11"]
 
 
 def test_page_xml_is_valid_and_reads_back_the_same(tiny_page, tmp_path):
-    data = scansim.page_xml(tiny_page.layout, markings=MARKINGS)
+    data = scansim.page_xml(tiny_page.layout)
     page_schema().assertValid(etree.fromstring(data))
     path = tmp_path / "page-002.xml"
     path.write_bytes(data)
@@ -140,6 +146,8 @@ def test_page_xml_is_valid_and_reads_back_the_same(tiny_page, tmp_path):
     ns = {"pc": scansim.PAGE_NS}
     stamp = root.find("pc:Page/pc:TextRegion[@type='other']", ns)
     assert "kind:declassification_stamp;" in stamp.get("custom") and "placement:bottom-right;" in stamp.get("custom")
+    footer = root.findall("pc:Page/pc:TextRegion[@type='footer']", ns)[0]
+    assert footer.get("custom") == "marking {kind:struck_classification; zone:bottom; placement:bottom-center;}"
     assert root.findall(".//pc:TextStyle[@strikethrough='true']", ns)
 
 
@@ -224,3 +232,21 @@ def test_committed_variants_share_the_gold_and_list_their_scans(repo_collection)
 def test_committed_scans_fit_in_sixty_megabytes(repo_collection):
     total = sum(p.stat().st_size for p in repo_collection.scans.rglob("*") if p.is_file())
     assert total < 60 * 1024 * 1024
+
+
+def test_missing_font_is_one_line_naming_the_package(monkeypatch, tmp_path):
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.setattr(scansim, "FONT_DIRS", (tmp_path,))
+    with pytest.raises(WorkbenchError, match=r"font NoSuchFont\.otf not found .*fonts-urw-base35"):
+        scansim.find_font("NoSuchFont.otf")
+
+
+def test_synth_refuses_a_variant_without_wear_profile(copied_collection):
+    manifest = copied_collection.manifest_path("us-japan-1974-clean")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["variant"] = "sepia"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorpusError, match="variant 'sepia' has no wear profile"):
+        scansim.synthesize_document(copied_collection, "us-japan-1974-clean", dpi=40, pages=[1])
+    assert json.loads(manifest.read_text(encoding="utf-8")) == data  # nothing written

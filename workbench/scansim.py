@@ -162,6 +162,8 @@ class LayoutLine:
     kind: str | None = None  # the MarkingKind value for markings, None for body text
     hyphen: str | None = None
     struck: bool = False
+    zone: str | None = None  # the marking's Zone value and placement, as the gold gives them
+    placement: str | None = None
 
     @property
     def is_marking(self) -> bool:
@@ -439,6 +441,7 @@ class _DrawnLine:
     region_type: str
     hyphen: str | None = None
     struck: bool = False
+    marking: Marking | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,7 +630,7 @@ def type_page(gold: GoldPage, *, dpi: int = DEFAULT_DPI, seed: int = DEFAULT_SEE
             line = _DrawnLine(marking.text, _quad(box), 0, marking.kind.value, region_type, struck=marking.struck)
             if marking.struck:
                 _strike(ink, line.quad, dpi / 300, rng)
-        drawn.append(replace(line, region=len(all_regions) - 1, region_type=region_type))
+        drawn.append(replace(line, region=len(all_regions) - 1, region_type=region_type, marking=marking))
 
     for line in body_lines:
         baseline = margin + line.row * line_height + ascent
@@ -646,13 +649,13 @@ def type_page(gold: GoldPage, *, dpi: int = DEFAULT_DPI, seed: int = DEFAULT_SEE
         if marking.kind is MarkingKind.DECLASSIFICATION_STAMP:
             last = max((d.quad[2][1] for d in drawn if d.kind and not d.kind.startswith("hand")), default=body_bottom)
             lines = _draw_stamp(typed, marking, (width - 0.6 * dpi, last + 0.12 * dpi), rng)
-            drawn.extend(replace(d, region=len(all_regions) - 1) for d in lines)
+            drawn.extend(replace(d, region=len(all_regions) - 1, marking=marking) for d in lines)
             continue
         row = typed_bottom.index(marking)
         baseline = first_baseline + 0.25 * dpi * row
         box = typed.type_line(marking.text, centred_x(marking.text), baseline)
         line = _DrawnLine(marking.text, _quad(box), len(all_regions) - 1, marking.kind.value, region_type,
-                          struck=marking.struck)
+                          struck=marking.struck, marking=marking)
         if marking.struck:
             _strike(ink, line.quad, dpi / 300, rng)
         drawn.append(line)
@@ -760,6 +763,8 @@ def simulate_page(
                 kind=line.kind,
                 hyphen=line.hyphen,
                 struck=line.struck,
+                zone=line.marking.zone.value if line.marking else None,
+                placement=line.marking.placement if line.marking else None,
             )
         )
     filename = image_filename or f"page-{gold.number:03d}.png"
@@ -778,7 +783,7 @@ def _custom(name: str, **values: str) -> str:
     return f"{name} {{" + " ".join(f"{key}:{value};" for key, value in values.items()) + "}"
 
 
-def page_xml(layout: PageLayout, *, markings: tuple[Marking, ...] = ()) -> bytes:
+def page_xml(layout: PageLayout) -> bytes:
     """The layout truth as PAGE XML (2019-07-15 schema): regions in reading order, lines with text and coords."""
     E = f"{{{PAGE_NS}}}"
     xsi = "http://www.w3.org/2001/XMLSchema-instance"
@@ -809,11 +814,9 @@ def page_xml(layout: PageLayout, *, markings: tuple[Marking, ...] = ()) -> bytes
         first = lines[0]
         attributes = {"id": region_id, "type": first.region_type}
         if first.is_marking:
-            marking = next((m for m in markings if m.kind.value == first.kind and m.text.split("\n")[0] == first.text),
-                           None)
             values = {"kind": first.kind}
-            if marking is not None:
-                values.update(zone=marking.zone.value, placement=marking.placement)
+            if first.zone:
+                values.update(zone=first.zone, placement=first.placement or "")
             attributes["custom"] = _custom("marking", **values)
             production = {
                 MarkingKind.HANDWRITTEN_ANNOTATION.value: "handwritten-cursive",
@@ -877,7 +880,8 @@ def load_layout(path: Path) -> PageLayout:
     ordered += [r for r in regions.values() if r not in ordered]
     lines = []
     for region in ordered:
-        kind = _parse_custom(region.get("custom")).get("marking", {}).get("kind")
+        marking = _parse_custom(region.get("custom")).get("marking", {})
+        kind = marking.get("kind")
         for element in region.iterfind("pc:TextLine", ns):
             coords = element.find("pc:Coords", ns)
             text = element.findtext("pc:TextEquiv/pc:Unicode", default=None, namespaces=ns)
@@ -902,6 +906,8 @@ def load_layout(path: Path) -> PageLayout:
                     kind=kind,
                     hyphen=_parse_custom(element.get("custom")).get("hyphen", {}).get("kind"),
                     struck=style is not None and style.get("strikethrough") == "true",
+                    zone=marking.get("zone"),
+                    placement=marking.get("placement"),
                 )
             )
     image_filename = page.get("imageFilename", "")
@@ -951,7 +957,7 @@ def synthesize_document(
         scan = folder / f"page-{number:03d}.png"
         page = simulate_page(gold, wear=profile_name, dpi=dpi, seed=seed, image_filename=scan.name)
         atomic_write_bytes(scan, page.png_bytes())
-        atomic_write_bytes(layout_path(scan), page_xml(page.layout, markings=gold.markings))
+        atomic_write_bytes(layout_path(scan), page_xml(page.layout))
         refs[number] = PageRef(doc_id, number, scan, sha256_file(scan))
         if progress is not None:
             progress(number, scan)
