@@ -259,3 +259,31 @@ def test_a_decision_survives_a_process_kill_right_after_it_returns(db_url):
     assert process.returncode == -signal.SIGKILL
     decisions = open_store(db_url).decisions("memo")
     assert [(d.reviewer, d.text) for d in decisions] == [("ann", "the")]
+
+
+def test_the_database_itself_refuses_to_update_or_delete_events(store):
+    flag = make_flag(0)
+    store.sync_flags("memo", [flag])
+    store.append_decisions([event(flag)])
+    statements = [
+        sa.update(decisions_table).values(text="rewritten"),
+        sa.delete(decisions_table),
+        sa.delete(flags_table),
+    ]
+    for statement in statements:
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), store.write() as conn:
+            conn.execute(statement)
+    assert [d.text for d in store.decisions("memo")] == ["the"]
+    assert len(store.flags("memo")) == 1
+
+
+def test_an_older_schema_is_upgraded_on_open(db_url):
+    from alembic import command
+
+    from workbench.store import _alembic_config
+
+    store = open_store(db_url, upgrade=False)
+    with store.write() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    assert schema_revision(store) == "0001"
+    assert schema_revision(open_store(db_url)) == head_revision() != "0001"
