@@ -177,3 +177,27 @@ def test_main_document_gold_against_itself_scores_zero(copied_collection):
     score = evaluate_document(copied_collection, "us-japan-1974").score()
     assert (score.cer, score.wer) == (0.0, 0.0)
     assert score.body_cer > 0
+
+
+@pytest.mark.slow
+def test_the_stored_tesseract_ocr_scores_as_dinglehopper_scores_it(repo_collection):
+    doc_id = "us-japan-1974-poor"  # the variant with the most OCR errors (about 20 % CER)
+    reference_cer = pytest.importorskip("dinglehopper.character_error_rate", reason="dinglehopper not installed")
+    reference_wer = pytest.importorskip("dinglehopper.word_error_rate", reason="dinglehopper not installed")
+    from workbench.normalize import fold_whitespace
+    from workbench.ocr.store import load_ocr_page
+
+    evaluation = evaluate_document(repo_collection, doc_id)
+    functions = (("cer", reference_cer.character_error_rate_n), ("wer", reference_wer.word_error_rate_n))
+    pooled = {name: [0.0, 0] for name in ("cer", "wer", "body_cer", "body_wer")}
+    for page in repo_collection.gold_pages(repo_collection.document(doc_id)):
+        ocr = fold_whitespace(load_ocr_page(repo_collection, doc_id, page.number).text)
+        for prefix, gold in (("", page.full_text), ("body_", page.body)):
+            for name, function in functions:
+                rate, length = function(fold_whitespace(gold), ocr)
+                pooled[prefix + name][0] += rate * length
+                pooled[prefix + name][1] += length
+    score = evaluation.score()
+    for name, (distance, length) in pooled.items():
+        assert abs(getattr(score, name) - distance / length) <= 1e-9, name
+    assert score.cer > 0.01
