@@ -25,9 +25,11 @@ BODY = (
     "of nuclear weapons and the movement of troops into combat from bases in Japan, are to the Japanese "
     "matters of extreme political sensitivity.\n\n"
     "The Purposes of the Alliance\n\n"
-    "4. When the original Security Treaty was signed in 1952, the Japanese possessed no armed forces. "
+    "When the original Security Treaty was signed in 1952, the Japanese possessed no armed forces. "
     "In the interim they have created self-defense forces of modest size and have developed an impressive "
-    "capacity to mobilize industrial resources for military purposes in an emergency.\n"
+    "capacity to mobilize industrial resources for military purposes in an emergency. The Japanese have "
+    "assumed the major burden of responsibility for their own conventional self defense; they maintain a "
+    "non-nuclear policy (no construction, no possession, no introduction of nuclear weapons into Japan).\n"
 )
 MARKINGS = (
     Marking("CONFIDENTIAL", MarkingKind.STRUCK_CLASSIFICATION, Zone.TOP, "top-center"),
@@ -94,6 +96,7 @@ def test_layout_truth_matches_what_was_drawn(tiny_page):
     assert dehyphenate(body).split() == BODY.split()
     for line in layout.body_lines:
         assert line.text.endswith("-") == (line.hyphen is not None)
+    assert [line.text.split()[-1] for line in layout.body_lines if line.hyphen] == ["posses-"]
     # Every line's box holds ink, and no ink lies outside the boxes (the unworn page has no specks).
     pixels = np.asarray(tiny_page.image)
     covered = np.zeros(pixels.shape, dtype=bool)
@@ -172,13 +175,17 @@ def test_scan_is_8_bit_gray_with_its_dpi_recorded(tiny_page, tmp_path):
 
 
 def test_wear_profiles_get_worse_in_order():
+    from dataclasses import replace
+
     gold = GoldPage(number=3, body=BODY)
-    dark = {}
+    typed = np.asarray(scansim.simulate_page(gold, wear=NO_WEAR, dpi=DPI, seed=3).image, dtype=float)
+    distance = {}
     for name in ("clean", "typical", "poor"):
-        image = np.asarray(scansim.simulate_page(gold, wear=name, dpi=DPI, seed=3).image)
-        dark[name] = int((image < 128).sum())
-    # Poorer copies carry more specks and spread toner: more dark pixels on the same text.
-    assert dark["clean"] < dark["typical"] < dark["poor"]
+        level = replace(scansim.WEAR_PROFILES[name], skew=0)  # unskewed, so pixels compare one to one
+        image = np.asarray(scansim.simulate_page(gold, wear=level, dpi=DPI, seed=3).image, dtype=float)
+        distance[name] = float(np.abs(image - typed).mean())
+    # The same typed sheet, copied worse and worse: further and further from the unworn page.
+    assert distance["clean"] < distance["typical"] < distance["poor"]
 
 
 def test_load_layout_names_the_file_when_broken(tmp_path):
