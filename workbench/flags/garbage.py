@@ -26,7 +26,8 @@ def garbage_reason(token: str) -> str | None:
     letters = sum(c.isalpha() for c in token)
     digits = sum(c.isdigit() for c in token)
     punct = len(token) - letters - digits
-    if len(token) >= 3 and punct > (letters + digits) and letters + digits > 0:
+    abbreviation = re.fullmatch(r"\(?([A-Za-z]\.){2,}[,;:)]?", token)  # e.g., i.e.; U.S.
+    if len(token) >= 3 and punct > (letters + digits) and letters + digits > 0 and not abbreviation:
         return "punctuation"
     word = re.sub(r"^[\W_]+|[\W_]+$", "", token)
     if len(word) >= 4 and word.isalpha() and word.islower() and not _VOWEL.search(word):

@@ -67,7 +67,8 @@ def _clean_edges(text: str) -> str:
     lead, word, trail = strip_punct(text)
     lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—"))
     trail = "".join(c for c in trail if c not in JUNK_TRAIL and not (c in "’'" and not word.endswith("s")))
-    trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
+    if "." not in word:  # "e.g.," keeps its comma
+        trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
     return lead + word + trail
 
 

@@ -13,6 +13,7 @@ same way several times is probably real (a proper noun, a term of art) even when
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -60,6 +61,7 @@ class Lexicon:
     general: Mapping[str, float]
     document: Counter = field(default_factory=Counter)
     cased_document: Counter = field(default_factory=Counter)  # the same counts, case kept
+    bigrams: Counter = field(default_factory=Counter)  # (word, next word) pairs of the document, lowercase
     # Memo of derived answers (ranked suggestions per word): the lexicon never changes once built.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -68,11 +70,18 @@ class Lexicon:
         """The general lexicon plus the vocabulary of `texts` (a document's OCR pages)."""
         counts: Counter = Counter()
         cased: Counter = Counter()
+        pairs: Counter = Counter()
         for text in texts:
             words = [strip_punct(t)[1] for t in text.split()]
-            counts.update(k for k in (w.lower().replace("’", "'") for w in words) if k)
+            keys = [w.lower().replace("’", "'") for w in words]
+            counts.update(k for k in keys if k)
             cased.update(w for w in words if w)
-        return cls(general_frequencies(), counts, cased)
+            pairs.update((a, b) for a, b in itertools.pairwise(keys) if a and b)
+        return cls(general_frequencies(), counts, cased, pairs)
+
+    def pair_count(self, first: str, second: str) -> int:
+        """How often the document's OCR reads `first` directly followed by `second` (case ignored)."""
+        return self.bigrams.get((word_key(first), word_key(second)), 0)
 
     def cased_count(self, word: str) -> int:
         """How often the document's OCR reads `word` with exactly this case (edge punctuation ignored)."""

@@ -25,7 +25,9 @@ UNSURE_CONF = 90.0
 SPLIT_JOIN_ZIPF = 3.0
 MERGE_PART_ZIPF = 3.5
 MERGE_WORD_ZIPF = 3.5  # a token this common is a word, even if two words could make it ("onthe" is 2.2)
-REAL_WORD_GAIN = 1.5  # Zipf points a confusion must gain to call a real word misread
+REAL_WORD_GAIN = 1.5  # Zipf points a confusion must gain to call a real word misread (when Tesseract doubts it)
+CONTEXT_MAX_ZIPF = 3.0  # only words at most this common are corrected from the document's word pairs
+SURE_GAIN = 3.0  # ... and to call it misread however sure Tesseract was ("cur" -> "our")
 NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
 HYPHEN_GLUED = {"to", "as", "in", "of", "the", "a", "and", "with", "for", "on", "at", "by", "our", "is", "an"}
@@ -110,6 +112,8 @@ def merged_flags(context: PageContext) -> list[Flag]:
             if index in context.claimed:
                 continue
             lead, word, trail = strip_punct(context.tokens[index].text)
+            if len(word) >= 8 and word.isalpha() and _conf(context.tokens[index].conf) >= UNSURE_CONF:
+                continue  # a long rare word read with confidence ("forswear", "triregional")
             suggestion = _merged_suggestion(word, context)
             if suggestion:
                 flags.append(context.flag(index, index, FlagCategory.MERGED_WORDS, (lead + suggestion + trail,), 0.75))
@@ -127,7 +131,6 @@ def _number_fix(text: str) -> str | None:
 def misread_flags(context: PageContext) -> list[Flag]:
     """Flags for words read as another string, with ranked suggestions."""
     flags = []
-    lexicon = context.lexicon
     table = scannos()
     for position, line in enumerate(context.lines):
         if position < context.first_prose or position > context.last_prose:
@@ -135,9 +138,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
         for index in line.indices():
             if index in context.claimed:
                 continue
-            token = context.tokens[index]
-            text = token.text
-            conf = _conf(token.conf)
+            text = context.tokens[index].text
             if not has_alnum(text) or NUMBER.match(text):
                 continue
             number = _number_fix(text)
@@ -145,38 +146,77 @@ def misread_flags(context: PageContext) -> list[Flag]:
                 flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
                 continue
             lead, word, trail = strip_punct(text)
-            reason = garbage_reason(text)
             scanno = table.get(word.lower())
-            known = lexicon.is_known(word)
-            acronym = bool(ACRONYM.match(word)) and conf >= UNSURE_CONF
-            suggestions = suggest_token(text, lexicon, limit=3) if (not known or conf < UNSURE_CONF or scanno) else []
-            best = suggestions[0] if suggestions else None
+            conf = _conf(context.tokens[index].conf)
             if scanno and conf < 96:
-                ranked = [lead + match_case(scanno, word) + trail] + [s.text for s in suggestions]
+                ranked = [lead + match_case(scanno, word) + trail]
+                ranked += [s.text for s in suggest_token(text, context.lexicon, limit=3)]
                 flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), 0.8))
                 continue
-            confidence = 0.0
-            if reason:
-                confidence = 0.8
-            elif not known and not acronym:
-                if best is not None and best.cost <= 1.5:
-                    confidence = 0.75 if conf < UNSURE_CONF else 0.6
-                elif conf < UNSURE_CONF:
-                    confidence = 0.6
-            elif known and best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < UNSURE_CONF:
-                gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word)
-                if gain >= REAL_WORD_GAIN:
-                    confidence = 0.6
-            if conf < LOW_CONF and not acronym and (not known or conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)):
-                confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
-            if not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
-                # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
-                confidence = max(confidence, 0.8)
-            if confidence <= 0.0:
-                continue
-            ranked = [s.text for s in suggestions]
-            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
+            confidence, suggestions = _misread(index, context)
+            if confidence > 0.0:
+                ranked = [s.text for s in suggestions]
+                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
     return flags
+
+
+def _misread(index: int, context: PageContext) -> tuple[float, list]:
+    """How likely token `index` is a misread word (0 = not at all), and its ranked corrections."""
+    lexicon = context.lexicon
+    token = context.tokens[index]
+    text, conf = token.text, _conf(token.conf)
+    word = strip_punct(text)[1]
+    reason = garbage_reason(text)
+    known = lexicon.is_known(word)
+    acronym = bool(ACRONYM.match(word)) and not reason
+    # Ranking is the costly step: skip it for common words Tesseract was sure of (no rule below fires).
+    doubtful = reason or not known or conf < UNSURE_CONF or lexicon.zipf(word) < 7.8 - SURE_GAIN
+    suggestions = suggest_token(text, lexicon, limit=3) if doubtful else []
+    best = suggestions[0] if suggestions else None
+    gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word) if best else 0.0
+    confidence = 0.0
+    if reason:
+        confidence = 0.8
+    elif acronym:
+        return 0.0, suggestions  # GOJ, ASW, AEW: an abbreviation, not a misreading
+    elif not known:
+        if best is not None and best.cost <= 1.5:
+            confidence = 0.75 if conf < UNSURE_CONF else 0.6
+        elif conf < UNSURE_CONF:
+            confidence = 0.6
+    elif best is not None and best.cost <= 0.5 and gain >= SURE_GAIN:
+        confidence = 0.7  # a rare word one cheap confusion from a very common one ("Worid" -> "World")
+    elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < UNSURE_CONF:
+        if gain >= REAL_WORD_GAIN:
+            confidence = 0.6
+    elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
+        confidence = 0.6
+    if conf < LOW_CONF and (not known or conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)):
+        confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
+    if not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
+        # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
+        confidence = max(confidence, 0.8)
+    return confidence, suggestions
+
+
+def _context_prefers(index: int, candidate: str, context: PageContext) -> bool:
+    """True when the document's own word pairs back a same-length correction of a word read once.
+
+    "Far Bast" (read once) against "Far East" (read elsewhere in the document): the neighbours know the
+    candidate, not the reading.
+    """
+    lexicon, tokens = context.lexicon, context.tokens
+    word = strip_punct(tokens[index].text)[1]
+    if len(candidate) != len(word) or lexicon.count(word) > 1 or lexicon.count(candidate) < 2:
+        return False
+    if lexicon.zipf(word) >= CONTEXT_MAX_ZIPF:
+        return False  # a common word ("could", "Place") is not second-guessed on its neighbours alone
+    before = tokens[index - 1].text if index > 0 else ""
+    after = tokens[index + 1].text if index + 1 < len(tokens) else ""
+    backed = (before and lexicon.pair_count(before, candidate) >= 1) or (
+        after and lexicon.pair_count(candidate, after) >= 1
+    )
+    return bool(backed)
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
