@@ -245,7 +245,10 @@ def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection,
     report, written = write_document_report(tmp_collection, "no-gold", out=tmp_path / "b")
     assert report.metrics["document"] is None
     assert "no gold" in report.metrics["missing"]["document"]
+    assert report.metrics["flag_evaluation"] is None and report.metrics["error_categories"] is None
     html = _html(written.index)
+    assert "scored against the flags the gold gives" in _text(html.get_element_by_id("flagger"))
+    assert "comparing the OCR with it" in _text(html.get_element_by_id("categories"))
     assert HOSTILE in html.get_element_by_id("page-1").text_content()  # the OCR alone is still shown
     assert html.xpath("//script") == []
 

@@ -230,17 +230,22 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
     missing: dict[str, str] = {}
     evaluation: dict | None = None
     if not has_gold:
-        missing["document"] = f"{doc_id} has no gold transcription, so no CER or WER can be measured."
+        no_gold = f"{doc_id} has no gold transcription"
+        missing.update(
+            document=f"{no_gold}, so no CER or WER can be measured.",
+            pages=f"{no_gold}, so no page can be scored.",
+            confusions=f"{no_gold} to compare the OCR with.",
+            error_categories=f"{no_gold}: errors are found by comparing the OCR with it.",
+            corrected=f"{no_gold}, so the corrected transcript cannot be scored.",
+            flag_evaluation=f"{no_gold}: the gold-free flagger is scored against the flags the gold gives.",
+        )
     elif len(ocr) < document.page_count:
         lacking = [ref.number for ref in document.pages if ref.number not in ocr]
-        missing["document"] = (
-            f"No OCR yet for page(s) {', '.join(map(str, lacking))} of {doc_id} (run `workbench ocr {doc_id}`)."
-        )
+        no_ocr = f"No OCR yet for page(s) {', '.join(map(str, lacking))} of {doc_id} (run `workbench ocr {doc_id}`)."
+        for section in ("document", "pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
+            missing[section] = no_ocr
     else:
         evaluation = _evaluation_json(evaluate_document(collection, doc_id))
-    if evaluation is None:
-        for section in ("pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
-            missing[section] = missing["document"]
 
     flags_gold: dict[int, list[Flag]] = {}
     flag_evaluation = None
