@@ -486,4 +486,6 @@ def test_cli_review_needs_a_reviewer_and_filters_need_accept(store, gold_documen
         "(it is recorded with every decision)"
     assert main(["review", DOC, "--category", "stamp_noise"]) == 2
     assert "choose flags for --accept" in capsys.readouterr().err
+    assert main(["review", DOC, "--no-gold"]) == 2
+    assert "--no-gold chooses the flags of --accept or --sync" in capsys.readouterr().err
     assert review.decision_history(store, DOC) == []

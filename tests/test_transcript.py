@@ -497,3 +497,15 @@ def test_cli_export_save_writes_under_transcripts_corrected(document, capsys):
     folder = collection.corrected_dir(DOC)
     assert sorted(p.name for p in folder.iterdir()) == ["memo.txt", "page-001.txt", "page-002.txt"]
     assert (folder / "page-002.txt").read_text() == EXPECTED_2
+
+
+def test_cli_review_sync_stores_the_flags_without_deciding(briefing_paper, capsys):
+    _, doc, _ = briefing_paper
+    assert main(["review", doc, "--sync"]) == 0
+    out = capsys.readouterr().out
+    assert "gold flags stored (" in out
+    progress = review.progress(open_store(), doc)
+    assert progress.flags > 0 and progress.decided == 0
+    assert f"0/{progress.flags} flags decided" in out
+    assert main(["review", doc, "--sync"]) == 0
+    assert f"{progress.flags} gold flags stored (0 new, 0 changed, 0 gone stale)" in capsys.readouterr().out

@@ -22,6 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     action = review.add_mutually_exclusive_group()
     action.add_argument("--accept", action="store_true", help="accept the top suggestion of every matching open flag")
     action.add_argument("--undo-last", action="store_true", help="undo the reviewer's latest decision or batch")
+    action.add_argument(
+        "--sync", action="store_true", help="run the flagger and store the document's current flags (no decision)"
+    )
     review.add_argument(
         "--category", action="append", choices=[c.value for c in FlagCategory], metavar="C",
         help="only flags of this category (repeatable): " + ", ".join(c.value for c in FlagCategory),
@@ -86,11 +89,20 @@ def run_review(args: argparse.Namespace) -> int:
 
     collection = Collection.default()
     document = collection.document(args.doc)
-    if not args.accept and (args.category or args.min_confidence is not None or args.no_gold):
-        raise ReviewError(f"review {args.doc}: --category, --min-confidence and --no-gold choose flags for --accept")
+    if not args.accept and (args.category or args.min_confidence is not None):
+        raise ReviewError(f"review {args.doc}: --category and --min-confidence choose flags for --accept")
+    if args.no_gold and not (args.accept or args.sync):
+        raise ReviewError(f"review {args.doc}: --no-gold chooses the flags of --accept or --sync")
     store = _store()
     if args.accept or args.undo_last:
         reviewer = review.reviewer_name(args.reviewer)
+    if args.sync:
+        use_gold = False if args.no_gold else collection.has_gold(document)
+        synced = review.refresh_flags(collection, store, args.doc, use_gold=use_gold)
+        print(
+            f"{args.doc}: {synced.added + synced.updated + synced.unchanged} {'gold' if use_gold else 'no-gold'} "
+            f"flags stored ({synced.added} new, {synced.updated} changed, {synced.stale} gone stale)"
+        )
     if args.accept:
         use_gold = False if args.no_gold else collection.has_gold(document)
         synced = review.refresh_flags(collection, store, args.doc, use_gold=use_gold)
