@@ -290,11 +290,17 @@ def test_report_command_writes_into_reports_doc_and_names_a_missing_document(mem
     assert err.count("\n") == 1 and "nothing-here" in err and "manifest" in err
 
 
-def test_charts_are_byte_identical_from_run_to_run(memo, tmp_path):
-    write_document_report(memo, DOC, out=tmp_path / "a", generated="2026-01-01T00:00:00Z")
+def test_charts_are_byte_identical_from_run_to_run_and_label_what_they_show(memo, tmp_path):
+    report, _ = write_document_report(memo, DOC, out=tmp_path / "a", generated="2026-01-01T00:00:00Z")
     write_document_report(memo, DOC, out=tmp_path / "b", generated="2026-01-01T00:00:00Z")
     for name in (*CHART_FILES.values(), "index.html", "metrics.json", "pages.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    # matplotlib draws text as paths and keeps each label in an XML comment beside it.
+    categories = (tmp_path / "a" / "flags_by_category.svg").read_text(encoding="utf-8")
+    for row in report.metrics["error_categories"]:
+        assert f"<!-- {row['category'].replace('_', ' ')} -->" in categories
+    pages = (tmp_path / "a" / "cer_by_page.svg").read_text(encoding="utf-8")
+    assert "<!-- CER (%) -->" in pages and "<!-- body -->" in pages
 
 
 def test_side_by_side_segments_hold_both_texts_and_label_differences():

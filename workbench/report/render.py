@@ -127,14 +127,17 @@ def chart_svgs(metrics: dict) -> dict[str, str]:
         )
         if svg:
             out["cer_by_page"] = svg
-    categories = metrics.get("error_categories") or []
-    if categories:
-        names = [row["category"] for row in categories]
-        predicted = None
-        evaluation = metrics.get("flag_evaluation")
-        if evaluation:
-            predicted = [evaluation["by_category"].get(name, {}).get("predicted", 0) for name in names]
-        svg = charts.flags_by_category_svg(names, counts=[row["count"] for row in categories], predicted=predicted)
+    counts = {row["category"]: row["count"] for row in metrics.get("error_categories") or []}
+    evaluation = metrics.get("flag_evaluation")
+    raised = {name: row["predicted"] for name, row in evaluation["by_category"].items()} if evaluation else {}
+    # Gold categories by frequency, then those only the gold-free flagger raised.
+    names = [*counts, *(name for name, n in raised.items() if n and name not in counts)]
+    if names:
+        svg = charts.flags_by_category_svg(
+            names,
+            counts=[counts.get(name, 0) for name in names],
+            predicted=[raised.get(name, 0) for name in names] if evaluation else None,
+        )
         if svg:
             out["flags_by_category"] = svg
     confusions = (metrics.get("confusions") or [])[:TOP_CONFUSIONS_CHARTED]
