@@ -54,3 +54,11 @@ def test_bad_flag_value_is_one_line(tmp_collection, small_document, fake_tessera
 def test_unknown_document_is_one_line(tmp_collection, fake_tesseract, capsys):
     assert main(["ocr", "nothing-here"]) == 2
     assert "manifest not found" in capsys.readouterr().err
+
+
+def test_progress_bar_goes_to_stderr_when_enabled(tmp_collection, small_document, fake_tesseract, capsys, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PROGRESS", "true")
+    assert main(["ocr", "small"]) == 0
+    captured = capsys.readouterr()
+    assert "3/3" in captured.err and "page" in captured.err
+    assert "3/3" not in captured.out

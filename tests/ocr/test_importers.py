@@ -274,3 +274,21 @@ def test_import_ocr_command_malformed_file_is_one_line(tmp_collection):
     assert done.stderr.startswith(f"workbench import-ocr: error: {bad}: malformed XML at line")
     assert done.stderr.count("\n") == 1
     assert not tmp_collection.ocr_dir("imported").exists()
+
+
+def test_forced_format_must_fit_the_file():
+    path = OCR_DATA / "page-2019.xml"
+    with pytest.raises(InputError, match=r"not ALTO XML \(root element is <PcGts>\)"):
+        read_ocr_file(path, format="alto")
+    (as_text,) = read_ocr_file(path, format="text")
+    assert as_text.format == "text" and as_text.text.startswith("<?xml")
+
+
+def test_hocr_with_several_pages_gives_several_pages(tmp_path):
+    source = (OCR_DATA / "tesseract-5.3.hocr").read_text()
+    start, end = source.index("<div class='ocr_page'"), source.index(" </body>")
+    page_div = source[start:end]
+    path = tmp_path / "book.hocr"
+    path.write_text(source[:start] + page_div + page_div.replace("Second", "Third") + source[end:])
+    pages = read_ocr_file(path)
+    assert len(pages) == 2 and "Third paragraph" in pages[1].text and "Second" in pages[0].text
