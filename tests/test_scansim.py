@@ -257,3 +257,36 @@ def test_synth_refuses_a_variant_without_wear_profile(copied_collection):
     with pytest.raises(CorpusError, match="variant 'sepia' has no wear profile"):
         scansim.synthesize_document(copied_collection, "us-japan-1974-clean", dpi=40, pages=[1])
     assert json.loads(manifest.read_text(encoding="utf-8")) == data  # nothing written
+
+
+def test_committed_layout_truth_holds_the_gold_page_text(repo_collection):
+    from workbench.normalize import fold_whitespace
+
+    document = repo_collection.document("us-japan-1974")
+    for page, gold in zip(document.pages, repo_collection.gold_pages(document), strict=True):
+        layout = scansim.load_layout(scansim.layout_path(page.scan))
+        assert fold_whitespace(layout.joined_text) == fold_whitespace(gold.full_text), page.scan
+
+
+def test_joined_text_mends_soft_splits_and_keeps_compound_hyphens(tiny_page):
+    lines = [
+        scansim.LayoutLine("they maintain a posses-", tiny_page.layout.lines[0].box, (), "r01", "paragraph",
+                           hyphen="soft"),
+        scansim.LayoutLine("sion of the US-", tiny_page.layout.lines[0].box, (), "r01", "paragraph", hyphen="hard"),
+        scansim.LayoutLine("Japan alliance", tiny_page.layout.lines[0].box, (), "r01", "paragraph"),
+        scansim.LayoutLine("GDS", tiny_page.layout.lines[0].box, (), "r02", "footer", kind="downgrading_code"),
+    ]
+    layout = scansim.PageLayout("page.png", 10, 10, tuple(lines))
+    assert layout.joined_text == "they maintain a possession of the US-Japan alliance\nGDS"
+
+
+def test_a_body_too_long_for_the_page_is_refused_before_anything_is_written(copied_collection):
+    gold_dir = copied_collection.gold_dir("us-japan-1974")
+    (gold_dir / "page-003.txt").write_text("\n\n".join(["A short paragraph."] * 40), encoding="utf-8")
+    manifest = copied_collection.manifest_path("us-japan-1974")
+    before = manifest.read_bytes()
+    scan_before = (manifest.parent / "page-002.png").read_bytes()
+    with pytest.raises(CorpusError, match=r"page-003\.txt: gold page 3: the body needs 79 typed lines"):
+        scansim.synthesize_document(copied_collection, "us-japan-1974", dpi=40, pages=[2, 3])
+    assert manifest.read_bytes() == before
+    assert (manifest.parent / "page-002.png").read_bytes() == scan_before

@@ -185,6 +185,23 @@ class PageLayout:
         return "\n".join(line.text for line in self.lines)
 
     @property
+    def joined_text(self) -> str:
+        """The page's text with the typist's line-end splits joined ("posses-" + "sion" -> "possession").
+
+        Compounds broken after their own hyphen keep it ("US-" + "Japan" -> "US-Japan"); other line ends
+        become a space. Whitespace-folded, this is the gold's `full_text`.
+        """
+        parts = []
+        for line in self.lines:
+            if line.hyphen == "soft":
+                parts.append(line.text[:-1])
+            elif line.hyphen == "hard":
+                parts.append(line.text)
+            else:
+                parts.append(line.text + "\n")
+        return "".join(parts).rstrip("\n")
+
+    @property
     def body_lines(self) -> tuple[LayoutLine, ...]:
         return tuple(line for line in self.lines if not line.is_marking)
 
@@ -593,6 +610,16 @@ def _strike(ink: np.ndarray, quad, scale: float, rng) -> None:
     np.maximum(ink, np.asarray(canvas, dtype=np.float32) / 255.0, out=ink)
 
 
+def check_fits(gold: GoldPage, body_lines: list[TypedLine] | None = None) -> None:
+    """Raise CorpusError when the page's body needs more typed lines than fit between the margins."""
+    if body_lines is None:
+        body_lines = typeset_body(gold.body)[1]
+    rows = body_lines[-1].row + 1 if body_lines else 0
+    room = int((PAGE_INCHES[1] - 2 * MARGIN_INCHES) * LINES_PER_INCH)
+    if rows > room:
+        raise CorpusError(f"gold page {gold.number}: the body needs {rows} typed lines but a page holds {room}")
+
+
 def type_page(gold: GoldPage, *, dpi: int = DEFAULT_DPI, seed: int = DEFAULT_SEED) -> _TypedPage:
     """Type one gold page: the ink map (0 = paper, 1 = full ink) and every line's box, before any wear."""
     width, height = round(PAGE_INCHES[0] * dpi), round(PAGE_INCHES[1] * dpi)
@@ -603,6 +630,7 @@ def type_page(gold: GoldPage, *, dpi: int = DEFAULT_DPI, seed: int = DEFAULT_SEE
     line_height = dpi / LINES_PER_INCH
     ascent = 0.72 * line_height  # baseline below the top of a row
     regions, body_lines = typeset_body(gold.body)
+    check_fits(gold, body_lines)
     drawn: list[_DrawnLine] = []
 
     def centred_x(text: str) -> float:
@@ -612,7 +640,7 @@ def type_page(gold: GoldPage, *, dpi: int = DEFAULT_DPI, seed: int = DEFAULT_SEE
     bottom_markings = [m for m in gold.markings if not m.before_body]
     all_regions = list(regions)
 
-    def marking_region(marking: Marking) -> int:
+    def marking_region(marking: Marking) -> str:
         region_type = REGION_TYPES[marking.kind] or ("header" if marking.before_body else "footer")
         all_regions.append(TypedRegion(len(all_regions), marking.kind.value, marking))
         return region_type
@@ -936,7 +964,7 @@ def synthesize_document(
     """Simulate the scans of a document with gold: images, PAGE XML, and the manifest's names and checksums.
 
     The wear profile comes from the manifest's `variant` (clean, typical, poor) unless `wear` names one.
-    Each page is written atomically; the manifest is rewritten once all requested pages are done.
+    Every page is checked to fit before anything is written; each file is written atomically.
     """
     document = collection.document(doc_id)
     profile_name = wear or VARIANT_PROFILES.get(document.variant)
@@ -950,6 +978,14 @@ def synthesize_document(
     for number in wanted:
         if not 1 <= number <= document.page_count:
             raise CorpusError(f"{document.manifest_path}: no page {number} (the document has {document.page_count})")
+    for number in wanted:  # refuse before writing anything
+        try:
+            check_fits(gold_pages[number - 1])
+        except CorpusError as error:
+            gold_file = collection.gold_dir(document.gold) / f"page-{number:03d}.txt"
+            raise CorpusError(f"{gold_file}: {error}") from None
+    from workbench.corpus import write_manifest
+
     folder = collection.document_dir(doc_id)
     refs = {p.number: p for p in document.pages}
     for number in wanted:
@@ -959,10 +995,9 @@ def synthesize_document(
         atomic_write_bytes(scan, page.png_bytes())
         atomic_write_bytes(layout_path(scan), page_xml(page.layout))
         refs[number] = PageRef(doc_id, number, scan, sha256_file(scan))
+        # The manifest follows every page, so an interrupted run leaves names and checksums that match.
+        document = replace(document, pages=tuple(refs[n] for n in sorted(refs)))
+        write_manifest(document, document.manifest_path)
         if progress is not None:
             progress(number, scan)
-    from workbench.corpus import write_manifest
-
-    updated = replace(document, pages=tuple(refs[n] for n in sorted(refs)))
-    write_manifest(updated, document.manifest_path)
-    return updated
+    return document
