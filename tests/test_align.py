@@ -209,7 +209,7 @@ def test_small_anchors_on_real_gold_text_still_give_the_exact_distance():
 
     gold_dir = Path(__file__).resolve().parents[1] / "transcripts" / "gold" / "us-japan-1974"
     gold = "\n".join(path.read_text(encoding="utf-8") for path in sorted(gold_dir.glob("page-*.txt")))
-    small = Anchoring(anchor_length=16, segment_length=256, window=64, above=512)
+    small = Anchoring(anchor_length=16, segment_length=256, window=64, unique_within=256, above=512)
     for seed in range(24):
         ocr = inject_errors(gold, rate=(0.01, 0.03, 0.1, 0.2)[seed % 4], seed=seed)
         ug, uo = char_units(gold).keys, char_units(ocr).keys

@@ -32,7 +32,8 @@ Long texts. A plain Levenshtein is quadratic (1 MB against 1 MB: 34 s in rapidfu
 `anchoring.above` units, `levenshtein` and `opcodes` cut both texts at anchors and align segment by
 segment: every `segment_length` units or so, an anchor is a run of `anchor_length` units of the gold
 found in the OCR within +-`window` units of where the previous anchor's offset predicts it, and found
-nowhere else within +-4 windows in either text; the cut goes through the middle of the anchor.
+nowhere else within +-`unique_within` units in either text; the cut goes through the middle of the
+anchor.
 CHAR_ANCHORING (32-character anchors) serves grapheme clusters, WORD_ANCHORING (8-word anchors) words.
 
 Exactness. The result is an alignment of the whole texts, so its cost is an upper bound of the exact
@@ -61,19 +62,23 @@ from workbench.normalize import Units, char_units, token_units, word_units
 @dataclass(frozen=True, slots=True)
 class Anchoring:
     """How long texts are cut: anchors of `anchor_length` units, about every `segment_length` units,
-    searched within +-`window` units of where the previous anchor predicts them; texts of at most
-    `above` units (either of them) are aligned whole."""
+    found within +-`window` units of where the previous anchor predicts them and nowhere else within
+    +-`unique_within` units in either text; texts of at most `above` units (either) are aligned whole."""
 
     anchor_length: int
     segment_length: int
     window: int
+    unique_within: int
     above: int
 
 
-# A 32-character run without error, unique within +-1024 characters, marks the same place in both.
-CHAR_ANCHORING = Anchoring(anchor_length=32, segment_length=4096, window=1024, above=16384)
-# Words: OCR misreads far more words than characters, so anchors are shorter (8 words) to be found.
-WORD_ANCHORING = Anchoring(anchor_length=8, segment_length=1024, window=256, above=4096)
+# A 32-character run without error, unique within +-4096 characters, marks the same place in both.
+CHAR_ANCHORING = Anchoring(
+    anchor_length=32, segment_length=4096, window=1024, unique_within=4096, above=16384
+)
+# Words: OCR misreads far more words than characters, so anchors are shorter (8 words) to be found,
+# and the windows narrower so that a paragraph repeated a page later does not hide every anchor.
+WORD_ANCHORING = Anchoring(anchor_length=8, segment_length=1024, window=128, unique_within=512, above=4096)
 
 # Codes for units longer than one code point: the supplementary private-use planes first, then the
 # other supplementary planes (any code point not in the texts will do; there are ~1M of them).
@@ -158,9 +163,9 @@ def segments(
     while probe + k + step <= len(a):
         gram = a[probe : probe + k]
         expected = ib + (probe - ia)
-        # Found within +-window of where it is expected, and nowhere else within +-4 windows in either
-        # text: a repeated phrase near the true place must not be taken for it.
-        wide = 4 * window
+        # Found within +-window of where it is expected, and nowhere else within +-unique_within in
+        # either text: a repeated phrase near the true place must not be taken for it.
+        wide = anchoring.unique_within
         lo, hi = max(ib, expected - wide), min(len(b), expected + wide + k)
         found = b.find(gram, lo, hi)
         if (
