@@ -36,6 +36,8 @@ def garbage_reason(token: str) -> str | None:
         return "repeats"
     if _INNER_CAPITAL.search(word) and not re.fullmatch(r"(Mc|Mac|O')?[A-Z][a-z]+", word):
         return "mixed case"
+    if re.fullmatch(r"[A-Z]{2,}[a-z]+", word) and not re.fullmatch(r"[A-Z]{2,}s", word):
+        return "mixed case"  # capitals then lowercase ("GOd" for "GOJ"), not a plural acronym ("ASWs")
     if letters and digits and not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)|\d+[a-z]\)?|[A-Z]{1,3}-?\d+", word):
         return "letters and digits"
     return None

@@ -11,6 +11,7 @@ sentence on a word the document otherwise writes lowercase ("the Strategic balan
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from workbench.flags.context import PageContext
 from workbench.flags.suggest import rank_words
@@ -19,7 +20,7 @@ from workbench.models import Flag, FlagCategory
 
 # Two-letter (and shorter) words common enough that a lone one is text, not a speck.
 SHORT_WORD_ZIPF = 4.5
-LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\$|%|\d+)$")
+LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\d+)$")
 JUNK_LEAD = "‘’'*,.:;@_~|^•`°“”„»«<>"
 JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
 ABBREVIATION = re.compile(r"^([A-Za-z]\.)+$|^(etc|Mr|Mrs|Dr|St|No|Nos|Vol|vs|cf|al|Jr|Sr|Gen|Sec|Dept|Co|Inc)\.$")
@@ -29,7 +30,7 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
     """True when a lone token is no text: punctuation or a glyph where no word can stand."""
     if LIST_MARKER.match(text):
         # A list marker opens its line ("2.", "-"); elsewhere only a lone digit is suspicious.
-        return not first_on_line and (len(text) == 1 and not text.isalpha() and text not in "&$%")
+        return not first_on_line and (len(text) == 1 and not text.isalpha() and text != "&")
     if not has_alnum(text):
         return True
     core = strip_punct(text)[1]
@@ -52,7 +53,7 @@ def stray_flags(context: PageContext) -> list[Flag]:
             token = context.tokens[index]
             if not is_stray(token.text, context, first_on_line=index == line.first):
                 continue
-            if len(strip_punct(token.text)[1]) > 1:
+            if has_alnum(token.text) and len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
                 ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
                 if ranked and ranked[0].cost <= 1.0 and context.lexicon.zipf(ranked[0].text) >= SHORT_WORD_ZIPF:
@@ -62,11 +63,18 @@ def stray_flags(context: PageContext) -> list[Flag]:
     return flags
 
 
+def _is_symbol(char: str) -> bool:
+    """True for currency, maths and other symbols (¥, ®, ©, §): never stuck to a typed word."""
+    return unicodedata.category(char) in {"Sc", "Sk", "Sm", "So"} and char not in "$%+<=>"
+
+
 def _clean_edges(text: str) -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single."""
     lead, word, trail = strip_punct(text)
-    lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—"))
-    trail = "".join(c for c in trail if c not in JUNK_TRAIL and not (c in "’'" and not word.endswith("s")))
+    lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c)))
+    trail = "".join(
+        c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
+    )
     if "." not in word:  # "e.g.," keeps its comma
         trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
     return lead + word + trail
@@ -85,7 +93,7 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             text = tokens[index].text
             if not has_alnum(text):
                 continue
-            cleaned = _clean_edges(text)
+            cleaned = _unbalanced_quote(index, context) or _clean_edges(text)
             if cleaned != text and has_alnum(cleaned):
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
                 continue
@@ -129,3 +137,23 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
         return False  # a title-case heading ("Security Relations: Their Place")
     lower = context.lexicon.cased_count(word.lower())
     return lower >= 2 and lower > 2 * context.lexicon.cased_count(word)
+
+
+QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
+
+
+def _unbalanced_quote(index: int, context: PageContext) -> str | None:
+    """The token without a quote mark that opens (or closes) no quotation on the page, or None."""
+    tokens = context.tokens
+    text = tokens[index].text
+    if text[:1] in '“"' and len(text) > 1:
+        ahead = [t.text for t in tokens[index : index + QUOTE_REACH]]
+        closing = any(t.rstrip(".,;:)!?")[-1:] in '”"' for t in ahead if t.rstrip(".,;:)!?"))
+        if not closing:
+            return text[1:]
+    if text.rstrip(".,;:)!?")[-1:] in '”"' and len(text) > 1:
+        behind = [t.text for t in tokens[max(0, index - QUOTE_REACH) : index + 1]]
+        if not any(t[:1] in '“"' for t in behind):
+            bare = text.rstrip(".,;:)!?")
+            return bare[:-1] + text[len(bare) :]
+    return None

@@ -86,8 +86,8 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         return None
     floor = max(lexicon.zipf(word) + 2.5, MERGE_PART_ZIPF)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
-    if closest and closest[0].cost <= 1.0:
-        return None  # one slip away from a word: a misread, not two words
+    if closest and closest[0].cost <= 0.5:
+        return None  # one cheap confusion away from a word: a misread, not two words
     best = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
@@ -155,7 +155,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
                 continue
             confidence, suggestions = _misread(index, context)
             if confidence > 0.0:
-                ranked = [s.text for s in suggestions]
+                ranked = [_document_case(s.text, index, context) for s in suggestions]
                 flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
     return flags
 
@@ -197,6 +197,24 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
         confidence = max(confidence, 0.8)
     return confidence, suggestions
+
+
+def _document_case(suggestion: str, index: int, context: PageContext) -> str:
+    """`suggestion` cased as the document writes the word: a name capitalised ("gapanese" -> "Japanese"),
+    a common word lowercase inside a sentence ("Durposes" -> "purposes")."""
+    lead, word, trail = strip_punct(suggestion)
+    if not word.isalpha() or word.isupper():
+        return suggestion
+    lexicon = context.lexicon
+    capital, lower = word[0].upper() + word[1:], word.lower()
+    capital_count, lower_count = lexicon.cased_count(capital), lexicon.cased_count(lower)
+    if word == lower and capital_count >= 2 and lower_count == 0:
+        return lead + capital + trail
+    previous = context.tokens[index - 1].text if index > 0 else "."
+    inside_sentence = previous[-1] not in '.:;?!"”' and context.tokens[index].line - context.tokens[index - 1].line <= 1
+    if word == capital and inside_sentence and lower_count >= 2 and capital_count == 0:
+        return lead + lower + trail
+    return suggestion
 
 
 def _context_prefers(index: int, candidate: str, context: PageContext) -> bool:
