@@ -678,9 +678,14 @@ def score_rows(metrics: dict) -> list[dict]:
 def confusion_rows(metrics: dict, *, top: int = 15) -> list[dict]:
     """The most frequent character confusions as {confusion: 'gold → ocr', count}, most frequent first."""
     return [
-        {"confusion": f"{c['gold'] or '∅'} → {c['ocr'] or '∅'}", "count": c["count"]}
+        {"confusion": f"{_visible(c['gold'])} → {_visible(c['ocr'])}", "count": c["count"]}
         for c in (metrics.get("confusions") or [])[:top]
     ]
+
+
+def _visible(text: str) -> str:
+    """Text as a chart label: nothing as ∅, spaces and line breaks as visible marks."""
+    return text.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") if text else "∅"
 
 
 def category_rows(flags_by_page: dict[int, list[Flag]]) -> list[dict]:

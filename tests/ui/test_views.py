@@ -209,3 +209,24 @@ def test_document_checksum_follows_atomic_rewrites_of_the_ocr(ui_collection):
     time.sleep(0.02)  # folder times have a coarse clock
     save_ocr_page(ui_collection, dataclasses.replace(page, text="Second page, read again.", words=()))
     assert views.document_checksum(ui_collection, document) != first
+
+
+def test_report_rows_for_the_charts():
+    metrics = {
+        "pages": [{"page": 1, "cer": 0.05, "wer": 0.1}, {"page": 2, "cer": 0.02, "wer": None}],
+        "corrected": {"pages": [{"page": 1, "cer": 0.01, "wer": 0.02}]},
+        "confusions": [{"gold": " ", "ocr": "", "count": 7}, {"gold": "l", "ocr": "1", "count": 3}],
+    }
+    rows = views.score_rows(metrics)
+    assert {"page": 1, "measure": "CER", "version": "corrected", "percent": 1.0} in rows
+    assert len(rows) == 5  # page 2 has no WER
+    assert views.confusion_rows(metrics, top=1) == [{"confusion": "␣ → ∅", "count": 7}]
+    flags = {1: [make_flag(1, 0, "tbe"), make_flag(1, 5, "tbe"), make_flag(1, 9, "GDS", "stamp_noise")]}
+    assert views.category_rows(flags)[0] == {"category": "misread_word", "source": "gold", "flags": 2}
+    assert views.precision_recall_rows(None) == []
+
+
+def test_precision_recall_rows_come_from_the_flag_evaluation(ui_collection):
+    rows = views.precision_recall_rows(views.flag_evaluation(ui_collection, ui_collection.document("memo-1975")))
+    assert rows[0]["category"] == "all" and rows[0]["gold flags"] > 0
+    assert views.flag_evaluation(ui_collection, ui_collection.document("notes")) is None  # no gold

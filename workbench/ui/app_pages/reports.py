@@ -49,9 +49,9 @@ if scores:
         .mark_bar()
         .encode(
             x=alt.X("page:O", title="page"),
-            xOffset="version:N",
+            xOffset=alt.XOffset("version:N", sort=["raw OCR", "corrected"]),
             y=alt.Y("percent:Q", title="error rate (%)"),
-            color=alt.Color("version:N", title=None),
+            color=alt.Color("version:N", title=None, sort=["raw OCR", "corrected"]),
             column=alt.Column("measure:N", title=None),
             tooltip=["page:O", "measure:N", "version:N", alt.Tooltip("percent:Q", format=".2f")],
         )
