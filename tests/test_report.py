@@ -16,7 +16,7 @@ from workbench.corpus import page_stem, write_manifest
 from workbench.models import AlignOp, DecisionAction, Document, Flag, FlagCategory, OcrPage, PageRef
 from workbench.ocr.store import save_ocr_page
 from workbench.report import write_document_report
-from workbench.report.diffview import segments
+from workbench.report.diffview import lines, segments
 from workbench.report.render import CHART_FILES, format_rate
 
 DATA = Path(__file__).resolve().parent / "data" / "report"
@@ -387,3 +387,37 @@ def test_metrics_version_follows_the_metric_definitions(monkeypatch):
     assert metrics_version() != before
     monkeypatch.setattr(metrics, "METRICS_VERSION", "2", raising=False)
     assert metrics_version() == "2"
+
+
+def test_line_view_breaks_the_gold_where_the_ocr_breaks_and_loses_nothing(tmp_path):
+    from workbench.align import align_chars
+    from workbench.corpus import load_gold_page
+
+    shutil.copyfile(DATA / "gold-001.txt", tmp_path / "page-001.txt")
+    shutil.copyfile(DATA / "gold-001.markings.json", tmp_path / "page-001.markings.json")
+    gold = load_gold_page(tmp_path, 1).full_text
+    ocr = (DATA / "ocr-001.txt").read_text(encoding="utf-8")
+    rows = lines(segments(gold, ocr, align_chars(gold, ocr)))
+    assert "".join(p.text for row in rows for p in row.gold) == gold
+    assert "".join(p.text for row in rows for p in row.ocr) == ocr
+    ocr_lines = ["".join(p.text for p in row.ocr) for row in rows]
+    assert ocr_lines == ocr.splitlines(keepends=True)
+    by_ocr = dict(zip(ocr_lines, ("".join(p.text for p in row.gold) for row in rows), strict=True))
+    assert by_ocr["C0NFIDENTIAL\n"].strip() == "CONFIDENTIAL"
+    assert by_ocr["The Treaty of Mutual Cooper-\n"].startswith("The Treaty of Mutual Cooper")
+    assert by_ocr[HOSTILE + "\n"].strip() == ""
+    assert by_ocr["-1-\n"].strip() == "-1-"
+    assert [row.number for row in rows if row.blank] == []  # this OCR has no empty line
+    (hostile,) = [p for row in rows for p in row.ocr if HOSTILE in p.text]
+    assert hostile.tag == "insert" and "\n" not in hostile.shown
+
+
+def test_line_view_keeps_empty_ocr_lines_as_blank_rows():
+    from workbench.align import align_chars
+
+    gold, ocr = "One two three.", "One two\n\nthree,\n"
+    rows = lines(segments(gold, ocr, align_chars(gold, ocr)))
+    assert ["".join(p.text for p in row.ocr) for row in rows] == ["One two\n", "\n", "three,\n"]
+    assert ["".join(p.text for p in row.gold) for row in rows] == ["One two ", "", "three."]
+    assert [row.blank for row in rows] == [False, True, False]
+    assert [p.tag for p in rows[2].ocr] == ["equal", "replace", "equal"]

@@ -88,3 +88,91 @@ def segments(gold: str, ocr: str, ops: Iterable[AlignOp], flags: Sequence[Flag] 
         gold_at, ocr_at = op.gold_end, op.ocr_end
     equal(gold[gold_at:], ocr[ocr_at:])
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A fragment of one side of a line: its text, whether it differs, and the categories it carries."""
+
+    tag: str
+    text: str
+    categories: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The text as the line view displays it: on one line, whitespace of a difference made visible."""
+        if self.tag == "equal" or self.text.strip():
+            return self.text.replace("\n", " ")
+        return "".join(_VISIBLE.get(char, char) for char in self.text).replace("\n", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the OCR text beside the stretch of gold aligned with it."""
+
+    number: int
+    gold: tuple[Piece, ...]
+    ocr: tuple[Piece, ...]
+
+    @property
+    def blank(self) -> bool:
+        """True when neither side holds anything but whitespace (a paragraph gap)."""
+        return not any(p.text.strip() for p in (*self.gold, *self.ocr))
+
+
+def _cut_after(text: str, visible: int) -> int:
+    """The index in `text` just past its first `visible` non-whitespace characters and the whitespace after."""
+    index = 0
+    while visible and index < len(text):
+        if not text[index].isspace():
+            visible -= 1
+        index += 1
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+def lines(cut: Sequence[Segment]) -> tuple[Line, ...]:
+    """The page as OCR lines, each beside the gold aligned with it: the gold is broken where the OCR breaks.
+
+    An equal stretch spanning an OCR line break is cut in the gold after as many non-whitespace characters
+    (equal stretches agree on them); a difference stays whole on the line where it starts, its OCR text
+    running on to the next lines. Every character of both texts is on exactly one line.
+    """
+    out: list[Line] = []
+    gold: list[Piece] = []
+    ocr: list[Piece] = []
+
+    def close() -> None:
+        out.append(Line(len(out) + 1, tuple(gold), tuple(ocr)))
+        gold.clear()
+        ocr.clear()
+
+    for segment in cut:
+        if segment.tag == "equal":
+            rest_gold, rest_ocr = segment.gold, segment.ocr
+            while "\n" in rest_ocr:
+                end = rest_ocr.index("\n") + 1
+                at = _cut_after(rest_gold, sum(1 for char in rest_ocr[:end] if not char.isspace()))
+                gold.append(Piece("equal", rest_gold[:at]))
+                ocr.append(Piece("equal", rest_ocr[:end]))
+                close()
+                rest_gold, rest_ocr = rest_gold[at:], rest_ocr[end:]
+            gold.append(Piece("equal", rest_gold))
+            ocr.append(Piece("equal", rest_ocr))
+            continue
+        gold.append(Piece(segment.tag, segment.gold, segment.categories))
+        parts = segment.ocr.split("\n")
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            text = part if last else part + "\n"
+            if text:
+                ocr.append(Piece(segment.tag, text, segment.categories if index == 0 else ()))
+            if not last:
+                close()
+    if any(p.text for p in (*gold, *ocr)):
+        close()
+    return tuple(
+        Line(line.number, tuple(p for p in line.gold if p.text), tuple(p for p in line.ocr if p.text))
+        for line in out
+    )

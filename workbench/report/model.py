@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.models import Decision, Document, Flag
-from workbench.report.diffview import Segment
+from workbench.report.diffview import Line, Segment, lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,11 @@ class PageView:
     ocr: str | None = None
     score: dict | None = None
     note: str = ""
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """The segments as OCR lines beside their gold (see `diffview.lines`)."""
+        return lines(self.segments)
 
 
 @dataclass(frozen=True, slots=True)
