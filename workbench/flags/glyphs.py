@@ -142,18 +142,36 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
 QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
 
 
+def _opens(text: str) -> bool:
+    return text[:1] in '“"' and len(text) > 1
+
+
+def _closes(text: str) -> bool:
+    bare = text.rstrip(".,;:)!?")
+    return bare[-1:] in '”"' and (len(bare) > 1 or text != bare)
+
+
 def _unbalanced_quote(index: int, context: PageContext) -> str | None:
-    """The token without a quote mark that opens (or closes) no quotation on the page, or None."""
+    """The token without a quote mark that opens (or closes) no quotation on the page, or None.
+
+    An opening mark needs a closing one before the next opening one (within QUOTE_REACH tokens); a
+    closing mark needs an opening one after the previous closing one.
+    """
     tokens = context.tokens
     text = tokens[index].text
-    if text[:1] in '“"' and len(text) > 1:
-        ahead = [t.text for t in tokens[index : index + QUOTE_REACH]]
-        closing = any(t.rstrip(".,;:)!?")[-1:] in '”"' for t in ahead if t.rstrip(".,;:)!?"))
-        if not closing:
-            return text[1:]
-    if text.rstrip(".,;:)!?")[-1:] in '”"' and len(text) > 1:
-        behind = [t.text for t in tokens[max(0, index - QUOTE_REACH) : index + 1]]
-        if not any(t[:1] in '“"' for t in behind):
-            bare = text.rstrip(".,;:)!?")
-            return bare[:-1] + text[len(bare) :]
+    if _opens(text) and not _closes(text):
+        for other in tokens[index + 1 : index + QUOTE_REACH]:
+            if _closes(other.text):
+                return None
+            if _opens(other.text):
+                break
+        return text[1:]
+    if _closes(text) and not _opens(text):
+        for other in reversed(tokens[max(0, index - QUOTE_REACH) : index]):
+            if _opens(other.text):
+                return None
+            if _closes(other.text):
+                break
+        bare = text.rstrip(".,;:)!?")
+        return bare[:-1] + text[len(bare) :]
     return None

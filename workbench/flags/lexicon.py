@@ -103,6 +103,8 @@ class Lexicon:
         if not key:
             return True
         stem = strip_punct(word)[1]
+        if re.fullmatch(r"\d[\d,./:-]*(['’]?s)?", stem):
+            return True  # numbers, dates and decades: 55,000, 1/11/11, 1950's
         threshold = KNOWN_ZIPF_CAPITALIZED if stem[:1].isupper() else KNOWN_ZIPF
         if self.general.get(key, 0.0) >= threshold:
             return True

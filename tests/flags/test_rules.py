@@ -1,0 +1,149 @@
+"""Lexicon, suggestion cost, garbage rules and the document-aware rules of the no-gold flagger."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from tests.flags.helpers import ocr_page
+from workbench.flags import heuristic_flags
+from workbench.flags.garbage import garbage_reason, scannos
+from workbench.flags.lexicon import Lexicon
+from workbench.flags.suggest import match_case, ocr_cost, suggest_token
+from workbench.models import FlagCategory
+
+PROSE = [
+    "The security of the Far East rests on the alliance with Japan and the Far East",
+    "bases of the alliance; the Japanese government and the Japanese public agree",
+]
+
+
+def flags_of(lines, **kwargs):
+    return heuristic_flags([ocr_page("\n".join(lines), **kwargs)])
+
+
+def only(flags):
+    return [(f.text, f.category, f.suggestions[:1]) for f in flags]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return Lexicon.for_texts(["Misawa Misawa Yokota Yokota self-defense"])
+
+
+def test_lexicon_knows_words_names_compounds_and_the_documents_own_vocabulary(lexicon):
+    for word in ["the", "Security", "Misawa", "Yokota", "Kadena", "self-defense", "US-Japan", "Japan's", "1950's"]:
+        assert lexicon.is_known(word), word
+    for word in ["tlie", "secu", "rity", "assvyme"]:
+        assert not lexicon.is_known(word), word
+    assert lexicon.count("MISAWA,") == 2 and lexicon.zipf("the") > 7
+
+
+@pytest.mark.parametrize(("read", "meant"), [("rn", "m"), ("cl", "d"), ("li", "h"), ("1", "l"), ("0", "o")])
+def test_ocr_confusions_cost_less_than_plain_edits(read, meant):
+    assert ocr_cost(read, meant) < 1.0 <= Levenshtein.distance(read, meant)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("abcdelmnorst10 ", max_size=8), st.text("abcdelmnorst10 ", max_size=8))
+def test_ocr_cost_is_zero_only_for_equal_strings_and_never_above_levenshtein(read, meant):
+    cost = ocr_cost(read, meant)
+    assert 0.0 <= cost <= Levenshtein.distance(read, meant)
+    assert (cost == 0.0) == (read == meant)
+
+
+@pytest.mark.parametrize(
+    ("token", "first"),
+    [
+        ("tlie,", "the,"),
+        ("Cornmunist", "Communist"),
+        ("ARRNED", "ARMED"),
+        ("..@llidnce", "alliance"),
+        ("(goverment)", "(government)"),
+    ],
+)
+def test_suggestions_rank_the_intended_word_first_and_keep_typed_punctuation(lexicon, token, first):
+    assert suggest_token(token, lexicon)[0].text == first
+
+
+def test_match_case_follows_the_reading():
+    assert (match_case("the", "TLIE"), match_case("the", "Tlie"), match_case("the", "tlie")) == ("THE", "The", "the")
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        ("a.,:;", "punctuation"),
+        ("bcdfg", "no vowel"),
+        ("alliiiance", "repeats"),
+        ("WSrid", "mixed case"),
+        ("GOd", "mixed case"),
+        ("4iGa", "mixed case"),
+    ],
+)
+def test_garbage_rules(token, reason):
+    assert garbage_reason(token) == reason
+
+
+@pytest.mark.parametrize(
+    "token", ["e.g.,", "U.S.", "1950's", "ASWs", "McArthur", "55,000", "--", "3.3", "1/11/11", "Japan's"]
+)
+def test_garbage_rules_spare_real_tokens(token):
+    assert garbage_reason(token) is None
+
+
+def test_scanno_list_is_loaded():
+    assert scannos()["tlie"] == "the"
+
+
+def test_document_word_pairs_back_a_correction_of_a_rare_word():
+    flags = flags_of([*PROSE, "in the Far Bast the Japanese government keeps the bases and the security."])
+    assert only(flags) == [("Bast", FlagCategory.MISREAD_WORD, ("East",))]
+
+
+def test_a_rare_reading_one_cheap_confusion_from_a_common_word_is_flagged_even_when_sure():
+    flags = flags_of([*PROSE, "the Free Worid and the Japanese government keep the bases of the alliance."])
+    assert only(flags) == [("Worid", FlagCategory.MISREAD_WORD, ("World",))]
+
+
+def test_acronyms_abbreviations_and_long_confident_words_are_not_flagged():
+    lines = [
+        "The GOJ and the USSR discuss ASW and AEW in areas around Japan, e.g., the",
+        "Seventh Fleet; they forswear a triregional association of the powers.",
+    ]
+    assert flags_of(lines) == []
+
+
+def test_quote_marks_that_open_or_close_nothing_are_flagged_and_real_quotations_are_not():
+    lines = [
+        'the treaty speaks of "respective constitutional provisions" and of the',
+        "friendship” of the US and the “powers of the region in the Pacific area",
+    ]
+    assert only(flags_of(lines)) == [
+        ("friendship”", FlagCategory.CASE_OR_PUNCTUATION, ("friendship",)),
+        ("“powers", FlagCategory.CASE_OR_PUNCTUATION, ("powers",)),
+    ]
+
+
+def test_symbols_stuck_to_words_are_flagged():
+    lines = ["the treaty was signed by¥ the Japanese government and the US in the", "year of the alliance with Japan®."]
+    assert only(flags_of(lines)) == [
+        ("by¥", FlagCategory.CASE_OR_PUNCTUATION, ("by",)),
+        ("Japan®.", FlagCategory.CASE_OR_PUNCTUATION, ("Japan.",)),
+    ]
+
+
+def test_capital_inside_a_sentence_is_flagged_when_the_document_writes_the_word_lowercase():
+    lines = [
+        "the strategic balance and the strategic interest of the strategic partners",
+        "are a matter of the Strategic balance of the region and of the Treaty; the",
+        "Treaty and the Treaty of Mutual Cooperation and the treaty are the same.",
+    ]
+    assert only(flags_of(lines)) == [("Strategic", FlagCategory.CASE_OR_PUNCTUATION, ("strategic",))]
+
+
+def test_suggestions_take_the_documents_casing_of_names():
+    lines = [*PROSE, "the gapanese government and the Japanese public keep the bases of the alliance."]
+    assert only(flags_of(lines)) == [("gapanese", FlagCategory.MISREAD_WORD, ("Japanese",))]
