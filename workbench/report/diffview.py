@@ -1,8 +1,9 @@
-"""The side-by-side view of a page: gold and OCR cut into aligned segments, differences marked.
+"""The side-by-side view of a page: gold and OCR cut into aligned segments, then laid out as OCR lines.
 
 The cutting follows the alignment ops of `workbench.align` (no second diff here); each differing segment
-carries the categories of the gold-derived flags that cover it. The segments hold raw text: escaping is the
-template's job, so no fragment is ever trusted as markup.
+carries the categories of the gold-derived flags that cover it. `lines` then shows each OCR line beside the
+gold aligned with it. Segments and pieces hold raw text: escaping is the template's job, so no fragment is
+ever trusted as markup.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from workbench.models import AlignOp, Flag
 
 # Shown in place of whitespace inside a highlighted fragment, where a bare space or newline is invisible.
-_VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵\n"}
+_VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +29,6 @@ class Segment:
     @property
     def differs(self) -> bool:
         return self.tag != "equal"
-
-    @property
-    def gold_shown(self) -> str:
-        """The gold fragment as displayed: whitespace made visible when it is part of a difference."""
-        return _visible(self.gold) if self.differs else self.gold
-
-    @property
-    def ocr_shown(self) -> str:
-        """The OCR fragment as displayed: whitespace made visible when it is part of a difference."""
-        return _visible(self.ocr) if self.differs else self.ocr
-
-
-def _visible(text: str) -> str:
-    if text.strip():
-        return text
-    return "".join(_VISIBLE.get(char, char) for char in text)
 
 
 def _covering(flags: Sequence[Flag], start: int, end: int) -> tuple[str, ...]:
@@ -103,7 +88,7 @@ class Piece:
         """The text as the line view displays it: on one line, whitespace of a difference made visible."""
         if self.tag == "equal" or self.text.strip():
             return self.text.replace("\n", " ")
-        return "".join(_VISIBLE.get(char, char) for char in self.text).replace("\n", "")
+        return "".join(_VISIBLE.get(char, char) for char in self.text)
 
 
 @dataclass(frozen=True, slots=True)
