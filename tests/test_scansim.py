@@ -290,3 +290,10 @@ def test_a_body_too_long_for_the_page_is_refused_before_anything_is_written(copi
         scansim.synthesize_document(copied_collection, "us-japan-1974", dpi=40, pages=[2, 3])
     assert manifest.read_bytes() == before
     assert (manifest.parent / "page-002.png").read_bytes() == scan_before
+
+
+def test_synth_refuses_an_unusable_resolution(capsys):
+    from workbench.cli import main
+
+    assert main(["synth", "us-japan-1974", "--dpi", "5"]) == 2
+    assert "--dpi must be between 30 and 1200" in capsys.readouterr().err

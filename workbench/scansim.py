@@ -167,6 +167,7 @@ class LayoutLine:
 
     @property
     def is_marking(self) -> bool:
+        """True for a marking's line (classification, stamp, page number, note), False for body text."""
         return self.kind is not None
 
 
@@ -203,10 +204,12 @@ class PageLayout:
 
     @property
     def body_lines(self) -> tuple[LayoutLine, ...]:
+        """The typed body's lines (headings included), in reading order."""
         return tuple(line for line in self.lines if not line.is_marking)
 
     @property
     def marking_lines(self) -> tuple[LayoutLine, ...]:
+        """The markings' lines, in reading order."""
         return tuple(line for line in self.lines if line.is_marking)
 
 
