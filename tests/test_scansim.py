@@ -297,3 +297,20 @@ def test_synth_refuses_an_unusable_resolution(capsys):
 
     assert main(["synth", "us-japan-1974", "--dpi", "5"]) == 2
     assert "--dpi must be between 30 and 1200" in capsys.readouterr().err
+
+
+@pytest.mark.tesseract
+def test_tesseract_reads_a_clean_simulated_page_as_its_layout_truth(monkeypatch):
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed (bin/setup installs it)")
+    import pytesseract
+
+    from workbench.metrics import cer
+
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    gold = GoldPage(number=4, body=BODY, markings=MARKINGS[1:2])
+    page = scansim.simulate_page(gold, wear="clean", dpi=200, seed=2)
+    text = pytesseract.image_to_string(page.image, lang="eng")
+    assert cer(page.layout.text, text) < 0.03
