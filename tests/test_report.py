@@ -228,6 +228,9 @@ def test_review_progress_reviewers_and_corrected_transcript_are_reported(memo, t
     with open(out / "pages.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [float(r["corrected_body_cer"]) for r in rows] == [p["body_cer"] for p in corrected["pages"]]
+    assert [(int(r["review_decided"]), r["review_status"]) for r in rows] == [
+        (p["decided"], p["status"]) for p in review["pages"]
+    ]
 
 
 def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection, tmp_path):

@@ -42,6 +42,7 @@ CATEGORY_CODES = {
 }
 
 PAGE_CSV_EXTRA = ("corrected_cer", "corrected_wer", "corrected_body_cer", "corrected_body_wer")
+PAGE_CSV_REVIEW = ("review_flags", "review_decided", "review_status")
 FLAG_CSV_COLUMNS = (
     "document",
     "page",
@@ -185,21 +186,25 @@ def _scalar_keys(entries: Sequence[dict]) -> list[str]:
 
 
 def pages_csv(report: Report) -> str:
-    """One row per page of the document: every per-page figure of metrics.json, corrected CER/WER last."""
+    """One row per page of the document: every per-page figure of metrics.json, then the corrected
+    transcript's CER/WER and the page's review progress (empty where there is none)."""
     pages = report.metrics.get("pages") or []
     keys = _scalar_keys(pages) or ["page"]
     corrected = report.metrics.get("corrected")
-    by_page = {p["page"]: p for p in corrected["pages"]} if corrected else {}
-    header = [*keys, *PAGE_CSV_EXTRA]
-    rows = []
-    numbers = [p["page"] for p in pages] or list(range(1, report.document.page_count + 1))
+    fixed_by_page = {p["page"]: p for p in corrected["pages"]} if corrected else {}
+    review = report.metrics.get("review")
+    review_by_page = {p["page"]: p for p in review["pages"]} if review else {}
+    header = [*keys, *PAGE_CSV_EXTRA, *PAGE_CSV_REVIEW]
     entries = {p["page"]: p for p in pages}
-    for number in numbers:
+    rows = []
+    for number in range(1, report.document.page_count + 1):
         entry = entries.get(number, {"page": number})
-        fixed = by_page.get(number, {})
+        fixed = fixed_by_page.get(number, {})
+        progress = review_by_page.get(number, {})
         rows.append(
             [entry.get(key, "") for key in keys]
             + [fixed.get(key.removeprefix("corrected_"), "") for key in PAGE_CSV_EXTRA]
+            + [progress.get(key.removeprefix("review_"), "") for key in PAGE_CSV_REVIEW]
         )
     return _csv_text(header, rows)
 
