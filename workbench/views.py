@@ -240,15 +240,37 @@ def page_rows(
     return rows
 
 
-def page_cer(collection: Collection, document: Document) -> dict[int, float]:
-    """CER of each page's OCR against its full gold page (`evaluate.evaluate_document`), as fractions;
-    empty when the document lacks gold or OCR of some page."""
-    from workbench.evaluate import evaluate_document
+def evaluation(collection: Collection, document: Document) -> dict | None:
+    """The OCR scored against the gold (`evaluate.evaluation_dict` of `evaluate.evaluate_document`: document,
+    pages, confusions; rates as fractions); None when the document lacks gold or OCR of some page."""
+    from workbench.evaluate import evaluate_document, evaluation_dict
     from workbench.ocr.store import has_ocr
 
     if not collection.has_gold(document) or not has_ocr(collection, document):
-        return {}
-    return {page.page: page.chars.rate for page in evaluate_document(collection, document.id).pages}
+        return None
+    return evaluation_dict(evaluate_document(collection, document.id), top=30)
+
+
+def page_cer(scores: dict | None) -> dict[int, float]:
+    """CER by page (fractions) from an `evaluation`; empty without one."""
+    return {row["page"]: row["cer"] for row in (scores or {}).get("pages", ()) if row["cer"] is not None}
+
+
+def corrected_evaluation(collection: Collection, store, document: Document) -> dict | None:
+    """The corrected transcript (OCR with the decisions in force, `transcript.correct_document`) scored like
+    the OCR; None without gold or OCR, or while no decision changes the text."""
+    from workbench.evaluate import DocumentEvaluation, evaluate_page, evaluation_dict
+    from workbench.ocr.store import has_ocr
+    from workbench.transcript import correct_document
+
+    if not collection.has_gold(document) or not has_ocr(collection, document):
+        return None
+    corrected = correct_document(collection, store, document.id)
+    if corrected.changes == 0:
+        return None
+    golds = collection.gold_pages(document)
+    pages = tuple(evaluate_page(gold, page.text) for gold, page in zip(golds, corrected.pages, strict=True))
+    return evaluation_dict(DocumentEvaluation(document.id, document.gold or "", pages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,12 +681,11 @@ def report_files(collection: Collection, doc_id: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in REPORT_FILE_SUFFIXES)
 
 
-def score_rows(metrics: dict) -> list[dict]:
+def score_rows(raw: dict | None, corrected: dict | None = None) -> list[dict]:
     """CER and WER per page, raw OCR and (when decisions changed the text) corrected, in percent:
-    long-format rows {page, measure, version, percent} from a report's metrics (`report.build_report`)."""
+    long-format rows {page, measure, version, percent} from two `evaluation`-shaped dicts."""
     rows = []
-    corrected = (metrics.get("corrected") or {}).get("pages")
-    for version, pages in (("raw OCR", metrics.get("pages")), ("corrected", corrected)):
+    for version, pages in (("raw OCR", (raw or {}).get("pages")), ("corrected", (corrected or {}).get("pages"))):
         for page in pages or ():
             for measure in ("cer", "wer"):
                 if page.get(measure) is not None:
@@ -675,11 +696,11 @@ def score_rows(metrics: dict) -> list[dict]:
     return rows
 
 
-def confusion_rows(metrics: dict, *, top: int = 15) -> list[dict]:
+def confusion_rows(scores: dict | None, *, top: int = 15) -> list[dict]:
     """The most frequent character confusions as {confusion: 'gold → ocr', count}, most frequent first."""
     return [
         {"confusion": f"{_visible(c['gold'])} → {_visible(c['ocr'])}", "count": c["count"]}
-        for c in (metrics.get("confusions") or [])[:top]
+        for c in ((scores or {}).get("confusions") or [])[:top]
     ]
 
 
@@ -701,30 +722,31 @@ def category_rows(flags_by_page: dict[int, list[Flag]]) -> list[dict]:
     ]
 
 
-def flag_evaluation(collection: Collection, document: Document):
-    """The no-gold flagger scored against the gold flags (a `flags.evaluate.FlagEvaluation`); None without
-    gold or OCR."""
+def flag_evaluation(collection: Collection, document: Document) -> dict | None:
+    """The no-gold flagger scored against the gold flags (`flags.evaluate_document`, as its `to_dict`);
+    None without gold or OCR."""
     from workbench.ocr.store import has_ocr
 
     if not collection.has_gold(document) or not has_ocr(collection, document):
         return None
     from workbench.flags import evaluate_document
 
-    return evaluate_document(collection, document)
+    return evaluate_document(collection, document).to_dict()
 
 
-def precision_recall_rows(evaluation) -> list[dict]:
-    """Per category and overall: precision and recall in percent (None where undefined), with the counts."""
+def precision_recall_rows(evaluation: dict | None) -> list[dict]:
+    """Per category and overall (from a `flag_evaluation`): precision and recall in percent (None where
+    undefined), with the counts."""
     if evaluation is None:
         return []
-    scores = {"all": evaluation.overall, **evaluation.by_category}
+    scores = {"all": evaluation["overall"], **evaluation["by_category"]}
     return [
         {
             "category": name,
-            "precision": None if score.precision is None else 100 * score.precision,
-            "recall": None if score.recall is None else 100 * score.recall,
-            "gold flags": score.gold,
-            "no-gold flags": score.predicted,
+            "precision": None if score["precision"] is None else 100 * score["precision"],
+            "recall": None if score["recall"] is None else 100 * score["recall"],
+            "gold flags": score["gold"],
+            "no-gold flags": score["predicted"],
         }
         for name, score in scores.items()
     ]

@@ -212,18 +212,35 @@ def test_document_checksum_follows_atomic_rewrites_of_the_ocr(ui_collection):
 
 
 def test_report_rows_for_the_charts():
-    metrics = {
+    raw = {
         "pages": [{"page": 1, "cer": 0.05, "wer": 0.1}, {"page": 2, "cer": 0.02, "wer": None}],
-        "corrected": {"pages": [{"page": 1, "cer": 0.01, "wer": 0.02}]},
         "confusions": [{"gold": " ", "ocr": "", "count": 7}, {"gold": "l", "ocr": "1", "count": 3}],
     }
-    rows = views.score_rows(metrics)
+    corrected = {"pages": [{"page": 1, "cer": 0.01, "wer": 0.02}]}
+    rows = views.score_rows(raw, corrected)
     assert {"page": 1, "measure": "CER", "version": "corrected", "percent": 1.0} in rows
     assert len(rows) == 5  # page 2 has no WER
-    assert views.confusion_rows(metrics, top=1) == [{"confusion": "␣ → ∅", "count": 7}]
+    assert views.score_rows(None) == []
+    assert views.confusion_rows(raw, top=1) == [{"confusion": "␣ → ∅", "count": 7}]
+    assert views.page_cer(raw) == {1: 0.05, 2: 0.02}
     flags = {1: [make_flag(1, 0, "tbe"), make_flag(1, 5, "tbe"), make_flag(1, 9, "GDS", "stamp_noise")]}
     assert views.category_rows(flags)[0] == {"category": "misread_word", "source": "gold", "flags": 2}
     assert views.precision_recall_rows(None) == []
+
+
+def test_corrected_evaluation_scores_the_decisions_in_force(ui_collection):
+    from workbench import review
+    from workbench.store import open_store
+
+    document = ui_collection.document("memo-1975")
+    store = open_store()
+    flags = [f for page in views.document_flags(ui_collection, document).values() for f in page]
+    review.sync_flags(store, "memo-1975", flags)
+    assert views.corrected_evaluation(ui_collection, store, document) is None  # nothing decided yet
+    raw = views.evaluation(ui_collection, document)
+    review.accept_all(store, "memo-1975", reviewer="ann")
+    corrected = views.corrected_evaluation(ui_collection, store, document)
+    assert corrected["document"]["body_cer"] < raw["document"]["body_cer"]
 
 
 def test_precision_recall_rows_come_from_the_flag_evaluation(ui_collection):

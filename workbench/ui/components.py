@@ -234,39 +234,30 @@ def document_flags(collection, document) -> dict:
     return flags
 
 
-def review_signature(doc_id: str) -> tuple[int, int]:
-    """(decision events, id of the latest) of a document in the review store: changes with every decision."""
-    events = review_store().decisions(doc_id)
-    return len(events), (events[-1].id or 0) if events else 0
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
-def _report(url: str, home: str, doc_id: str, checksum: str, signature: tuple[int, int]):
-    from workbench.corpus import Collection
-    from workbench.report import build_report
-
-    return build_report(Collection(Path(home)), doc_id)
-
-
-def document_report(collection, document):
-    """The document's report (`report.build_report`), cached on its files and the state of its review."""
-    from workbench.store import database_url
-
-    checksum = document_checksum(collection, document)
-    return _report(database_url(), str(collection.home), document.id, checksum, review_signature(document.id))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _flag_evaluation(home: str, doc_id: str, checksum: str):
+def _flag_evaluation(home: str, doc_id: str, checksum: str) -> dict | None:
     from workbench.corpus import Collection
 
     collection = Collection(Path(home))
     return views.flag_evaluation(collection, collection.document(doc_id))
 
 
-def flag_evaluation(collection, document):
-    """`views.flag_evaluation`, cached on the document's checksum."""
+def flag_evaluation(collection, document) -> dict | None:
+    """`views.flag_evaluation`, cached on the document's checksum (the no-gold flagger takes seconds)."""
     return _flag_evaluation(str(collection.home), document.id, document_checksum(collection, document))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _evaluation(home: str, doc_id: str, checksum: str) -> dict | None:
+    from workbench.corpus import Collection
+
+    collection = Collection(Path(home))
+    return views.evaluation(collection, collection.document(doc_id))
+
+
+def evaluation(collection, document) -> dict | None:
+    """`views.evaluation` (the OCR scored against the gold), cached on the document's checksum."""
+    return _evaluation(str(collection.home), document.id, document_checksum(collection, document))
 
 
 def write_report(collection, doc_id: str):
@@ -274,19 +265,6 @@ def write_report(collection, doc_id: str):
     from workbench.report import write_document_report
 
     return write_document_report(collection, doc_id)[1]
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _page_cer(home: str, doc_id: str, checksum: str) -> dict[int, float]:
-    from workbench.corpus import Collection
-
-    collection = Collection(Path(home))
-    return views.page_cer(collection, collection.document(doc_id))
-
-
-def page_cer(collection, document) -> dict[int, float]:
-    """`views.page_cer`, cached on the document's checksum."""
-    return _page_cer(str(collection.home), document.id, document_checksum(collection, document))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

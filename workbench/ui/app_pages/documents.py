@@ -52,6 +52,7 @@ if doc_id:
                 f"{len(run.failures)} failed, in {run.seconds:.1f} s."
             )
         flags = components.document_flags(collection, document)
+        scores = components.evaluation(collection, document)
         progress = review.progress(components.review_store(), doc_id, pages=[p.number for p in document.pages])
         st.dataframe(
             [
@@ -64,7 +65,7 @@ if doc_id:
                     "open flags": p.open_flags,
                 }
                 for p in views.page_rows(
-                    collection, document, progress=progress, cer=components.page_cer(collection, document)
+                    collection, document, progress=progress, cer=views.page_cer(scores)
                 )
             ],
             hide_index=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from workbench import views
+from workbench import review, views
 from workbench.errors import WorkbenchError
 from workbench.ui import components
 
@@ -19,30 +19,36 @@ collection = views.collection()
 try:
     document = collection.document(doc_id)
     flags_by_page = components.document_flags(collection, document)
-    report = components.document_report(collection, document)
-    evaluation = components.flag_evaluation(collection, document)
+    raw = components.evaluation(collection, document)
+    corrected = views.corrected_evaluation(collection, components.review_store(), document)
+    flag_quality = components.flag_evaluation(collection, document)
+    queue = views.review_queue(flags_by_page, review.decision_history(components.review_store(), doc_id))
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
-metrics = report.metrics
-missing = metrics.get("missing", {})
 
-if metrics.get("document"):
-    figures = metrics["document"]
-    corrected = (metrics.get("corrected") or {}).get("document") or {}
+if raw is None:
+    st.info(f"{doc_id} has no gold (or not every page has OCR yet): no CER or WER; flags and review only.")
+else:
+    figures, after = raw["document"], (corrected or {}).get("document")
+
+    def rate(value: float | None) -> str:
+        return "–" if value is None else f"{100 * value:.2f} %"
+
+    def change(name: str) -> str | None:
+        if not after or after[name] is None or figures[name] is None:
+            return None
+        return f"{100 * (after[name] - figures[name]):+.2f} pp corrected"
+
     columns = st.columns(4)
-    columns[0].metric("CER", f"{100 * figures['cer']:.2f} %" if figures["cer"] is not None else "–",
-                      delta=None if not corrected else f"{100 * (corrected['cer'] - figures['cer']):+.2f} pp corrected",
-                      delta_color="inverse")
-    columns[1].metric("WER", f"{100 * figures['wer']:.2f} %" if figures["wer"] is not None else "–",
-                      delta=None if not corrected else f"{100 * (corrected['wer'] - figures['wer']):+.2f} pp corrected",
-                      delta_color="inverse")
-    columns[2].metric("Body CER", f"{100 * figures['body_cer']:.2f} %" if figures["body_cer"] is not None else "–")
-    if metrics.get("review"):
-        columns[3].metric("Flags decided", f"{metrics['review']['decided']} / {metrics['review']['flags']}")
+    columns[0].metric("CER", rate(figures["cer"]), delta=change("cer"), delta_color="inverse")
+    columns[1].metric("WER", rate(figures["wer"]), delta=change("wer"), delta_color="inverse")
+    columns[2].metric("Body CER", rate(figures["body_cer"]), delta=change("body_cer"), delta_color="inverse")
+columns = st.columns(4) if raw is None else columns
+columns[3].metric("Flags decided", f"{queue.decided} / {queue.flags}")
 
 st.subheader("CER and WER by page")
-scores = views.score_rows(metrics)
+scores = views.score_rows(raw, corrected)
 if scores:
     chart = (
         alt.Chart(alt.Data(values=scores))
@@ -58,10 +64,10 @@ if scores:
         .properties(width=280, height=220)
     )
     st.altair_chart(chart, key="chart_scores")
-    if missing.get("corrected"):
-        st.caption(missing["corrected"])
+    if corrected is None:
+        st.caption("No review decision changes the text yet: the corrected transcript is the raw OCR.")
 else:
-    st.caption(missing.get("pages", "No scores yet."))
+    st.caption("Needs gold and OCR of every page.")
 
 left, right = st.columns(2)
 with left:
@@ -79,7 +85,7 @@ with left:
         st.caption("No flags: the document has no OCR yet, or the flaggers find nothing.")
 with right:
     st.subheader("Top character confusions")
-    confusions = views.confusion_rows(metrics)
+    confusions = views.confusion_rows(raw)
     if confusions:
         st.altair_chart(
             alt.Chart(alt.Data(values=confusions)).mark_bar().encode(
@@ -88,10 +94,10 @@ with right:
             key="chart_confusions",
         )
     else:
-        st.caption(missing.get("confusions", "No confusions."))
+        st.caption("No confusions: no gold, or the OCR equals it.")
 
 st.subheader("Flag precision and recall (no-gold flagger against the gold)")
-quality = views.precision_recall_rows(evaluation)
+quality = views.precision_recall_rows(flag_quality)
 if quality:
     st.dataframe(
         quality,
@@ -108,7 +114,8 @@ else:
 st.subheader("HTML report")
 if st.button("Write the report", key="report_write", help="Writes reports/DOC/: index.html, metrics.json, CSV, charts"):
     try:
-        written = components.write_report(collection, doc_id)
+        with st.spinner("Writing the report (it scores every flagger, so it takes a few seconds)"):
+            written = components.write_report(collection, doc_id)
     except WorkbenchError as error:
         st.error(str(error))
     else:
