@@ -144,3 +144,12 @@ def test_flags_of_a_page_never_overlap():
     flags = flags_of(lines)
     spans = sorted((f.start, f.end) for f in flags)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_lost_hyphen_with_a_misread_capital_and_real_word_line_ends():
+    lines = [
+        "the Japanese government and the politi",
+        "Cal parties of the Japanese government agree with",
+        "in the year that the treaty was signed by the two governments.",
+    ]
+    assert only(flags_of(lines)) == [("politi\nCal", FlagCategory.BROKEN_HYPHENATION, ("political",))]

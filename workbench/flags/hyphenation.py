@@ -4,7 +4,7 @@ Every line-end hyphen is a flag: the corrected text has no line breaks, so even 
 hyphen ("post-" + "war") must be rejoined (as "post-war"). Which join comes first is decided by the
 lexicon: the word joined without the hyphen when it is a common word (Zipf >= JOIN_ZIPF) or the document
 uses it, else the hyphenated compound when both halves are words. A lost or misread hyphen is found when
-at most one half is a word and the joined form is a commoner word than either half.
+the joined form is a clearly commoner word than either half.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from workbench.models import Flag, FlagCategory
 
 JOIN_ZIPF = 3.5
 COMPOUND_ZIPF = 3.0
+# A join across a line end without a hyphen must be this much commoner than either half: "politi" + "Cal"
+# -> "political" (5.5 against 3.3), but never "with" + "in" -> "within" (5.3 against 7.1).
+LOST_HYPHEN_MARGIN = 0.5
 
 
 def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ...]:
@@ -55,12 +58,13 @@ def hyphenation_flags(context: PageContext) -> list[Flag]:
             flags.append(context.flag(head_i, tail_i, FlagCategory.BROKEN_HYPHENATION, suggestions, 0.95))
             continue
         # A lost or misread hyphen ("secu" / "secu." + "rity"): the halves are no words, their join is.
-        joined = stem + tail_word
+        joined = stem + tail_word.lower()
+        # The tail starts lowercase, or its capital is a misread inside a word ("politi" + "Cal").
+        lower_tail = tail_word[0].islower() or (stem[-1:].islower() and tail_word[1:].islower())
         if (
-            tail_word[0].islower()
-            and not (lexicon.is_known(stem) and lexicon.is_known(tail_word))
+            lower_tail
             and lexicon.zipf(joined) >= JOIN_ZIPF - 0.5
-            and lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word))
+            and lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word)) + LOST_HYPHEN_MARGIN
         ):
             lead = strip_punct(head.text)[0]
             trail = strip_punct(tail.text)[2]
