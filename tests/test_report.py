@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import lxml.html
@@ -57,6 +58,35 @@ def make_document(collection, doc_id: str, *, title: str, gold: bool = True, ocr
 def memo(tmp_collection):
     make_document(tmp_collection, DOC, title=f"Memo {HOSTILE_NAME} & co")
     return tmp_collection
+
+
+VOID = {"meta", "img", "br", "col", "hr", "link", "input"}
+
+
+class _TagBalance(HTMLParser):
+    """Checks that every element opened is closed, in order (lxml alone would silently repair the tree)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+
+def _assert_well_formed(source: str) -> None:
+    checker = _TagBalance()
+    checker.feed(source)
+    checker.close()
+    assert checker.errors == [] and checker.stack == []
 
 
 def _html(path: Path):
@@ -123,6 +153,7 @@ def test_hostile_ocr_and_title_are_shown_as_text_and_run_nothing(memo, tmp_path)
     out = tmp_path / "out"
     write_document_report(memo, DOC, out=out)
     source = (out / "index.html").read_text(encoding="utf-8")
+    _assert_well_formed(source)
     html = lxml.html.fromstring(source)
     assert html.xpath("//script") == []
     assert html.xpath("//*[@onerror]") == []
@@ -248,6 +279,7 @@ def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection,
     report, written = write_document_report(tmp_collection, "no-gold", out=tmp_path / "b")
     assert report.metrics["document"] is None
     assert "no gold" in report.metrics["missing"]["document"]
+    _assert_well_formed(written.index.read_text(encoding="utf-8"))
     assert report.metrics["flag_evaluation"] is None and report.metrics["error_categories"] is None
     html = _html(written.index)
     assert "scored against the flags the gold gives" in _text(html.get_element_by_id("flagger"))
@@ -262,6 +294,7 @@ def test_collection_report_links_each_documents_report(tmp_collection, tmp_path,
     flags = _review_some(tmp_collection, DOC, reviewer="ann")
     assert main(["report", "--all"]) == 0
     root = tmp_collection.reports
+    _assert_well_formed((root / "index.html").read_text(encoding="utf-8"))
     html = _html(root / "index.html")
     links = {a.get("href") for a in html.xpath("//a")}
     assert links == {f"{DOC}/index.html", "no-ocr/index.html"}
