@@ -139,6 +139,19 @@ def _top1(pairs, fix) -> float | None:
     return right / len(pairs)
 
 
+def confidence_bands(predicted, gold) -> list[tuple[str, float | None, int]]:
+    """Precision of the no-gold flags by confidence band: is the confidence worth filtering on?"""
+    from workbench.flags.evaluate import spans_match
+
+    bands = []
+    for low, high in ((0.9, 1.01), (0.7, 0.9), (0.5, 0.7), (0.0, 0.5)):
+        chosen = [f for f in predicted if low <= f.confidence < high]
+        right = sum(1 for f in chosen if any(g.page == f.page and spans_match(f, g) for g in gold))
+        label = f"[{low:.1f},{min(high, 1.0):.1f}{']' if high > 1 else ')'}"
+        bands.append((label, round(right / len(chosen), 3) if chosen else None, len(chosen)))
+    return bands
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=ROOT, help="collection folder (default: the repository)")
@@ -182,6 +195,8 @@ def main() -> int:
             precision = "-" if score.precision is None else f"{score.precision:.3f}"
             print(f"    {name:20} gold {score.gold:4} recall {recall:>6}", end="")
             print(f"   flags {score.predicted:4} precision {precision:>6}")
+        bands = confidence_bands(predicted, gold)
+        print("    precision by flag confidence: " + ", ".join(f"{band} {p} ({n} flags)" for band, p, n in bands))
         if args.write:
             out = ROOT / "reports" / "bench" / f"flags-{doc}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -190,6 +205,7 @@ def main() -> int:
                 "command": f"workbench flag {doc} --evaluate --json",
                 "heuristic_seconds": round(elapsed, 3),
                 "lexicons": lexicons,
+                "precision_by_confidence": [{"band": b, "precision": p, "flags": n} for b, p, n in bands],
                 **evaluation.to_dict(),
             }
             out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -123,7 +123,7 @@ def _joined(words: Sequence[str]) -> tuple[str, list[int]]:
     return " ".join(words), owner
 
 
-def align_groups(gold: Sequence[GoldWord], ocr: Sequence[Token]) -> list[_Group]:
+def _align_groups(gold: Sequence[GoldWord], ocr: Sequence[Token]) -> list[_Group]:
     """Every gold word and OCR token in groups, in order: equal words pair one to one, the rest by characters."""
     groups: list[_Group] = []
     gap: list[int] | None = None  # [g0, g1, o0, o1] of the differing stretch being gathered
@@ -186,7 +186,7 @@ def gold_flags(
     )
     tokens = page_tokens(ocr_page)
     gold = gold_words(gold_page)
-    groups = align_groups(gold, tokens)
+    groups = _align_groups(gold, tokens)
     body_linked = [i for i, g in enumerate(groups) if g.o1 > g.o0 and any(w.is_body for w in gold[g.g0 : g.g1])]
     first_body = groups[body_linked[0]].o0 if body_linked else len(tokens)
     last_body = groups[body_linked[-1]].o1 - 1 if body_linked else -1
