@@ -118,7 +118,9 @@ def measure(home: Path, doc_id: str, *, actions: int, database: Path) -> dict:
     at = AppTest.from_file(str(ENTRY), default_timeout=1800)
     at.session_state["document"] = doc_id
     at.session_state["reviewer"] = "bench"
-    at.run()
+    started = time.perf_counter()
+    at.run()  # the Documents page: the flags are computed and synced to the empty store here
+    cold_open = time.perf_counter() - started
     started = time.perf_counter()
     at.switch_page("app_pages/review.py").run()
     first_open = time.perf_counter() - started
@@ -145,6 +147,7 @@ def measure(home: Path, doc_id: str, *, actions: int, database: Path) -> dict:
         "pages": Collection(home).document(doc_id).page_count,
         "flags": flags,
         "actions": actions,
+        "cold_open_s": round(cold_open, 2),
         "first_open_s": round(first_open, 2),
         "median_ms": round(statistics.median(ms), 1),
         "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
@@ -180,7 +183,7 @@ def main() -> int:
             f"{name:10s} {figures['document']}: {figures['pages']} pages, {figures['flags']} flags; "
             f"review action median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
             f"(min {figures['min_ms']:.1f}, max {figures['max_ms']:.1f}; {figures['actions']} actions) "
-            f"-> {verdict} the {target:.0f} ms target; first open {figures['first_open_s']:.1f} s"
+            f"-> {verdict} the {target:.0f} ms target; cold open (flags made, synced) {figures['cold_open_s']:.1f} s"
         )
     report = {
         "benchmark": "ui review action (AppTest: click to rerun done)",

@@ -315,3 +315,15 @@ def test_run_ocr_button_reads_the_pages_with_a_progress_bar(ui_collection, monke
     assert at.get("progress")[0].proto.value == 100
     assert (ui_collection.ocr_dir("notes") / "page-001.txt").exists()
     assert at.dataframe[1].value["OCR"].tolist() == ["yes"]
+
+
+def test_page_status_is_set_on_review_and_shown_on_documents(ui_collection):
+    at = open_review()
+    at.selectbox(key="review_page_status").select("in_review")
+    at.button(key="review_set_page_status").click().run()
+    no_errors(at)
+    assert "Page 1: in review." in [s.value for s in at.success]
+    at.switch_page("app_pages/documents.py").run()
+    pages = at.dataframe[1].value
+    assert pages["status"].tolist() == ["in review", "not reviewed"]
+    assert pages["open flags"].iloc[0] > 0 and pages["CER"].iloc[0] > 0

@@ -55,6 +55,18 @@ def act(kind: str, key: str, version: int, text_key: str | None = None) -> None:
         st.session_state["review_message"] = ("error", str(error))
 
 
+def set_status(page: int, seq: int) -> None:
+    """Move a page to the status chosen in its selectbox, against the status sequence the reviewer saw."""
+    target = st.session_state.get("review_page_status")
+    try:
+        done = review.set_page_status(store, doc_id, page, target, reviewer=reviewer, seq=seq)
+        st.session_state["review_message"] = ("success", f"Page {page}: {done.status.value.replace('_', ' ')}.")
+    except review.ReviewConflict as conflict:
+        st.session_state["review_message"] = ("conflict", str(conflict))
+    except WorkbenchError as error:
+        st.session_state["review_message"] = ("error", str(error))
+
+
 def move(key: str | None) -> None:
     if key:
         st.session_state["review_key"] = key
@@ -181,4 +193,14 @@ with right:
     buttons[1].button("Next", key="review_next", shortcut="N", disabled=index + 1 >= len(keys),
                       on_click=move, args=(st.session_state["review_next_key"],))
     buttons[2].button("Undo", key="review_undo", shortcut="U", on_click=act, args=("undo", flag.key, state.version))
+    page_now = review.page_state(store, doc_id, flag.page)
+    choices = sorted(s.value for s in review.PAGE_TRANSITIONS[page_now.status])
+    columns = st.columns([3, 2])
+    columns[0].selectbox(
+        f"Page {flag.page} is {page_now.status.value.replace('_', ' ')}"
+        + (f" ({page_now.reviewer})" if page_now.reviewer else "") + "; move it to",
+        choices, format_func=lambda s: s.replace("_", " "), key="review_page_status",
+    )
+    columns[1].button("Set page status", key="review_set_page_status", on_click=set_status,
+                      args=(flag.page, page_now.seq))
     st.caption("Shortcuts: A accept · K keep OCR · E save edit · G gold is wrong · N next · P previous · U undo")
