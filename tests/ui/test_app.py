@@ -52,6 +52,7 @@ def test_documents_page_adds_an_uploaded_document(copied_collection):
     at.button(key="add_submit").click().run()
     no_errors(at)
     assert "Added memo-1975: 2 page(s)." in [s.value for s in at.success]
+    assert at.sidebar.selectbox(key="document").value == "memo-1975"  # the new document is selected
     document = copied_collection.document("memo-1975")
     assert Image.open(document.pages[0].scan).width == 80
     assert copied_collection.has_gold(document)

@@ -54,6 +54,8 @@ elif auth_mode != "local":
 
 with st.sidebar:
     if documents:
+        if st.session_state.get("select_document") in documents:
+            st.session_state["document"] = st.session_state.pop("select_document")
         if st.session_state["document"] not in documents:
             st.session_state["document"] = views.default_document(documents)
         st.selectbox("Document", documents, key="document")

@@ -11,6 +11,8 @@ from workbench.ui import components
 
 st.title("Documents")
 collection = views.collection()
+if message := st.session_state.pop("documents_message", None):
+    st.success(message)
 
 rows = views.document_rows(collection)
 if rows:
@@ -108,4 +110,7 @@ with st.expander("Add a document", expanded=not rows):
         except WorkbenchError as error:
             st.error(str(error))
         else:
-            st.success(f"Added {added.id}: {added.page_count} page(s).")
+            # The sidebar's selector is already drawn in this run: select the new document on the next one.
+            st.session_state["select_document"] = added.id
+            st.session_state["documents_message"] = f"Added {added.id}: {added.page_count} page(s)."
+            st.rerun()
