@@ -328,3 +328,12 @@ def test_page_status_is_set_on_review_and_shown_on_documents(ui_collection):
     pages = at.dataframe[1].value
     assert pages["status"].tolist() == ["in review", "not reviewed"]
     assert pages["open flags"].iloc[0] > 0 and pages["CER"].iloc[0] > 0
+
+
+def test_review_and_compare_explain_a_document_without_ocr(ui_collection):
+    shutil.rmtree(ui_collection.ocr_dir("notes"))
+    for page in ("review", "compare", "export"):
+        at = app(document="notes", reviewer="ann")
+        at.switch_page(f"app_pages/{page}.py").run()
+        no_errors(at)
+        assert any("OCR" in m.value for m in [*at.info, *at.warning]), page

@@ -7,6 +7,7 @@ import streamlit as st
 from workbench import review, views
 from workbench.errors import WorkbenchError
 from workbench.models import DecisionAction, FlagCategory
+from workbench.ocr.store import has_ocr
 from workbench.ui import components
 
 st.title("Review")
@@ -23,6 +24,9 @@ if not reviewer:
 collection = views.collection()
 try:
     document = collection.document(doc_id)
+    if not has_ocr(collection, document):
+        st.info(f"{doc_id} has no OCR yet: run OCR on the Documents page; its flags come from the OCR.")
+        st.stop()
     store = components.review_store()
 except WorkbenchError as error:
     st.error(str(error))
@@ -68,6 +72,7 @@ def set_status(page: int, seq: int) -> None:
 
 
 def move(key: str | None) -> None:
+    """Make `key` the current flag (Previous / Next)."""
     if key:
         st.session_state["review_key"] = key
 
