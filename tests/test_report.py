@@ -413,16 +413,12 @@ def test_collection_report_lists_a_failing_document_and_writes_the_others(tmp_co
     assert str(words) in _text(row)
 
 
-def test_metrics_version_follows_the_metric_definitions(monkeypatch):
-    from workbench import metrics
-    from workbench.report.build import metrics_version
+def test_metrics_json_cites_the_version_of_the_metric_definitions(memo, tmp_path):
+    from workbench.metrics import METRICS_VERSION
 
-    monkeypatch.delattr(metrics, "METRICS_VERSION", raising=False)
-    before = metrics_version()
-    monkeypatch.setattr(metrics, "__doc__", metrics.__doc__ + "\nCER now counts something else.")
-    assert metrics_version() != before
-    monkeypatch.setattr(metrics, "METRICS_VERSION", "2", raising=False)
-    assert metrics_version() == "2"
+    report, written = write_document_report(memo, DOC, out=tmp_path / "out")
+    assert report.metrics["metrics_version"] == METRICS_VERSION
+    assert METRICS_VERSION in _text(_html(written.index).get_element_by_id("definitions"))
 
 
 def test_line_view_breaks_the_gold_where_the_ocr_breaks_and_loses_nothing(tmp_path):

@@ -13,16 +13,15 @@ report prints in place of the section, never an invented figure.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from workbench import __version__
-from workbench import metrics as metrics_module
 from workbench.align import align_chars
 from workbench.corpus import Collection
 from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
 from workbench.flags import evaluate_flags, flag_document
+from workbench.metrics import METRICS_VERSION
 from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.diffview import segments
@@ -37,13 +36,8 @@ TOP_CONFUSIONS = 20
 
 
 def metrics_version() -> str:
-    """The version of the metric definitions the figures follow (workbench.metrics declares it)."""
-    declared = getattr(metrics_module, "METRICS_VERSION", None)
-    if declared is not None:
-        return str(declared)
-    # Until declared: the definitions' own text (the module docstring) identifies them.
-    digest = hashlib.sha256((metrics_module.__doc__ or "").encode("utf-8")).hexdigest()[:12]
-    return f"workbench {__version__}, definitions sha256:{digest}"
+    """The version of the metric definitions the figures follow, as workbench.metrics declares it."""
+    return METRICS_VERSION
 
 
 def utc_now() -> str:
