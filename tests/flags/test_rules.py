@@ -147,3 +147,25 @@ def test_capital_inside_a_sentence_is_flagged_when_the_document_writes_the_word_
 def test_suggestions_take_the_documents_casing_of_names():
     lines = [*PROSE, "the gapanese government and the Japanese public keep the bases of the alliance."]
     assert only(flags_of(lines)) == [("gapanese", FlagCategory.MISREAD_WORD, ("Japanese",))]
+
+
+def test_a_common_word_capitalised_once_inside_a_sentence_is_flagged_but_names_are_not():
+    lines = [
+        "the missions which are Currently performed by the fleet and the forces of",
+        "the Prime Minister of Japan in the region of the Far East and the Pacific;",
+        "the missions currently performed are the aim of the treaty of the two governments.",
+    ]
+    assert only(flags_of(lines)) == [("Currently", FlagCategory.CASE_OR_PUNCTUATION, ("currently",))]
+
+
+def test_a_stop_after_an_article_or_preposition_and_a_hyphen_inside_a_line():
+    lines = [
+        "the Japanese government in: the region has offered low- key encouragement of the,",
+        "improvements and the remain- 55,000 forces of the alliance are the same as before",
+    ]
+    assert only(flags_of(lines)) == [
+        ("in:", FlagCategory.CASE_OR_PUNCTUATION, ("in",)),
+        ("low- key", FlagCategory.SPLIT_WORD, ("low-key",)),
+        ("the,", FlagCategory.CASE_OR_PUNCTUATION, ("the",)),
+        ("remain-", FlagCategory.CASE_OR_PUNCTUATION, ("remain",)),
+    ]

@@ -102,6 +102,14 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
                 fixed = text.replace(word, word.lower(), 1)
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (fixed,), 0.6))
                 continue
+            lead, word, trail = strip_punct(text)
+            if trail and trail[0] in ",.:;" and word.lower() in NO_STOP_AFTER:
+                # "the," "in:" -- a stop never follows an article or a preposition
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (lead + word,), 0.7))
+                continue
+            if text.endswith("-") and not text.endswith("--") and index != line.last and word.isalpha():
+                flags.append(_mid_line_hyphen(index, context))
+                continue
             following = tokens[index + 1].text if index + 1 < len(tokens) else ""
             if (
                 text.endswith(".")
@@ -113,6 +121,18 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             ):
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
     return flags
+
+
+def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
+    """A hyphen ending a word inside a line: a compound read with a space ("low- key") or a speck."""
+    word = strip_punct(context.tokens[index].text)[1]
+    following = context.tokens[index + 1].text
+    next_word = strip_punct(following)[1]
+    lexicon = context.lexicon
+    if next_word[:1].islower() and min(lexicon.zipf(word), lexicon.zipf(next_word)) >= 3.0:
+        compound = word + "-" + following
+        return context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (compound, word + " " + following), 0.6)
+    return context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (context.tokens[index].text[:-1],), 0.6)
 
 
 def _capital_inside_sentence(index: int, context: PageContext) -> bool:
@@ -136,9 +156,20 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
     if sum(w[0].isupper() for w in words) * 2 >= len(words):
         return False  # a title-case heading ("Security Relations: Their Place")
     lower = context.lexicon.cased_count(word.lower())
-    return lower >= 2 and lower > 2 * context.lexicon.cased_count(word)
+    if lower >= 2 and lower > 2 * context.lexicon.cased_count(word):
+        return True
+    # A common word capitalised once, between two lowercase words, that the document also writes
+    # lowercase: no name ("possible Sharing of" where "sharing" occurs too).
+    following = context.tokens[index + 1].text if index + 1 < len(context.tokens) else ""
+    between_lowercase = previous.text[:1].islower() and (following[:1].islower() or not has_alnum(following))
+    once = context.lexicon.cased_count(word) == 1
+    return between_lowercase and once and lower >= 1 and context.lexicon.zipf(word) >= CAPITAL_WORD_ZIPF
 
 
+# Words after which running text never has a stop: articles, prepositions, possessives.
+_NO_STOP_AFTER = "the a an of to in for with by on at from into upon its their our his her this these those"
+NO_STOP_AFTER = frozenset(_NO_STOP_AFTER.split())
+CAPITAL_WORD_ZIPF = 4.0  # a word this common is no name when capitalised once inside a sentence
 QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
 
 
