@@ -247,3 +247,30 @@ def test_precision_recall_rows_come_from_the_flag_evaluation(ui_collection):
     rows = views.precision_recall_rows(views.flag_evaluation(ui_collection, ui_collection.document("memo-1975")))
     assert rows[0]["category"] == "all" and rows[0]["gold flags"] > 0
     assert views.flag_evaluation(ui_collection, ui_collection.document("notes")) is None  # no gold
+
+
+def test_box_styles_colour_flagged_words_and_outline_the_selected_line(ui_collection):
+    from workbench.ocr.store import load_ocr_page
+
+    ocr = load_ocr_page(ui_collection, "memo-1975", 1)
+    flags = views.document_flags(ui_collection, ui_collection.document("memo-1975"))[1]
+    misread = next(f for f in flags if f.text == "arned")
+    styles = views.page_box_styles(ocr, [misread], selected_line=1)
+    assert sum(s.colour == views.WORD_COLOUR for s in styles) == len(ocr.words)
+    assert [s.box for s in styles if s.colour == views.CATEGORY_COLOURS["misread_word"]] == list(misread.boxes)
+    line = views.line_box(ocr, 1)
+    assert styles[-1].colour == views.SELECTED_COLOUR and styles[-1].box.left == line.left - 6
+    assert views.line_box(ocr, 99) is None
+    assert views.flag_box(misread) == misread.boxes[0]
+
+
+def test_flag_shown_in_its_ocr_and_gold_lines(ui_collection):
+    document = ui_collection.document("memo-1975")
+    page = views.compare_page(ui_collection, document, 1)
+    flag = next(f for f in views.document_flags(ui_collection, document)[1] if f.text == "arned")
+    ocr = views.ocr_in_context(page.ocr.text, flag.start, flag.end)
+    assert (ocr.before, ocr.text, ocr.after) == ("to recognise an ", "arned", " attack <script>")
+    gold = views.gold_in_context(page, flag)
+    assert gold.text == "armed" and gold.before.endswith("an ") and gold.after.startswith(" attack")
+    assert views.suggestion_label("") == "(delete)" and views.suggestion_label("armed") == "armed"
+    assert views.gold_in_context(views.compare_page(ui_collection, ui_collection.document("notes"), 1), flag) is None
