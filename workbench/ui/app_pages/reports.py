@@ -125,5 +125,8 @@ if html_path.exists():
     st.download_button("Open the HTML report", html_path.read_bytes(), file_name=f"{doc_id}-report.html",
                        mime="text/html", key="report_html")
     st.caption(f"{html_path}")
+    with st.expander("Read the HTML report here"):
+        # The workbench wrote this file itself with an autoescaping template, so it is trusted content.
+        st.iframe(html_path, height=900)
 else:
     st.caption("Not written yet.")
