@@ -20,6 +20,7 @@ and metrics.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         score = evaluation.score()
         return {name: getattr(score, name) for name in FIGURES}
 
+    load_start = os.getloadavg()
     collection = Collection(REPO)
     pages, source = document_pages(collection, args.doc, rate=args.rate)
     gold_chars = sum(len(g.full_text) for g, _ in pages)
@@ -146,7 +148,14 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "command": "python bench/bench_metrics.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            # other work on the machine inflates every timing; the load says how much there was
+            "load_average_start": load_start,
+            "load_average_end": os.getloadavg(),
+        },
         "document": {
             "id": args.doc,
             "pages": len(pages),
@@ -190,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Metrics benchmark: ours vs dinglehopper 0.11 (medians)",
         "",
-        f"Command: `{result['command'].strip()}` on Python {platform.python_version()}.",
+        f"Command: `{result['command'].strip()}` on Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {load_start[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end.",
         "",
         "| pair | measure | ours | dinglehopper | speed-up | |difference| |",
         "|---|---|---|---|---|---|",
