@@ -169,12 +169,13 @@ def test_short_texts_are_one_segment():
 
 
 def test_anchored_long_alignment_equals_the_exact_one():
-    # ~60 000 characters: long enough to be cut at anchors, short enough for the exact quadratic check.
-    for seed, rate in ((1, 0.02), (2, 0.08), (3, 0.2)):
+    # ~48 000 characters: long enough to be cut at anchors, short enough for the exact quadratic check.
+    # At 20 % errors, 32 characters in a row without error are rare: fewer anchors, longer segments.
+    for seed, rate, at_least in ((1, 0.02, 8), (2, 0.08, 8), (3, 0.2, 2)):
         gold = long_text(7000, seed=seed)
         ocr = inject_errors(gold, rate=rate, seed=seed)
         ug, uo = char_units(gold).keys, char_units(ocr).keys
-        assert len(segments(ug, uo)) > 5 or rate == 0.2
+        assert len(segments(ug, uo)) >= at_least
         assert levenshtein(ug, uo) == levenshtein(ug, uo, exact=True)
         blocks = opcodes(ug, uo)
         assert blocks[0].a_start == blocks[0].b_start == 0
