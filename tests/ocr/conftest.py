@@ -19,7 +19,8 @@ FAKE_TESSERACT = r"""#!/bin/sh
 echo "$* OMP=${OMP_THREAD_LIMIT:-unset}" >> "$FAKE_TESSERACT_LOG"
 case "$1" in
   --version) printf 'tesseract 9.9.9-fake\n leptonica-1.82.0\n'; exit 0 ;;
-  --list-langs) printf 'List of available languages in "%s/" (2):\neng\nosd\n' "$FAKE_TESSDATA"; exit 0 ;;
+  --list-langs) printf 'List of available languages in "%s/" (n):\n' "$FAKE_TESSDATA"
+    for f in "$FAKE_TESSDATA"/*.traineddata; do n="${f##*/}"; echo "${n%.traineddata}"; done; exit 0 ;;
 esac
 image="$1"; outbase="$2"
 stem="${image##*/}"; stem="${stem%.*}"

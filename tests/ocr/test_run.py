@@ -183,3 +183,13 @@ def test_manifest_options_apply_and_are_recorded(tmp_collection, small_document,
     page = load_ocr_page(tmp_collection, "small", 1)
     assert page.text.endswith("psm6\n")
     assert page.options["psm"] == 6 and page.options["preprocessing"]["binarize"] == "otsu"
+
+
+def test_a_language_installed_later_is_found(tmp_collection, small_document, fake_tesseract):
+    run_ocr(tmp_collection, small_document)
+    with pytest.raises(OcrError, match="no language data for 'deu'"):
+        run_ocr(tmp_collection, small_document, options=OcrOptions(lang="eng+deu"))
+    (fake_tesseract.tessdata / "deu.traineddata").write_bytes(b"fake german model")
+    result = run_ocr(tmp_collection, small_document, options=OcrOptions(lang="eng+deu"))
+    assert result.read == (1, 2, 3)
+    assert set(load_ocr_page(tmp_collection, "small", 1).options["languages"]) == {"eng", "deu"}

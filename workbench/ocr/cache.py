@@ -2,8 +2,8 @@
 
 key = SHA-256 of (image SHA-256, Tesseract version, SHA-256 of each language data file, options,
 CACHE_FORMAT). A second run over an unchanged document finds every page here and starts no
-Tesseract at all: even the engine's version is remembered, per program file (path, size, mtime), so an
-upgraded Tesseract is noticed without asking the old answer again.
+Tesseract at all: even the engine's version and languages are remembered, per program file (path, size,
+mtime) and language folder (mtime), so an upgraded Tesseract or a new language package is noticed.
 
 Layout under WORKBENCH_CACHE (default WORKBENCH_HOME/.workbench-cache):
     engines/<id>.json        what `tesseract --version` / `--list-langs` said for one program file
@@ -36,6 +36,13 @@ def default_root() -> Path:
     return Path(configured).resolve() if configured else settings.home() / ".workbench-cache"
 
 
+def _folder_mtime(folder: Path | None) -> int | None:
+    try:
+        return folder.stat().st_mtime_ns if folder is not None else None
+    except OSError:
+        return None
+
+
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=True).encode("ascii")).hexdigest()
 
@@ -62,12 +69,10 @@ class OcrCache:
         path = self.root / "engines" / f"{_digest(identity)[:32]}.json"
         try:
             data = json.loads(path.read_text("utf-8"))
-            return Engine(
-                command=command,
-                version=data["version"],
-                tessdata=Path(data["tessdata"]) if data["tessdata"] else None,
-                languages=tuple(data["languages"]),
-            )
+            tessdata = Path(data["tessdata"]) if data["tessdata"] else None
+            # A language package installed or removed since changes the folder, not the program.
+            if data["tessdata_mtime"] == _folder_mtime(tessdata):
+                return Engine(command, data["version"], tessdata, tuple(data["languages"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass
         engine = probe_engine(command)
@@ -77,6 +82,7 @@ class OcrCache:
                 "identity": identity,
                 "version": engine.version,
                 "tessdata": str(engine.tessdata) if engine.tessdata else None,
+                "tessdata_mtime": _folder_mtime(engine.tessdata),
                 "languages": list(engine.languages),
             },
         )
