@@ -468,8 +468,16 @@ def diff_rows(gold: str, ocr: str, ops, *, regions: Sequence[Region] = ()):
     first_gold: list[int | None] = [None for _ in line_starts]
 
     def add_gold(line: int, text: str, tag: str, start: int) -> None:
+        if tag == "equal":
+            # A line break the aligner counts as equal to the OCR's is layout, not a difference: shown as
+            # a space, and not at all at the start of a row.
+            text = text.replace("\n", " ")
+            if not gold_parts[line]:
+                text = text.lstrip()
+        else:
+            text = text.replace("\n", "↵")
         if text:
-            gold_parts[line].append(Segment(text.replace("\n", "↵"), tag))
+            gold_parts[line].append(Segment(text, tag))
             if first_gold[line] is None:
                 first_gold[line] = start
 

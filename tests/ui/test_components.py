@@ -64,3 +64,14 @@ def test_context_and_legend_html_escape_everything():
     legend = components.legend_html({"<evil>": "red"})
     assert "&lt;evil&gt;" in legend
     assert "misread word" in components.legend_html()
+
+
+def test_blank_ocr_lines_are_left_out_unless_selected():
+    rows = [
+        DiffRowView(1, (Segment("text"),), ()),
+        DiffRowView(2, (), ()),
+        DiffRowView(3, (), (Segment("lost", "delete"),)),
+    ]
+    out = components.diff_table_html(rows)
+    assert 'id="line-1"' in out and 'id="line-2"' not in out and 'id="line-3"' in out
+    assert 'id="line-2"' in components.diff_table_html(rows, selected=2)

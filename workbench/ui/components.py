@@ -107,6 +107,8 @@ def diff_table_html(rows: Sequence[DiffRowView], *, selected: int | None = None)
     """
     out = [DIFF_CSS, '<table class="wb-diff"><tr><th>#</th><th>OCR</th><th>gold</th><th></th></tr>']
     for row in rows:
+        if not row.ocr and not row.gold and row.number != selected:
+            continue  # a blank line of the OCR with nothing aligned to it
         classes = []
         if row.label != "body":
             classes.append("wb-marking")
