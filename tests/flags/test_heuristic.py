@@ -153,3 +153,35 @@ def test_lost_hyphen_with_a_misread_capital_and_real_word_line_ends():
         "in the year that the treaty was signed by the two governments.",
     ]
     assert only(flags_of(lines)) == [("politi\nCal", FlagCategory.BROKEN_HYPHENATION, ("political",))]
+
+
+FULL_LINES = [
+    "the strategic functions of the alliance have undergone a change",
+    "but for more than two decades Japan has been our ally in Asia",
+    "and the security relationship is based upon the Treaty and the",
+    "following elements of mutual cooperation and the Treaty commits",
+]
+
+
+def test_text_lost_at_a_line_end_is_missing_text_where_the_next_word_would_have_fitted():
+    lines = [*FULL_LINES, "the US and Japan to recognize", "either party as dangerous to their peace and their safety"]
+    page = ocr_page("\n".join(lines))
+    flags = heuristic_flags([page])
+    assert [(f.category, f.start, f.end, f.suggestions) for f in flags] == [
+        (FlagCategory.MISSING_TEXT, page.text.index(" recognize") + 10, page.text.index(" recognize") + 10, ())
+    ]
+
+
+def test_a_short_last_line_of_a_paragraph_or_a_long_next_word_is_no_missing_text():
+    lines = [
+        *FULL_LINES,
+        "the US and Japan to recognize it.",
+        "Either party as dangerous to their peace and their safety",
+    ]
+    assert flags_of(lines) == []
+    lines = [
+        *FULL_LINES,
+        "the US and Japan to recognize an armed attack against",
+        "constitutional provisions and processes of the two",
+    ]
+    assert flags_of(lines) == []

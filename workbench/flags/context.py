@@ -33,7 +33,11 @@ class Line:
 
 @dataclass
 class PageContext:
-    """One page as the detectors see it. `claimed` marks tokens already covered by a flag."""
+    """One page as the detectors see it. `claimed` marks tokens already covered by a flag.
+
+    Mutable on purpose, and only within one `heuristic_flags` call: the detectors run in order and each
+    claims the tokens it flags, which keeps a page's flags from overlapping.
+    """
 
     page: OcrPage
     tokens: list[Token]
@@ -136,8 +140,10 @@ def page_context(
         lefts = [tokens[lines[k].first].box.left for k in prose if tokens[lines[k].first].box]
         rights = [tokens[lines[k].last].box.right for k in prose if tokens[lines[k].last].box]
         if lefts and rights:
+            # Indented first lines push line starts right; the lower quartile is the margin itself.
             context.body_left = statistics.median_low(sorted(lefts)[: max(1, len(lefts) // 2)])
-            context.body_right = max(rights)
+            # The typist's right margin: the longest lines, short of a speck read at the page edge.
+            context.body_right = sorted(rights)[int(0.9 * (len(rights) - 1))]
     else:
         context.first_prose, context.last_prose = 0, len(lines) - 1
     return context

@@ -6,7 +6,8 @@ its OCR pages. No gold text and no markings sidecar are read here, not even to b
 
 Detectors run in a fixed order and each token is flagged at most once (the first detector to claim it
 wins), so the flags of a page never overlap and can all be applied together:
-stamp noise, broken hyphenation, stray glyphs, merged words, split words, misread words, punctuation.
+stamp noise, broken hyphenation, stray glyphs, merged words, split words, misread words, punctuation,
+missing text (an empty span at a line end, which may touch a word's flag but never overlaps it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench.flags.context import PageContext, page_context
 from workbench.flags.glyphs import punctuation_flags, stray_flags
 from workbench.flags.hyphenation import hyphenation_flags
 from workbench.flags.lexicon import Lexicon
+from workbench.flags.missing import missing_text_flags
 from workbench.flags.stamp_noise import stamp_noise_flags
 from workbench.flags.stamps import StampVocabulary
 from workbench.flags.words import merged_flags, misread_flags, split_flags
@@ -30,6 +32,7 @@ DETECTORS: tuple[Callable[[PageContext], list[Flag]], ...] = (
     split_flags,
     misread_flags,
     punctuation_flags,
+    missing_text_flags,
 )
 
 
