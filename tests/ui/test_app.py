@@ -337,3 +337,16 @@ def test_review_and_compare_explain_a_document_without_ocr(ui_collection):
         at.switch_page(f"app_pages/{page}.py").run()
         no_errors(at)
         assert any("OCR" in m.value for m in [*at.info, *at.warning]), page
+
+
+@pytest.mark.parametrize(
+    ("auth", "credentials", "message"),
+    [("team", "missing.yaml", "team mode needs a credentials file"), ("open", "", "expected 'local' or 'team'")],
+)
+def test_a_bad_review_setting_is_one_line_and_no_page(ui_collection, monkeypatch, tmp_path, auth, credentials, message):
+    monkeypatch.setenv("WORKBENCH_AUTH", auth)
+    monkeypatch.setenv("WORKBENCH_CREDENTIALS", str(tmp_path / credentials) if credentials else "")
+    at = app()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert not at.title
