@@ -208,7 +208,8 @@ def compare_page(home: str, doc_id: str, number: int, checksum: str):
     return views.compare_page(collection, collection.document(doc_id), number)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner="Finding the likely OCR errors of this document (once per change of its files)",
+                   max_entries=8)
 def _flags(home: str, doc_id: str, checksum: str):
     from workbench.corpus import Collection
 
@@ -236,7 +237,7 @@ def document_flags(collection, document) -> dict:
     return flags
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner="Scoring the no-gold flagger against the gold", max_entries=16)
 def _flag_evaluation(home: str, doc_id: str, checksum: str) -> dict | None:
     from workbench.corpus import Collection
 
