@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import review, views
-from workbench.errors import WorkbenchError
+from workbench.errors import ReviewConflict, WorkbenchError
 from workbench.models import DecisionAction, FlagCategory
 from workbench.ocr.store import has_ocr
 from workbench.ui import components
@@ -53,7 +53,7 @@ def act(kind: str, key: str, version: int, text_key: str | None = None) -> None:
             message = f"{kind.replace('_', ' ')}: saved."
             st.session_state["review_key"] = st.session_state.get("review_next_key") or key
         st.session_state["review_message"] = ("success", message)
-    except review.ReviewConflict as conflict:
+    except ReviewConflict as conflict:
         st.session_state["review_message"] = ("conflict", str(conflict))
     except WorkbenchError as error:
         st.session_state["review_message"] = ("error", str(error))
@@ -65,7 +65,7 @@ def set_status(page: int, seq: int) -> None:
     try:
         done = review.set_page_status(store, doc_id, page, target, reviewer=reviewer, seq=seq)
         st.session_state["review_message"] = ("success", f"Page {page}: {done.status.value.replace('_', ' ')}.")
-    except review.ReviewConflict as conflict:
+    except ReviewConflict as conflict:
         st.session_state["review_message"] = ("conflict", str(conflict))
     except WorkbenchError as error:
         st.session_state["review_message"] = ("error", str(error))
