@@ -20,6 +20,7 @@ from workbench.flags.tokens import has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
 LOW_CONF = 70.0  # below it Tesseract is wrong about an unknown word more often than not (bench)
+SETTLED_COUNT = 5  # read this often in the document, a real word is not flagged for low confidence alone
 KNOWN_LOW_CONF = 45.0  # a real word needs this much doubt (or a cheap confusion) to be flagged on confidence
 UNSURE_CONF = 90.0
 SPLIT_JOIN_ZIPF = 3.0
@@ -191,7 +192,9 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
             confidence = 0.6
     elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
         confidence = 0.6
-    if conf < LOW_CONF and (not known or conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)):
+    # A real word the document reads often is seldom a misreading, however unsure Tesseract was of it.
+    settled = known and lexicon.count(word) >= SETTLED_COUNT
+    if conf < LOW_CONF and (not known or (not settled and (conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)))):
         confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
     if not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
