@@ -27,7 +27,7 @@ from enum import StrEnum
 from workbench.corpus import Collection, page_stem
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8
-from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource
+from workbench.models import Decision, DecisionAction, Document, Flag, FlagCategory, FlagSource
 from workbench.store import (
     GoldRevision,
     PageStatusEvent,
@@ -260,6 +260,11 @@ def sync_flags(
     return store.sync_flags(document, flags, sources=sources)
 
 
+def reviewed_flag_source(collection: Collection, document: Document) -> FlagSource:
+    """The flag set reviewed by default: the gold flags when the document has gold, the no-gold ones otherwise."""
+    return FlagSource.GOLD if collection.has_gold(document) else FlagSource.HEURISTIC
+
+
 def refresh_flags(
     collection: Collection, store: Store, document_id: str, *, use_gold: bool | None = None
 ) -> SyncResult:
@@ -271,7 +276,7 @@ def refresh_flags(
 
     document = collection.document(document_id)
     if use_gold is None:
-        use_gold = collection.has_gold(document)
+        use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     if use_gold and not collection.has_gold(document):
         raise ReviewError(f"{document.manifest_path}: document {document_id!r} has no gold (use --no-gold)")
     source = FlagSource.GOLD if use_gold else FlagSource.HEURISTIC

@@ -20,7 +20,7 @@ from workbench import settings
 from workbench.corpus import Collection, add_document
 from workbench.errors import InputError
 from workbench.images import IMAGE_SUFFIXES
-from workbench.models import Box, Document, Flag, FlagCategory, GoldPage, OcrPage
+from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
 
 MAIN_DOCUMENT = "us-japan-1974"
 SCAN_SUFFIXES = frozenset({*IMAGE_SUFFIXES, ".pdf"})
@@ -663,16 +663,18 @@ def suggestion_label(suggestion: str) -> str:
 
 
 def document_flags(collection: Collection, document: Document) -> dict[int, list[Flag]]:
-    """The flags of every page with stored OCR, by page: from the gold when the document has gold, from the
-    no-gold detectors otherwise. Pages without OCR have none."""
+    """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names.
+    Pages without OCR have none."""
     from workbench.ocr.store import has_ocr
 
     if not has_ocr(collection, document):
         return {}
     from workbench.flags import flag_document
+    from workbench.review import reviewed_flag_source
 
+    use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     by_page: dict[int, list[Flag]] = {p.number: [] for p in document.pages}
-    for flag in flag_document(collection, document, use_gold=collection.has_gold(document)):
+    for flag in flag_document(collection, document, use_gold=use_gold):
         by_page.setdefault(flag.page, []).append(flag)
     return by_page
 

@@ -75,3 +75,23 @@ def test_blank_ocr_lines_are_left_out_unless_selected():
     out = components.diff_table_html(rows)
     assert 'id="line-1"' in out and 'id="line-2"' not in out and 'id="line-3"' in out
     assert 'id="line-2"' in components.diff_table_html(rows, selected=2)
+
+
+def test_opening_a_document_snapshots_only_the_reviewed_flag_set(copied_collection):
+    from workbench import review
+    from workbench.store import open_store
+
+    document = copied_collection.document("us-japan-1974")
+    store = open_store()
+    review.refresh_flags(copied_collection, store, document.id, use_gold=False)
+    heuristic = [f for f in store.flags(document.id) if f.flag.source.value == "heuristic"]
+    assert heuristic
+
+    by_page = components.document_flags(copied_collection, document)
+
+    assert all(f.source.value == "gold" for flags in by_page.values() for f in flags)
+    stored = store.flags(document.id)
+    assert {f.flag.key for f in stored if f.flag.source.value == "gold" and not f.stale} == {
+        f.key for flags in by_page.values() for f in flags
+    }
+    assert not any(f.stale for f in stored if f.flag.source.value == "heuristic")

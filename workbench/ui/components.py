@@ -220,10 +220,14 @@ def _flags(home: str, doc_id: str, checksum: str):
 @st.cache_data(show_spinner=False, max_entries=256)
 def _synced(url: str, home: str, doc_id: str, checksum: str) -> int:
     # Run once per store, document and checksum: the flags of unchanged files are already in the store.
-    from workbench.review import sync_flags
+    from workbench.corpus import Collection
+    from workbench.review import reviewed_flag_source, sync_flags
 
+    collection = Collection(Path(home))
+    # Only the reviewed set is snapshotted: the other set's stored flags (and decisions) stay live.
+    source = reviewed_flag_source(collection, collection.document(doc_id))
     flags = [f for page_flags in _flags(home, doc_id, checksum).values() for f in page_flags]
-    sync_flags(_open_store(url), doc_id, flags)
+    sync_flags(_open_store(url), doc_id, flags, sources=[source])
     return len(flags)
 
 
