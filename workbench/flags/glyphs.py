@@ -135,6 +135,13 @@ def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
     return context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (context.tokens[index].text[:-1],), 0.6)
 
 
+def _title_case(line, context: PageContext) -> bool:
+    """True for a line in title case: most of its words, short of small words and acronyms, capitalised."""
+    words = [strip_punct(context.tokens[i].text)[1] for i in line.indices()]
+    words = [w for w in words if w[:1].isalpha() and w.lower() not in TITLE_SMALL_WORDS and not w.isupper()]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def _capital_inside_sentence(index: int, context: PageContext) -> bool:
     """True for a capitalised word inside a sentence that the document otherwise writes in lowercase.
 
@@ -150,11 +157,8 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
         return False
     if token.line - previous.line > 1 or previous.text[-1] in '.:;?!"”)' or not has_alnum(previous.text):
         return False
-    line = context.lines[context.line_of(index)]
-    words = [strip_punct(context.tokens[i].text)[1] for i in line.indices()]
-    words = [w for w in words if w[:1].isalpha() and len(w) > 3]
-    if sum(w[0].isupper() for w in words) * 2 >= len(words):
-        return False  # a title-case heading ("Security Relations: Their Place")
+    if _title_case(context.lines[context.line_of(index)], context):
+        return False  # a heading ("US-Japan Security Relations: Their Place", "in US Strategic Thinking")
     lower = context.lexicon.cased_count(word.lower())
     if lower >= 2 and lower > 2 * context.lexicon.cased_count(word):
         return True
@@ -169,6 +173,7 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
 # Words after which running text never has a stop: articles, prepositions, possessives.
 _NO_STOP_AFTER = "the a an of to in for with by on at from into upon its their our his her this these those"
 NO_STOP_AFTER = frozenset(_NO_STOP_AFTER.split())
+TITLE_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"])
 CAPITAL_WORD_ZIPF = 4.0  # a word this common is no name when capitalised once inside a sentence
 QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
 

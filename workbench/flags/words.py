@@ -185,8 +185,8 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
             confidence = 0.75 if conf < UNSURE_CONF else 0.6
         elif conf < UNSURE_CONF:
             confidence = 0.6
-    elif best is not None and best.cost <= 0.5 and gain >= SURE_GAIN:
-        confidence = 0.7  # a rare word one cheap confusion from a very common one ("Worid" -> "World")
+    elif best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= SURE_GAIN:
+        confidence = 0.7  # a rare word one cheap slip from a very common one ("Worid" -> "World", "oi" -> "of")
     elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < UNSURE_CONF:
         if gain >= REAL_WORD_GAIN:
             confidence = 0.6
