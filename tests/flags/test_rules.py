@@ -169,3 +169,18 @@ def test_a_stop_after_an_article_or_preposition_and_a_hyphen_inside_a_line():
         ("the,", FlagCategory.CASE_OR_PUNCTUATION, ("the",)),
         ("remain-", FlagCategory.CASE_OR_PUNCTUATION, ("remain",)),
     ]
+
+
+def test_headings_in_title_case_keep_their_capitals():
+    lines = [
+        "US-Japan Security Relations: Their Place",
+        "in US Strategic Thinking",
+        "the strategic functions of the strategic alliance and the strategic balance",
+        "of the region have undergone a change in the last two decades of the era",
+    ]
+    assert flags_of(lines) == []
+
+
+def test_a_short_rare_token_one_slip_from_a_common_word_is_misread_even_when_sure():
+    lines = [*PROSE, "the government oi Japan keeps the bases and the security of the alliance"]
+    assert only(flags_of(lines)) == [("oi", FlagCategory.MISREAD_WORD, ("of",))]
