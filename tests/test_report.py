@@ -245,6 +245,7 @@ def test_review_progress_reviewers_and_corrected_transcript_are_reported(memo, t
         ("bo", 0, 1),
     ]
     assert review["pages_done"] == 1
+    assert review["sources"] == {"gold": len(flags)}
     assert [p["status"] for p in review["pages"]] == ["validated", "not_reviewed"]
     corrected = report.metrics["corrected"]
     assert corrected["changes"] == len(flags) - 1

@@ -13,6 +13,7 @@ report prints in place of the section, never an invented figure.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -207,6 +208,7 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
         "pages_done": sum(1 for p in done.pages if p.status.value in ("reviewed", "validated")),
         "reviewers": _reviewers(decision_history(store, document.id), store.page_status_events(document.id)),
         "stale_flags": sum(1 for state in states if state.stale),
+        "sources": dict(sorted(Counter(s.flag.source.value for s in states if not s.stale).items())),
     }, rows, None
 
 
