@@ -1,21 +1,27 @@
 """Bench of the flagger: lexicon choice by measurement, and the no-gold flagger scored on each scan variant.
 
-    .venv/bin/python bench/bench_flags.py [--home DIR] [--docs us-japan-1974 ...] [--write]
+    .venv/bin/python bench/bench_flags.py [--home DIR] [--docs us-japan-1974 ...] [--write] [--held-out-seed N]
 
 1. Lexicons (wordfreq, symspellpy, pyspellchecker): load time, median lookup time, share of the gold's
    words each knows, and top-1 of each one's own correction on the real misread words of the stored OCR
    (OCR word -> gold word pairs from the gold flags). Prints the figures.
 2. For each document with stored OCR: time of the no-gold flagger, and its evaluation against the gold
-   flags (`workbench flag DOC --evaluate`). With --write, each evaluation goes to
-   reports/bench/flags-<doc>.json.
+   flags (`workbench flag DOC --evaluate`), with precision by flag confidence. With --write, each
+   evaluation goes to reports/bench/flags-<doc>.json.
+3. With --held-out-seed N, the same on scans re-simulated with another seed (typed and worn anew, so
+   never seen while the flagger was tuned), written to reports/bench/flags-<doc>-seedN.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,12 +158,45 @@ def confidence_bands(predicted, gold) -> list[tuple[str, float | None, int]]:
     return bands
 
 
+def held_out_collection(seed: int, docs: list[str], folder: Path) -> Path:
+    """A copy of the collection's manifests and gold in `folder`, scans re-simulated with `seed` and OCRed.
+
+    The flagger was tuned on the repository's scans; other seeds give the same pages typed and worn
+    differently, which the flagger has never seen.
+    """
+    (folder / "scans").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "transcripts" / "gold", folder / "transcripts" / "gold", dirs_exist_ok=True)
+    for doc in docs:
+        target = folder / "scans" / doc
+        target.mkdir(exist_ok=True)
+        shutil.copy(ROOT / "scans" / doc / "manifest.json", target / "manifest.json")
+    env = {**os.environ, "WORKBENCH_HOME": str(folder), "WORKBENCH_DB": str(folder / "review.db")}
+    env.update(OMP_THREAD_LIMIT="1", WORKBENCH_PROGRESS="false")
+    workbench = str(Path(sys.executable).with_name("workbench"))
+    for doc in docs:
+        subprocess.run([workbench, "synth", doc, "--seed", str(seed)], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([workbench, "ocr", doc], env=env, check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=ROOT, help="collection folder (default: the repository)")
     parser.add_argument("--docs", nargs="+", default=list(DOCS))
-    parser.add_argument("--write", action="store_true", help="write reports/bench/flags-<doc>.json")
+    parser.add_argument("--write", action="store_true", help="write reports/bench/flags-<doc>[-seedN].json")
+    parser.add_argument(
+        "--held-out-seed",
+        type=int,
+        metavar="N",
+        help="re-simulate the scans with seed N in a temporary collection, OCR them, and score those (minutes)",
+    )
     args = parser.parse_args()
+    suffix = ""
+    if args.held_out_seed is not None:
+        folder = Path(tempfile.mkdtemp(prefix="bench-flags-"))
+        print(f"held-out scans (seed {args.held_out_seed}) in {folder} ...", flush=True)
+        args.home = held_out_collection(args.held_out_seed, args.docs, folder)
+        suffix = f"-seed{args.held_out_seed}"
     collection = Collection(args.home.resolve())
     docs = [d for d in args.docs if has_ocr(collection, collection.document(d))]
     missing = sorted(set(args.docs) - set(docs))
@@ -198,11 +237,12 @@ def main() -> int:
         bands = confidence_bands(predicted, gold)
         print("    precision by flag confidence: " + ", ".join(f"{band} {p} ({n} flags)" for band, p, n in bands))
         if args.write:
-            out = ROOT / "reports" / "bench" / f"flags-{doc}.json"
+            out = ROOT / "reports" / "bench" / f"flags-{doc}{suffix}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
             report = {
                 "document": doc,
                 "command": f"workbench flag {doc} --evaluate --json",
+                "scans": f"simulated with seed {args.held_out_seed} (held out)" if suffix else "the repository's scans",
                 "heuristic_seconds": round(elapsed, 3),
                 "lexicons": lexicons,
                 "precision_by_confidence": [{"band": b, "precision": p, "flags": n} for b, p, n in bands],
