@@ -14,7 +14,8 @@ FONT = Path("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf")
 
 # Answers like tesseract 5: --version, --list-langs, and `IMAGE OUTBASE [options] hocr` writing OUTBASE.hocr.
 # FAKE_TESSERACT_CRASH / _SLEEP name a page stem to crash on / hang on; every call is logged with the
-# OMP_THREAD_LIMIT it saw. Plain sh: it starts in milliseconds.
+# OMP_THREAD_LIMIT it saw; with FAKE_TESSERACT_SPANS each page read logs when it begins and ends.
+# Plain sh: it starts in milliseconds.
 FAKE_TESSERACT = r"""#!/bin/sh
 echo "$* OMP=${OMP_THREAD_LIMIT:-unset}" >> "$FAKE_TESSERACT_LOG"
 case "$1" in
@@ -28,6 +29,9 @@ if [ "$stem" = "${FAKE_TESSERACT_CRASH:-}" ]; then
   printf 'Error in pixReadStream\nSegmentation fault\n' >&2; exit 139
 fi
 if [ "$stem" = "${FAKE_TESSERACT_SLEEP:-}" ]; then exec sleep 30; fi
+if [ -n "${FAKE_TESSERACT_SPANS:-}" ]; then
+  echo "begin $stem" >> "$FAKE_TESSERACT_SPANS"; sleep 0.4; echo "end $stem" >> "$FAKE_TESSERACT_SPANS"
+fi
 psm=3; previous=""
 for arg in "$@"; do [ "$previous" = "--psm" ] && psm="$arg"; previous="$arg"; done
 cat > "$outbase.hocr" <<HOCR

@@ -193,3 +193,17 @@ def test_a_language_installed_later_is_found(tmp_collection, small_document, fak
     result = run_ocr(tmp_collection, small_document, options=OcrOptions(lang="eng+deu"))
     assert result.read == (1, 2, 3)
     assert set(load_ocr_page(tmp_collection, "small", 1).options["languages"]) == {"eng", "deu"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jobs_is_how_many_pages_are_read_at_once(
+    tmp_collection, small_document, fake_tesseract, monkeypatch, tmp_path, jobs
+):
+    spans = tmp_path / "spans.log"
+    monkeypatch.setenv("FAKE_TESSERACT_SPANS", str(spans))
+    run_ocr(tmp_collection, small_document, jobs=jobs)
+    running = most = 0
+    for event in spans.read_text().split("\n"):
+        running += {"begin": 1, "end": -1}.get(event.split(" ")[0], 0)
+        most = max(most, running)
+    assert most == jobs
