@@ -37,7 +37,7 @@ def test_otsu_splits_two_populations():
 
 
 def test_otsu_and_sauvola_agree_with_scikit_image():
-    filters = pytest.importorskip("skimage.filters", reason="scikit-image is only a cross-check")
+    filters = pytest.importorskip("skimage.filters", reason="scikit-image (test extra) is not installed")
     page = _unevenly_lit_page()
     assert otsu_threshold(page) == int(filters.threshold_otsu(page))
     ours = sauvola_threshold(page, window=15, k=0.2)

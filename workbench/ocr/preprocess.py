@@ -1,8 +1,9 @@
 """Preparing a scan for Tesseract: grayscale, global (Otsu) or local (Sauvola) binarization, deskew.
 
 All of it is numpy and Pillow: Otsu and Sauvola are a few lines each over a histogram and integral
-images (scikit-image would add a large dependency for two formulas; the tests check these against it
-when it happens to be installed). Deskew searches the rotation that makes the rows' ink profile sharpest.
+images (scikit-image would add a large runtime dependency for two formulas; the tests cross-check these
+against it, as a test-only dependency). Deskew searches the rotation that makes the rows' ink profile
+sharpest.
 """
 
 from __future__ import annotations
