@@ -185,3 +185,8 @@ def test_a_short_last_line_of_a_paragraph_or_a_long_next_word_is_no_missing_text
         "constitutional provisions and processes of the two",
     ]
     assert flags_of(lines) == []
+
+
+def test_centred_heading_lines_are_no_missing_text():
+    lines = ["            DEPARTMENT OF STATE", "              BRIEFING PAPER", *FULL_LINES]
+    assert flags_of(lines) == []

@@ -37,6 +37,8 @@ def missing_text_flags(context: PageContext) -> list[Flag]:
             continue  # a blank line between: the paragraph ended
         if last.text[-1] in HYPHEN_LIKE or line.last in context.claimed:
             continue
+        if context.body_left is not None and first.box.left - context.body_left > 2 * pitch:
+            continue  # the next line does not start at the margin: a centred heading, an indented list
         if last.text[-1] in ".:?!" and first.text[:1].isupper():
             continue  # a short last line of a paragraph whose blank line the OCR did not keep
         room = (context.body_right - last.box.right) / pitch - 1  # characters left after a space

@@ -5,8 +5,10 @@ Merged: one token that is no word but two words run together, by a stray glyph (
 by a lost space ("onthe").
 Misread: a token that is no word (lexicon and the document's own vocabulary), a garbage token (rules in
 workbench.flags.garbage), a common scanno, a real word far rarer than a cheap OCR confusion of it
-("cur" for "our"), or any word Tesseract was unsure of (confidence below LOW_CONF). Suggestions are
-ranked by workbench.flags.suggest; numbers with letter look-alikes ("l974") get the digits back.
+("cur" for "our"), a rare word whose correction the document's own word pairs back ("Far Bast" where
+"Far East" occurs), or a word Tesseract was unsure of (confidence below LOW_CONF; for a real word the
+document reads often, doubt alone is not enough). Suggestions are ranked by workbench.flags.suggest and
+cased as the document writes the word; numbers with letter look-alikes ("l974") get the digits back.
 """
 
 from __future__ import annotations
