@@ -23,7 +23,7 @@ from pathlib import Path
 from workbench import settings
 from workbench.errors import InputError, OcrError
 from workbench.images import open_image
-from workbench.models import OcrWord
+from workbench.models import Box, OcrWord
 from workbench.ocr.options import OcrOptions
 
 NOT_FOUND = "tesseract not found: install tesseract-ocr (bin/setup does) or set WORKBENCH_TESSERACT"
@@ -213,9 +213,22 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
         raise OcrError(f"{path}: tesseract wrote hOCR the workbench cannot read ({error})") from None
     words = page.words
     if prepared.angle:
+        # Boxes found on the straightened image are turned back so they fall on the scan as stored.
         size = prepared.image.size
         words = tuple(replace(w, box=unrotate_box(w.box, prepared.angle, size) if w.box else None) for w in words)
+        hocr = _unrotate_hocr(hocr, prepared.angle, size)
     return PageOcr(text=page.text, words=words, hocr=hocr, angle=prepared.angle, dpi=dpi)
+
+
+def _unrotate_hocr(hocr: str, angle: float, size: tuple[int, int]) -> str:
+    """The hOCR with every bbox turned back onto the original scan (baselines stay relative to them)."""
+    from workbench.ocr.preprocess import unrotate_box
+
+    def turn(match: re.Match) -> str:
+        box = unrotate_box(Box(*(int(v) for v in match.groups())), angle, size)
+        return f"bbox {box.left} {box.top} {box.right} {box.bottom}"
+
+    return re.sub(r"bbox (\d+) (\d+) (\d+) (\d+)", turn, hocr)
 
 
 def _describe_failure(status: int, message: str) -> str:
