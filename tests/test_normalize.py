@@ -114,6 +114,17 @@ def test_words_are_dinglehoppers_words(text):
     assert words(text) == list(reference.words_normalized(fold_whitespace(text)))
 
 
+ASCII = [*"aZ09_ :.',;-!\"()$%&*+/<=>?@[\\]^`{|}~\t\n", "\x1f", "\x00"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(ASCII), max_size=16).map("".join))
+def test_ascii_words_are_dinglehoppers_words(text):
+    # ASCII text takes a faster path (one regular expression) than the rest.
+    reference = pytest.importorskip("dinglehopper.word_error_rate", reason="dinglehopper not installed")
+    assert words(text) == list(reference.words_normalized(fold_whitespace(text)))
+
+
 def test_word_units_span_the_words_in_the_original_text():
     text = "The\nsecurity  treaty,\n(1960)"
     units = word_units(text)

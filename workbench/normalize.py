@@ -49,6 +49,11 @@ _GRAPHEME = regex.compile(r"\X")
 _LINKER = regex.compile("[\u094d\u09cd\u0acd\u0b4d\u0c4d\u0d4d]")
 # Default Unicode word boundaries (UAX #29). V1 lets `finditer` return the empty boundary matches.
 _WORD_BOUNDARY = regex.compile(r"\b", flags=regex.WORD | regex.VERSION1)
+# UAX #29 words restricted to ASCII: letters, digits and "_" (ExtendNumLet) join; ":", "." and "'" join
+# two letters (WB6/7), ",", ";", "." and "'" two digits (WB11/12). A piece of "_" alone is no word.
+_ASCII_WORD = re.compile(
+    r"[A-Za-z0-9_]+(?:(?:(?<=[A-Za-z])[:.'](?=[A-Za-z])|(?<=[0-9])[,;.'](?=[0-9]))[A-Za-z0-9_]+)*"
+)
 _HYPHENATED_LINE_END = regex.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")
 # Unicode general categories that make a piece "not a word" (dinglehopper's `words`): marks,
 # punctuation, separators, symbols, and the control (Cc) and format (Cf) characters.
@@ -225,6 +230,15 @@ def word_units(text: str) -> Units:
     """Words of the whitespace-folded `text` as dinglehopper counts them (see module docstring)."""
     folded = FoldedText.of(text)
     body = folded.text
+    if body.isascii():
+        # ASCII-only text: the same words, found by one regular expression ten times faster.
+        matches = [m for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
+        return Units(
+            folded,
+            tuple(m.group() for m in matches),
+            tuple(m.start() for m in matches),
+            tuple(m.end() for m in matches),
+        )
     cuts = [m.start() for m in _WORD_BOUNDARY.finditer(body)]
     if not cuts or cuts[0] != 0:
         cuts.insert(0, 0)
