@@ -314,3 +314,10 @@ def test_tesseract_reads_a_clean_simulated_page_as_its_layout_truth(monkeypatch)
     page = scansim.simulate_page(gold, wear="clean", dpi=200, seed=2)
     text = pytesseract.image_to_string(page.image, lang="eng")
     assert cer(page.layout.text, text) < 0.03
+
+
+def test_synth_refuses_an_unknown_wear_profile(capsys):
+    from workbench.cli import main
+
+    assert main(["synth", "us-japan-1974", "--dpi", "40", "--wear", "soggy"]) == 2
+    assert "unknown wear profile 'soggy' (use one of clean, poor, typical)" in capsys.readouterr().err

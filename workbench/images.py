@@ -22,6 +22,7 @@ def open_image(path: Path) -> Image.Image:
     if size == 0:
         raise ScanError(f"{path}: not an image (0 bytes)")
     limit = settings.get("WORKBENCH_MAX_IMAGE_PIXELS")
+    hint = f"limit {limit}; raise WORKBENCH_MAX_IMAGE_PIXELS if it is genuine"
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = limit
     try:
@@ -30,13 +31,10 @@ def open_image(path: Path) -> Image.Image:
             image = Image.open(path)
             pixels = image.width * image.height
             if pixels > limit:
-                raise ScanError(
-                    f"{path}: image too large ({image.width}x{image.height} = {pixels} pixels, "
-                    f"limit {limit}; raise WORKBENCH_MAX_IMAGE_PIXELS if it is genuine)"
-                )
+                raise ScanError(f"{path}: image too large ({image.width}x{image.height} = {pixels} pixels, {hint})")
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ScanError(f"{path}: image too large ({error})") from None
+        raise ScanError(f"{path}: image too large ({error}; {hint})") from None
     except UnidentifiedImageError:
         raise ScanError(f"{path}: not an image the workbench can read ({size} bytes)") from None
     except (OSError, SyntaxError, ValueError) as error:

@@ -971,6 +971,9 @@ def synthesize_document(
     """
     document = collection.document(doc_id)
     profile_name = wear or VARIANT_PROFILES.get(document.variant)
+    if wear is not None and wear not in WEAR_PROFILES:
+        known = ", ".join(sorted(WEAR_PROFILES))
+        raise CorpusError(f"synth {doc_id}: unknown wear profile {wear!r} (use one of {known})")
     if profile_name not in WEAR_PROFILES:
         raise CorpusError(
             f"{document.manifest_path}: variant {document.variant!r} has no wear profile "
