@@ -184,3 +184,19 @@ def test_headings_in_title_case_keep_their_capitals():
 def test_a_short_rare_token_one_slip_from_a_common_word_is_misread_even_when_sure():
     lines = [*PROSE, "the government oi Japan keeps the bases and the security of the alliance"]
     assert only(flags_of(lines)) == [("oi", FlagCategory.MISREAD_WORD, ("of",))]
+
+
+def test_curly_quotes_are_straightened_and_a_colon_before_a_lowercase_word_is_a_speck():
+    lines = [*PROSE, "the government of Japan’s allies has vessels: into the ports of the region"]
+    assert only(flags_of(lines)) == [
+        ("Japan’s", FlagCategory.CASE_OR_PUNCTUATION, ("Japan's",)),
+        ("vessels:", FlagCategory.CASE_OR_PUNCTUATION, ("vessels",)),
+    ]
+
+
+def test_a_lone_look_alike_of_an_abbreviation_the_document_uses_is_misread():
+    lines = [
+        "the USSR and the PRC and the USSR in the region and the USSR as a power",
+        "of the JSSR and the GOJ in the region of the Pacific and of the Far East",
+    ]
+    assert only(flags_of(lines)) == [("JSSR", FlagCategory.MISREAD_WORD, ("USSR",))]

@@ -17,7 +17,7 @@ import re
 
 from workbench.flags.context import PageContext
 from workbench.flags.garbage import garbage_reason, scannos
-from workbench.flags.suggest import match_case, suggest_token
+from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_token
 from workbench.flags.tokens import has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
@@ -34,6 +34,7 @@ SURE_GAIN = 3.0  # ... and to call it misread however sure Tesseract was ("cur" 
 NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
 HYPHEN_GLUED = {"to", "as", "in", "of", "the", "a", "and", "with", "for", "on", "at", "by", "our", "is", "an"}
+ACRONYM_TWIN_COUNT = 3  # an abbreviation read this often is the one a lone look-alike stands for
 ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
@@ -181,7 +182,10 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     if reason:
         confidence = 0.8
     elif acronym:
-        return 0.0, suggestions  # GOJ, ASW, AEW: an abbreviation, not a misreading
+        twin = _acronym_twin(word, lexicon)
+        if twin is None:
+            return 0.0, suggestions  # GOJ, ASW, AEW: an abbreviation, not a misreading
+        return 0.7, [Suggestion(text.replace(word, twin, 1), 0.0, 0.0), *suggestions]
     elif not known:
         if best is not None and best.cost <= 1.5:
             confidence = 0.75 if conf < UNSURE_CONF else 0.6
@@ -220,6 +224,18 @@ def _document_case(suggestion: str, index: int, context: PageContext) -> str:
     if word == capital and inside_sentence and lower_count >= 2 and capital_count == 0:
         return lead + lower + trail
     return suggestion
+
+
+def _acronym_twin(word: str, lexicon) -> str | None:
+    """The abbreviation the document uses often that `word`, read once, is one slip from ("JSSR" -> "USSR")."""
+    if lexicon.cased_count(word) > 1 or len(word) < 3:
+        return None  # two capitals ("AS", "IN" of a heading) are too short to tell a slip from a word
+    for other, count in lexicon.cased_document.most_common():
+        if count < ACRONYM_TWIN_COUNT:
+            break
+        if other != word and other.isupper() and len(other) == len(word) and ocr_cost(word, other) <= 1.0:
+            return other
+    return None
 
 
 def _context_prefers(index: int, candidate: str, context: PageContext) -> bool:
