@@ -171,3 +171,14 @@ def test_the_definitions_declare_a_version():
     from workbench import metrics
 
     assert metrics.METRICS_VERSION.split(":")[0].isdigit()
+
+
+def test_measure_compares_units_cut_once_and_refuses_mixed_kinds():
+    from workbench.metrics import measure
+    from workbench.normalize import char_units, word_units
+
+    ocr = word_units("The treaty of 196O")
+    assert measure(word_units("The treaty of 1960"), ocr) == word_error("The treaty of 1960", "The treaty of 196O")
+    assert bag_of_words_error(word_units("of The"), ocr).missing == 0
+    with pytest.raises(ValueError, match="cannot compare char units with word units"):
+        measure(char_units("The"), ocr)

@@ -25,13 +25,13 @@ from workbench.metrics import (
     Confusion,
     ErrorMeasure,
     bag_of_words_error,
-    character_error,
     confusion_counts_from_ops,
     error_rate,
+    measure,
     top_confusions,
-    word_error,
 )
 from workbench.models import GoldPage, PageScore
+from workbench.normalize import char_units, word_units
 from workbench.ocr.store import load_ocr_page
 
 
@@ -107,15 +107,18 @@ class DocumentEvaluation:
 
 def evaluate_page(gold: GoldPage, ocr_text: str, *, exact: bool = False) -> PageEvaluation:
     """Compare one page's OCR text with its gold page (full page and body)."""
-    chars = character_error(gold.full_text, ocr_text, exact=exact)
+    full = gold.full_text
+    # Each text is cut into units once; the OCR's units serve both references.
+    ocr_chars, ocr_words, full_words = char_units(ocr_text), word_units(ocr_text), word_units(full)
+    chars = measure(char_units(full), ocr_chars, exact=exact)
     return PageEvaluation(
         page=gold.number,
         chars=chars,
-        words=word_error(gold.full_text, ocr_text, exact=exact),
-        body_chars=character_error(gold.body, ocr_text, exact=exact),
-        body_words=word_error(gold.body, ocr_text, exact=exact),
-        bag_of_words=bag_of_words_error(gold.full_text, ocr_text),
-        confusions=confusion_counts_from_ops(chars.ops, gold.full_text, ocr_text),
+        words=measure(full_words, ocr_words, exact=exact),
+        body_chars=measure(char_units(gold.body), ocr_chars, exact=exact),
+        body_words=measure(word_units(gold.body), ocr_words, exact=exact),
+        bag_of_words=bag_of_words_error(full_words, ocr_words),
+        confusions=confusion_counts_from_ops(chars.ops, full, ocr_text),
     )
 
 

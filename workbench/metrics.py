@@ -107,14 +107,22 @@ def error_rate(distance: int, gold_length: int) -> float:
     return distance / gold_length
 
 
-def _measure(unit: str, gold: Units, ocr: Units, *, exact: bool) -> ErrorMeasure:
-    blocks, ops = align_units(gold, ocr, exact=exact, anchoring=WORD_ANCHORING if unit == "word" else CHAR_ANCHORING)
+def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
+    """The error measure of OCR units against gold units of the same kind (chars, words or tokens).
+
+    For callers that compare one text with several others and cut each text into units once
+    (`workbench.evaluate` does); `character_error` and `word_error` are this on fresh units.
+    """
+    if gold.kind != ocr.kind:
+        raise ValueError(f"cannot compare {gold.kind} units with {ocr.kind} units")
+    anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
+    blocks, ops = align_units(gold, ocr, exact=exact, anchoring=anchoring)
     counts = Counter()
     for block in blocks:
         counts[block.tag] += max(block.a_end - block.a_start, block.b_end - block.b_start)
     distance = counts["replace"] + counts["insert"] + counts["delete"]
     return ErrorMeasure(
-        unit=unit,
+        unit=gold.kind,
         distance=distance,
         gold_length=len(gold),
         ocr_length=len(ocr),
@@ -129,7 +137,7 @@ def _measure(unit: str, gold: Units, ocr: Units, *, exact: bool) -> ErrorMeasure
 
 def character_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
     """Character errors of `ocr` against `gold`: distance and counts in grapheme clusters, CER as a fraction."""
-    return _measure("char", char_units(gold), char_units(ocr), exact=exact)
+    return measure(char_units(gold), char_units(ocr), exact=exact)
 
 
 def cer(gold: str, ocr: str, *, exact: bool = False) -> float:
@@ -140,7 +148,7 @@ def cer(gold: str, ocr: str, *, exact: bool = False) -> float:
 
 def word_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
     """Word errors of `ocr` against `gold`: distance and counts in words, WER as a fraction."""
-    return _measure("word", word_units(gold), word_units(ocr), exact=exact)
+    return measure(word_units(gold), word_units(ocr), exact=exact)
 
 
 def wer(gold: str, ocr: str, *, exact: bool = False) -> float:
@@ -150,10 +158,13 @@ def wer(gold: str, ocr: str, *, exact: bool = False) -> float:
     return error_rate(distance, len(gold_units))
 
 
-def bag_of_words_error(gold: str, ocr: str) -> BagOfWordsError:
-    """The order-free word error: max(gold words missing, OCR words spurious) per gold word."""
-    gold_bag = Counter(word_units(gold).keys)
-    ocr_bag = Counter(word_units(ocr).keys)
+def bag_of_words_error(gold: str | Units, ocr: str | Units) -> BagOfWordsError:
+    """The order-free word error: max(gold words missing, OCR words spurious) per gold word.
+
+    Takes texts, or their `word_units` when the caller has them already.
+    """
+    gold_bag = Counter((word_units(gold) if isinstance(gold, str) else gold).keys)
+    ocr_bag = Counter((word_units(ocr) if isinstance(ocr, str) else ocr).keys)
     missing = sum((gold_bag - ocr_bag).values())
     spurious = sum((ocr_bag - gold_bag).values())
     gold_words = sum(gold_bag.values())

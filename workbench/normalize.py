@@ -159,6 +159,7 @@ class Units:
     keys: Sequence[str]
     starts: Sequence[int] | None = None
     ends: Sequence[int] | None = None
+    kind: str = "char"  # "char" (grapheme clusters), "word" (as the WER counts) or "token" (whitespace)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -238,6 +239,7 @@ def word_units(text: str) -> Units:
             tuple(m.group() for m in matches),
             tuple(m.start() for m in matches),
             tuple(m.end() for m in matches),
+            kind="word",
         )
     cuts = [m.start() for m in _WORD_BOUNDARY.finditer(body)]
     if not cuts or cuts[0] != 0:
@@ -251,7 +253,7 @@ def word_units(text: str) -> Units:
             keys.append(nfc(piece))
             starts.append(start)
             ends.append(end)
-    return Units(folded, tuple(keys), tuple(starts), tuple(ends))
+    return Units(folded, tuple(keys), tuple(starts), tuple(ends), kind="word")
 
 
 def token_units(text: str) -> Units:
@@ -264,7 +266,7 @@ def token_units(text: str) -> Units:
         starts.append(position)
         ends.append(position + len(token))
         position += len(token) + 1
-    return Units(folded, tuple(keys), tuple(starts), tuple(ends))
+    return Units(folded, tuple(keys), tuple(starts), tuple(ends), kind="token")
 
 
 def words(text: str) -> list[str]:
