@@ -30,8 +30,10 @@ Definitions (the README's "Metrics" section says the same):
            the edit blocks of the character alignment (adjacent replace/insert/delete runs merged, so
            "rn" read as "m" is one confusion "rn" -> "m"), counted and sorted most frequent first.
 
-Every function takes `(gold, ocr)` strings and is pure. Long texts use the anchored alignment of
-`workbench.align` (not quadratic); pass `exact=True` to force the full quadratic computation.
+Every function is pure and takes `(gold, ocr)` strings, except `measure`, which takes the texts' units
+(`workbench.normalize.char_units` / `word_units`) for callers comparing one OCR text with several
+references. Long texts use the anchored alignment of `workbench.align` (not quadratic); pass
+`exact=True` to force the full quadratic computation.
 """
 
 from __future__ import annotations
