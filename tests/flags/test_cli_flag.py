@@ -57,3 +57,20 @@ def test_flag_without_ocr_is_a_one_line_error(copied_collection, capsys):
     assert main(["flag", "us-japan-1974"]) == 2
     error = capsys.readouterr().err
     assert "page-001.txt" in error and error.count("\n") == 1
+
+
+def test_document_without_gold_is_flagged_only_without_gold(tmp_collection, tmp_path, capsys):
+    from PIL import Image
+
+    from workbench.corpus import add_document
+
+    scan = tmp_path / "scan.png"
+    Image.new("L", (850, 1100), 255).save(scan)
+    add_document(tmp_collection, "memo", title="A memo", sources=[scan])
+    text = "C0NFIDENTlAL\nThe Treaty commits tlie US and Japan to recognize an armed attack\nagainst either party."
+    save_ocr_page(tmp_collection, ocr_page(text, document="memo"))
+    assert main(["flag", "memo"]) == 2
+    assert "has no gold" in capsys.readouterr().err
+    assert main(["flag", "memo", "--no-gold", "--json"]) == 0
+    flags = json.loads(capsys.readouterr().out)["flags"]
+    assert {(f["text"], f["category"]) for f in flags} >= {("C0NFIDENTlAL", "stamp_noise"), ("tlie", "misread_word")}
