@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.models import Box, Flag, OcrPage, OcrWord
+from workbench.normalize import fold_whitespace as fold_whitespace  # re-exported: the law's folding
 
 _TOKEN = re.compile(r"\S+")
 _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
@@ -86,11 +87,6 @@ def strip_punct(text: str) -> tuple[str, str, str]:
     if not word and lead:  # all punctuation: keep it as the "word" so nothing is lost
         return "", lead, trail
     return lead, word, trail
-
-
-def fold_whitespace(text: str) -> str:
-    """`text` with every run of whitespace turned into one space and the ends trimmed."""
-    return " ".join(text.split())
 
 
 def boxes_for_span(tokens: Iterable[Token], start: int, end: int) -> tuple[Box, ...]:
