@@ -96,3 +96,9 @@ def test_handwritten_note_in_the_margin_is_stamp_noise():
     page = replace(page, text=page.text + "\n1e", words=(*page.words, note))
     flags = heuristic_flags([page])
     assert [(f.text, f.category) for f in flags] == [("1e", FlagCategory.STAMP_NOISE)]
+
+
+def test_stamp_words_read_beside_a_body_line_are_stamp_noise():
+    lines = [*PROSE, "They have insisted on the right of prior consultation DECLASSlFIED E.O. 12958"]
+    flags = flagged("\n".join(lines))
+    assert [(f.text, f.category) for f in flags] == [("DECLASSlFIED E.O. 12958", FlagCategory.STAMP_NOISE)]

@@ -6,7 +6,8 @@ A line is stamp noise when
   - it stands above the first or below the last prose line of the page (where classification lines,
     stamps and notes sit) and is not itself prose-like (real words, e.g. a heading or a signature line),
     or consists of stamp words only ("State Dept Guidelines").
-A token alone in the left or right margin, outside the body frame, is stamp noise too (notes, specks).
+A token alone in the left or right margin, outside the body frame, is stamp noise too (notes, specks),
+and so is a run of stamp words led by a strong one inside a body line (a stamp read beside the text).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 from workbench.flags.context import PageContext
-from workbench.flags.stamps import PAGE_NUMBER, line_strength, token_strength
+from workbench.flags.stamps import NONE, PAGE_NUMBER, STRONG, fold_caps, line_strength, token_strength
 from workbench.flags.tokens import has_alnum
 from workbench.models import Flag, FlagCategory
 
@@ -46,6 +47,7 @@ def stamp_noise_flags(context: PageContext) -> list[Flag]:
             flags.append(context.flag(line.first, line.last, FlagCategory.STAMP_NOISE, ("",), 0.6 + 0.35 * strength))
         elif outside and (not _prose_like(texts, context) or all(token_strength(t, context.vocabulary) for t in texts)):
             flags.append(context.flag(line.first, line.last, FlagCategory.STAMP_NOISE, ("",), 0.75))
+    flags.extend(_stamp_words_in_body(context))
     if context.body_left is None or context.body_right is None:
         return flags
     for index, token in enumerate(context.tokens):
@@ -56,4 +58,26 @@ def stamp_noise_flags(context: PageContext) -> list[Flag]:
         )
         if in_margin and not context.lexicon.is_known(token.text):
             flags.append(context.flag(index, index, FlagCategory.STAMP_NOISE, ("",), 0.6))
+    return flags
+
+
+def _stamp_words_in_body(context: PageContext) -> list[Flag]:
+    """Runs of stamp words inside a body line, led by a strong one: a stamp beside the last body line."""
+    flags = []
+    tokens = context.tokens
+    for line in context.lines:
+        index = line.first
+        while index <= line.last:
+            text = tokens[index].text
+            strong = token_strength(text, context.vocabulary) == STRONG and len(fold_caps(text)) >= 5
+            if index in context.claimed or not strong:
+                index += 1
+                continue
+            end = index
+            while end + 1 <= line.last and end + 1 not in context.claimed:
+                if token_strength(tokens[end + 1].text, context.vocabulary) == NONE:
+                    break
+                end += 1
+            flags.append(context.flag(index, end, FlagCategory.STAMP_NOISE, ("",), 0.8))
+            index = end + 1
     return flags

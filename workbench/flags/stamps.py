@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from workbench.errors import InputError
 from workbench.fsutil import read_utf8
 
+MIN_LINE_SHARE = 0.4  # share of a line's tokens that must be stamp words for the whole line to be a mark
 STRONG = 1.0
 WEAK = 0.5
 NONE = 0.0
@@ -141,13 +142,15 @@ def line_strength(tokens: Sequence[str], vocabulary: StampVocabulary | None = No
     """How much a line of tokens reads as a marking, 0..1.
 
     1.0 for a page number alone on its line ("-2-"); otherwise the share of the line's tokens that match
-    the vocabulary (weak ones counting half), provided at least one strong token is there.
+    the vocabulary plus a quarter per strong token, provided at least one strong token is there and
+    at least MIN_LINE_SHARE of the tokens match.
     """
     if not tokens:
         return 0.0
     if PAGE_NUMBER.fullmatch(" ".join(tokens)) and re.search(r"[-–—~_=(]", " ".join(tokens)):
         return 1.0
     strengths = [token_strength(t, vocabulary) for t in tokens]
-    if max(strengths) < STRONG:
-        return 0.0
-    return min(1.0, sum(1.0 if s > 0 else 0.0 for s in strengths) / len(strengths) + 0.25 * strengths.count(STRONG))
+    share = sum(1.0 if s > 0 else 0.0 for s in strengths) / len(strengths)
+    if max(strengths) < STRONG or share < MIN_LINE_SHARE:
+        return 0.0  # a body line with a stamp beside it is no stamp line: its stamp words are flagged alone
+    return min(1.0, share + 0.25 * strengths.count(STRONG))
