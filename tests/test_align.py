@@ -225,3 +225,26 @@ def test_encoding_survives_more_distinct_words_than_private_use_codes():
     a, b = encode(words, [*words[1:], "a"])
     assert len(set(a)) == len(words)
     assert a[1:] == b[:-1] and b[-1] == "a"
+
+
+WORDY = [*"ab ,.-'\n", "5", "55,000", "don't", "e\u0301"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDY), max_size=20).map("".join),
+    st.lists(st.sampled_from(WORDY), max_size=20).map("".join),
+    st.sampled_from(["word", "token"]),
+)
+def test_word_ops_turn_the_gold_words_into_the_ocr_words(gold, ocr, unit):
+    from workbench.normalize import token_units, word_units
+
+    cut = word_units if unit == "word" else token_units
+    ops = align_words(gold, ocr, unit=unit)
+    assert [w for op in ops for w in op.gold_words] == list(cut(gold).keys)
+    assert [w for op in ops for w in op.ocr_words] == list(cut(ocr).keys)
+    for op in ops:
+        if op.tag == "equal":
+            assert op.gold_words == op.ocr_words
+        assert (op.gold_start == op.gold_end) == (not op.gold_words)
+        assert (op.ocr_start == op.ocr_end) == (not op.ocr_words)
