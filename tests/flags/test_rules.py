@@ -200,3 +200,15 @@ def test_a_lone_look_alike_of_an_abbreviation_the_document_uses_is_misread():
         "of the JSSR and the GOJ in the region of the Pacific and of the Far East",
     ]
     assert only(flags_of(lines)) == [("JSSR", FlagCategory.MISREAD_WORD, ("USSR",))]
+
+
+def test_braces_become_parentheses_and_a_paragraph_number_gets_its_full_stop():
+    lines = [
+        *PROSE,
+        "4, When the original Treaty was signed the Japanese possessed no forces",
+        "(no construction, no possession, no introduction of weapons into Japan},",
+    ]
+    assert only(flags_of(lines)) == [
+        ("4,", FlagCategory.CASE_OR_PUNCTUATION, ("4.",)),
+        ("Japan},", FlagCategory.CASE_OR_PUNCTUATION, ("Japan),",)),
+    ]

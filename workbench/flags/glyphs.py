@@ -94,7 +94,6 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             if not has_alnum(text):
                 continue
             cleaned = _unbalanced_quote(index, context) or _clean_edges(text)
-            # A typewriter has straight quote marks only: curly ones are the engine's guess.
             cleaned = cleaned.translate(STRAIGHT_QUOTES)
             if cleaned != text and has_alnum(cleaned):
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
@@ -113,6 +112,10 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
                 flags.append(_mid_line_hyphen(index, context))
                 continue
             following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+            if index == line.first and re.fullmatch(r"\d{1,2}[,:;]", text) and following[:1].isupper():
+                # a paragraph number ("4. When the ...") whose full stop was misread
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1] + ".",), 0.6))
+                continue
             if text.endswith(":") and following[:1].islower() and word.isalpha() and index != line.last:
                 # a colon inside a line before a lowercase word: a speck ("vessels: into")
                 flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.5))
@@ -179,7 +182,8 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
 # Words after which running text never has a stop: articles, prepositions, possessives.
 _NO_STOP_AFTER = "the a an of to in for with by on at from into upon its their our his her this these those"
 NO_STOP_AFTER = frozenset(_NO_STOP_AFTER.split())
-STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+# A typewriter has straight quotes and round parentheses only: the rest are the engine's guesses.
+STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "{": "(", "}": ")"})
 TITLE_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"])
 CAPITAL_WORD_ZIPF = 4.0  # a word this common is no name when capitalised once inside a sentence
 QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
