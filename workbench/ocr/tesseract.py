@@ -183,8 +183,11 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
     prepared = preprocess(image, options)
     dpi = _scan_dpi(image, options)
     config = f"--psm {options.psm} --oem {options.oem} --dpi {dpi}"
-    pytesseract.pytesseract.tesseract_cmd = command
     with contextlib.ExitStack() as stack:
+        # pytesseract keeps the program in module state: put back what was there, so no other caller in
+        # this process (a test, another page's code) inherits our choice.
+        stack.callback(setattr, pytesseract.pytesseract, "tesseract_cmd", pytesseract.pytesseract.tesseract_cmd)
+        pytesseract.pytesseract.tesseract_cmd = command
         stack.enter_context(_single_threaded())
         source = str(path)
         if prepared.changed or image.format not in {"PNG", "TIFF", "JPEG"}:
