@@ -454,3 +454,36 @@ def test_line_view_keeps_empty_ocr_lines_as_blank_rows():
     assert ["".join(p.text for p in row.gold) for row in rows] == ["One two ", "", "three."]
     assert [row.blank for row in rows] == [False, True, False]
     assert [p.tag for p in rows[2].ocr] == ["equal", "replace", "equal"]
+
+
+@pytest.fixture
+def briefing_paper(tmp_collection, repo_collection):
+    """A copy of us-japan-1974's manifest, gold and stored OCR (not its scans) in a throwaway collection."""
+    doc = "us-japan-1974"
+    shutil.copytree(repo_collection.gold_dir(doc), tmp_collection.gold_dir(doc))
+    shutil.copytree(repo_collection.ocr_dir(doc), tmp_collection.ocr_dir(doc))
+    tmp_collection.document_dir(doc).mkdir(parents=True)
+    shutil.copyfile(repo_collection.manifest_path(doc), tmp_collection.manifest_path(doc))
+    return tmp_collection, doc
+
+
+def test_forecast_of_stamp_noise_and_hyphenation_is_the_cer_their_acceptance_gives(briefing_paper, tmp_path, capsys):
+    _, doc = briefing_paper
+    rules = ["stamp_noise", "broken_hyphenation"]
+    before = tmp_path / "before"
+    write_document_report(briefing_paper[0], doc, out=before)
+    metrics = json.loads((before / "metrics.json").read_text(encoding="utf-8"))
+    (forecast,) = [row for row in metrics["correction_forecast"] if row["categories"] == rules]
+    assert forecast["body_cer"] < metrics["document"]["body_cer"]
+    index = metrics["correction_forecast"].index(forecast)
+    (shown,) = _html(before / "index.html").xpath(f'//*[@data-figure="correction_forecast.{index}.body_cer"]')
+    assert _text(shown) == format_rate(forecast["body_cer"])
+
+    args = ["review", doc, "--reviewer", "ann", "--accept", "--category", rules[0], "--category", rules[1]]
+    assert main(args) == 0
+    capsys.readouterr()
+    after = tmp_path / "after"
+    write_document_report(briefing_paper[0], doc, out=after)
+    corrected = json.loads((after / "metrics.json").read_text(encoding="utf-8"))["corrected"]["document"]
+    assert corrected["body_cer"] == pytest.approx(forecast["body_cer"], abs=1e-9)
+    assert corrected["body_wer"] == pytest.approx(forecast["body_wer"], abs=1e-9)

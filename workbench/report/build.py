@@ -21,7 +21,7 @@ from workbench import __version__
 from workbench.align import align_chars
 from workbench.corpus import Collection
 from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
-from workbench.flags import evaluate_flags, flag_document
+from workbench.flags import apply_flags, evaluate_flags, flag_document
 from workbench.metrics import METRICS_VERSION
 from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
 from workbench.ocr.store import load_ocr_page, text_path
@@ -107,6 +107,51 @@ def _error_categories(flags: Sequence[Flag]) -> list[dict]:
                     {"page": f.page, "ocr": f.text, "gold": f.suggestions[0] if f.suggestions else ""}
                     for f in found[:EXAMPLES_PER_CATEGORY]
                 ],
+            }
+        )
+    return rows
+
+
+# The categories the transcript's automatic rules act on once accepted: a forecast row of their own.
+RULE_CATEGORIES = ("stamp_noise", "broken_hyphenation")
+
+
+def _correction_forecast(
+    golds: Sequence[GoldPage], ocr: dict[int, OcrPage], flags_gold: dict[int, list[Flag]]
+) -> list[dict]:
+    """The pooled body CER/WER the document would have if the gold flags of some categories were accepted.
+
+    One row per category found (most frequent first), then one for the categories the automatic rules act
+    on together; each applies those flags' gold readings to the OCR and scores the result with
+    workbench.evaluate, exactly as the corrected transcript will be scored after those decisions.
+    """
+    found = Counter(f.category.value for flags in flags_gold.values() for f in flags)
+    groups = [(name,) for name, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
+    if all(found[name] for name in RULE_CATEGORIES):
+        groups.append(RULE_CATEGORIES)
+    rows = []
+    for group in groups:
+        evaluation = DocumentEvaluation(
+            document="",
+            gold="",
+            pages=tuple(
+                evaluate_page(
+                    gold,
+                    apply_flags(
+                        ocr[gold.number].text,
+                        [f for f in flags_gold.get(gold.number, []) if f.category.value in group],
+                    ),
+                )
+                for gold in golds
+            ),
+        )
+        scored = evaluation_dict(evaluation)["document"]  # the JSON rates of `workbench evaluate`
+        rows.append(
+            {
+                "categories": list(group),
+                "flags": sum(found[name] for name in group),
+                "body_cer": scored["body_cer"],
+                "body_wer": scored["body_wer"],
             }
         )
     return rows
@@ -261,6 +306,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         if not evaluation["confusions"]:
             missing["confusions"] = "The OCR confuses no characters: it equals the gold."
     error_categories = _error_categories([f for page in sorted(flags_gold) for f in flags_gold[page]])
+    forecast = _correction_forecast(golds, ocr, flags_gold) if evaluation is not None else []
     if evaluation is not None and not error_categories:
         missing["error_categories"] = "The gold-based flagger finds no error in the OCR."
 
@@ -283,6 +329,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         "confusions": evaluation["confusions"] if evaluation else None,
         "corrected": corrected,
         "error_categories": error_categories or None,
+        "correction_forecast": forecast or None,
         "flag_evaluation": flag_evaluation,
         "review": review,
         "missing": missing,
