@@ -350,3 +350,13 @@ def test_a_bad_review_setting_is_one_line_and_no_page(ui_collection, monkeypatch
     assert not at.exception
     assert any(message in e.value for e in at.error)
     assert not at.title
+
+
+@pytest.mark.parametrize("page", ["compare", "review", "reports", "export"])
+def test_pages_of_an_empty_collection_ask_for_a_document(tmp_collection, page):
+    at = app(reviewer="Ann")
+    at.switch_page(f"app_pages/{page}.py").run()
+    no_errors(at)
+    assert [i.value for i in at.main.info] == [
+        "No document chosen: pick one in the sidebar, or add one on the Documents page."
+    ]

@@ -187,6 +187,15 @@ def _open_store(url: str):
     return open_store(url)
 
 
+def chosen_document_id() -> str:
+    """The id of the document chosen in the sidebar; stops the page with a hint when none is chosen."""
+    doc_id = st.session_state.get("document")
+    if not doc_id:
+        st.info("No document chosen: pick one in the sidebar, or add one on the Documents page.")
+        st.stop()
+    return doc_id
+
+
 def review_store():
     """The review store for WORKBENCH_DB, one per URL per process (it holds a thread-safe Engine only)."""
     from workbench.store import database_url

@@ -9,10 +9,7 @@ from workbench.errors import WorkbenchError
 from workbench.ui import components
 
 st.title("Compare")
-doc_id = st.session_state.get("document")
-if not doc_id:
-    st.info("Choose a document in the sidebar.")
-    st.stop()
+doc_id = components.chosen_document_id()
 
 collection = views.collection()
 try:

@@ -11,10 +11,7 @@ from workbench.ocr.store import has_ocr
 from workbench.ui import components
 
 st.title("Review")
-doc_id = st.session_state.get("document")
-if not doc_id:
-    st.info("Choose a document in the sidebar.")
-    st.stop()
+doc_id = components.chosen_document_id()
 
 reviewer = components.reviewer_name_widget()
 if not reviewer:
