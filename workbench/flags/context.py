@@ -8,6 +8,7 @@ margins left or right of it, are where markings live.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from workbench.flags.lexicon import Lexicon
@@ -51,6 +52,16 @@ class PageContext:
     body_left: float | None = None
     body_right: float | None = None
     claimed: set[int] = field(default_factory=set)
+
+    def unclaimed_prose(self) -> Iterator[tuple[Line, int]]:
+        """(line, token index) of every token on the prose lines that no detector has claimed yet.
+
+        Claims are checked as the iteration goes, so tokens a detector claims along the way are skipped.
+        """
+        for line in self.lines[self.first_prose : self.last_prose + 1]:
+            for index in line.indices():
+                if index not in self.claimed:
+                    yield line, index
 
     def line_of(self, index: int) -> int:
         """The position in `lines` of the line holding token `index`."""

@@ -84,51 +84,46 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
     """Flags for junk glyphs stuck to words and full stops inside sentences (case_or_punctuation)."""
     flags = []
     tokens = context.tokens
-    for position, line in enumerate(context.lines):
-        if position < context.first_prose or position > context.last_prose:
+    for line, index in context.unclaimed_prose():
+        text = tokens[index].text
+        if not has_alnum(text):
             continue
-        for index in line.indices():
-            if index in context.claimed:
-                continue
-            text = tokens[index].text
-            if not has_alnum(text):
-                continue
-            cleaned = _unbalanced_quote(index, context) or _clean_edges(text)
-            cleaned = cleaned.translate(STRAIGHT_QUOTES)
-            if cleaned != text and has_alnum(cleaned):
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
-                continue
-            if _capital_inside_sentence(index, context):
-                word = strip_punct(text)[1]
-                fixed = text.replace(word, word.lower(), 1)
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (fixed,), 0.6))
-                continue
-            lead, word, trail = strip_punct(text)
-            if trail and trail[0] in ",.:;" and word.lower() in NO_STOP_AFTER:
-                # "the," "in:" -- a stop never follows an article or a preposition
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (lead + word,), 0.7))
-                continue
-            if text.endswith("-") and not text.endswith("--") and index != line.last and word.isalpha():
-                flags.append(_mid_line_hyphen(index, context))
-                continue
-            following = tokens[index + 1].text if index + 1 < len(tokens) else ""
-            if index == line.first and re.fullmatch(r"\d{1,2}[,:;]", text) and following[:1].isupper():
-                # a paragraph number ("4. When the ...") whose full stop was misread
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1] + ".",), 0.6))
-                continue
-            if text.endswith(":") and following[:1].islower() and word.isalpha() and index != line.last:
-                # a colon inside a line before a lowercase word: a speck ("vessels: into")
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.5))
-                continue
-            if (
-                text.endswith(".")
-                and not text.endswith("..")
-                and not ABBREVIATION.match(text)
-                and not re.fullmatch(r"\(?\d+\.", text)
-                and following[:1].islower()
-                and strip_punct(text)[1].isalpha()
-            ):
-                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
+        cleaned = _unbalanced_quote(index, context) or _clean_edges(text)
+        cleaned = cleaned.translate(STRAIGHT_QUOTES)
+        if cleaned != text and has_alnum(cleaned):
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
+            continue
+        if _capital_inside_sentence(index, context):
+            word = strip_punct(text)[1]
+            fixed = text.replace(word, word.lower(), 1)
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (fixed,), 0.6))
+            continue
+        lead, word, trail = strip_punct(text)
+        if trail and trail[0] in ",.:;" and word.lower() in NO_STOP_AFTER:
+            # "the," "in:" -- a stop never follows an article or a preposition
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (lead + word,), 0.7))
+            continue
+        if text.endswith("-") and not text.endswith("--") and index != line.last and word.isalpha():
+            flags.append(_mid_line_hyphen(index, context))
+            continue
+        following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        if index == line.first and re.fullmatch(r"\d{1,2}[,:;]", text) and following[:1].isupper():
+            # a paragraph number ("4. When the ...") whose full stop was misread
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1] + ".",), 0.6))
+            continue
+        if text.endswith(":") and following[:1].islower() and word.isalpha() and index != line.last:
+            # a colon inside a line before a lowercase word: a speck ("vessels: into")
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.5))
+            continue
+        if (
+            text.endswith(".")
+            and not text.endswith("..")
+            and not ABBREVIATION.match(text)
+            and not re.fullmatch(r"\(?\d+\.", text)
+            and following[:1].islower()
+            and strip_punct(text)[1].isalpha()
+        ):
+            flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
     return flags
 
 

@@ -109,18 +109,13 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
 def merged_flags(context: PageContext) -> list[Flag]:
     """Flags for one token that holds two words."""
     flags = []
-    for position, line in enumerate(context.lines):
-        if position < context.first_prose or position > context.last_prose:
-            continue
-        for index in line.indices():
-            if index in context.claimed:
-                continue
-            lead, word, trail = strip_punct(context.tokens[index].text)
-            if len(word) >= 8 and word.isalpha() and _conf(context.tokens[index].conf) >= UNSURE_CONF:
-                continue  # a long rare word read with confidence ("forswear", "triregional")
-            suggestion = _merged_suggestion(word, context)
-            if suggestion:
-                flags.append(context.flag(index, index, FlagCategory.MERGED_WORDS, (lead + suggestion + trail,), 0.75))
+    for _line, index in context.unclaimed_prose():
+        lead, word, trail = strip_punct(context.tokens[index].text)
+        if len(word) >= 8 and word.isalpha() and _conf(context.tokens[index].conf) >= UNSURE_CONF:
+            continue  # a long rare word read with confidence ("forswear", "triregional")
+        suggestion = _merged_suggestion(word, context)
+        if suggestion:
+            flags.append(context.flag(index, index, FlagCategory.MERGED_WORDS, (lead + suggestion + trail,), 0.75))
     return flags
 
 
@@ -136,31 +131,26 @@ def misread_flags(context: PageContext) -> list[Flag]:
     """Flags for words read as another string, with ranked suggestions."""
     flags = []
     table = scannos()
-    for position, line in enumerate(context.lines):
-        if position < context.first_prose or position > context.last_prose:
+    for _line, index in context.unclaimed_prose():
+        text = context.tokens[index].text
+        if not has_alnum(text) or NUMBER.match(text):
             continue
-        for index in line.indices():
-            if index in context.claimed:
-                continue
-            text = context.tokens[index].text
-            if not has_alnum(text) or NUMBER.match(text):
-                continue
-            number = _number_fix(text)
-            if number:
-                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
-                continue
-            lead, word, trail = strip_punct(text)
-            scanno = table.get(word.lower())
-            conf = _conf(context.tokens[index].conf)
-            if scanno and conf < 96:
-                ranked = [lead + match_case(scanno, word) + trail]
-                ranked += [s.text for s in suggest_token(text, context.lexicon, limit=3)]
-                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), 0.8))
-                continue
-            confidence, suggestions = _misread(index, context)
-            if confidence > 0.0:
-                ranked = [_document_case(s.text, index, context) for s in suggestions]
-                flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
+        number = _number_fix(text)
+        if number:
+            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
+            continue
+        lead, word, trail = strip_punct(text)
+        scanno = table.get(word.lower())
+        conf = _conf(context.tokens[index].conf)
+        if scanno and conf < 96:
+            ranked = [lead + match_case(scanno, word) + trail]
+            ranked += [s.text for s in suggest_token(text, context.lexicon, limit=3)]
+            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), 0.8))
+            continue
+        confidence, suggestions = _misread(index, context)
+        if confidence > 0.0:
+            ranked = [_document_case(s.text, index, context) for s in suggestions]
+            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
     return flags
 
 
