@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from workbench import __version__
 from workbench.align import align_chars
-from workbench.corpus import Collection
+from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
 from workbench.flags import apply_flags, evaluate_flags, flag_document
 from workbench.metrics import METRICS_VERSION
@@ -80,16 +80,9 @@ def _ocr_summary(pages: Sequence[OcrPage]) -> dict:
 
 
 def _source(document: Document, ocr: Sequence[OcrPage], *, has_gold: bool) -> dict:
-    return {
-        "id": document.id,
-        "title": document.title,
-        "date": document.date,
-        "provenance": document.provenance,
-        "variant": document.variant,
-        "gold": document.gold if has_gold else None,
-        "page_count": document.page_count,
-        "ocr": _ocr_summary(ocr),
-    }
+    """The document as its manifest describes it (less the page list), and how its OCR was made."""
+    described = {key: value for key, value in manifest_dict(document).items() if key != "pages"}
+    return {**described, "gold": document.gold if has_gold else None, "ocr": _ocr_summary(ocr)}
 
 
 def _error_categories(flags: Sequence[Flag]) -> list[dict]:
