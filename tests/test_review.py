@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 
 import pytest
 
 from tests.test_postgres import BACKENDS, backend_url
 from workbench import review
 from workbench.errors import ReviewConflict, ReviewError
-from workbench.models import DecisionAction, Flag, FlagCategory, FlagSource
+from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource
 from workbench.review import PageStatus
 from workbench.store import open_store
 
@@ -190,6 +191,70 @@ def test_undo_from_a_stale_version_is_a_conflict(store, flags):
     review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
     with pytest.raises(ReviewConflict):
         review.undo(store, DOC, key, reviewer="bob", version=0)
+
+
+# -- the queue --------------------------------------------------------------------------------------------
+
+
+def event(key, action, event_id, *, text=None, ref=None):
+    return Decision(DOC, key, DecisionAction(action), text, "ann", "2026-11-26T13:00:00Z", id=event_id, ref=ref)
+
+
+def test_queue_folds_decisions_and_filters_plain_flags():
+    flags = [flag(10, "tbe", page=1), flag(0, "Tbe", page=1, confidence=0.4), flag(5, "tbe", page=2),
+             flag(9, "GDS", page=2, category=FlagCategory.STAMP_NOISE)]
+    keys = [f.key for f in sorted(flags, key=lambda f: (f.page, f.start))]
+    events = [
+        event(keys[0], "accept", 1, text="the"),
+        event(keys[2], "keep_ocr", 2),
+        event(keys[2], "undo", 3, ref=2),  # withdrawn: open again
+    ]
+    open_only = review.queue(flags, events, review.QueueFilter(status=review.FlagStatus.OPEN))
+    assert [s.key for s in open_only.items] == keys[1:]  # page and span order, the decided one left out
+    assert (open_only.flags, open_only.decided, open_only.fraction) == (4, 1, 0.25)
+    # A plain flag's version is the number of its events, as the store counts them.
+    assert {s.key: s.version for s in open_only.states}[keys[2]] == 2
+    # The flag itself first, then the other open "tbe"; the decided "Tbe" differs in case anyway.
+    assert [s.key for s in open_only.alike(flags[0])] == [keys[1], keys[2]]
+    where = review.QueueFilter.of
+    assert [s.key for s in review.queue(flags, events, where(status="decided")).items] == [keys[0]]
+    assert len(review.queue(flags, events).items) == 4
+    assert [s.flag.page for s in review.queue(flags, events, where(pages=2)).items] == [2, 2]
+    assert [s.flag.text for s in review.queue(flags, events, where(categories=["stamp_noise"])).items] == ["GDS"]
+    assert review.queue(flags, events, where(max_confidence=0.5)).items[0].flag.text == "Tbe"
+    with pytest.raises(ReviewError, match="unknown flag status"):
+        where(status="maybe")
+
+
+def test_apply_to_all_decides_exactly_what_the_queue_counted_with_both_flag_sources(store):
+    """Gold and no-gold flags of the same OCR text both in the store: the count the Review page shows
+    (the queue of the reviewed source) is the size of the batch. Occurrences used to ignore the source,
+    so the batch also took the other source's flags: 4 decided where the button said 2."""
+    gold = [replace(flag(start), source=FlagSource.GOLD) for start in (0, 10)]
+    heuristic = [flag(start) for start in (0, 10)]  # same spans and text, the no-gold flagger's
+    review.sync_flags(store, DOC, gold + heuristic)
+    shown = review.queue(gold, [], review.QueueFilter(source=FlagSource.GOLD)).alike(gold[0], reading="the")
+    batch = review.apply_to_all(store, DOC, gold[0].key, action="accept", text="the", reviewer="ann")
+    assert len(batch) == len(shown) == 2
+    assert {d.flag_key for d in batch.decisions} == {f.key for f in gold}
+    assert all(review.flag_state(store, DOC, f.key).status is review.FlagStatus.OPEN for f in heuristic)
+
+
+def test_alike_with_a_reading_keeps_only_flags_that_offer_it(store):
+    flags = [flag(0, suggestions=("the",)), flag(10, suggestions=("tea",)), flag(20, suggestions=("the", "tea"))]
+    review.sync_flags(store, DOC, flags)
+    assert {s.key for s in review.occurrences(store, DOC, flags[0].key, reading="the")} == {
+        flags[0].key, flags[2].key
+    }
+    assert len(review.occurrences(store, DOC, flags[0].key)) == 3
+
+
+def test_progress_counts_what_the_queue_counts(store, flags):
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    done = review.progress(store, DOC, pages=[1, 2])
+    whole = review.stored_queue(store, DOC)
+    assert (done.flags, done.decided) == (whole.flags, whole.decided) == (6, 1)
+    assert [(p.page, p.flags, p.decided) for p in done.pages] == [(1, 5, 1), (2, 1, 0)]
 
 
 # -- batches -----------------------------------------------------------------------------------------------

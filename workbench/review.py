@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from workbench.corpus import Collection, page_stem
 from workbench.errors import ReviewConflict, ReviewError
+from workbench.flags import flag_document
 from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8
 from workbench.models import Decision, DecisionAction, Document, Flag, FlagCategory, FlagSource
 from workbench.store import (
@@ -49,6 +50,13 @@ class PageStatus(StrEnum):
     IN_REVIEW = "in_review"
     REVIEWED = "reviewed"
     VALIDATED = "validated"
+
+
+class FlagStatus(StrEnum):
+    """Whether a flag still waits for a decision."""
+
+    OPEN = "open"
+    DECIDED = "decided"
 
 
 # Forward one step at a time; a reviewed or validated page can be reopened (back to in review).
@@ -81,9 +89,9 @@ class FlagState:
         return self.flag.key
 
     @property
-    def status(self) -> str:
-        """'open' or 'decided'."""
-        return "open" if self.decision is None else "decided"
+    def status(self) -> FlagStatus:
+        """Open while no decision is in force, decided otherwise."""
+        return FlagStatus.OPEN if self.decision is None else FlagStatus.DECIDED
 
     @property
     def reading(self) -> str | None:
@@ -226,24 +234,173 @@ def derive_state(events: Iterable[Decision]) -> _Fold:
     )
 
 
-def _states(stored: Sequence[StoredFlag], events: Sequence[Decision]) -> list[FlagState]:
+
+# -- the review queue --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Which flags a queue shows. Empty or None fields do not filter.
+
+    `status` None shows open and decided flags; `text` keeps flags whose OCR text is exactly it;
+    `reading` keeps flags that offer it among their suggestions; stale flags are left out unless
+    `include_stale`.
+    """
+
+    source: FlagSource | None = None
+    pages: frozenset[int] | None = None
+    categories: frozenset[FlagCategory] = frozenset()
+    min_confidence: float = 0.0
+    max_confidence: float = 1.0
+    status: FlagStatus | None = None
+    text: str | None = None
+    reading: str | None = None
+    include_stale: bool = False
+    keys: frozenset[str] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        source: FlagSource | str | None = None,
+        pages: Iterable[int] | int | None = None,
+        categories: Iterable[FlagCategory | str] | None = None,
+        min_confidence: float | None = None,
+        max_confidence: float | None = None,
+        status: FlagStatus | str | None = None,
+        text: str | None = None,
+        reading: str | None = None,
+        include_stale: bool = False,
+        keys: Iterable[str] | None = None,
+    ) -> QueueFilter:
+        """A filter from loose values (strings for enums, one page or several); ReviewError for unknown ones."""
+        try:
+            wanted_status = FlagStatus(status) if status is not None else None
+        except ValueError:
+            raise ReviewError(f"unknown flag status {status!r} (open or decided)") from None
+        try:
+            wanted_categories = frozenset(FlagCategory(c) for c in categories or ())
+        except ValueError as error:
+            raise ReviewError(f"unknown flag category ({error})") from None
+        if isinstance(pages, int):
+            pages = [pages]
+        return cls(
+            source=FlagSource(source) if source is not None else None,
+            pages=frozenset(pages) if pages is not None else None,
+            categories=wanted_categories,
+            min_confidence=0.0 if min_confidence is None else float(min_confidence),
+            max_confidence=1.0 if max_confidence is None else float(max_confidence),
+            status=wanted_status,
+            text=text,
+            reading=reading,
+            include_stale=include_stale,
+            keys=frozenset(keys) if keys is not None else None,
+        )
+
+    def admits(self, state: FlagState) -> bool:
+        """True when `state` passes every part of the filter."""
+        flag = state.flag
+        return (
+            (self.include_stale or not state.stale)
+            and (self.source is None or flag.source == self.source)
+            and (self.pages is None or flag.page in self.pages)
+            and (not self.categories or flag.category in self.categories)
+            and self.min_confidence <= flag.confidence <= self.max_confidence
+            and (self.status is None or state.status == self.status)
+            and (self.text is None or flag.text == self.text)
+            and (self.reading is None or self.reading in flag.suggestions)
+            and (self.keys is None or flag.key in self.keys)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewQueue:
+    """The flags a reviewer works through, in page and span order, with the state of every flag.
+
+    `items` are the states the filter admits; `states` every live state of the queue's source (stale ones
+    only with `include_stale`), which is what progress counts and apply-to-all draws its occurrences from.
+    """
+
+    items: tuple[FlagState, ...]
+    states: tuple[FlagState, ...]
+
+    @property
+    def flags(self) -> int:
+        """Live flags of the queue's source."""
+        return sum(1 for s in self.states if not s.stale)
+
+    @property
+    def decided(self) -> int:
+        """Live flags of the queue's source with a decision in force."""
+        return sum(1 for s in self.states if not s.stale and s.decision is not None)
+
+    @property
+    def fraction(self) -> float:
+        """Decided flags as a fraction of live flags (1.0 when there are none)."""
+        return self.decided / self.flags if self.flags else 1.0
+
+    def alike(self, flag: Flag, *, reading: str | None = None) -> tuple[FlagState, ...]:
+        """The open, live flags identical to `flag`: same OCR text, category and source, and `reading` among
+        their suggestions when given; `flag` itself first when it is open. What apply-to-all decides."""
+        same = [
+            s
+            for s in self.states
+            if not s.stale
+            and s.decision is None
+            and s.flag.text == flag.text
+            and s.flag.category is flag.category
+            and s.flag.source is flag.source
+            and (reading is None or reading in s.flag.suggestions)
+        ]
+        same.sort(key=lambda s: s.flag.key != flag.key)
+        return tuple(same)
+
+
+def _span_order(state: FlagState) -> tuple[int, int, int]:
+    return state.flag.page, state.flag.start, state.flag.end
+
+
+def queue(
+    flags: Iterable[Flag | StoredFlag], events: Iterable[Decision], where: QueueFilter = QueueFilter()
+) -> ReviewQueue:
+    """The review queue: each flag with the decision in force on it, folded from the decision `events`
+    (`derive_state`), in page and span order, filtered by `where`.
+
+    `flags` are stored flags (with their version and staleness) or plain flags as the flagger computed
+    them, whose version is then the number of their events, as the store counts it. Pure: the store,
+    the Review page (over flags cached from the computation) and the report all call this one function.
+    """
     by_key: dict[str, list[Decision]] = {}
-    for item in events:
-        by_key.setdefault(item.flag_key, []).append(item)
+    for event in events:
+        by_key.setdefault(event.flag_key, []).append(event)
     states = []
-    for entry in stored:
-        fold = derive_state(by_key.get(entry.flag.key, ()))
+    for entry in flags:
+        flag, stale = (entry.flag, entry.stale) if isinstance(entry, StoredFlag) else (entry, False)
+        if where.source is not None and flag.source != where.source:
+            continue
+        if stale and not where.include_stale:
+            continue
+        history = by_key.get(flag.key) if by_key else None
+        if history is None:
+            version = entry.version if isinstance(entry, StoredFlag) else 0
+            states.append(FlagState(flag=flag, version=version, stale=stale))
+            continue
+        fold = derive_state(history)
+        version = entry.version if isinstance(entry, StoredFlag) else len(history)
         states.append(
             FlagState(
-                flag=entry.flag,
-                version=entry.version,
-                stale=entry.stale,
-                decision=fold.current,
-                redo=fold.redo,
+                flag=flag, version=version, stale=stale, decision=fold.current, redo=fold.redo,
                 redo_ref=fold.redo_ref,
             )
         )
-    return states
+    states.sort(key=_span_order)
+    return ReviewQueue(items=tuple(s for s in states if where.admits(s)), states=tuple(states))
+
+
+def stored_queue(store: Store, document: str, where: QueueFilter = QueueFilter()) -> ReviewQueue:
+    """`queue` over the flags and decision events the store holds for `document`."""
+    keys = sorted(where.keys) if where.keys is not None else None
+    return queue(store.flags(document, keys=keys), store.decisions(document, keys=keys), where)
 
 
 # -- reading -----------------------------------------------------------------------------------------------
@@ -266,21 +423,28 @@ def reviewed_flag_source(collection: Collection, document: Document) -> FlagSour
 
 
 def refresh_flags(
-    collection: Collection, store: Store, document_id: str, *, use_gold: bool | None = None
+    collection: Collection,
+    store: Store,
+    document_id: str,
+    *,
+    use_gold: bool | None = None,
+    flags: Sequence[Flag] | None = None,
 ) -> SyncResult:
-    """Run the flagger on a document's stored OCR and sync its flags into the store.
+    """Sync a document's flags into the store and say what changed (added, updated, unchanged, stale).
 
-    `use_gold` None means: gold flags when the document has gold, no-gold (heuristic) flags otherwise.
+    `flags` are the flagger's flags when the caller has them already (the app keeps them cached);
+    otherwise the flagger runs on the stored OCR. `use_gold` None means: gold flags when the document has
+    gold, no-gold (heuristic) flags otherwise. Only that set is snapshotted: the other set's flags and
+    their decisions stay as they are.
     """
-    from workbench.flags import flag_document
-
     document = collection.document(document_id)
     if use_gold is None:
         use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     if use_gold and not collection.has_gold(document):
         raise ReviewError(f"{document.manifest_path}: document {document_id!r} has no gold (use --no-gold)")
     source = FlagSource.GOLD if use_gold else FlagSource.HEURISTIC
-    flags = flag_document(collection, document, use_gold=use_gold)
+    if flags is None:
+        flags = flag_document(collection, document, use_gold=use_gold)
     return store.sync_flags(document_id, flags, sources=[source])
 
 
@@ -292,40 +456,22 @@ def flag_states(
     categories: Iterable[FlagCategory | str] | None = None,
     min_confidence: float | None = None,
     max_confidence: float | None = None,
-    status: str | None = None,
+    status: FlagStatus | str | None = None,
     include_stale: bool = False,
     keys: Sequence[str] | None = None,
     source: FlagSource | str | None = None,
 ) -> list[FlagState]:
-    """The flags of a document with their review state, in page and span order, filtered as asked.
+    """The flags of a document with their review state, in page and span order, filtered as asked
+    (the items of `stored_queue` with a `QueueFilter` of these values).
 
-    `status` is 'open', 'decided' or None (both); confidences are the flagger's, from 0 to 1; `source`
+    `status` is open, decided or None (both); confidences are the flagger's, from 0 to 1; `source`
     keeps only gold or only heuristic flags.
     """
-    if status not in (None, "open", "decided"):
-        raise ReviewError(f"unknown flag status {status!r} (open or decided)")
-    wanted = {FlagCategory(c) for c in categories} if categories else None
-    stored = store.flags(document, keys=keys)
-    events = store.decisions(document, keys=keys)
-    result = []
-    for state in _states(stored, events):
-        flag = state.flag
-        if state.stale and not include_stale:
-            continue
-        if page is not None and flag.page != page:
-            continue
-        if wanted is not None and flag.category not in wanted:
-            continue
-        if min_confidence is not None and flag.confidence < min_confidence:
-            continue
-        if max_confidence is not None and flag.confidence > max_confidence:
-            continue
-        if status is not None and state.status != status:
-            continue
-        if source is not None and flag.source is not FlagSource(source):
-            continue
-        result.append(state)
-    return result
+    where = QueueFilter.of(
+        source=source, pages=page, categories=categories, min_confidence=min_confidence,
+        max_confidence=max_confidence, status=status, include_stale=include_stale, keys=keys,
+    )
+    return list(stored_queue(store, document, where).items)
 
 
 def flag_state(store: Store, document: str, key: str) -> FlagState:
@@ -347,16 +493,11 @@ def decision_history(store: Store, document: str, key: str | None = None) -> lis
 
 
 def occurrences(store: Store, document: str, key: str, *, reading: str | None = None) -> list[FlagState]:
-    """The open flags identical to `key`'s flag: same OCR text, same category, and `reading` among their
-    suggestions when given. The flag itself comes first when it is open."""
+    """The open flags identical to `key`'s flag (`ReviewQueue.alike`: same OCR text, category and source,
+    `reading` among their suggestions when given). The flag itself comes first when it is open."""
     target = flag_state(store, document, key)
-    same = [
-        s
-        for s in flag_states(store, document, categories=[target.flag.category], status="open")
-        if s.flag.text == target.flag.text and (reading is None or reading in s.flag.suggestions)
-    ]
-    same.sort(key=lambda s: s.key != key)
-    return same
+    same_source = stored_queue(store, document, QueueFilter(source=target.flag.source))
+    return list(same_source.alike(target.flag, reading=reading))
 
 
 # -- deciding ----------------------------------------------------------------------------------------------
@@ -617,7 +758,7 @@ def accept_all(
     """Accept the top suggestion of every open flag that matches (all open flags without filters), as one
     batch of logged decisions. Flags without a suggestion are left open."""
     states = flag_states(
-        store, document, categories=categories, min_confidence=min_confidence, status="open", source=source
+        store, document, categories=categories, min_confidence=min_confidence, status=FlagStatus.OPEN, source=source
     )
     choices = [
         Choice(s.key, s.version, DecisionAction.ACCEPT, s.flag.suggestions[0]) for s in states if s.flag.suggestions
@@ -708,42 +849,64 @@ def set_page_status(
 # -- progress and errata -----------------------------------------------------------------------------------
 
 
+def progress_of(
+    queue: ReviewQueue,
+    *,
+    document: str,
+    events: Sequence[Decision],
+    status_events: Sequence[PageStatusEvent],
+    pages: Iterable[int] | None = None,
+) -> ReviewProgress:
+    """How far a review is, from its queue (live flags decided, decisions by action, per page) and its
+    decision and page-status events (reviewers, page statuses). Pure."""
+    states = [s for s in queue.states if not s.stale]
+    numbers = sorted(
+        set(pages) if pages is not None else {s.flag.page for s in states} | {e.page for e in status_events}
+    )
+    by_action: dict[str, int] = {}
+    flags_on: dict[int, int] = {}
+    decided_on: dict[int, int] = {}
+    for state in states:
+        flags_on[state.flag.page] = flags_on.get(state.flag.page, 0) + 1
+        if state.decision is not None:
+            by_action[state.decision.action.value] = by_action.get(state.decision.action.value, 0) + 1
+            decided_on[state.flag.page] = decided_on.get(state.flag.page, 0) + 1
+    by_page: dict[int, list[PageStatusEvent]] = {}
+    for item in status_events:
+        by_page.setdefault(item.page, []).append(item)
+    page_rows = tuple(
+        PageProgress(
+            page=number,
+            flags=flags_on.get(number, 0),
+            decided=decided_on.get(number, 0),
+            status=_page_state(document, number, by_page.get(number, [])).status,
+        )
+        for number in numbers
+    )
+    reviewers = sorted({e.reviewer for e in events} | {e.reviewer for e in status_events})
+    return ReviewProgress(
+        document=document,
+        flags=queue.flags,
+        decided=queue.decided,
+        by_action=by_action,
+        reviewers=tuple(reviewers),
+        pages=page_rows,
+        events=len(events),
+    )
+
+
 def progress(store: Store, document: str, *, pages: Iterable[int] | None = None) -> ReviewProgress:
     """How far the review of a document is: live flags decided, decisions by action, reviewers, per page.
 
     `pages` lists the document's page numbers (default: the pages that have flags or a status).
     """
-    states = flag_states(store, document)
     events = store.decisions(document)
-    status_events = store.page_status_events(document)
-    numbers = sorted(
-        set(pages) if pages is not None else {s.flag.page for s in states} | {e.page for e in status_events}
-    )
-    by_action: dict[str, int] = {}
-    for state in states:
-        if state.decision is not None:
-            by_action[state.decision.action.value] = by_action.get(state.decision.action.value, 0) + 1
-    statuses = {p.page: p for p in page_states(store, document, numbers)}
-    page_rows = []
-    for number in numbers:
-        on_page = [s for s in states if s.flag.page == number]
-        page_rows.append(
-            PageProgress(
-                page=number,
-                flags=len(on_page),
-                decided=sum(1 for s in on_page if s.decision is not None),
-                status=statuses[number].status,
-            )
-        )
-    reviewers = sorted({e.reviewer for e in events} | {e.reviewer for e in status_events})
-    return ReviewProgress(
+    return progress_of(
+        queue(store.flags(document), events),
         document=document,
-        flags=len(states),
-        decided=sum(1 for s in states if s.decision is not None),
-        by_action=by_action,
-        reviewers=tuple(reviewers),
-        pages=tuple(page_rows),
-        events=len(events),
+        events=events,
+        status_events=store.page_status_events(document),
+        pages=pages,
     )
 
 

@@ -333,6 +333,17 @@ class Store:
         with self.read() as conn:
             return [_stored_flag(row) for row in conn.execute(query)]
 
+    def live_flag_count(self, document: str, *, source: FlagSource | None = None) -> int:
+        """How many flags of a document (of one source, when given) are live, not stale: one cheap query,
+        so a caller can tell whether the store still holds the flags it synced."""
+        query = sa.select(sa.func.count()).select_from(flags_table).where(
+            flags_table.c.document == document, flags_table.c.stale.is_(False)
+        )
+        if source is not None:
+            query = query.where(flags_table.c.source == FlagSource(source).value)
+        with self.read() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def documents(self) -> list[str]:
         """Ids of the documents that have flags in the store, sorted."""
         with self.read() as conn:

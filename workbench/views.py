@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import operator
 import re
 import tempfile
 import time
@@ -761,84 +760,3 @@ def precision_recall_rows(evaluation: dict | None) -> list[dict]:
         }
         for name, score in scores.items()
     ]
-
-
-# --- review queue ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    """A flag of the review queue with the decision in force on it (None: open)."""
-
-    flag: Flag
-    decision: object | None  # models.Decision
-
-    @property
-    def key(self) -> str:
-        return self.flag.key
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewQueue:
-    """The flags a reviewer works through (filtered), and the progress over all of the document's flags."""
-
-    items: tuple[QueueItem, ...]
-    flags: int
-    decided: int
-    open_alike: dict[tuple[str, str], int]  # open flags by (OCR text, category): what "apply to all" would decide
-
-    @property
-    def fraction(self) -> float:
-        """Decided flags as a fraction of all flags (1.0 when there are none)."""
-        return self.decided / self.flags if self.flags else 1.0
-
-
-_span = operator.attrgetter("start", "end")
-
-
-def review_queue(
-    flags_by_page: dict[int, list[Flag]],
-    decisions: Sequence,
-    *,
-    page: int | None = None,
-    categories: Sequence[str] = (),
-    min_confidence: float = 0.0,
-    max_confidence: float = 1.0,
-    status: str = "open",
-) -> ReviewQueue:
-    """The review queue in page and text order: the document's current flags (as computed and synced to the
-    store) with the decision in force on each, folded from the store's decision events by
-    `review.derive_state`; filtered by page, categories, confidence range and status (open/decided/all).
-
-    Reading the flags from the computation's cache instead of the store keeps a review action fast on
-    long documents: only the decision events, a small table, are read on each rerun.
-    """
-    from workbench.review import derive_state
-
-    events: dict[str, list] = {}
-    for event in decisions:
-        events.setdefault(event.flag_key, []).append(event)
-    wanted = set(categories)
-    filtered = page is not None or wanted or min_confidence > 0.0 or max_confidence < 1.0
-    items, total, decided, alike = [], 0, 0, {}
-    # This loop runs over every flag on every rerun (20,000 on 500 pages): keys are only built for flags
-    # that have events, and the category enum itself (a str) is the dictionary key.
-    for number in sorted(flags_by_page):
-        for flag in sorted(flags_by_page[number], key=_span):
-            in_force = derive_state(events[flag.key]).current if events and flag.key in events else None
-            total += 1
-            if in_force is None:
-                alike_key = (flag.text, flag.category)
-                alike[alike_key] = alike.get(alike_key, 0) + 1
-            else:
-                decided += 1
-            if filtered and (
-                (page is not None and flag.page != page)
-                or (wanted and flag.category not in wanted)
-                or not min_confidence <= flag.confidence <= max_confidence
-            ):
-                continue
-            if status != "all" and (in_force is None) != (status == "open"):
-                continue
-            items.append(QueueItem(flag, in_force))
-    return ReviewQueue(tuple(items), total, decided, alike)

@@ -135,9 +135,10 @@ def target_flag(collection):
     """The first flag in review order that a reader would check by eye: a misread word whose top
     suggestion is a plain word. Returns its place in the open queue, the flag, and the text the export
     must show once it is accepted (the OCR line with the word replaced)."""
-    from workbench import views
+    from workbench import review, views
 
-    queue = views.review_queue(views.document_flags(collection, collection.document(DOC)), [])
+    flags = views.document_flags(collection, collection.document(DOC))
+    queue = review.queue([f for page in flags.values() for f in page], [], review.QueueFilter(status="open"))
     for position, item in enumerate(queue.items):
         flag = item.flag
         if flag.category.value == "misread_word" and flag.suggestions and flag.suggestions[0].isalpha():

@@ -171,32 +171,6 @@ def decision(key: str, action: str, event_id: int, *, ref: int | None = None, te
     return Decision("doc", key, DecisionAction(action), text, "ann", "2026-11-26T13:00:00Z", id=event_id, ref=ref)
 
 
-def make_flag(page: int, start: int, text: str, category: str = "misread_word", confidence: float = 1.0):
-    from workbench.models import Flag, FlagCategory
-
-    return Flag("doc", page, start, start + len(text), text, FlagCategory(category), ("x",), confidence)
-
-
-def test_review_queue_folds_decisions_and_filters():
-    flags = {
-        1: [make_flag(1, 10, "tbe"), make_flag(1, 0, "Tbe", confidence=0.4)],
-        2: [make_flag(2, 5, "tbe"), make_flag(2, 9, "GDS", "stamp_noise")],
-    }
-    keys = [f.key for page in (1, 2) for f in sorted(flags[page], key=lambda f: f.start)]
-    events = [
-        decision(keys[0], "accept", 1, text="x"),
-        decision(keys[2], "keep_ocr", 2),
-        decision(keys[2], "undo", 3, ref=2),  # withdrawn: open again
-    ]
-    queue = views.review_queue(flags, events)
-    assert [i.key for i in queue.items] == keys[1:]  # page and text order, the decided one left out
-    assert (queue.flags, queue.decided, queue.fraction) == (4, 1, 0.25)
-    assert queue.open_alike[("tbe", "misread_word")] == 2
-    assert [i.key for i in views.review_queue(flags, events, status="decided").items] == [keys[0]]
-    assert len(views.review_queue(flags, events, status="all").items) == 4
-    assert [i.flag.page for i in views.review_queue(flags, events, page=2).items] == [2, 2]
-    assert [i.flag.text for i in views.review_queue(flags, events, categories=["stamp_noise"]).items] == ["GDS"]
-    assert views.review_queue(flags, events, status="all", max_confidence=0.5).items[0].flag.text == "Tbe"
 
 
 def test_document_checksum_follows_atomic_rewrites_of_the_ocr(ui_collection):
@@ -226,6 +200,12 @@ def test_report_rows_for_the_charts():
     flags = {1: [make_flag(1, 0, "tbe"), make_flag(1, 5, "tbe"), make_flag(1, 9, "GDS", "stamp_noise")]}
     assert views.category_rows(flags)[0] == {"category": "misread_word", "source": "gold", "flags": 2}
     assert views.precision_recall_rows(None) == []
+
+
+def make_flag(page: int, start: int, text: str, category: str = "misread_word", confidence: float = 1.0):
+    from workbench.models import Flag, FlagCategory
+
+    return Flag("doc", page, start, start + len(text), text, FlagCategory(category), ("x",), confidence)
 
 
 def test_corrected_evaluation_scores_the_decisions_in_force(ui_collection):

@@ -15,7 +15,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from workbench import views
-from workbench.models import Box
+from workbench.models import Box, FlagSource
 from workbench.views import (  # noqa: F401  (the view records are part of this module's interface)
     CATEGORY_COLOURS,
     SELECTED_COLOUR,
@@ -226,27 +226,33 @@ def _flags(home: str, doc_id: str, checksum: str):
     return views.document_flags(collection, collection.document(doc_id))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _synced(url: str, home: str, doc_id: str, checksum: str) -> int:
-    # Run once per store, document and checksum: the flags of unchanged files are already in the store.
-    from workbench.corpus import Collection
-    from workbench.review import reviewed_flag_source, sync_flags
-
-    collection = Collection(Path(home))
-    # Only the reviewed set is snapshotted: the other set's stored flags (and decisions) stay live.
-    source = reviewed_flag_source(collection, collection.document(doc_id))
-    flags = [f for page_flags in _flags(home, doc_id, checksum).values() for f in page_flags]
-    sync_flags(_open_store(url), doc_id, flags, sources=[source])
-    return len(flags)
+@st.cache_resource(show_spinner=False)
+def _synced_checksums(url: str) -> set[tuple[str, str, str]]:
+    """(collection, document, checksum) whose flags this process has synced into the store at `url`."""
+    return set()
 
 
 def document_flags(collection, document) -> dict:
-    """The document's flags by page (cached on its checksum), synced to the review store on first use."""
+    """The document's flags by page (cached on its checksum), synced to the review store when needed.
+
+    The sync (`review.refresh_flags`) runs once per store, document and checksum, and again whenever the
+    store no longer holds as many live flags of the reviewed set as were computed (the database was
+    replaced or reset while the app ran): one count query per rerun decides.
+    """
+    from workbench.review import refresh_flags, reviewed_flag_source
     from workbench.store import database_url
 
     checksum = document_checksum(collection, document)
     flags = _flags(str(collection.home), document.id, checksum)
-    _synced(database_url(), str(collection.home), document.id, checksum)
+    url = database_url()
+    store = _open_store(url)
+    flat = [flag for page_flags in flags.values() for flag in page_flags]
+    synced = _synced_checksums(url)
+    token = (str(collection.home), document.id, checksum)
+    source = reviewed_flag_source(collection, document)
+    if token not in synced or store.live_flag_count(document.id, source=source) != len(flat):
+        refresh_flags(collection, store, document.id, use_gold=source is FlagSource.GOLD, flags=flat)
+        synced.add(token)
     return flags
 
 

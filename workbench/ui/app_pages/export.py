@@ -18,7 +18,6 @@ try:
     if not has_ocr(collection, document):
         st.info(f"{doc_id} has no OCR yet: run OCR on the Documents page, then review, then export.")
         st.stop()
-    components.document_flags(collection, document)
     store = components.review_store()
     exports = {fmt: transcript.export(collection, store, doc_id, format=fmt) for fmt in transcript.FORMATS}
 except WorkbenchError as error:

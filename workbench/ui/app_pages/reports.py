@@ -19,7 +19,7 @@ try:
     raw = components.evaluation(collection, document)
     corrected = views.corrected_evaluation(collection, components.review_store(), document)
     flag_quality = components.flag_evaluation(collection, document)
-    queue = views.review_queue(flags_by_page, review.decision_history(components.review_store(), doc_id))
+    done = review.progress(components.review_store(), doc_id, pages=[p.number for p in document.pages])
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
@@ -42,7 +42,7 @@ else:
     columns[1].metric("WER", rate(figures["wer"]), delta=change("wer"), delta_color="inverse")
     columns[2].metric("Body CER", rate(figures["body_cer"]), delta=change("body_cer"), delta_color="inverse")
 columns = st.columns(4) if raw is None else columns
-columns[3].metric("Flags decided", f"{queue.decided} / {queue.flags}")
+columns[3].metric("Flags decided", f"{done.decided} / {done.flags}")
 
 st.subheader("CER and WER by page")
 scores = views.score_rows(raw, corrected)

@@ -43,7 +43,11 @@ def act(kind: str, key: str, version: int, text_key: str | None = None) -> None:
             message = f"Undid {len(batch)} decision(s)."
         elif kind == "apply_all":
             action = DecisionAction(st.session_state.get("review_all_action", DecisionAction.ACCEPT.value))
-            batch = review.apply_to_all(store, doc_id, key, action=action, reviewer=reviewer, text=text)
+            # Exactly the occurrences the button counted, at the versions shown: any change meanwhile is a
+            # conflict, never a silently larger batch.
+            shown = st.session_state.get("review_alike", {})
+            batch = review.apply_to_all(store, doc_id, key, action=action, reviewer=reviewer, text=text,
+                                        expected=shown)
             message = f"{action.value} applied to {len(batch)} identical flag(s)."
         else:
             review.decide(store, doc_id, key, action=kind, reviewer=reviewer, version=version, text=text)
@@ -90,14 +94,16 @@ with st.expander("Filter the queue", expanded=False):
 
 try:
     flags_by_page = components.document_flags(collection, document)
-    queue = views.review_queue(
-        flags_by_page,
+    queue = review.queue(
+        (flag for page_flags in flags_by_page.values() for flag in page_flags),
         review.decision_history(store, doc_id),
-        page=page_filter,
-        categories=categories,
-        min_confidence=confidence[0],
-        max_confidence=confidence[1],
-        status=status,
+        review.QueueFilter.of(
+            pages=page_filter,
+            categories=categories,
+            min_confidence=confidence[0],
+            max_confidence=confidence[1],
+            status=None if status == "all" else status,
+        ),
     )
 except WorkbenchError as error:
     st.error(str(error))
@@ -184,10 +190,12 @@ with right:
     buttons[1].button("Gold is wrong", key="review_gold_wrong", shortcut="G",
                       help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.",
                       on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_key))
-    identical = queue.open_alike.get((flag.text, flag.category.value), 0)
-    st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
-                 format_func=lambda a: a.replace("_", " "), key="review_all_action")
-    st.button(f"Apply to all {identical} identical", key="review_apply_all", disabled=state.decision is not None,
+    all_action = st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
+                              format_func=lambda a: a.replace("_", " "), key="review_all_action")
+    alike = queue.alike(flag, reading=choice if all_action == DecisionAction.ACCEPT.value else None)
+    st.session_state["review_alike"] = {s.key: s.version for s in alike}
+    st.button(f"Apply to all {len(alike)} identical", key="review_apply_all",
+              disabled=state.decision is not None or not alike,
               on_click=act, args=("apply_all", flag.key, state.version, choice_key))
     buttons = st.columns(3)
     buttons[0].button("Previous", key="review_prev", shortcut="P", disabled=index == 0,
