@@ -120,7 +120,7 @@ def test_add_document_refuses_bad_ids(tmp_collection, tmp_path, bad_id):
 def test_add_document_with_gold_count_mismatch_leaves_nothing(tmp_collection, tmp_path):
     scans = [make_page(tmp_path / "a.png"), make_page(tmp_path / "b.png")]
     (tmp_path / "g.txt").write_text("only one")
-    with pytest.raises(CorpusError, match=r"1 gold file\(s\) for 2 scanned page\(s\)"):
+    with pytest.raises(CorpusError, match=r"1 page\(s\) of gold in \S*g\.txt for 2 scanned page\(s\) in \S*a\.png, "):
         add_document(tmp_collection, "doc", title="t", sources=scans, gold=[tmp_path / "g.txt"])
     assert list(tmp_collection.scans.iterdir()) == []
     assert not tmp_collection.gold_dir("doc").exists()

@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench import settings
-from workbench.errors import CorpusError, InputError, ScanError
+from workbench.errors import CorpusError, ScanError
 from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
 from workbench.images import IMAGE_SUFFIXES, open_image
 from workbench.models import PLACEMENTS, Document, GoldPage, Marking, MarkingKind, PageRef, Zone
 
 DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+# Tesseract language codes joined by '+': letters, with '_' inside for codes such as chi_sim or deu_latf.
+LANG = re.compile(r"^[A-Za-z]+(?:_[A-Za-z]+)*(?:\+[A-Za-z]+(?:_[A-Za-z]+)*)*$")
 MANIFEST_NAME = "manifest.json"
+PAGE_BREAK = "\f"  # separates the pages of one text file, as `workbench export --format txt` writes them
 
 
 def page_stem(number: int) -> str:
@@ -103,6 +106,16 @@ class Collection:
         return load_gold_page(self.gold_dir(document.gold), number)
 
 
+def check_lang(lang: str, *, source: str = "--lang") -> str:
+    """`lang` when it is empty or has the form of Tesseract language codes ('eng', 'eng+fra');
+    CorpusError naming `source` otherwise."""
+    if not isinstance(lang, str) or (lang and not LANG.match(lang)):
+        raise CorpusError(
+            f"{source}: bad language {lang!r}: use Tesseract codes of letters joined by '+', e.g. eng or eng+fra"
+        )
+    return lang
+
+
 def load_manifest(path: Path) -> Document:
     """Parse a document manifest into a Document, checking every field it needs."""
     path = Path(path)
@@ -149,6 +162,7 @@ def load_manifest(path: Path) -> Document:
         variant=str(data.get("variant", "")),
         gold=data.get("gold"),
         manifest_path=path,
+        lang=check_lang(data.get("lang", ""), source=f"{path}: 'lang'"),
     )
 
 
@@ -160,6 +174,7 @@ def manifest_dict(document: Document) -> dict:
         "date": document.date,
         "provenance": document.provenance,
         "variant": document.variant,
+        "lang": document.lang,
         "gold": document.gold,
         "page_count": document.page_count,
         "pages": [
@@ -284,42 +299,115 @@ def _render_pdf(source: Path, workdir: Path, *, start: int) -> list[Path]:
     return out
 
 
+def split_pages(text: str) -> list[str]:
+    """The pages of one text file: form feeds separate them, and a form feed after the last page does not
+    start another one (as `workbench export --format txt` and many OCR engines write)."""
+    chunks = text.split(PAGE_BREAK)
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks.pop()
+    return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class TextPage:
+    """One page of a text file given to `add_document`: the file, the page's place in it, its text."""
+
+    path: Path
+    index: int  # 1-based page of the file
+    text: str
+
+    @property
+    def where(self) -> str:
+        """The file, and the page within it when the file holds several: 'g.txt' or 'g.txt page 2'."""
+        return f"{self.path}" if self.index == 1 else f"{self.path} page {self.index}"
+
+
+def read_gold_files(paths: list[Path]) -> list[TextPage]:
+    """The gold pages of plain-text files: one file per page, or form-feed-separated pages in a file.
+
+    CorpusError naming the file (and page) when a page is empty; InputError when a file is unreadable.
+    """
+    pages: list[TextPage] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            raise CorpusError(f"{path}: is a folder; give the gold text files themselves")
+        chunks = split_pages(read_utf8(path, what="gold text"))
+        for index, chunk in enumerate(chunks, start=1):
+            page = TextPage(path, index, chunk)
+            if not chunk.strip():
+                raise CorpusError(f"{page.where}: gold text is empty")
+            pages.append(page)
+    return pages
+
+
+def _files(paths: list[Path]) -> str:
+    """A short list of the files named, for one-line errors."""
+    names = [str(p) for p in paths]
+    return ", ".join(names) if len(names) <= 4 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+
 def add_document(
     collection: Collection,
     doc_id: str,
     *,
     title: str,
-    sources: list[Path],
+    sources: list[Path] | None = None,
     gold: list[Path] | None = None,
+    ocr: list[Path] | None = None,
+    lang: str = "",
     date: str = "",
     provenance: str = "",
+    ocr_format: str = "auto",
+    dpi: int = 300,
 ) -> Document:
-    """Make a new document from page images or PDFs (and optional gold pages), all or nothing.
+    """Make a new document from page images or PDFs, OCR files and/or gold text, all or nothing.
 
-    Files are checked and staged in a temporary folder first; only when every page is readable and the
-    gold count matches are the folders moved into place. Raises InputError naming the culprit.
+    The pages come from the scans when there are any, else from the OCR files (hOCR, ALTO, PAGE XML or
+    text, several pages to a file allowed), else from the gold (text files, one per page or pages
+    separated by form feeds); whatever else is given must have as many pages. OCR is stored as
+    `workbench import-ocr` stores it. Everything is checked and staged in a temporary folder first; only
+    when every file is readable and the counts agree are the folders moved into place, the manifest
+    last. Raises InputError (CorpusError, ScanError) naming the culprit, and leaves nothing behind.
     """
+    from workbench.ocr.importers import ocr_files, ocr_records, read_ocr_files, save_imported_ocr
+
     if not DOCUMENT_ID.match(doc_id):
         raise CorpusError(
             f"bad document id {doc_id!r}: use lowercase letters, digits, '.', '_' or '-' (at most 64)"
         )
+    check_lang(lang)
+    sources, gold, ocr = list(sources or []), list(gold or []), list(ocr or [])
     target = collection.document_dir(doc_id)
     gold_target = collection.gold_dir(doc_id)
-    if target.exists() or gold_target.exists():
-        raise CorpusError(f"{target}: document {doc_id!r} already exists")
-    if not sources:
-        raise CorpusError(f"document {doc_id!r}: no scan files given")
-    gold_texts = [read_utf8(Path(p), what="gold text") for p in gold or []]
+    ocr_target = collection.ocr_dir(doc_id)
+    for existing in (target, gold_target, ocr_target):
+        if existing.exists():  # an OCR or gold folder left by an older document would be taken as this one's
+            raise CorpusError(f"{existing}: document {doc_id!r} already exists")
+    if not (sources or gold or ocr):
+        raise CorpusError(f"document {doc_id!r}: nothing to add: give scan files, --ocr files or --gold files")
+    gold_pages = read_gold_files(gold)
+    ocr_pages = read_ocr_files(ocr, format=ocr_format, dpi=dpi) if ocr else []
+    ocr_sources = ocr_files(ocr) if ocr else []
+    if ocr and gold and len(ocr_pages) != len(gold_pages):
+        raise CorpusError(
+            f"document {doc_id!r}: {len(ocr_pages)} page(s) of OCR in {_files(ocr_sources)} "
+            f"but {len(gold_pages)} page(s) of gold in {_files(gold)}"
+        )
     collection.scans.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".adding-{doc_id}-", dir=collection.scans))
+    moved: list[Path] = []
     try:
         work = staging / "work"
         work.mkdir()
         page_files = _expand_sources(sources, work)
-        if gold and len(gold_texts) != len(page_files):
-            raise CorpusError(
-                f"document {doc_id!r}: {len(gold_texts)} gold file(s) for {len(page_files)} scanned page(s)"
-            )
+        if sources:
+            for what, count, named in (("gold", len(gold_pages), gold), ("OCR", len(ocr_pages), ocr_sources)):
+                if named and count != len(page_files):
+                    raise CorpusError(
+                        f"document {doc_id!r}: {count} page(s) of {what} in {_files(named)} "
+                        f"for {len(page_files)} scanned page(s) in {_files(sources)}"
+                    )
+        page_count = len(page_files) if sources else len(ocr_pages) if ocr else len(gold_pages)
         doc_dir = staging / "scans"
         doc_dir.mkdir()
         refs = []
@@ -328,35 +416,44 @@ def add_document(
             suffix = page_file.suffix.lower().replace(".jpeg", ".jpg").replace(".tiff", ".tif")
             stored = doc_dir / f"{page_stem(number)}{suffix}"
             shutil.copyfile(page_file, stored)
-            refs.append(PageRef(doc_id, number, stored, sha256_file(stored)))
+            refs.append(PageRef(doc_id, number, target / stored.name, sha256_file(stored)))
+        if not sources:
+            refs = [PageRef(doc_id, number) for number in range(1, page_count + 1)]
         document = Document(
             id=doc_id,
             title=title,
-            pages=tuple(PageRef(doc_id, r.number, target / r.scan.name, r.sha256) for r in refs),
+            pages=tuple(refs),
             date=date,
             provenance=provenance,
             gold=doc_id if gold else None,
             manifest_path=target / MANIFEST_NAME,
+            lang=lang,
         )
         write_manifest(document, doc_dir / MANIFEST_NAME)
         gold_stage = staging / "gold"
         if gold:
             gold_stage.mkdir()
-            for number, text in enumerate(gold_texts, start=1):
-                if not text.strip():
-                    raise CorpusError(f"{gold[number - 1]}: gold text is empty")
-                (gold_stage / f"{page_stem(number)}.txt").write_text(text, encoding="utf-8")
+            for number, page in enumerate(gold_pages, start=1):
+                (gold_stage / f"{page_stem(number)}.txt").write_text(page.text, encoding="utf-8")
+        ocr_home = Collection(staging / "ocr")
+        if ocr:
+            # The same records and files as `workbench import-ocr`, written into the staging folder.
+            save_imported_ocr(ocr_home, ocr_records(document, ocr_pages), ocr_sources)
         shutil.rmtree(work)
-        if gold:
-            gold_target.parent.mkdir(parents=True, exist_ok=True)
-            gold_stage.rename(gold_target)
-        doc_dir.rename(target)
-    except (InputError, OSError) as error:
-        if gold and gold_target.exists() and not target.exists():
-            shutil.rmtree(gold_target)
-        if isinstance(error, InputError):
-            raise
-        raise CorpusError(f"adding document {doc_id!r} failed: {error}") from None
+        for stage, final in ((gold_stage, gold_target), (ocr_home.ocr_dir(doc_id), ocr_target)):
+            if stage.exists():
+                final.parent.mkdir(parents=True, exist_ok=True)
+                stage.rename(final)
+                moved.append(final)
+        doc_dir.rename(target)  # last: the document exists only once its manifest is in place
+    except BaseException as error:
+        # Whatever stopped us (a bad file, a full disk, Ctrl-C), take back the folders already moved.
+        if not target.exists():
+            for folder in moved:
+                shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise CorpusError(f"adding document {doc_id!r} failed: {error}") from None
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return document

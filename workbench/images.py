@@ -42,3 +42,15 @@ def open_image(path: Path) -> Image.Image:
     finally:
         Image.MAX_IMAGE_PIXELS = previous
     return image
+
+
+def image_size(path: Path | None) -> tuple[int, int] | None:
+    """(width, height) in pixels of a page image, reading only its header; None when there is no file
+    or it cannot be read (a page without a usable scan only lacks its size)."""
+    if path is None:
+        return None
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None

@@ -126,10 +126,17 @@ class Document:
     variant: str = ""
     gold: str | None = None  # id of the gold folder under transcripts/gold, shared by scan variants
     manifest_path: Path | None = None
+    lang: str = ""  # Tesseract language code(s) of the text, 'eng' or 'eng+fra'; "" when not said
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
+
+    @property
+    def has_scans(self) -> bool:
+        """True when every page has a scan file named in the manifest (a document made from OCR or gold
+        text alone has none)."""
+        return bool(self.pages) and all(page.scan is not None for page in self.pages)
 
 
 @dataclass(frozen=True, slots=True)

@@ -453,10 +453,6 @@ def _alto_page(layout, page: CorrectedPage, words: Sequence[OcrWord], *, size: t
     def sub(parent, name: str, **attrs):
         return etree.SubElement(parent, f"{{{ALTO_NS}}}{name}", {k: str(v) for k, v in attrs.items()})
 
-    word_boxes = [w for w in words if w.box is not None]
-    if size is None:
-        extent = _union(w.box for w in word_boxes)
-        size = (extent.right, extent.bottom) if extent else None
     prefix = f"p{page.page}"
     page_el = sub(layout, "Page", ID=f"page_{page.page}", PHYSICAL_IMG_NR=page.page)
     space = sub(page_el, "PrintSpace")
@@ -466,6 +462,10 @@ def _alto_page(layout, page: CorrectedPage, words: Sequence[OcrWord], *, size: t
             element.set("HEIGHT", str(size[1]))
         space.set("HPOS", "0")
         space.set("VPOS", "0")
+    else:
+        # No scan and no size from the OCR source: the page's size is unknown and is not made up, but
+        # the words' boxes (when there are any) still say where the printed area is.
+        _set_box(space, _union(w.box for w in words))
     text = page.text
     blocks: list[list[tuple[int, int]]] = [[]]  # runs of non-blank lines; blank lines separate blocks
     offset = 0
@@ -545,18 +545,24 @@ def to_alto(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _image_sizes(document: Document) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
-    from PIL import Image
+def _image_sizes(
+    document: Document, ocr_pages: Sequence[OcrPage] = ()
+) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
+    """Each page's (width, height) in pixels and scan file name: from the scan when there is one, else
+    the size the imported OCR declared for the page (no name then); pages with neither are left out."""
+    from workbench.images import image_size
+    from workbench.ocr.importers import declared_page_size
 
     sizes, names = {}, {}
     for ref in document.pages:
-        if ref.scan is not None and ref.scan.exists():
-            try:
-                with Image.open(ref.scan) as image:
-                    sizes[ref.number] = image.size
-                names[ref.number] = ref.scan.name
-            except OSError:
-                continue  # a broken scan only costs the page size; the word boxes still stand
+        size = image_size(ref.scan) if ref.scan is not None else None
+        if size is not None:
+            sizes[ref.number] = size
+            names[ref.number] = ref.scan.name
+    for page in ocr_pages:
+        declared = declared_page_size(page)
+        if page.number not in sizes and declared is not None:
+            sizes[page.number] = declared
     return sizes, names
 
 
@@ -593,7 +599,7 @@ def export(
 
     ocr_pages = load_ocr_pages(collection, document)
     corrected = correct_document(collection, store, document_id, rules=rules, ocr_pages=ocr_pages)
-    sizes, names = _image_sizes(document) if format == "alto" else ({}, {})
+    sizes, names = _image_sizes(document, ocr_pages) if format == "alto" else ({}, {})
 
     def whole() -> str | bytes:
         if format == "txt":

@@ -95,7 +95,12 @@ def test_page_xml_2019_follows_reading_order_and_best_text_equiv():
     page = _only_page("page-2019.xml")
     assert page.text == TREATY  # r1 comes first by ReadingOrder although r2 is first in the file
     assert page.format == "page"
-    assert page.details == {"format": "page", "version": "2019-07-15", "software": "VendorOCR 7.1"}
+    assert page.details == {
+        "format": "page",
+        "version": "2019-07-15",
+        "software": "VendorOCR 7.1",
+        "page_size": [2550, 3300],  # imageWidth, imageHeight: the page's size when there is no scan
+    }
     treaty = page.words[1]
     assert (treaty.text, treaty.conf) == ("Treaty", 88.0)  # index 1 beats index 2
     assert page.words[0].box == Box(100, 100, 210, 150)  # points are inclusive, a Box's right edge is not

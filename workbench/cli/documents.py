@@ -13,12 +13,24 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     add = commands.add_parser(
         "add",
-        help="make a new document from page images (PNG, TIFF, JPEG) or PDFs, with optional gold text",
+        help="make a new document from page images or PDFs, OCR files and/or gold text",
+        description="Pages come from the scans (PNG, TIFF, JPEG, PDF) when there are any, else from the "
+        "--ocr files (hOCR, ALTO v2-v4, PAGE XML or plain text; a file may hold several pages, plain text "
+        "separated by form feeds), else from the --gold files (plain text, one per page or pages separated "
+        "by form feeds). Whatever else is given must have as many pages. All or nothing.",
     )
     add.add_argument("doc", help="new document id: lowercase letters, digits, '.', '_', '-'")
-    add.add_argument("scans", nargs="+", type=Path, metavar="SCAN", help="page images or PDFs, in page order")
+    add.add_argument(
+        "scans", nargs="*", type=Path, metavar="SCAN", help="page images or PDFs, in page order (optional)"
+    )
     add.add_argument("--title", required=True, help="the document's title")
-    add.add_argument("--gold", nargs="+", type=Path, metavar="TEXT", help="gold text files, one per page")
+    add.add_argument(
+        "--ocr", nargs="+", type=Path, metavar="FILE", help="OCR files or folders of them, in page order"
+    )
+    add.add_argument(
+        "--gold", nargs="+", type=Path, metavar="FILE", help="gold text files, one per page or form-feed-separated"
+    )
+    add.add_argument("--lang", default="", help="Tesseract language code(s) of the text, e.g. eng or eng+fra")
     add.add_argument("--date", default="", help="the document's date")
     add.add_argument("--provenance", default="", help="where the document comes from")
     add.set_defaults(run=run_add)
@@ -29,27 +41,49 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_documents(args: argparse.Namespace) -> int:
     from workbench.corpus import Collection
+    from workbench.ocr.store import has_ocr
 
     collection = Collection.default()
     for document in collection.documents():
-        gold = document.gold if collection.has_gold(document) else "-"
-        print(f"{document.id}\t{document.page_count} pages\tgold: {gold}\t{document.title}")
+        has_gold = collection.has_gold(document)
+        gold = document.gold if has_gold else "-"
+        holds = [
+            name
+            for name, present in (
+                ("scans", document.has_scans),
+                ("OCR", has_ocr(collection, document)),
+                ("gold", has_gold),
+            )
+            if present
+        ]
+        lang = f"\tlang: {document.lang}" if document.lang else ""
+        print(
+            f"{document.id}\t{document.page_count} pages\tgold: {gold}\t{document.title}"
+            f"\thas: {', '.join(holds) or 'nothing yet'}{lang}"
+        )
     return 0
 
 
 def run_add(args: argparse.Namespace) -> int:
     from workbench.corpus import Collection, add_document
 
+    collection = Collection.default()
     document = add_document(
-        Collection.default(),
+        collection,
         args.doc,
         title=args.title,
         sources=args.scans,
         gold=args.gold,
+        ocr=args.ocr,
+        lang=args.lang,
         date=args.date,
         provenance=args.provenance,
     )
-    print(f"added {document.id}: {document.page_count} page(s) in {document.manifest_path.parent}")
+    made = [name for name, given in (("scans", args.scans), ("OCR", args.ocr), ("gold", args.gold)) if given]
+    print(
+        f"added {document.id}: {document.page_count} page(s) ({', '.join(made)}) "
+        f"in {document.manifest_path.parent}"
+    )
     return 0
 
 

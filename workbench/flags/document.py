@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from PIL import Image, UnidentifiedImageError
+from collections.abc import Sequence
 
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
 from workbench.flags.gold import gold_flags
 from workbench.flags.heuristic import heuristic_flags
-from workbench.models import Document, Flag
+from workbench.images import image_size
+from workbench.models import Document, Flag, OcrPage
+from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
 
 
-def page_sizes(document: Document) -> dict[int, tuple[int, int]]:
-    """(width, height) in pixels of each page's scan that exists; only the image header is read."""
+def page_sizes(document: Document, ocr_pages: Sequence[OcrPage] = ()) -> dict[int, tuple[int, int]]:
+    """(width, height) in pixels of each page: its scan's (only the image header is read), else the size
+    the imported OCR declared for it; pages with neither are left out (no page-position evidence)."""
     sizes = {}
     for page in document.pages:
-        if page.scan is None or not page.scan.exists():
-            continue
-        try:
-            with Image.open(page.scan) as image:
-                sizes[page.number] = image.size
-        except (OSError, UnidentifiedImageError):
-            continue  # an unreadable scan only costs the page-position evidence
+        size = image_size(page.scan)
+        if size is not None:
+            sizes[page.number] = size
+    for page in ocr_pages:
+        declared = declared_page_size(page)
+        if page.number not in sizes and declared is not None:
+            sizes[page.number] = declared
     return sizes
 
 
@@ -36,7 +39,7 @@ def flag_document(collection: Collection, document: Document | str, *, use_gold:
         document = collection.document(document)
     pages = load_ocr_pages(collection, document)
     if not use_gold:
-        return heuristic_flags(pages, page_sizes=page_sizes(document))
+        return heuristic_flags(pages, page_sizes=page_sizes(document, pages))
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")
     golds = collection.gold_pages(document)

@@ -91,19 +91,22 @@ def ocr_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_document_ocr(
-    document: Document, paths: list[Path], *, format: str = "auto", dpi: int = 300
-) -> list[OcrPage]:
-    """Every page of `document` read from `paths` (files in page order, or folders of them), checked
-    against the manifest's page count. Nothing is written; InputError names what does not fit."""
+def read_ocr_files(paths: list[Path], *, format: str = "auto", dpi: int = 300) -> list[tuple[Path, ReadPage]]:
+    """Every page the OCR files (or folders of them) hold, in order, each with the file it came from.
+
+    Nothing is written; InputError names the first file that cannot be read.
+    """
     pages: list[tuple[Path, ReadPage]] = []
     for path in ocr_files(paths):
         pages.extend((path, page) for page in read_ocr_file(path, format=format, dpi=dpi))
-    if len(pages) != document.page_count:
-        raise InputError(
-            f"import into {document.id!r}: {len(pages)} page(s) of OCR in {len(ocr_files(paths))} file(s) "
-            f"but the document has {document.page_count} (see {document.manifest_path})"
-        )
+    return pages
+
+
+def ocr_records(document: Document, pages: list[tuple[Path, ReadPage]]) -> list[OcrPage]:
+    """The OCR records of `document`'s pages from pages read by `read_ocr_files`, in page order.
+
+    The caller has checked that there is one read page per page of the document.
+    """
     records = []
     for number, (path, page) in enumerate(pages, start=1):
         options = {"source": path.name, **page.details}
@@ -120,6 +123,33 @@ def read_document_ocr(
     return records
 
 
+def read_document_ocr(
+    document: Document, paths: list[Path], *, format: str = "auto", dpi: int = 300
+) -> list[OcrPage]:
+    """Every page of `document` read from `paths` (files in page order, or folders of them), checked
+    against the manifest's page count. Nothing is written; InputError names what does not fit."""
+    pages = read_ocr_files(paths, format=format, dpi=dpi)
+    if len(pages) != document.page_count:
+        raise InputError(
+            f"import into {document.id!r}: {len(pages)} page(s) of OCR in {len(ocr_files(paths))} file(s) "
+            f"but the document has {document.page_count} (see {document.manifest_path})"
+        )
+    return ocr_records(document, pages)
+
+
+def save_imported_ocr(collection: Collection, records: list[OcrPage], sources: list[Path]) -> None:
+    """Store imported OCR records in `collection`; with one source file per page, an hOCR source is kept
+    whole as the page's hOCR."""
+    from workbench.ocr.store import save_ocr_page
+
+    hocr_by_page: dict[int, str | None] = {}
+    if len(sources) == len(records):  # one file per page: an hOCR file can be kept whole
+        for record, source in zip(records, sources, strict=True):
+            hocr_by_page[record.number] = source.read_text("utf-8") if record.engine == "import:hocr" else None
+    for record in records:
+        save_ocr_page(collection, record, hocr=hocr_by_page.get(record.number))
+
+
 def import_ocr(
     collection: Collection, document: Document, paths: list[Path], *, format: str = "auto", dpi: int = 300
 ) -> list[OcrPage]:
@@ -129,14 +159,19 @@ def import_ocr(
     mismatch raises InputError and leaves the stored OCR as it was. hOCR sources are kept as the page's
     hOCR. Returns the stored pages.
     """
-    from workbench.ocr.store import save_ocr_page
-
     records = read_document_ocr(document, paths, format=format, dpi=dpi)
-    sources = ocr_files(paths)
-    hocr_by_page: dict[int, str | None] = {}
-    if len(sources) == len(records):  # one file per page: an hOCR file can be kept whole
-        for record, source in zip(records, sources, strict=True):
-            hocr_by_page[record.number] = source.read_text("utf-8") if record.engine == "import:hocr" else None
-    for record in records:
-        save_ocr_page(collection, record, hocr=hocr_by_page.get(record.number))
+    save_imported_ocr(collection, records, ocr_files(paths))
     return records
+
+
+def declared_page_size(page: OcrPage) -> tuple[int, int] | None:
+    """The (width, height) in pixels that an imported OCR source declared for its page (ALTO Page
+    WIDTH/HEIGHT, hOCR ocr_page bbox, PAGE imageWidth/imageHeight), or None when it declared none."""
+    size = page.options.get("page_size") if isinstance(page.options, dict) else None
+    if (
+        isinstance(size, list | tuple)
+        and len(size) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in size)
+    ):
+        return (round(size[0]), round(size[1]))
+    return None

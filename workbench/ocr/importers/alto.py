@@ -78,6 +78,10 @@ def read_alto(root: etree._Element, *, source: Path | str, dpi: int = 300) -> li
 
 
 def _read_page(page: etree._Element, scale: float, source: Path | str, details: dict) -> ReadPage:
+    width, height = _number(page, "WIDTH", source), _number(page, "HEIGHT", source)
+    if width and height and width > 0 and height > 0:
+        # Kept so that a page without a scan still knows its size (ALTO export, page-position evidence).
+        details = {**details, "page_size": [round(width * scale), round(height * scale)]}
     lines: list[SourceLine] = []
     blocks = itertools.count(1)
     for block in _children(page, "TextBlock"):

@@ -88,7 +88,18 @@ def read_hocr(data: bytes, *, source: Path | str) -> list[ReadPage]:
     details = {"format": "hocr"}
     if system:
         details["software"] = system
-    return [_read_page(page, source, details) for page in pages]
+    return [_read_page(page, source, _with_page_size(page, source, details)) for page in pages]
+
+
+def _with_page_size(page: etree._Element, source: Path | str, details: dict) -> dict:
+    """`details` plus the page's size from its `ocr_page` bbox, when it has one."""
+    if "ocr_page" not in _classes(page):
+        return details
+    box = _box(_properties(page), source)
+    if box is None or box.right <= 0 or box.bottom <= 0:
+        return details
+    # The bbox is in the scan's pixels from its top-left corner, so its far corner is the page's size.
+    return {**details, "page_size": [box.right, box.bottom]}
 
 
 def _read_page(page: etree._Element, source: Path | str, details: dict) -> ReadPage:

@@ -91,15 +91,32 @@ def _reading_order(page: etree._Element) -> dict[str, int]:
 
 
 def read_page_xml(root: etree._Element, *, source: Path | str) -> list[ReadPage]:
-    """The page of a parsed PAGE XML file (a list of one). Regions follow the ReadingOrder when there is
-    one (regions it omits come after, in file order); TextEquiv `conf` (0-1) becomes 0-100."""
-    page = next((e for e in root.iter() if local_name(e) == "Page"), None)
-    if page is None:
+    """The pages of a parsed PAGE XML file: one per `Page` element (the schema allows one; some tools
+    write several). Regions follow the ReadingOrder when there is one (regions it omits come after, in
+    file order); TextEquiv `conf` (0-1) becomes 0-100."""
+    pages = [e for e in root.iter() if local_name(e) == "Page"]
+    if not pages:
         raise InputError(f"{source}: PAGE XML has no Page element")
     details = {"format": "page", "version": page_version(root)}
     creator = next((e for e in root.iter() if local_name(e) == "Creator"), None)
     if creator is not None and (creator.text or "").strip():
         details["software"] = creator.text.strip()
+    return [_read_page(page, source, details) for page in pages]
+
+
+def _page_size(page: etree._Element) -> list[int] | None:
+    """The page's imageWidth and imageHeight in pixels, when both are positive integers."""
+    try:
+        width, height = int(page.get("imageWidth", "")), int(page.get("imageHeight", ""))
+    except ValueError:
+        return None
+    return [width, height] if width > 0 and height > 0 else None
+
+
+def _read_page(page: etree._Element, source: Path | str, details: dict) -> ReadPage:
+    size = _page_size(page)
+    if size is not None:
+        details = {**details, "page_size": size}
     regions = [e for e in page.iter() if local_name(e) == "TextRegion"]
     order = _reading_order(page)
     regions.sort(key=lambda r: order.get(r.get("id", ""), len(order)))  # stable: unordered keep file order
@@ -115,7 +132,7 @@ def read_page_xml(root: etree._Element, *, source: Path | str) -> list[ReadPage]
             continue
         for line in text_lines:
             lines.append(SourceLine(_line_words(line, source), region_id, region_id))
-    return [assemble_page(lines, format="page", details=details)]
+    return assemble_page(lines, format="page", details=details)
 
 
 def _line_words(line: etree._Element, source: Path | str) -> tuple[SourceWord, ...]:
