@@ -30,6 +30,15 @@ Definitions (the README's "Metrics" section says the same):
            the edit blocks of the character alignment (adjacent replace/insert/delete runs merged, so
            "rn" read as "m" is one confusion "rn" -> "m"), counted and sorted most frequent first.
 
+Comparison options. Every function takes `options: ComparisonOptions = DEFAULT` (keyword only;
+`workbench.normalize`): the defaults are the definitions above, unchanged. With `no_gold_char` (the
+ICDAR post-OCR sets mark gold text that is missing by "#"), the gold units holding it are not gold
+(not in gold_length), and the OCR units the alignment puts against them (equal or substituted) or
+inserts next to them are not counted either (not in ocr_length, not errors): the CER over the text
+that has gold. For words, each run of the character in the gold is one unit for this purpose; in the
+OCR it is punctuation, as always. The alignment is the ordinary minimal one (the character matches
+nothing); what is counted is read off it. Every result records the options it was computed under.
+
 Every function is pure and takes `(gold, ocr)` strings, except `measure`, which takes the texts' units
 (`workbench.normalize.char_units` / `word_units`) for callers comparing one OCR text with several
 references. Long texts use the anchored alignment of `workbench.align` (not quadratic); pass
@@ -38,15 +47,16 @@ references. Long texts use the anchored alignment of `workbench.align` (not quad
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from workbench.align import CHAR_ANCHORING, WORD_ANCHORING, align_units, levenshtein, merge_edits
+from workbench.align import CHAR_ANCHORING, WORD_ANCHORING, Opcode, align_units, levenshtein, merge_edits, opcodes
 from workbench.models import AlignOp
-from workbench.normalize import Units, char_units, nfc, word_units
+from workbench.normalize import DEFAULT, ComparisonOptions, Units, char_units, nfc, word_units
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -62,7 +72,9 @@ class ErrorMeasure:
     `distance` is the Levenshtein distance in units (grapheme clusters or words), `gold_length` and
     `ocr_length` the texts' lengths in those units, `rate` = distance / gold_length as a fraction (see
     `error_rate` for an empty gold). `ops` is the alignment as AlignOps whose offsets point into the
-    original gold and OCR strings.
+    original gold and OCR strings. `options` are the comparison options the texts were cut under;
+    `unscored_gold` / `unscored_ocr` count the units left out as text without gold (0 unless
+    `options.no_gold_char` is set): gold_length and ocr_length do not include them.
     """
 
     unit: str
@@ -75,17 +87,24 @@ class ErrorMeasure:
     deletions: int
     rate: float
     ops: tuple[AlignOp, ...] = field(default=(), repr=False)
+    options: ComparisonOptions = DEFAULT
+    unscored_gold: int = 0
+    unscored_ocr: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class BagOfWordsError:
-    """Word errors with the order ignored: gold words the OCR lacks, OCR words the gold lacks, the rate."""
+    """Word errors with the order ignored: gold words the OCR lacks, OCR words the gold lacks, the rate.
+
+    `options` are the comparison options the words were cut under.
+    """
 
     gold_words: int
     ocr_words: int
     missing: int
     spurious: int
     rate: float
+    options: ComparisonOptions = DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,64 +128,124 @@ def error_rate(distance: int, gold_length: int) -> float:
     return distance / gold_length
 
 
+def _in_range(sorted_indices: Sequence[int], start: int, end: int) -> Sequence[int]:
+    return sorted_indices[bisect.bisect_left(sorted_indices, start) : bisect.bisect_left(sorted_indices, end)]
+
+
+def _tally(blocks: Iterable[Opcode], no_gold: frozenset[int]) -> tuple[Counter[str], set[int]]:
+    """Units per tag of an alignment, and the OCR indices left out because they meet no-gold units.
+
+    An OCR unit is left out when it is aligned (equal or replace) with a no-gold gold unit, or
+    inserted right before or after one; no-gold gold units count nowhere.
+    """
+    counts: Counter[str] = Counter()
+    unscored: set[int] = set()
+    marked = sorted(no_gold)
+    for block in blocks:
+        if block.tag == "insert":
+            if no_gold and (block.a_start - 1 in no_gold or block.a_start in no_gold):
+                unscored.update(range(block.b_start, block.b_end))
+            else:
+                counts["insert"] += block.b_end - block.b_start
+            continue
+        inside = _in_range(marked, block.a_start, block.a_end) if no_gold else ()
+        counts[block.tag] += block.a_end - block.a_start - len(inside)
+        if block.tag != "delete":
+            # equal and replace blocks pair gold and OCR units one for one
+            unscored.update(block.b_start + (i - block.a_start) for i in inside)
+    return counts, unscored
+
+
 def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
     """The error measure of OCR units against gold units of the same kind (chars, words or tokens).
 
     For callers that compare one text with several others and cut each text into units once
-    (`workbench.evaluate` does); `character_error` and `word_error` are this on fresh units.
+    (`workbench.evaluate` does); `character_error` and `word_error` are this on fresh units. The
+    comparison options are the units' own (both must have been cut under the same options).
     """
     if gold.kind != ocr.kind:
         raise ValueError(f"cannot compare {gold.kind} units with {ocr.kind} units")
+    if gold.options != ocr.options:
+        raise ValueError(
+            f"cannot compare units cut under different comparison options: gold {gold.options.version!r},"
+            f" OCR {ocr.options.version!r}"
+        )
+    if ocr.no_gold and ocr.kind == "word":
+        # in the OCR the no-gold character is punctuation like any other, no word
+        ocr = ocr.without(ocr.no_gold)
     anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
     blocks, ops = align_units(gold, ocr, exact=exact, anchoring=anchoring)
-    counts = Counter()
-    for block in blocks:
-        counts[block.tag] += max(block.a_end - block.a_start, block.b_end - block.b_start)
+    counts, unscored = _tally(blocks, gold.no_gold)
     distance = counts["replace"] + counts["insert"] + counts["delete"]
+    gold_length = len(gold) - len(gold.no_gold)
     return ErrorMeasure(
         unit=gold.kind,
         distance=distance,
-        gold_length=len(gold),
-        ocr_length=len(ocr),
+        gold_length=gold_length,
+        ocr_length=len(ocr) - len(unscored),
         hits=counts["equal"],
         substitutions=counts["replace"],
         insertions=counts["insert"],
         deletions=counts["delete"],
-        rate=error_rate(distance, len(gold)),
+        rate=error_rate(distance, gold_length),
         ops=ops,
+        options=gold.options,
+        unscored_gold=len(gold.no_gold),
+        unscored_ocr=len(unscored),
     )
 
 
-def character_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
+def character_error(
+    gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> ErrorMeasure:
     """Character errors of `ocr` against `gold`: distance and counts in grapheme clusters, CER as a fraction."""
-    return measure(char_units(gold), char_units(ocr), exact=exact)
+    return measure(char_units(gold, options=options), char_units(ocr, options=options), exact=exact)
 
 
-def cer(gold: str, ocr: str, *, exact: bool = False) -> float:
-    """Character error rate: fraction of the gold's grapheme clusters (whitespace folded, NFC)."""
-    gold_units = char_units(gold)
-    return error_rate(levenshtein(gold_units.keys, char_units(ocr).keys, exact=exact), len(gold_units))
-
-
-def word_error(gold: str, ocr: str, *, exact: bool = False) -> ErrorMeasure:
-    """Word errors of `ocr` against `gold`: distance and counts in words, WER as a fraction."""
-    return measure(word_units(gold), word_units(ocr), exact=exact)
-
-
-def wer(gold: str, ocr: str, *, exact: bool = False) -> float:
-    """Word error rate: fraction of the gold's words (dinglehopper's word segmentation)."""
-    gold_units = word_units(gold)
-    distance = levenshtein(gold_units.keys, word_units(ocr).keys, exact=exact, anchoring=WORD_ANCHORING)
+def cer(gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False) -> float:
+    """Character error rate: fraction of the gold's grapheme clusters (by default whitespace folded, NFC)."""
+    if options.no_gold_char is not None:
+        return character_error(gold, ocr, options=options, exact=exact).rate
+    gold_units = char_units(gold, options=options)
+    distance = levenshtein(gold_units.keys, char_units(ocr, options=options).keys, exact=exact)
     return error_rate(distance, len(gold_units))
 
 
-def bag_of_words_error(gold: str | Units, ocr: str | Units) -> BagOfWordsError:
+def word_error(gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False) -> ErrorMeasure:
+    """Word errors of `ocr` against `gold`: distance and counts in words, WER as a fraction."""
+    return measure(word_units(gold, options=options), word_units(ocr, options=options), exact=exact)
+
+
+def wer(gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False) -> float:
+    """Word error rate: fraction of the gold's words (dinglehopper's word segmentation)."""
+    if options.no_gold_char is not None:
+        return word_error(gold, ocr, options=options, exact=exact).rate
+    gold_units = word_units(gold, options=options)
+    ocr_keys = word_units(ocr, options=options).keys
+    distance = levenshtein(gold_units.keys, ocr_keys, exact=exact, anchoring=WORD_ANCHORING)
+    return error_rate(distance, len(gold_units))
+
+
+def bag_of_words_error(
+    gold: str | Units, ocr: str | Units, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> BagOfWordsError:
     """The order-free word error: max(gold words missing, OCR words spurious) per gold word.
 
-    Takes texts, or their `word_units` when the caller has them already.
+    Takes texts (cut under `options`), or their `word_units` when the caller has them already (then
+    the units' own options apply). With a no-gold character, the OCR words the word alignment puts
+    against text without gold are left out of the OCR's bag (see the module docstring).
     """
-    gold_bag = Counter((word_units(gold) if isinstance(gold, str) else gold).keys)
-    ocr_bag = Counter((word_units(ocr) if isinstance(ocr, str) else ocr).keys)
+    gold_units = word_units(gold, options=options) if isinstance(gold, str) else gold
+    ocr_units = word_units(ocr, options=options) if isinstance(ocr, str) else ocr
+    gold_keys, ocr_keys = gold_units.keys, ocr_units.keys
+    if ocr_units.no_gold:
+        ocr_keys = ocr_units.without(ocr_units.no_gold).keys
+    if gold_units.no_gold:
+        blocks = opcodes(gold_keys, ocr_keys, exact=exact, anchoring=WORD_ANCHORING)
+        _, unscored = _tally(blocks, gold_units.no_gold)
+        gold_keys = [key for i, key in enumerate(gold_keys) if i not in gold_units.no_gold]
+        ocr_keys = [key for i, key in enumerate(ocr_keys) if i not in unscored]
+    gold_bag, ocr_bag = Counter(gold_keys), Counter(ocr_keys)
     missing = sum((gold_bag - ocr_bag).values())
     spurious = sum((ocr_bag - gold_bag).values())
     gold_words = sum(gold_bag.values())
@@ -176,24 +255,42 @@ def bag_of_words_error(gold: str | Units, ocr: str | Units) -> BagOfWordsError:
         missing=missing,
         spurious=spurious,
         rate=error_rate(max(missing, spurious), gold_words),
+        options=gold_units.options,
     )
 
 
-def confusion_counts(gold: str, ocr: str, *, exact: bool = False) -> Counter[tuple[str, str]]:
+def confusion_counts(
+    gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> Counter[tuple[str, str]]:
     """(gold text, OCR text) of every edit block of the character alignment, counted.
 
     Adjacent non-equal blocks are merged into one edit. Both sides are given with whitespace runs as
     one space and in NFC; "" stands for nothing (an insertion's gold side, a deletion's OCR side).
+    The sides are the original texts: under `options` only what the options do not fold is an edit.
     """
-    return confusion_counts_from_ops(character_error(gold, ocr, exact=exact).ops, gold, ocr)
+    ops = character_error(gold, ocr, options=options, exact=exact).ops
+    return confusion_counts_from_ops(ops, gold, ocr, options=options)
 
 
-def confusion_counts_from_ops(ops: Iterable[AlignOp], gold: str, ocr: str) -> Counter[tuple[str, str]]:
-    """`confusion_counts` from an existing character alignment of `gold` and `ocr` (offsets into them)."""
+def confusion_counts_from_ops(
+    ops: Iterable[AlignOp], gold: str, ocr: str, *, options: ComparisonOptions = DEFAULT
+) -> Counter[tuple[str, str]]:
+    """`confusion_counts` from an existing character alignment of `gold` and `ocr` (offsets into them).
+
+    With `options.no_gold_char`, edits holding the character on the gold side, or inserted right
+    next to it, are left out: they are readings of text without gold.
+    """
     counts: Counter[tuple[str, str]] = Counter()
+    char = options.no_gold_char
     for op in merge_edits(tuple(ops)):
-        if op.tag != "equal":
-            counts[_shown(gold[op.gold_start : op.gold_end]), _shown(ocr[op.ocr_start : op.ocr_end])] += 1
+        if op.tag == "equal":
+            continue
+        if char is not None:
+            # an insertion has an empty gold side: what matters is the gold right around it
+            around = (max(0, op.gold_start - 1), op.gold_end + 1) if op.gold_start == op.gold_end else None
+            if char in gold[slice(*around) if around else slice(op.gold_start, op.gold_end)]:
+                continue
+        counts[_shown(gold[op.gold_start : op.gold_end]), _shown(ocr[op.ocr_start : op.ocr_end])] += 1
     return counts
 
 
@@ -207,6 +304,8 @@ def top_confusions(counts: Counter[tuple[str, str]], *, top: int | None = None) 
     return tuple(Confusion(g, o, n) for (g, o), n in ranked[:top])
 
 
-def confusions(gold: str, ocr: str, *, top: int | None = None, exact: bool = False) -> tuple[Confusion, ...]:
+def confusions(
+    gold: str, ocr: str, *, top: int | None = None, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> tuple[Confusion, ...]:
     """The most frequent OCR-for-gold readings (see `confusion_counts`), most frequent first."""
-    return top_confusions(confusion_counts(gold, ocr, exact=exact), top=top)
+    return top_confusions(confusion_counts(gold, ocr, options=options, exact=exact), top=top)

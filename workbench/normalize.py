@@ -22,6 +22,14 @@ Units (what the metrics count and the alignment maps back to the original text):
                          "well-known" is two.
     `token_units(text)`  whitespace-separated tokens, punctuation kept ("Japan," is one token).
 
+Comparison options (`ComparisonOptions`, frozen, keyword fields; `DEFAULT` is the figures above):
+    fold_whitespace (on), case_insensitive, remove_accents, ignore_punctuation, fold_equivalents
+    (dinglehopper's ligature, quote and dash table), no_gold_char (a gold character marking text
+    without gold, "#" in the ICDAR post-OCR sets) and private_use_letters (MUFI characters are letters
+    inside words, as in dinglehopper). `DINGLEHOPPER` gives dinglehopper's own figures on plain
+    strings. Every unit function takes `options=` and records them in its `Units`; `as_dict()`,
+    `label()` and `version` are what outputs record.
+
 Each `Units` records where every unit stands in the ORIGINAL (unfolded, un-normalized) text, so an
 alignment computed on folded NFC text can point back into `transcripts/ocr/DOC/page-NNN.txt` by offset.
 """
@@ -32,10 +40,11 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import reduce
+from dataclasses import asdict, dataclass, fields
+from functools import cache, reduce
 from itertools import accumulate, pairwise
 
+import numpy as np
 import regex
 
 Transform = Callable[[str], str]
@@ -59,6 +68,13 @@ _HYPHENATED_LINE_END = regex.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")
 # punctuation, separators, symbols, and the control (Cc) and format (Cf) characters.
 _NON_WORD_MAJOR = frozenset("MPZS")
 _NON_WORD_MINOR = frozenset({"Cc", "Cf"})
+_ANY_CHAR = re.compile(".", flags=re.DOTALL)
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+# A grapheme cluster holding a non-ASCII character (only those can change under NFC).
+_NFC_CANDIDATE = regex.compile(r"(?=.?[^\x00-\x7f])\X", flags=regex.DOTALL)
+_END_WHITESPACE = re.compile(r"\A\s+|\s+\Z")
+# What folding changes: runs of two or more, and single whitespace characters other than a space.
+_FOLDABLE_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def nfc(text: str) -> str:
@@ -95,6 +111,156 @@ TRANSFORMS: dict[str, Transform] = {
 # What every metric compares: the whitespace-folded text in NFC (dinglehopper's CER on folded text).
 METRIC_TEXT: Transform = compose(fold_whitespace, nfc)
 
+# The version of the options' meanings: cited in `ComparisonOptions.version`. Bump it when what an
+# option does changes (a new equivalence, another case mapping), so figures under old names are not
+# taken for figures under new ones.
+OPTIONS_SCHEME = "1"
+
+# BMP private-use area, where MUFI puts the letters Unicode lacks (dinglehopper counts them as letters).
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+# dinglehopper 0.11's "NFC_SBB" normalisation as a table (its `unjoin_ligatures` and
+# `substitute_equivalences`): ligatures become their letters (long s kept: "ſt" is not "st"), MUFI's
+# private-use umlauts and the combining small e above a/o/u become umlauts, em dash and "==" become an
+# en dash, the right single quotation mark an apostrophe, the double oblique hyphen a hyphen. No key
+# is produced by another key's replacement, so one pass of the longest match equals its sequence of
+# str.replace calls.
+EQUIVALENCES: dict[str, str] = {
+    "\ueba6": "\u017f\u017f",  # MUFI ligature long s long s
+    "\ueba7": "\u017f\u017fi",  # MUFI ligature long s long s i
+    "\uf502": "ch",
+    "\ueec4": "ck",
+    "\uf4f9": "ll",
+    "\ueba2": "\u017fi",
+    "\ueada": "\u017ft",
+    "\ufb01": "fi",
+    "\ufb00": "ff",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ueec5": "ct",
+    "\ueedc": "tz",
+    "\uf532": "as",  # eMOP ligatures
+    "\uf533": "is",
+    "\uf534": "us",
+    "\uf535": "Qu",
+    "\u0133": "ij",
+    "\ue8bf": "q&",  # MUFI q ligated with final et
+    "\ueba5": "\u017fp",
+    "\ufb06": "st",
+    "\ue72b": "\u00fc",  # MUFI u with diaeresis variants
+    "\ue42c": "\u00e4",
+    "\ue644": "\u00f6",
+    "==": "\u2013",
+    "\u2014": "\u2013",
+    "\u2019": "'",
+    "\u2e17": "-",
+    "a\u0364": "\u00e4",
+    "o\u0364": "\u00f6",
+    "u\u0364": "\u00fc",
+    "\uf50e": "q\u0301",
+}
+_EQUIVALENCE = re.compile("|".join(re.escape(k) for k in sorted(EQUIVALENCES, key=len, reverse=True)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComparisonOptions:
+    """How gold and OCR are made comparable before the metrics count; the defaults are the figures of
+    `METRICS_VERSION` (whitespace folded, NFC, grapheme clusters, dinglehopper's words).
+
+    fold_whitespace     every whitespace run is one space, the ends stripped. Off: whitespace counts
+                        as dinglehopper counts it on plain strings (two spaces are two characters, a
+                        line break one).
+    case_insensitive    upper and lower case are the same (`str.lower` of the whole text; unlike
+                        `str.casefold` it keeps "ß", "ſ" and ligatures, which are `fold_equivalents`'
+                        business).
+    remove_accents      combining marks (Unicode Mn) are dropped after canonical decomposition:
+                        "é" is "e"; letters without a decomposition ("ø", "ß", "æ") stay.
+    ignore_punctuation  punctuation characters (Unicode P*) are removed (so "don't" is "dont" and
+                        "well-known" one word "wellknown"); symbols stay.
+    fold_equivalents    dinglehopper's normalisation (`EQUIVALENCES`): ligatures, quotes and dashes.
+    no_gold_char        a character marking gold text that is missing (the ICDAR post-OCR sets use
+                        "#"): gold units holding it, and the OCR units aligned with them or inserted
+                        next to them, are not counted (CER, WER, bag of words). Must be one character
+                        that is never part of a word (punctuation or a symbol); the other options
+                        leave it alone.
+    private_use_letters characters of the private-use area U+E000..U+F8FF (MUFI) are letters inside
+                        words ("deelben" one word), as dinglehopper's word segmentation has them.
+                        Off by default: the default words are `METRICS_VERSION`'s, and ordinary text
+                        holds no private-use characters, so only MUFI transcriptions see a change.
+
+    The character transforms run on the NFC text in this order: equivalents, case, accents,
+    punctuation, whitespace folding; every unit still points back into the original text.
+    """
+
+    fold_whitespace: bool = True
+    case_insensitive: bool = False
+    remove_accents: bool = False
+    ignore_punctuation: bool = False
+    fold_equivalents: bool = False
+    no_gold_char: str | None = None
+    private_use_letters: bool = False
+
+    def __post_init__(self) -> None:
+        char = self.no_gold_char
+        if char is None:
+            return
+        # it must survive every other option and never join a word, or its spans could not be found
+        if len(char) != 1 or char.isspace() or _is_word(char) or _PRIVATE_USE.match(char):
+            raise ValueError(
+                f"ComparisonOptions.no_gold_char: {char!r} must be one character that is never part of"
+                " a word (punctuation or a symbol, e.g. '#')"
+            )
+        if char.lower() != char or _without_marks(char) != char or any(char in key for key in EQUIVALENCES):
+            raise ValueError(f"ComparisonOptions.no_gold_char: {char!r} is changed by the other options")
+
+    @property
+    def transforms_characters(self) -> bool:
+        """True when an option changes characters (not only whitespace), so texts need a full offset map."""
+        return self.case_insensitive or self.remove_accents or self.ignore_punctuation or self.fold_equivalents
+
+    def as_dict(self) -> dict[str, bool | str | None]:
+        """The options as plain JSON-ready data, one entry per field."""
+        return asdict(self)
+
+    def label(self) -> str:
+        """A short human label for reports: "whitespace folded; case-insensitive"."""
+        parts = ["whitespace folded" if self.fold_whitespace else "whitespace counted"]
+        if self.case_insensitive:
+            parts.append("case-insensitive")
+        if self.remove_accents:
+            parts.append("accents removed")
+        if self.ignore_punctuation:
+            parts.append("punctuation ignored")
+        if self.fold_equivalents:
+            parts.append("ligatures, quotes and dashes folded")
+        if self.no_gold_char is not None:
+            parts.append(f"{self.no_gold_char!r} marks text without gold")
+        if self.private_use_letters:
+            parts.append("private-use characters are letters")
+        return "; ".join(parts)
+
+    @property
+    def version(self) -> str:
+        """A stable name of these options for reports to cite: "1:fold_whitespace" for the defaults.
+
+        The scheme (`OPTIONS_SCHEME`), then the options that are on, in field order; the no-gold
+        character as its code point ("no_gold_char=U+0023").
+        """
+        on = []
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name == "no_gold_char":
+                if value is not None:
+                    on.append(f"no_gold_char=U+{ord(value):04X}")
+            elif value:
+                on.append(field.name)
+        return f"{OPTIONS_SCHEME}:" + ";".join(on)
+
+
+DEFAULT = ComparisonOptions()
+# dinglehopper's own figures on plain strings: whitespace as it is, MUFI letters inside words.
+DINGLEHOPPER = ComparisonOptions(fold_whitespace=False, private_use_letters=True)
+
 
 @dataclass(frozen=True, slots=True)
 class FoldedText:
@@ -111,8 +277,13 @@ class FoldedText:
     shifts: tuple[int, ...]
 
     @classmethod
-    def of(cls, original: str) -> FoldedText:
-        """Fold `original`'s whitespace, remembering where each folded character came from."""
+    def of(cls, original: str, *, fold: bool = True) -> FoldedText:
+        """Fold `original`'s whitespace, remembering where each folded character came from.
+
+        With `fold=False` the text is kept as it is (the identity map).
+        """
+        if not fold:
+            return cls(original, original, (0,), (0,))
         lead = len(original) - len(original.lstrip())
         core = original[lead:].rstrip()
         breaks, shifts = [0], [lead]
@@ -134,6 +305,129 @@ class FoldedText:
         k = bisect.bisect_right(self.breaks, offset) - 1
         return offset + self.shifts[k]
 
+    def start_of(self, offset: int) -> int:
+        """The original offset where the folded text from `offset` on begins (see `to_original`)."""
+        return self.to_original(offset)
+
+    def end_of(self, offset: int) -> int:
+        """The original offset where the folded text up to `offset` (exclusive) ends (see `to_original`)."""
+        return self.to_original(offset)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MappedText:
+    """A text changed piece by piece by the comparison options, with the original span of each character.
+
+    `text[i]` stands for `original[starts[i]:ends[i]]`: a character of a replacement ("fi" for the
+    ligature "ﬁ", "ä" for "a" + combining e) stands for the whole span replaced. It offers the same
+    offset map as FoldedText (`start_of`, `end_of`), so Units point into the original either way.
+    """
+
+    original: str
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def of(cls, original: str) -> MappedText:
+        """`original` unchanged: character i stands for original[i:i+1]."""
+        offsets = np.arange(len(original), dtype=np.int64)
+        return cls(original, original, offsets, offsets + 1)
+
+    def sub(self, pattern: re.Pattern | regex.Pattern, replace: Transform) -> MappedText:
+        """The text with every match of `pattern` replaced by `replace(match)`, the offset map kept."""
+        texts: list[str] = []
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        last = 0
+        for match in pattern.finditer(self.text):
+            old = match.group()
+            new = replace(old)
+            if new == old:
+                continue
+            first, stop = match.span()
+            texts.append(self.text[last:first])
+            starts.append(self.starts[last:first])
+            ends.append(self.ends[last:first])
+            texts.append(new)
+            if len(new) == stop - first:
+                # one character for one: each keeps its own origin, so alignments stay fine-grained
+                starts.append(self.starts[first:stop])
+                ends.append(self.ends[first:stop])
+            else:
+                starts.append(np.full(len(new), self.starts[first], dtype=np.int64))
+                ends.append(np.full(len(new), self.ends[stop - 1], dtype=np.int64))
+            last = stop
+        if not texts:
+            return self
+        texts.append(self.text[last:])
+        starts.append(self.starts[last:])
+        ends.append(self.ends[last:])
+        return MappedText(self.original, "".join(texts), np.concatenate(starts), np.concatenate(ends))
+
+    def lowered(self) -> MappedText:
+        """The text in lower case (`str.lower`), the offset map kept."""
+        lowered = self.text.lower()
+        if len(lowered) == len(self.text):
+            # lower() never shortens a character, so equal lengths mean one character for one
+            return MappedText(self.original, lowered, self.starts, self.ends)
+        return self.sub(_ANY_CHAR, str.lower)
+
+    def start_of(self, offset: int) -> int:
+        """The original offset where the text from `offset` on begins (the end of the text for len(text))."""
+        if offset < len(self.text):
+            return int(self.starts[offset])
+        return int(self.ends[-1]) if self.text else 0
+
+    def end_of(self, offset: int) -> int:
+        """The original offset where the text up to `offset` (exclusive) ends."""
+        if offset > 0:
+            return int(self.ends[offset - 1])
+        return int(self.starts[0]) if self.text else 0
+
+
+def _nothing(_: str) -> str:
+    return ""
+
+
+def _one_space(_: str) -> str:
+    return " "
+
+
+def _without_marks(char: str) -> str:
+    return nfc("".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"))
+
+
+@cache
+def _punctuation(keep: str | None) -> regex.Pattern:
+    # the no-gold character is punctuation too ("#"), but it must survive to mark its span
+    return regex.compile(r"\p{P}" if keep is None else rf"(?!{regex.escape(keep)})\p{{P}}")
+
+
+def comparison_text(text: str, *, options: ComparisonOptions = DEFAULT) -> FoldedText | MappedText:
+    """The text the metrics cut into units under `options`, with the map back to offsets in `text`.
+
+    Options that only fold whitespace give a FoldedText (cheap); character options a MappedText.
+    """
+    if not options.transforms_characters:
+        return FoldedText.of(text, fold=options.fold_whitespace)
+    mapped = MappedText.of(text)
+    if not unicodedata.is_normalized("NFC", text):
+        # the equivalence table and the accent rule are written for composed text, as dinglehopper's is
+        mapped = mapped.sub(_NFC_CANDIDATE, nfc)
+    if options.fold_equivalents:
+        mapped = mapped.sub(_EQUIVALENCE, EQUIVALENCES.__getitem__)
+    if options.case_insensitive:
+        mapped = mapped.lowered()
+    if options.remove_accents and not mapped.text.isascii():
+        mapped = mapped.sub(_NON_ASCII, _without_marks)
+    if options.ignore_punctuation:
+        mapped = mapped.sub(_punctuation(options.no_gold_char), _nothing)
+    if options.fold_whitespace:
+        # folded last, so that the spaces around removed punctuation fold too
+        mapped = mapped.sub(_END_WHITESPACE, _nothing).sub(_FOLDABLE_WHITESPACE, _one_space)
+    return mapped
+
 
 def _is_word(piece: str) -> bool:
     if piece.isascii():
@@ -149,28 +443,31 @@ def _is_word(piece: str) -> bool:
 class Units:
     """A text cut into the units a metric counts, each with its span in the original text.
 
-    `keys[i]` is unit i as compared (NFC). `starts[i]`/`ends[i]` are offsets into the folded text
-    (`folded.text`); when they are None, unit i is folded character i (the common case of text with
-    no combining sequences, which keeps long texts cheap). Use `start`, `end` and `boundary` for
-    offsets into the original text.
+    `keys[i]` is unit i as compared (NFC). `starts[i]`/`ends[i]` are offsets into the compared text
+    (`folded.text`: folded, and changed by the options); when they are None, unit i is character i
+    of it (the common case of text with no combining sequences, which keeps long texts cheap). Use
+    `start`, `end` and `boundary` for offsets into the original text. `no_gold` holds the indices of
+    units made of `options.no_gold_char` (runs of it, for words and tokens).
     """
 
-    folded: FoldedText
+    folded: FoldedText | MappedText
     keys: Sequence[str]
     starts: Sequence[int] | None = None
     ends: Sequence[int] | None = None
     kind: str = "char"  # "char" (grapheme clusters), "word" (as the WER counts) or "token" (whitespace)
+    no_gold: frozenset[int] = frozenset()
+    options: ComparisonOptions = DEFAULT
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def start(self, index: int) -> int:
         """Offset in the original text where unit `index` begins."""
-        return self.folded.to_original(index if self.starts is None else self.starts[index])
+        return self.folded.start_of(index if self.starts is None else self.starts[index])
 
     def end(self, index: int) -> int:
         """Offset in the original text where unit `index` ends (exclusive)."""
-        return self.folded.to_original(index + 1 if self.ends is None else self.ends[index])
+        return self.folded.end_of(index + 1 if self.ends is None else self.ends[index])
 
     def boundary(self, index: int) -> int:
         """Offset in the original text of the gap before unit `index`: the end of unit index-1.
@@ -188,6 +485,18 @@ class Units:
             at = self.boundary(first)
             return at, at
         return self.start(first), self.end(last - 1)
+
+    def without(self, drop: frozenset[int]) -> Units:
+        """These units with those at the indices in `drop` left out (spans kept)."""
+        keep = [i for i in range(len(self.keys)) if i not in drop]
+        return Units(
+            self.folded,
+            tuple(self.keys[i] for i in keep),
+            tuple(i if self.starts is None else self.starts[i] for i in keep),
+            tuple(i + 1 if self.ends is None else self.ends[i] for i in keep),
+            kind=self.kind,
+            options=self.options,
+        )
 
 
 def grapheme_clusters(text: str) -> list[str]:
@@ -212,63 +521,90 @@ def grapheme_clusters(text: str) -> list[str]:
     return out
 
 
-def char_units(text: str) -> Units:
-    """Grapheme clusters of the whitespace-folded `text`, compared in NFC form (see module docstring)."""
-    folded = FoldedText.of(text)
+def _no_gold_chars(keys: Sequence[str], char: str | None) -> frozenset[int]:
+    if char is None:
+        return frozenset()
+    if isinstance(keys, str):
+        return frozenset(m.start() for m in re.finditer(re.escape(char), keys))
+    return frozenset(i for i, key in enumerate(keys) if key == char)
+
+
+def char_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
+    """Grapheme clusters of `text` as compared under `options` (by default whitespace-folded), in NFC."""
+    folded = comparison_text(text, options=options)
     body = folded.text
-    if body.isascii():
-        # ASCII has no combining sequences and, once whitespace is folded, no CR LF: one char, one unit.
-        return Units(folded, body)
+    keys: Sequence[str]
+    if body.isascii() and "\r\n" not in body:
+        # ASCII has no combining sequences, and without CR LF one char is one unit.
+        return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
     clusters = grapheme_clusters(body)
     if len(clusters) == len(body) and unicodedata.is_normalized("NFC", body):
-        return Units(folded, body)
+        return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
     ends = list(accumulate(len(c) for c in clusters))
     starts = [0, *ends[:-1]] if ends else []
-    return Units(folded, tuple(nfc(c) for c in clusters), starts, ends)
+    keys = tuple(nfc(c) for c in clusters)
+    return Units(folded, keys, starts, ends, no_gold=_no_gold_chars(keys, options.no_gold_char), options=options)
 
 
-def word_units(text: str) -> Units:
-    """Words of the whitespace-folded `text` as dinglehopper counts them (see module docstring)."""
-    folded = FoldedText.of(text)
+def word_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
+    """Words of `text` as compared under `options`, cut as dinglehopper cuts them (see module docstring).
+
+    With `options.no_gold_char`, each run of it is a unit too (listed in `no_gold`), so that the
+    metrics can leave out the OCR words aligned with text that has no gold.
+    """
+    folded = comparison_text(text, options=options)
     body = folded.text
+    pieces: list[tuple[int, int]]
     if body.isascii():
         # ASCII-only text: the same words, found by one regular expression ten times faster.
-        matches = [m for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
-        return Units(
-            folded,
-            tuple(m.group() for m in matches),
-            tuple(m.start() for m in matches),
-            tuple(m.end() for m in matches),
-            kind="word",
-        )
-    cuts = [m.start() for m in _WORD_BOUNDARY.finditer(body)]
-    if not cuts or cuts[0] != 0:
-        cuts.insert(0, 0)
-    if cuts[-1] != len(body):
-        cuts.append(len(body))
+        pieces = [m.span() for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
+    else:
+        # dinglehopper makes private-use characters (MUFI) letters for word breaking; any letter
+        # stands in for them here, offsets unchanged, and the pieces are cut from the real text.
+        shadow = _PRIVATE_USE.sub("a", body) if options.private_use_letters else body
+        cuts = [m.start() for m in _WORD_BOUNDARY.finditer(shadow)]
+        if not cuts or cuts[0] != 0:
+            cuts.insert(0, 0)
+        if cuts[-1] != len(body):
+            cuts.append(len(body))
+        pieces = [(start, end) for start, end in pairwise(cuts) if start < end and _is_word(body[start:end])]
+    no_gold: frozenset[int] = frozenset()
+    if options.no_gold_char is not None:
+        # the no-gold character is never part of a word (ComparisonOptions checks), so runs and
+        # words do not overlap
+        runs = [m.span() for m in re.finditer(re.escape(options.no_gold_char) + "+", body)]
+        if runs:
+            marked = sorted([(span, False) for span in pieces] + [(span, True) for span in runs])
+            pieces = [span for span, _ in marked]
+            no_gold = frozenset(i for i, (_, is_run) in enumerate(marked) if is_run)
+    return Units(
+        folded,
+        tuple(nfc(body[start:end]) for start, end in pieces),
+        tuple(start for start, _ in pieces),
+        tuple(end for _, end in pieces),
+        kind="word",
+        no_gold=no_gold,
+        options=options,
+    )
+
+
+def token_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
+    """Whitespace-separated tokens of `text` as compared under `options`, punctuation kept, in NFC.
+
+    A token made only of `options.no_gold_char` is listed in `no_gold`.
+    """
+    folded = comparison_text(text, options=options)
     keys, starts, ends = [], [], []
-    for start, end in pairwise(cuts):
-        piece = body[start:end]
-        if start < end and _is_word(piece):
-            keys.append(nfc(piece))
-            starts.append(start)
-            ends.append(end)
-    return Units(folded, tuple(keys), tuple(starts), tuple(ends), kind="word")
+    for match in re.finditer(r"\S+", folded.text):
+        keys.append(nfc(match.group()))
+        starts.append(match.start())
+        ends.append(match.end())
+    char = options.no_gold_char
+    no_gold = frozenset() if char is None else frozenset(i for i, key in enumerate(keys) if not key.strip(char))
+    return Units(folded, tuple(keys), tuple(starts), tuple(ends), kind="token", no_gold=no_gold, options=options)
 
 
-def token_units(text: str) -> Units:
-    """Whitespace-separated tokens of `text`, punctuation kept, each compared in NFC form."""
-    folded = FoldedText.of(text)
-    keys, starts, ends = [], [], []
-    position = 0
-    for token in folded.text.split(" ") if folded.text else ():
-        keys.append(nfc(token))
-        starts.append(position)
-        ends.append(position + len(token))
-        position += len(token) + 1
-    return Units(folded, tuple(keys), tuple(starts), tuple(ends), kind="token")
-
-
-def words(text: str) -> list[str]:
-    """The words of `text` (NFC), as the WER counts them."""
-    return list(word_units(text).keys)
+def words(text: str, *, options: ComparisonOptions = DEFAULT) -> list[str]:
+    """The words of `text` (NFC), as the WER counts them under `options` (no-gold runs left out)."""
+    units = word_units(text, options=options)
+    return [key for i, key in enumerate(units.keys) if i not in units.no_gold]
