@@ -1,15 +1,19 @@
-"""Loading documents and adding new ones: clear errors, nothing half-made."""
+"""Loading documents and adding new ones (from scans, OCR files or gold text): clear errors, nothing
+half-made."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.conftest import MAIN_DOC
-from workbench.corpus import Collection, add_document, load_gold, load_manifest
+from tests.conftest import DATA, MAIN_DOC
+from workbench.corpus import Collection, add_document, load_gold, load_manifest, write_manifest
 from workbench.errors import CorpusError, InputError, ScanError
+from workbench.ocr.importers import import_ocr
+from workbench.ocr.store import has_ocr, load_ocr_pages
 
 
 def make_page(path, text_color=0, size=(200, 100)):
@@ -147,3 +151,211 @@ def test_add_document_refuses_existing_id(tmp_collection, tmp_path):
 
 def test_collection_default_follows_workbench_home(tmp_collection):
     assert Collection.default().home == tmp_collection.home.resolve()
+
+
+# -- documents without scans -------------------------------------------------------------------------------
+
+ADD = DATA / "add"
+LETTER = [
+    "Dear Sir,\n\nThe shipmcnt of books arrived on Monday.\n",
+    "We thank yon for your prompt service.\n\nYours faithfully,\nJ. Smith\n",
+]
+
+
+def _leaves_nothing(collection, doc_id):
+    assert list(collection.scans.iterdir()) == []  # no manifest, no staging folder
+    assert not collection.gold_dir(doc_id).exists()
+    assert not collection.ocr_dir(doc_id).exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "engine"),
+    [
+        (["letter-ocr.txt"], "import:text"),  # form-feed pages, as `workbench export --format txt` writes
+        (["letter.hocr"], "import:hocr"),
+        (["letter.alto.xml"], "import:alto"),
+        (["letter.page.xml"], "import:page"),
+    ],
+)
+def test_add_document_from_one_ocr_file_of_several_pages(tmp_collection, files, engine):
+    document = add_document(tmp_collection, "letter", title="Letter", ocr=[ADD / f for f in files])
+    loaded = tmp_collection.document("letter")
+    assert loaded.page_count == 2 == document.page_count
+    assert all(p.scan is None and p.sha256 is None for p in loaded.pages) and not loaded.has_scans
+    pages = load_ocr_pages(tmp_collection, loaded)
+    assert [p.text for p in pages] == LETTER
+    assert {p.engine for p in pages} == {engine}
+    assert loaded.gold is None and not tmp_collection.has_gold(loaded)
+
+
+def test_add_document_from_one_ocr_file_per_page_in_different_formats(tmp_collection):
+    files = [DATA / "ocr" / "page-2019.xml", DATA / "ocr" / "alto-v4.xml", DATA / "ocr" / "vendor.hocr"]
+    add_document(tmp_collection, "mixed", title="Mixed", ocr=files)
+    pages = load_ocr_pages(tmp_collection, tmp_collection.document("mixed"))
+    assert [p.engine for p in pages] == ["import:page", "import:alto", "import:hocr"]
+    assert [p.options["source"] for p in pages] == ["page-2019.xml", "alto-v4.xml", "vendor.hocr"]
+
+
+def test_ocr_is_stored_exactly_as_import_ocr_stores_it(tmp_collection):
+    files = [DATA / "ocr" / "alto-v4.xml", DATA / "ocr" / "tesseract-5.3.hocr"]
+    add_document(tmp_collection, "added", title="Added", ocr=files)
+    reference = add_document(tmp_collection, "imported", title="Imported", gold=[ADD / "letter-gold.txt"])
+    import_ocr(tmp_collection, reference, files)
+
+    def stored(doc_id):
+        folder = tmp_collection.ocr_dir(doc_id)
+        files = {}
+        for path in sorted(folder.iterdir()):
+            data = path.read_text(encoding="utf-8")
+            if path.name.endswith(".words.json"):
+                data = json.loads(data)
+                data.pop("document")
+            files[path.name] = data
+        return files
+
+    assert stored("added") == stored("imported")
+    assert (tmp_collection.ocr_dir("added") / "page-002.hocr").exists()  # one file per page: hOCR kept
+
+
+def test_add_document_from_ocr_and_gold(tmp_collection):
+    add_document(
+        tmp_collection, "letter", title="Letter", ocr=[ADD / "letter.alto.xml"], gold=[ADD / "letter-gold.txt"]
+    )
+    document = tmp_collection.document("letter")
+    assert document.gold == "letter"
+    golds = tmp_collection.gold_pages(document)
+    assert [g.body for g in golds] == [
+        "Dear Sir,\n\nThe shipment of books arrived on Monday.\n",
+        "We thank you for your prompt service.\n\nYours faithfully,\nJ. Smith\n",
+    ]
+    assert [p.text for p in load_ocr_pages(tmp_collection, document)] == LETTER
+
+
+def test_add_document_from_gold_only_is_a_reference(tmp_collection, tmp_path):
+    pages = [tmp_path / "one.txt", tmp_path / "two.txt", tmp_path / "three.txt"]
+    for number, path in enumerate(pages, start=1):
+        path.write_text(f"Page {number} of the transcription.\n", encoding="utf-8")
+    add_document(tmp_collection, "reference", title="Reference", gold=pages, lang="deu")
+    document = tmp_collection.document("reference")
+    assert document.page_count == 3 and not document.has_scans and document.lang == "deu"
+    assert [g.body for g in tmp_collection.gold_pages(document)][2] == "Page 3 of the transcription.\n"
+    assert not has_ocr(tmp_collection, document)
+    assert not tmp_collection.ocr_dir("reference").exists()
+
+
+def test_gold_files_may_mix_form_feed_files_and_single_pages(tmp_collection, tmp_path):
+    last = tmp_path / "last.txt"
+    last.write_text("The end.\n")
+    add_document(tmp_collection, "letter", title="Letter", gold=[ADD / "letter-gold.txt", last])
+    assert tmp_collection.document("letter").page_count == 3
+
+
+def test_empty_gold_page_in_a_form_feed_file_is_named(tmp_collection, tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Page one.\n\f  \n\fPage three.\n")
+    with pytest.raises(CorpusError, match=r"gold\.txt page 2: gold text is empty"):
+        add_document(tmp_collection, "doc", title="t", gold=[gold])
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_ocr_and_gold_page_counts_must_agree_and_nothing_is_left(tmp_collection, tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Only one page.\n")
+    with pytest.raises(CorpusError) as caught:
+        add_document(tmp_collection, "doc", title="t", ocr=[ADD / "letter-ocr.txt"], gold=[gold])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "2 page(s) of OCR in " in message and "letter-ocr.txt" in message
+    assert "but 1 page(s) of gold in " in message and "gold.txt" in message
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_scans_and_ocr_page_counts_must_agree(tmp_collection, tmp_path):
+    scans = [make_page(tmp_path / "a.png")]
+    expected = r"2 page\(s\) of OCR in \S*letter\.hocr for 1 scanned page\(s\) in \S*a\.png"
+    with pytest.raises(CorpusError, match=expected):
+        add_document(tmp_collection, "doc", title="t", sources=scans, ocr=[ADD / "letter.hocr"])
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_ocr_given_with_scans_is_imported_onto_the_scanned_pages(tmp_collection, tmp_path):
+    scans = [make_page(tmp_path / "a.png"), make_page(tmp_path / "b.png")]
+    add_document(tmp_collection, "doc", title="t", sources=scans, ocr=[ADD / "letter.hocr"], lang="eng")
+    document = tmp_collection.document("doc")
+    assert document.has_scans and document.lang == "eng"
+    assert [p.text for p in load_ocr_pages(tmp_collection, document)] == LETTER
+
+
+def test_a_malformed_ocr_file_leaves_nothing(tmp_collection):
+    with pytest.raises(InputError, match=r"alto-truncated\.xml: malformed XML"):
+        add_document(
+            tmp_collection, "doc", title="t", ocr=[ADD / "letter.hocr", DATA / "ocr" / "alto-truncated.xml"]
+        )
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_a_failure_after_gold_and_ocr_are_moved_into_place_takes_them_back(tmp_collection, monkeypatch):
+    real_rename = Path.rename
+
+    def rename(self, target):
+        if Path(target) == tmp_collection.document_dir("doc"):  # the manifest's folder goes last
+            raise OSError("No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(CorpusError, match=r"adding document 'doc' failed: No space left on device"):
+        add_document(
+            tmp_collection, "doc", title="t", ocr=[ADD / "letter.hocr"], gold=[ADD / "letter-gold.txt"]
+        )
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_nothing_to_add_is_refused(tmp_collection):
+    with pytest.raises(CorpusError, match=r"document 'doc': nothing to add"):
+        add_document(tmp_collection, "doc", title="t")
+
+
+def test_an_ocr_folder_left_behind_is_not_taken_as_the_new_documents(tmp_collection):
+    tmp_collection.ocr_dir("doc").mkdir(parents=True)
+    with pytest.raises(CorpusError, match=r"transcripts/ocr/doc: document 'doc' already exists"):
+        add_document(tmp_collection, "doc", title="t", gold=[ADD / "letter-gold.txt"])
+
+
+@pytest.mark.parametrize("lang", ["eng", "eng+fra", "chi_sim", "deu_latf+eng"])
+def test_lang_is_stored_in_the_manifest(tmp_collection, lang):
+    add_document(tmp_collection, "doc", title="t", ocr=[ADD / "letter-ocr.txt"], lang=lang)
+    assert tmp_collection.document("doc").lang == lang
+    assert json.loads(tmp_collection.manifest_path("doc").read_text())["lang"] == lang
+
+
+def test_lang_is_stored_for_a_document_with_scans(tmp_collection, tmp_path):
+    add_document(tmp_collection, "doc", title="t", sources=[make_page(tmp_path / "a.png")], lang="fra")
+    assert tmp_collection.document("doc").lang == "fra"
+
+
+@pytest.mark.parametrize("lang", ["en g", "eng+", "+eng", "eng++fra", "eng,fra", "3ng", "eng/fra", "_eng"])
+def test_bad_lang_is_refused_before_anything_is_made(tmp_collection, lang):
+    with pytest.raises(CorpusError, match=r"--lang: bad language"):
+        add_document(tmp_collection, "doc", title="t", ocr=[ADD / "letter-ocr.txt"], lang=lang)
+    _leaves_nothing(tmp_collection, "doc")
+
+
+def test_old_manifest_without_lang_loads(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"id": "old", "title": "Old", "page_count": 1, "pages": [{"page": 1, "scan": "p.png"}]}))
+    document = load_manifest(path)
+    assert document.lang == "" and document.has_scans
+
+
+def test_bad_lang_in_a_manifest_names_the_file(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"id": "x", "title": "t", "lang": "en g", "page_count": 1, "pages": [{"page": 1}]}))
+    with pytest.raises(CorpusError, match=r"manifest.json: 'lang': bad language 'en g'"):
+        load_manifest(path)
+
+
+def test_manifest_round_trip_keeps_lang_and_scanless_pages(tmp_collection):
+    add_document(tmp_collection, "doc", title="t", gold=[ADD / "letter-gold.txt"], lang="eng+fra")
+    document = tmp_collection.document("doc")
+    write_manifest(document, document.manifest_path)
+    assert tmp_collection.document("doc") == document

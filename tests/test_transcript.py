@@ -509,3 +509,89 @@ def test_cli_review_sync_stores_the_flags_without_deciding(briefing_paper, capsy
     assert f"0/{progress.flags} flags decided" in out
     assert main(["review", doc, "--sync"]) == 0
     assert f"{progress.flags} gold flags stored (0 new, 0 changed, 0 gone stale)" in capsys.readouterr().out
+
+
+# -- ALTO of pages without scans ---------------------------------------------------------------------------
+
+COORDINATES = ("HPOS", "VPOS", "WIDTH", "HEIGHT")
+
+
+def alto_schema() -> etree.XMLSchema:
+    """The part of ALTO 4.2 the exporter writes (tests/data/alto-4-export-subset.xsd)."""
+    from tests.conftest import DATA
+
+    return etree.XMLSchema(etree.parse(str(DATA / "alto-4-export-subset.xsd")))
+
+
+def assert_valid_alto(content: bytes) -> etree._Element:
+    root = etree.fromstring(content)
+    schema = alto_schema()
+    assert schema.validate(root), schema.error_log.last_error
+    return root
+
+
+def _scanless(collection, doc_id: str, pages: list[OcrPage]) -> None:
+    collection.document_dir(doc_id).mkdir(parents=True)
+    refs = tuple(PageRef(doc_id, page.number) for page in pages)  # no scan files
+    write_manifest(Document(doc_id, "No scans", refs), collection.manifest_path(doc_id))
+    for page in pages:
+        save_ocr_page(collection, page)
+
+
+def test_alto_of_a_page_without_scan_or_boxes_has_no_coordinates_and_validates(tmp_collection):
+    text = "Dear Sir,\n\nThe shipmcnt arrived.\n"
+    _scanless(tmp_collection, "letter", [OcrPage("letter", 1, text, engine="import:text")])  # text only
+    store = open_store()
+    try:
+        misread = Flag("letter", 1, 15, 23, "shipmcnt", FlagCategory.MISREAD_WORD, ("shipment",))
+        review.sync_flags(store, "letter", [misread])
+        review.accept_all(store, "letter", reviewer="ann")
+        result = export(tmp_collection, store, "letter", format="alto")
+    finally:
+        store.close()
+    root = assert_valid_alto(result.content)
+    assert not [el for el in root.iter() for name in COORDINATES if el.get(name) is not None]
+    strings = root.findall(f".//{{{ALTO_NS}}}String")
+    assert [s.get("CONTENT") for s in strings] == ["Dear", "Sir,", "The", "shipment", "arrived."]
+    assert strings[3].get("CS") == "true"
+    assert root.find(f".//{{{ALTO_NS}}}sourceImageInformation") is None  # no scan file to name
+
+
+def test_alto_without_scan_takes_the_page_size_the_imported_ocr_declared(tmp_collection):
+    text = "Dear Sir,\n"
+    words = (
+        OcrWord("Dear", 0, 4, conf=97.0, box=Box(300, 400, 420, 440)),
+        OcrWord("Sir,", 5, 9, conf=95.0, box=Box(440, 400, 540, 440)),
+    )
+    declared = OcrPage("letter", 1, text, words, engine="import:alto", options={"page_size": [2550, 3300]})
+    boxes_only = OcrPage("letter", 2, text, words, engine="import:alto")
+    bare = OcrPage("letter", 3, "Yours,\n", engine="import:text")
+    _scanless(tmp_collection, "letter", [declared, boxes_only, bare])
+    store = open_store()
+    try:
+        root = assert_valid_alto(export(tmp_collection, store, "letter", format="alto").content)
+    finally:
+        store.close()
+    first, second, third = root.findall(f".//{{{ALTO_NS}}}Page")
+    assert (first.get("WIDTH"), first.get("HEIGHT")) == ("2550", "3300")
+    # Boxes but no declared size: the page's size is not made up; the printed area is where the words are.
+    assert second.get("WIDTH") is None and second.get("HEIGHT") is None
+    space = second.find(f"{{{ALTO_NS}}}PrintSpace")
+    assert [space.get(name) for name in COORDINATES] == ["300", "400", "240", "40"]
+    assert not [el for el in third.iter() for name in COORDINATES if el.get(name) is not None]
+
+
+def test_alto_with_scan_sizes_and_boxes_still_validates(document):
+    collection, store, _ = document
+    assert_valid_alto(export(collection, store, DOC, format="alto").content)
+
+
+def test_alto_of_the_briefing_paper_with_its_scans_validates(repo_collection):
+    store = open_store()
+    try:
+        root = assert_valid_alto(export(repo_collection, store, "us-japan-1974", format="alto").content)
+    finally:
+        store.close()
+    first = root.find(f".//{{{ALTO_NS}}}Page")
+    assert int(first.get("WIDTH")) > 2000 and int(first.get("HEIGHT")) > 3000  # the scan's own size
+    assert root.find(f".//{{{ALTO_NS}}}String").get("HPOS") is not None
