@@ -14,10 +14,9 @@ import pytest
 
 from workbench.cli import main
 from workbench.corpus import page_stem, write_manifest
-from workbench.models import AlignOp, DecisionAction, Document, Flag, FlagCategory, OcrPage, PageRef
+from workbench.models import DecisionAction, Document, Flag, OcrPage, PageRef
 from workbench.ocr.store import save_ocr_page
 from workbench.report import write_document_report
-from workbench.report.diffview import lines, segments
 from workbench.report.render import CHART_FILES, format_rate
 
 DATA = Path(__file__).resolve().parent / "data" / "report"
@@ -340,34 +339,6 @@ def test_charts_are_byte_identical_from_run_to_run_and_label_what_they_show(memo
     assert "<!-- CER (%) -->" in pages and "<!-- body -->" in pages
 
 
-def test_side_by_side_segments_hold_both_texts_and_label_differences():
-    gold = "  The Treaty\ncommits us."
-    ocr = "Tbe Treaty  commits us,\n"
-    ops = (
-        AlignOp("equal", 2, 3, 0, 1),
-        AlignOp("replace", 3, 4, 1, 2),
-        AlignOp("equal", 4, 23, 2, 22),
-        AlignOp("replace", 23, 24, 22, 23),
-    )
-    flag = Flag("d", 1, 0, 3, "Tbe", FlagCategory.MISREAD_WORD, ("The",))
-    cut = segments(gold, ocr, ops, [flag])
-    assert "".join(s.gold for s in cut) == gold
-    assert "".join(s.ocr for s in cut) == ocr
-    assert [s.tag for s in cut] == ["equal", "replace", "equal", "replace", "equal"]
-    assert cut[1].categories == ("misread_word",) and cut[3].categories == ()
-
-
-def test_side_by_side_follows_workbench_align_on_real_text():
-    from workbench.align import align_chars
-
-    gold = (DATA / "gold-001.txt").read_text(encoding="utf-8")
-    ocr = (DATA / "ocr-001.txt").read_text(encoding="utf-8")
-    cut = segments(gold, ocr, align_chars(gold, ocr))
-    assert "".join(s.gold for s in cut) == gold
-    assert "".join(s.ocr for s in cut) == ocr
-    assert any(s.tag == "insert" and HOSTILE in s.ocr for s in cut)
-
-
 def test_flagger_figures_equal_flag_evaluate_json(memo, tmp_path, capsys):
     out = tmp_path / "out"
     report, _ = write_document_report(memo, DOC, out=out)
@@ -420,40 +391,6 @@ def test_metrics_json_cites_the_version_of_the_metric_definitions(memo, tmp_path
     report, written = write_document_report(memo, DOC, out=tmp_path / "out")
     assert report.metrics["metrics_version"] == METRICS_VERSION
     assert METRICS_VERSION in _text(_html(written.index).get_element_by_id("definitions"))
-
-
-def test_line_view_breaks_the_gold_where_the_ocr_breaks_and_loses_nothing(tmp_path):
-    from workbench.align import align_chars
-    from workbench.corpus import load_gold_page
-
-    shutil.copyfile(DATA / "gold-001.txt", tmp_path / "page-001.txt")
-    shutil.copyfile(DATA / "gold-001.markings.json", tmp_path / "page-001.markings.json")
-    gold = load_gold_page(tmp_path, 1).full_text
-    ocr = (DATA / "ocr-001.txt").read_text(encoding="utf-8")
-    rows = lines(segments(gold, ocr, align_chars(gold, ocr)))
-    assert "".join(p.text for row in rows for p in row.gold) == gold
-    assert "".join(p.text for row in rows for p in row.ocr) == ocr
-    ocr_lines = ["".join(p.text for p in row.ocr) for row in rows]
-    assert ocr_lines == ocr.splitlines(keepends=True)
-    by_ocr = dict(zip(ocr_lines, ("".join(p.text for p in row.gold) for row in rows), strict=True))
-    assert by_ocr["C0NFIDENTIAL\n"].strip() == "CONFIDENTIAL"
-    assert by_ocr["The Treaty of Mutual Cooper-\n"].startswith("The Treaty of Mutual Cooper")
-    assert by_ocr[HOSTILE + "\n"].strip() == ""
-    assert by_ocr["-1-\n"].strip() == "-1-"
-    assert [row.number for row in rows if row.blank] == []  # this OCR has no empty line
-    (hostile,) = [p for row in rows for p in row.ocr if HOSTILE in p.text]
-    assert hostile.tag == "insert" and "\n" not in hostile.shown
-
-
-def test_line_view_keeps_empty_ocr_lines_as_blank_rows():
-    from workbench.align import align_chars
-
-    gold, ocr = "One two three.", "One two\n\nthree,\n"
-    rows = lines(segments(gold, ocr, align_chars(gold, ocr)))
-    assert ["".join(p.text for p in row.ocr) for row in rows] == ["One two\n", "\n", "three,\n"]
-    assert ["".join(p.text for p in row.gold) for row in rows] == ["One two ", "", "three."]
-    assert [row.blank for row in rows] == [False, True, False]
-    assert [p.tag for p in rows[2].ocr] == ["equal", "replace", "equal"]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Nothing here decides anything about OCR: it composes the package's records into 
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 import tempfile
@@ -19,6 +18,7 @@ from workbench import settings
 from workbench.corpus import Collection, add_document
 from workbench.errors import InputError
 from workbench.images import IMAGE_SUFFIXES
+from workbench.linediff import Line, page_lines
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
 
 MAIN_DOCUMENT = "us-japan-1974"
@@ -52,24 +52,6 @@ class BoxStyle:
     box: Box
     colour: str
     width: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of text and how it differs: "equal", "replace", "insert" (OCR only) or "delete" (gold only)."""
-
-    text: str
-    tag: str = "equal"
-
-
-@dataclass(frozen=True, slots=True)
-class DiffRowView:
-    """One row of the line-by-line diff: an OCR line beside the gold text it was aligned with."""
-
-    number: int
-    ocr: tuple[Segment, ...]
-    gold: tuple[Segment, ...]
-    label: str = "body"  # "body" or the kind of marking the gold text belongs to
 
 
 def collection() -> Collection:
@@ -410,131 +392,6 @@ def load_team_config(path: Path) -> TeamConfig:
     )
 
 
-# --- compare: line-by-line diff --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """A stretch of a page's gold text and what it is: "body" or the kind of a marking."""
-
-    start: int
-    end: int
-    label: str
-
-
-def gold_regions(page) -> list[Region]:
-    """Where the body and each marking stand in `page.full_text` (a GoldPage), in reading order.
-
-    Mirrors `GoldPage.full_text`: top markings, the body without surrounding newlines, bottom markings,
-    joined by single newlines.
-    """
-    top = [m for m in page.markings if m.before_body]
-    bottom = [m for m in page.markings if not m.before_body]
-    parts = [
-        *((m.text, m.kind.value) for m in top),
-        (page.body.strip("\n"), "body"),
-        *((m.text, m.kind.value) for m in bottom),
-    ]
-    regions, position = [], 0
-    for text, label in parts:
-        regions.append(Region(position, position + len(text), label))
-        position += len(text) + 1
-    return regions
-
-
-def _label_at(regions: Sequence[Region], position: int) -> str:
-    for region in regions:
-        if region.start <= position < region.end:
-            return region.label
-    return "body"
-
-
-def diff_rows(gold: str, ocr: str, ops, *, regions: Sequence[Region] = ()):
-    """The OCR text line by line, each line beside the gold text aligned with it, as DiffRowViews.
-
-    `ops` are the AlignOps turning `gold` into `ocr`. An op that runs over an OCR line break is cut there;
-    the gold part of a replacement stays with its first line. A row's label is the region (body or a marking
-    kind) of its first gold character, so stamps and classification lines can be told apart from the body.
-    """
-    line_starts = [0] + [i + 1 for i, c in enumerate(ocr) if c == "\n"]
-
-    def line_of(position: int) -> int:
-        # A position on a line break belongs to the line the break ends.
-        return bisect.bisect_right(line_starts, position) - 1
-
-    ocr_parts: list[list] = [[] for _ in line_starts]
-    gold_parts: list[list] = [[] for _ in line_starts]
-    first_gold: list[int | None] = [None for _ in line_starts]
-
-    def add_gold(line: int, text: str, tag: str, start: int) -> None:
-        if tag == "equal":
-            # A line break the aligner counts as equal to the OCR's is layout, not a difference: shown as
-            # a space, and not at all at the start of a row.
-            text = text.replace("\n", " ")
-            if not gold_parts[line]:
-                text = text.lstrip()
-        else:
-            text = text.replace("\n", "↵")
-        if text:
-            gold_parts[line].append(Segment(text, tag))
-            if first_gold[line] is None:
-                first_gold[line] = start
-
-    for op in ops:
-        gold_text = gold[op.gold_start : op.gold_end]
-        if op.ocr_start == op.ocr_end:  # a deletion: the lost gold text goes with the line it was lost from
-            line = line_of(max(0, op.ocr_start - 1) if op.ocr_start >= len(ocr) else op.ocr_start)
-            add_gold(line, gold_text, op.tag, op.gold_start)
-            continue
-        position, gold_done = op.ocr_start, False
-        while position < op.ocr_end:
-            line = line_of(position)
-            line_end = line_starts[line + 1] - 1 if line + 1 < len(line_starts) else len(ocr)
-            piece_end = min(op.ocr_end, line_end)
-            if piece_end > position:
-                ocr_parts[line].append(Segment(ocr[position:piece_end], op.tag))
-            if op.tag == "equal":
-                # An equal op may differ in whitespace only (a line break against a space), so the gold is
-                # cut after as many non-space characters as the OCR piece holds.
-                cut_start = _gold_cut(gold, op, ocr, position)
-                cut_end = op.gold_end if piece_end >= op.ocr_end else _gold_cut(gold, op, ocr, piece_end)
-                add_gold(line, gold[cut_start:cut_end], op.tag, cut_start)
-            elif not gold_done:
-                add_gold(line, gold_text, op.tag, op.gold_start)
-                gold_done = True
-            # Stepping over the line break itself: it is the row's end, not a character of either row.
-            position = piece_end + 1 if piece_end < op.ocr_end else piece_end
-    rows = []
-    for index, (ocr_segments, gold_segments) in enumerate(zip(ocr_parts, gold_parts, strict=True)):
-        start = first_gold[index]
-        label = _label_at(regions, start) if start is not None else "body"
-        rows.append(DiffRowView(index + 1, tuple(_merge(ocr_segments)), tuple(_merge(gold_segments)), label))
-    return rows
-
-
-def _gold_cut(gold: str, op, ocr: str, ocr_position: int) -> int:
-    """The gold offset inside equal op `op` that matches OCR offset `ocr_position`."""
-    if op.gold_end - op.gold_start == op.ocr_end - op.ocr_start:
-        return op.gold_start + (ocr_position - op.ocr_start)
-    wanted = sum(not c.isspace() for c in ocr[op.ocr_start : ocr_position])
-    position = op.gold_start
-    while position < op.gold_end and wanted > 0:
-        wanted -= not gold[position].isspace()
-        position += 1
-    return position
-
-
-def _merge(segments):
-    """Adjacent segments with the same tag joined, so the HTML stays small."""
-    merged = []
-    for segment in segments:
-        if merged and merged[-1].tag == segment.tag:
-            merged[-1] = Segment(merged[-1].text + segment.text, segment.tag)
-        else:
-            merged.append(segment)
-    return merged
-
-
 # --- compare: one page -----------------------------------------------------------------------------
 
 
@@ -546,7 +403,7 @@ class PageComparison:
     number: int
     ocr: OcrPage | None
     gold: GoldPage | None
-    rows: tuple[DiffRowView, ...]  # one per OCR line
+    rows: tuple[Line, ...]  # one per OCR line (`linediff.page_lines`)
 
     @property
     def lines(self) -> list[str]:
@@ -556,19 +413,12 @@ class PageComparison:
 
 def compare_page(collection: Collection, document: Document, number: int) -> PageComparison:
     """Load a page's OCR and gold and cut their character alignment into rows, one per OCR line."""
-    from workbench.align import align_chars
     from workbench.ocr.store import load_ocr_page, text_path
+
     has_ocr = text_path(collection, document.id, number).exists()
     ocr = load_ocr_page(collection, document.id, number) if has_ocr else None
     gold = collection.gold_page(document, number) if collection.has_gold(document) else None
-    if ocr is None:
-        rows = ()
-    elif gold is None:
-        lines = ocr.text.split("\n")
-        rows = tuple(DiffRowView(i + 1, (Segment(line),) if line else (), ()) for i, line in enumerate(lines))
-    else:
-        full = gold.full_text
-        rows = tuple(diff_rows(full, ocr.text, align_chars(full, ocr.text), regions=gold_regions(gold)))
+    rows = page_lines(ocr.text, gold) if ocr is not None else ()
     return PageComparison(document.id, number, ocr, gold, rows)
 
 
@@ -637,7 +487,7 @@ def gold_in_context(page: PageComparison, flag: Flag) -> InContext | None:
     if page.gold is None or not page.rows:
         return None
     line = min(line_of_offset(page.ocr.text, flag.start), len(page.rows) - 1)
-    gold_line = "".join(s.text for s in page.rows[line].gold).replace("↵", " ")
+    gold_line = page.rows[line].gold_text
     reading = flag.suggestions[0].strip() if flag.suggestions and flag.source.value == "gold" else ""
     at = gold_line.find(reading) if reading else -1
     if at < 0:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PIL import Image
 
+from workbench.linediff import Line, Piece
 from workbench.models import Box
 from workbench.ui import components
-from workbench.ui.components import BoxStyle, DiffRowView, Segment
+from workbench.ui.components import BoxStyle
 
 
 def test_draw_boxes_outlines_on_a_copy_and_leaves_the_scan_untouched():
@@ -45,17 +46,17 @@ def test_scaled_width_follows_the_zoom_and_never_vanishes():
 
 def test_diff_html_escapes_ocr_text_and_marks_each_kind_of_difference():
     rows = [
-        DiffRowView(1, (Segment("<script>alert(1)</script>", "insert"),), (Segment("a & b", "delete"),)),
-        DiffRowView(2, (Segment("the "), Segment("rn", "replace")), (Segment("the "), Segment("m", "replace")),
-                    label="declassification_stamp"),
+        Line(1, (Piece("delete", "a & b", ("missing_text",)),), (Piece("insert", "<script>alert(1)</script>"),)),
+        Line(2, (Piece("equal", "the "), Piece("replace", "m")), (Piece("equal", "the "), Piece("replace", "rn")),
+             label="declassification_stamp"),
     ]
     out = components.diff_table_html(rows, selected=2)
     assert "<script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert '<span class="wb-ins">' in out and '<span class="wb-del">a &amp; b</span>' in out
+    assert '<span class="wb-ins">' in out and '<span class="wb-del" title="missing text">a &amp; b</span>' in out
     assert '<span class="wb-sub">rn</span>' in out
     assert 'class="wb-marking wb-selected" id="line-2"' in out
-    assert "declassification_stamp" in out
+    assert "declassification stamp" in out
 
 
 def test_context_and_legend_html_escape_everything():
@@ -68,9 +69,9 @@ def test_context_and_legend_html_escape_everything():
 
 def test_blank_ocr_lines_are_left_out_unless_selected():
     rows = [
-        DiffRowView(1, (Segment("text"),), ()),
-        DiffRowView(2, (), ()),
-        DiffRowView(3, (), (Segment("lost", "delete"),)),
+        Line(1, (), (Piece("equal", "text\n"),)),
+        Line(2, (), (Piece("equal", "\n"),)),
+        Line(3, (Piece("delete", "lost"),), ()),
     ]
     out = components.diff_table_html(rows)
     assert 'id="line-1"' in out and 'id="line-2"' not in out and 'id="line-3"' in out

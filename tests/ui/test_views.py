@@ -107,64 +107,6 @@ def test_team_config_needs_hashed_passwords_and_a_cookie_secret(tmp_path):
         views.load_team_config(path)
 
 
-def opcodes(gold: str, ocr: str):
-    from rapidfuzz.distance import Levenshtein
-
-    from workbench.models import AlignOp
-
-    return [AlignOp(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Levenshtein.opcodes(gold, ocr)]
-
-
-@pytest.mark.parametrize(
-    ("gold", "ocr"),
-    [
-        (
-            "CONFIDENTIAL\nThe quick brown fox jumps over the lazy dog.\nGDS",
-            "C0NFIDENTIAL\nThe quick brovvn fox\njumps ovr the lazy dog.\nGDS 1",
-        ),
-        ("abc", ""),
-        ("", "x\ny\n"),
-        ("line one\nline two", "line one\nline two"),
-        ("a-\nb", "a\n\n-b"),
-    ],
-)
-def test_diff_rows_cut_the_ocr_into_its_lines_and_keep_every_character(gold, ocr):
-    rows = views.diff_rows(gold, ocr, opcodes(gold, ocr))
-    assert [r.number for r in rows] == list(range(1, ocr.count("\n") + 2))
-    assert "\n".join("".join(s.text for s in r.ocr) for r in rows) == ocr
-    gold_shown = "".join(s.text for r in rows for s in r.gold).replace("↵", "\n")
-    assert "".join(gold_shown.split()) == "".join(gold.split())
-
-
-def test_diff_rows_mark_differences_and_tell_markings_from_body():
-    from workbench.models import GoldPage, Marking, MarkingKind, Zone
-
-    page = GoldPage(
-        1,
-        "The body text.\n",
-        (Marking("SECRET", MarkingKind.CLASSIFICATION, Zone.TOP, "top-center"),
-         Marking("-2-", MarkingKind.PAGE_NUMBER, Zone.BOTTOM, "bottom-center")),
-    )
-    regions = views.gold_regions(page)
-    assert [page.full_text[r.start : r.end] for r in regions] == ["SECRET", "The body text.", "-2-"]
-    ocr = "SECRFT\nThe bodv text.\n-2-"
-    rows = views.diff_rows(page.full_text, ocr, opcodes(page.full_text, ocr), regions=regions)
-    assert [r.label for r in rows] == ["classification", "body", "page_number"]
-    assert ("F", "replace") in [(s.text, s.tag) for s in rows[0].ocr]
-    assert ("y", "replace") in [(s.text, s.tag) for s in rows[1].gold]
-
-
-def test_diff_rows_follow_the_aligners_whitespace_folding():
-    from workbench.align import align_chars
-
-    gold = "The  quick brown fox\njumps over the dog."
-    ocr = "The quick brovvn\nfox jumps ovcr\nthe dog."
-    rows = views.diff_rows(gold, ocr, align_chars(gold, ocr))
-    shown = ["".join(s.text for s in r.gold).replace("↵", "\n") for r in rows]
-    assert [s.split() for s in shown] == [["The", "quick", "brown"], ["fox", "jumps", "over"], ["the", "dog."]]
-    assert "\n".join("".join(s.text for s in r.ocr) for r in rows) == ocr
-
-
 def decision(key: str, action: str, event_id: int, *, ref: int | None = None, text: str | None = None):
     from workbench.models import Decision, DecisionAction
 

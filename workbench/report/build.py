@@ -22,10 +22,10 @@ from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
 from workbench.flags import apply_flags, evaluate_flags, flag_document
+from workbench.linediff import gold_regions, segments
 from workbench.metrics import METRICS_VERSION
 from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
 from workbench.ocr.store import load_ocr_page, text_path
-from workbench.report.diffview import segments
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
 from workbench.store import PageStatusEvent, Store, open_store
@@ -172,6 +172,7 @@ def _page_views(
                 PageView(
                     number,
                     segments=segments(full, page.text, ops, gold_flags.get(number, ())),
+                    regions=gold_regions(truth),
                     ocr=page.text,
                     score=scores.get(number),
                 )

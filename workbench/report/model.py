@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.linediff import Line, Region, Segment, lines
 from workbench.models import Decision, Document, Flag
-from workbench.report.diffview import Line, Segment, lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,14 +18,15 @@ class PageView:
 
     number: int
     segments: tuple[Segment, ...] = ()
+    regions: tuple[Region, ...] = ()  # body and markings of the gold page, to label the lines
     ocr: str | None = None
     score: dict | None = None
     note: str = ""
 
     @property
     def lines(self) -> tuple[Line, ...]:
-        """The segments as OCR lines beside their gold (see `diffview.lines`)."""
-        return lines(self.segments)
+        """The segments as OCR lines beside their gold (see `linediff.lines`)."""
+        return lines(self.segments, regions=self.regions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,14 +15,13 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from workbench import views
+from workbench.linediff import BODY, Line, Piece
 from workbench.models import Box, FlagSource
 from workbench.views import (  # noqa: F401  (the view records are part of this module's interface)
     CATEGORY_COLOURS,
     SELECTED_COLOUR,
     WORD_COLOUR,
     BoxStyle,
-    DiffRowView,
-    Segment,
 )
 
 
@@ -89,36 +88,42 @@ DIFF_CSS = """
 _SEGMENT_CLASS = {"equal": "", "replace": "wb-sub", "insert": "wb-ins", "delete": "wb-del"}
 
 
-def segments_html(segments: Sequence[Segment]) -> str:
-    """HTML spans for a run of segments, every text escaped; differing runs carry a CSS class."""
+def pieces_html(pieces: Sequence[Piece]) -> str:
+    """HTML spans for one side of a line, every text escaped; differing pieces carry a CSS class and the
+    flag categories over them as a tooltip."""
     parts = []
-    for segment in segments:
-        text = html.escape(segment.text)
-        css = _SEGMENT_CLASS.get(segment.tag, "")
-        parts.append(f'<span class="{css}">{text}</span>' if css else text)
+    for piece in pieces:
+        text = html.escape(piece.shown)
+        css = _SEGMENT_CLASS.get(piece.tag, "")
+        if not css:
+            parts.append(text)
+            continue
+        title = html.escape(", ".join(c.replace("_", " ") for c in piece.categories), quote=True)
+        attributes = f' title="{title}"' if title else ""
+        parts.append(f'<span class="{css}"{attributes}>{text}</span>')
     return "".join(parts)
 
 
-def diff_table_html(rows: Sequence[DiffRowView], *, selected: int | None = None) -> str:
-    """A table of OCR lines beside their gold text, differences highlighted character by character.
+def diff_table_html(rows: Sequence[Line], *, selected: int | None = None) -> str:
+    """A table of OCR lines beside their gold text (`linediff` lines), differences highlighted.
 
     Rows whose gold is a marking (stamp, classification, page number) are shaded and labelled, so body
     text and markings can be told apart; the `selected` line is outlined.
     """
     out = [DIFF_CSS, '<table class="wb-diff"><tr><th>#</th><th>OCR</th><th>gold</th><th></th></tr>']
     for row in rows:
-        if not row.ocr and not row.gold and row.number != selected:
+        if row.blank and row.number != selected:
             continue  # a blank line of the OCR with nothing aligned to it
         classes = []
-        if row.label != "body":
+        if row.label != BODY:
             classes.append("wb-marking")
         if selected is not None and row.number == selected:
             classes.append("wb-selected")
         css = f' class="{" ".join(classes)}"' if classes else ""
-        tag = "" if row.label == "body" else f'<span class="wb-tag">{html.escape(row.label)}</span>'
+        tag = "" if row.label == BODY else f'<span class="wb-tag">{html.escape(row.label.replace("_", " "))}</span>'
         out.append(
             f'<tr{css} id="line-{row.number}"><td class="wb-n">{row.number}</td>'
-            f"<td>{segments_html(row.ocr)}</td><td>{segments_html(row.gold)}</td><td>{tag}</td></tr>"
+            f"<td>{pieces_html(row.ocr)}</td><td>{pieces_html(row.gold)}</td><td>{tag}</td></tr>"
         )
     out.append("</table>")
     return "".join(out)

@@ -1,9 +1,12 @@
-"""The side-by-side view of a page: gold and OCR cut into aligned segments, then laid out as OCR lines.
+"""The line diff of a page: gold and OCR cut into aligned segments, then laid out as OCR lines.
+
+One rule for every place that shows a page side by side: the Compare and Review pages of the app and the
+HTML report all draw `page_lines` (or `lines` of `segments`), so a page looks the same everywhere.
 
 The cutting follows the alignment ops of `workbench.align` (no second diff here); each differing segment
-carries the categories of the gold-derived flags that cover it. `lines` then shows each OCR line beside the
-gold aligned with it. Segments and pieces hold raw text: escaping is the template's job, so no fragment is
-ever trusted as markup.
+carries the categories of the flags that cover it. `lines` then shows each OCR line beside the gold
+aligned with it, labelled with the part of the gold page it holds (the body, or a marking's kind).
+Segments and pieces hold raw text: escaping is the renderer's job, so no fragment is ever trusted as markup.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from workbench.models import AlignOp, Flag
+from workbench.align import align_chars
+from workbench.models import AlignOp, Flag, GoldPage
+
+BODY = "body"  # the label of a line whose gold is body text, not a marking
 
 # Shown in place of whitespace inside a highlighted fragment, where a bare space or newline is invisible.
 _VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵"}
@@ -98,6 +104,12 @@ class Line:
     number: int
     gold: tuple[Piece, ...]
     ocr: tuple[Piece, ...]
+    label: str = BODY  # the region of the line's first gold character: body or a marking's kind
+
+    @property
+    def gold_text(self) -> str:
+        """The gold aligned with the line, on one line (line breaks as spaces)."""
+        return "".join(p.text for p in self.gold).replace("\n", " ")
 
     @property
     def blank(self) -> bool:
@@ -117,21 +129,35 @@ def _cut_after(text: str, visible: int) -> int:
     return index
 
 
-def lines(cut: Sequence[Segment]) -> tuple[Line, ...]:
+def lines(cut: Sequence[Segment], *, regions: Sequence[Region] = ()) -> tuple[Line, ...]:
     """The page as OCR lines, each beside the gold aligned with it: the gold is broken where the OCR breaks.
 
     An equal stretch spanning an OCR line break is cut in the gold after as many non-whitespace characters
     (equal stretches agree on them); a difference stays whole on the line where it starts, its OCR text
-    running on to the next lines. Every character of both texts is on exactly one line.
+    running on to the next lines. Every character of both texts is on exactly one line. With `regions`
+    (`gold_regions`), each line is labelled with the region of its first non-space gold character.
     """
     out: list[Line] = []
     gold: list[Piece] = []
     ocr: list[Piece] = []
+    gold_at = 0  # offset in the gold text of the next gold piece
+    first: list[int | None] = [None]  # offset of the current line's first non-space gold character
+
+    def add_gold(piece: Piece) -> None:
+        nonlocal gold_at
+        if first[0] is None:
+            stripped = len(piece.text) - len(piece.text.lstrip())
+            if stripped < len(piece.text):
+                first[0] = gold_at + stripped
+        gold.append(piece)
+        gold_at += len(piece.text)
 
     def close() -> None:
-        out.append(Line(len(out) + 1, tuple(gold), tuple(ocr)))
+        label = _label_at(regions, first[0]) if first[0] is not None else BODY
+        out.append(Line(len(out) + 1, tuple(gold), tuple(ocr), label))
         gold.clear()
         ocr.clear()
+        first[0] = None
 
     for segment in cut:
         if segment.tag == "equal":
@@ -139,14 +165,14 @@ def lines(cut: Sequence[Segment]) -> tuple[Line, ...]:
             while "\n" in rest_ocr:
                 end = rest_ocr.index("\n") + 1
                 at = _cut_after(rest_gold, sum(1 for char in rest_ocr[:end] if not char.isspace()))
-                gold.append(Piece("equal", rest_gold[:at]))
+                add_gold(Piece("equal", rest_gold[:at]))
                 ocr.append(Piece("equal", rest_ocr[:end]))
                 close()
                 rest_gold, rest_ocr = rest_gold[at:], rest_ocr[end:]
-            gold.append(Piece("equal", rest_gold))
+            add_gold(Piece("equal", rest_gold))
             ocr.append(Piece("equal", rest_ocr))
             continue
-        gold.append(Piece(segment.tag, segment.gold, segment.categories))
+        add_gold(Piece(segment.tag, segment.gold, segment.categories))
         parts = segment.ocr.split("\n")
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -158,6 +184,51 @@ def lines(cut: Sequence[Segment]) -> tuple[Line, ...]:
     if any(p.text for p in (*gold, *ocr)):
         close()
     return tuple(
-        Line(line.number, tuple(p for p in line.gold if p.text), tuple(p for p in line.ocr if p.text))
+        Line(line.number, tuple(p for p in line.gold if p.text), tuple(p for p in line.ocr if p.text), line.label)
         for line in out
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A stretch of a page's gold text and what it is: the body, or the kind of a marking."""
+
+    start: int
+    end: int
+    label: str
+
+
+def gold_regions(page: GoldPage) -> tuple[Region, ...]:
+    """Where the body and each marking stand in `page.full_text`, in reading order.
+
+    Mirrors `GoldPage.full_text`: top markings, the body without surrounding newlines, bottom markings,
+    joined by single newlines.
+    """
+    top = [m for m in page.markings if m.before_body]
+    bottom = [m for m in page.markings if not m.before_body]
+    parts = [
+        *((m.text, m.kind.value) for m in top),
+        (page.body.strip("\n"), BODY),
+        *((m.text, m.kind.value) for m in bottom),
+    ]
+    regions, position = [], 0
+    for text, label in parts:
+        regions.append(Region(position, position + len(text), label))
+        position += len(text) + 1
+    return tuple(regions)
+
+
+def _label_at(regions: Sequence[Region], position: int) -> str:
+    for region in regions:
+        if region.start <= position < region.end:
+            return region.label
+    return BODY
+
+
+def page_lines(ocr: str, gold: GoldPage | None = None, *, flags: Sequence[Flag] = ()) -> tuple[Line, ...]:
+    """A page's OCR text as lines beside its aligned full gold page (markings included), differences
+    labelled by the categories of `flags`; without gold, the OCR lines alone."""
+    if gold is None:
+        return lines(segments("", ocr, ()))
+    full = gold.full_text
+    return lines(segments(full, ocr, align_chars(full, ocr), flags), regions=gold_regions(gold))
