@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.normalize import (
+    DEFAULT,
+    DINGLEHOPPER,
+    EQUIVALENCES,
     TRANSFORMS,
+    ComparisonOptions,
     FoldedText,
+    MappedText,
     char_units,
+    comparison_text,
     compose,
     fold_whitespace,
     grapheme_clusters,
@@ -141,3 +148,139 @@ def test_token_units_keep_punctuation_and_nfc():
 
 def test_nfc_composes():
     assert nfc("e\u0301") == "é" == unicodedata.normalize("NFC", "é")
+
+
+# --- comparison options -------------------------------------------------------------------------
+
+CHARACTER_OPTIONS = [
+    ComparisonOptions(case_insensitive=True),
+    ComparisonOptions(remove_accents=True),
+    ComparisonOptions(ignore_punctuation=True),
+    ComparisonOptions(fold_equivalents=True),
+    ComparisonOptions(
+        case_insensitive=True,
+        remove_accents=True,
+        ignore_punctuation=True,
+        fold_equivalents=True,
+        fold_whitespace=False,
+    ),
+]
+
+
+def keys(text: str, options: ComparisonOptions) -> list[str]:
+    return list(char_units(text, options=options).keys)
+
+
+def test_default_options_are_todays_definitions_and_frozen():
+    assert ComparisonOptions() == DEFAULT
+    assert DEFAULT.as_dict() == {
+        "fold_whitespace": True,
+        "case_insensitive": False,
+        "remove_accents": False,
+        "ignore_punctuation": False,
+        "fold_equivalents": False,
+        "no_gold_char": None,
+        "private_use_letters": False,
+    }
+    with pytest.raises(FrozenInstanceError):
+        DEFAULT.case_insensitive = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ComparisonOptions(False)  # type: ignore[misc]  # keyword fields only
+
+
+def test_options_have_a_label_and_a_stable_version():
+    assert DEFAULT.label() == "whitespace folded"
+    assert ComparisonOptions(case_insensitive=True).label() == "whitespace folded; case-insensitive"
+    assert DINGLEHOPPER.label() == "whitespace counted; private-use characters are letters"
+    assert DEFAULT.version == "1:fold_whitespace"
+    assert ComparisonOptions(no_gold_char="#", fold_whitespace=False).version == "1:no_gold_char=U+0023"
+    assert replace(DEFAULT, case_insensitive=True).version == ComparisonOptions(case_insensitive=True).version
+
+
+@pytest.mark.parametrize("char", ["", "##", "a", "7", " ", "\ue000", "\u2014"])
+def test_no_gold_char_must_be_one_non_word_character_no_option_changes(char):
+    with pytest.raises(ValueError, match="no_gold_char"):
+        ComparisonOptions(no_gold_char=char)
+
+
+def test_whitespace_is_counted_as_it_is_without_folding():
+    options = ComparisonOptions(fold_whitespace=False)
+    assert keys(" a  b\r\n", options) == [" ", "a", " ", " ", "b", "\r\n"]
+    units = char_units("x\r\ny", options=options)
+    assert [(units.start(i), units.end(i)) for i in range(len(units))] == [(0, 1), (1, 3), (3, 4)]
+
+
+def test_case_insensitive_lowers_every_letter_and_keeps_spans():
+    options = ComparisonOptions(case_insensitive=True)
+    assert "".join(keys("The PAPER, İ", options)) == "the paper, i\u0307"
+    units = char_units("  ÉCOLE", options=options)
+    assert units.keys[0] == "é" and (units.start(0), units.end(0)) == (2, 3)
+
+
+def test_remove_accents_drops_combining_marks_only():
+    options = ComparisonOptions(remove_accents=True)
+    assert "".join(keys("Café naïve e\u0301 ø ß", options)) == "Cafe naive e ø ß"
+
+
+def test_ignore_punctuation_removes_it_and_folds_the_spaces_left():
+    options = ComparisonOptions(ignore_punctuation=True)
+    assert "".join(keys("Japan , the “U.S.” don't", options)) == "Japan the US dont"
+    assert words("well-known U.S.", options=options) == ["wellknown", "US"]
+    units = char_units("a, b", options=options)
+    assert [(units.start(i), units.end(i)) for i in range(len(units))] == [(0, 1), (2, 3), (3, 4)]
+
+
+def test_fold_equivalents_is_dinglehoppers_normalisation():
+    options = ComparisonOptions(fold_equivalents=True)
+    assert "".join(keys("ﬁnd ſt \u2014 ’s a\u0364 ==", options)) == "find \u017ft \u2013 's ä \u2013"
+    units = char_units("ﬁx", options=options)
+    # both letters of the ligature point to the ligature
+    assert tuple(units.keys[:2]) == ("f", "i") and [(units.start(i), units.end(i)) for i in (0, 1)] == [(0, 1), (0, 1)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([*TRICKY, *EQUIVALENCES, "o\u0364", "=="]), max_size=30).map("".join))
+def test_fold_equivalents_equals_dinglehoppers_substitute_equivalences(text):
+    reference = pytest.importorskip("dinglehopper.extracted_text", reason="dinglehopper not installed")
+    options = ComparisonOptions(fold_equivalents=True, fold_whitespace=False)
+    assert nfc(comparison_text(text, options=options).text) == reference.substitute_equivalences(text)
+
+
+def test_private_use_letters_join_mufi_characters_into_words():
+    text = "de\ueba6elben Amtm\ue42cnnin ver\u2e17"
+    assert words(text) == ["de", "\ueba6", "elben", "Amtm", "\ue42c", "nnin", "ver"]
+    assert words(text, options=DINGLEHOPPER) == ["de\ueba6elben", "Amtm\ue42cnnin", "ver"]
+    assert words("plain text, no MUFI", options=DINGLEHOPPER) == words("plain text, no MUFI")
+
+
+def test_no_gold_runs_are_units_of_their_own():
+    options = ComparisonOptions(no_gold_char="#")
+    chars = char_units("ab##cd", options=options)
+    assert chars.no_gold == {2, 3}
+    units = word_units("Tokyo ### Japan#", options=options)
+    assert units.keys == ("Tokyo", "###", "Japan", "#") and units.no_gold == {1, 3}
+    assert words("Tokyo ### Japan#", options=options) == ["Tokyo", "Japan"]
+    assert token_units("a ## b#", options=options).no_gold == {1}
+
+
+@settings(max_examples=80, deadline=None)
+@given(tricky_text, st.sampled_from(CHARACTER_OPTIONS))
+def test_character_options_keep_spans_inside_the_original(text, options):
+    for units in (char_units(text, options=options), word_units(text, options=options)):
+        previous_end = 0
+        for i in range(len(units)):
+            start, end = units.start(i), units.end(i)
+            assert previous_end <= start <= end <= len(text)
+            previous_end = start
+        assert units.options == options
+
+
+@settings(max_examples=80, deadline=None)
+@given(tricky_text)
+def test_the_mapped_route_equals_the_folded_route_when_nothing_changes(text):
+    # a character option that changes nothing here gives the defaults' units and spans
+    lowered = text.lower()
+    default, mapped = char_units(lowered), char_units(lowered, options=ComparisonOptions(case_insensitive=True))
+    assert list(mapped.keys) == list(default.keys)
+    assert [mapped.span(i, i + 1) for i in range(len(mapped))] == [default.span(i, i + 1) for i in range(len(default))]
+    assert isinstance(comparison_text(lowered, options=mapped.options), MappedText)
