@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.corpus import Collection
@@ -30,9 +31,11 @@ from workbench.metrics import (
     measure,
     top_confusions,
 )
-from workbench.models import GoldPage, PageScore
+from workbench.models import GoldPage, OcrPage, PageScore
 from workbench.normalize import char_units, word_units
 from workbench.ocr.store import load_ocr_page
+from workbench.store import Store
+from workbench.transcript import CorrectedDocument, correct_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +79,9 @@ class DocumentEvaluation:
         return error_rate(sum(m.distance for m in measures), sum(m.gold_length for m in measures))
 
     def score(self) -> PageScore:
-        """The document's PageScore (page=0): pooled rates, summed lengths and counts."""
+        """The document's PageScore (page None): pooled rates, summed lengths and counts."""
         return PageScore(
-            page=0,
+            page=None,
             cer=self._pooled("chars"),
             wer=self._pooled("words"),
             body_cer=self._pooled("body_chars"),
@@ -122,6 +125,21 @@ def evaluate_page(gold: GoldPage, ocr_text: str, *, exact: bool = False) -> Page
     )
 
 
+def evaluate_texts(
+    golds: Sequence[GoldPage], texts: Sequence[str], *, document: str = "", gold: str = "", exact: bool = False
+) -> DocumentEvaluation:
+    """Score OCR texts against their gold pages, page by page (`evaluate_page`), pooled as a document.
+
+    The one scoring of texts: the stored OCR (`evaluate_document`), the corrected transcript
+    (`evaluate_corrected`) and the report's forecasts all come through here. `texts[i]` is the text of
+    `golds[i]`'s page; ValueError when the counts differ.
+    """
+    if len(golds) != len(texts):
+        raise ValueError(f"{len(golds)} gold pages but {len(texts)} texts to score")
+    pages = tuple(evaluate_page(page, text, exact=exact) for page, text in zip(golds, texts, strict=True))
+    return DocumentEvaluation(document=document, gold=gold, pages=pages)
+
+
 def evaluate_document(collection: Collection, doc_id: str, *, exact: bool = False) -> DocumentEvaluation:
     """Evaluate every page of `doc_id`'s stored OCR against the gold its manifest names.
 
@@ -133,10 +151,35 @@ def evaluate_document(collection: Collection, doc_id: str, *, exact: bool = Fals
         where = collection.gold_dir(document.gold) if document.gold else document.manifest_path
         raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
     golds = collection.gold_pages(document)
-    pages = tuple(
-        evaluate_page(gold, load_ocr_page(collection, doc_id, gold.number).text, exact=exact) for gold in golds
+    texts = [load_ocr_page(collection, doc_id, page.number).text for page in golds]
+    return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", exact=exact)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedEvaluation:
+    """The corrected transcript (OCR with the decisions in force) and its scores against the gold."""
+
+    corrected: CorrectedDocument
+    evaluation: DocumentEvaluation
+
+
+def evaluate_corrected(
+    collection: Collection, store: Store, doc_id: str, *, ocr_pages: Sequence[OcrPage] | None = None
+) -> CorrectedEvaluation | None:
+    """The corrected transcript (`transcript.correct_document`) scored exactly as the OCR is; None when
+    the document has no gold or no decision changes the text yet. `ocr_pages` are the stored OCR pages
+    when the caller has read them already."""
+    document = collection.document(doc_id)
+    if not collection.has_gold(document):
+        return None
+    corrected = correct_document(collection, store, doc_id, ocr_pages=ocr_pages)
+    if corrected.changes == 0:
+        return None
+    golds = collection.gold_pages(document)
+    evaluation = evaluate_texts(
+        golds, [page.text for page in corrected.pages], document=doc_id, gold=document.gold or ""
     )
-    return DocumentEvaluation(document=doc_id, gold=document.gold, pages=pages)
+    return CorrectedEvaluation(corrected=corrected, evaluation=evaluation)
 
 
 def _rate(value: float) -> float | None:

@@ -258,9 +258,9 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class PageScore:
-    """Accuracy of one page (or, with page=0, the whole document). Rates are fractions, not percent."""
+    """Accuracy of one page, or of the whole document when `page` is None. Rates are fractions, not percent."""
 
-    page: int
+    page: int | None
     cer: float
     wer: float
     body_cer: float

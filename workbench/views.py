@@ -239,20 +239,15 @@ def page_cer(scores: dict | None) -> dict[int, float]:
 
 
 def corrected_evaluation(collection: Collection, store, document: Document) -> dict | None:
-    """The corrected transcript (OCR with the decisions in force, `transcript.correct_document`) scored like
-    the OCR; None without gold or OCR, or while no decision changes the text."""
-    from workbench.evaluate import DocumentEvaluation, evaluate_page, evaluation_dict
+    """The corrected transcript scored like the OCR (`evaluate.evaluate_corrected`, as evaluation_dict);
+    None without gold or OCR, or while no decision changes the text."""
+    from workbench.evaluate import evaluate_corrected, evaluation_dict
     from workbench.ocr.store import has_ocr
-    from workbench.transcript import correct_document
 
-    if not collection.has_gold(document) or not has_ocr(collection, document):
+    if not has_ocr(collection, document):
         return None
-    corrected = correct_document(collection, store, document.id)
-    if corrected.changes == 0:
-        return None
-    golds = collection.gold_pages(document)
-    pages = tuple(evaluate_page(gold, page.text) for gold, page in zip(golds, corrected.pages, strict=True))
-    return evaluation_dict(DocumentEvaluation(document.id, document.gold or "", pages))
+    scored = evaluate_corrected(collection, store, document.id)
+    return evaluation_dict(scored.evaluation) if scored is not None else None
 
 
 @dataclass(frozen=True, slots=True)

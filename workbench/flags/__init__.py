@@ -27,6 +27,8 @@ empty span (start == end) where the lost text belongs; "" as a suggestion means 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from workbench.flags.document import flag_document
 from workbench.flags.evaluate import CategoryScore, FlagEvaluation, evaluate_flags
 from workbench.flags.gold import gold_flags
@@ -68,10 +70,12 @@ def flags_to_json(flags: list[Flag]) -> dict:
     return {"flags": [flag_to_dict(f) for f in flags]}
 
 
-def evaluate_document(collection, document) -> FlagEvaluation:
-    """Score the no-gold flags of `document` (a Document or its id) against its gold flags."""
+def evaluate_document(collection, document, *, gold: Sequence[Flag] | None = None) -> FlagEvaluation:
+    """Score the no-gold flags of `document` (a Document or its id) against its gold flags; `gold` are
+    those flags when the caller has computed them already (the report needs them for more than this)."""
     if isinstance(document, str):
         document = collection.document(document)
     predicted = flag_document(collection, document, use_gold=False)
-    gold = flag_document(collection, document, use_gold=True)
+    if gold is None:
+        gold = flag_document(collection, document, use_gold=True)
     return evaluate_flags(predicted, gold)

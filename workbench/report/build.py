@@ -20,8 +20,15 @@ from datetime import UTC, datetime
 from workbench import __version__
 from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
-from workbench.evaluate import DocumentEvaluation, evaluate_document, evaluate_page, evaluation_dict
-from workbench.flags import apply_flags, evaluate_flags, flag_document
+from workbench.evaluate import (
+    DocumentEvaluation,
+    evaluate_corrected,
+    evaluate_document,
+    evaluate_texts,
+    evaluation_dict,
+)
+from workbench.flags import apply_flags, flag_document
+from workbench.flags import evaluate_document as evaluate_document_flags
 from workbench.linediff import gold_regions, segments
 from workbench.metrics import METRICS_VERSION
 from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
@@ -29,7 +36,7 @@ from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
 from workbench.store import PageStatusEvent, Store, open_store
-from workbench.transcript import Rule, correct_document
+from workbench.transcript import Rule
 
 REPORT_FORMAT = 1
 EXAMPLES_PER_CATEGORY = 5
@@ -124,20 +131,9 @@ def _correction_forecast(
         groups.append(RULE_CATEGORIES)
     rows = []
     for group in groups:
-        evaluation = DocumentEvaluation(
-            document="",
-            gold="",
-            pages=tuple(
-                evaluate_page(
-                    gold,
-                    apply_flags(
-                        ocr[gold.number].text,
-                        [f for f in flags_gold.get(gold.number, []) if f.category.value in group],
-                    ),
-                )
-                for gold in golds
-            ),
-        )
+        chosen = {n: [f for f in flags if f.category.value in group] for n, flags in flags_gold.items()}
+        texts = [apply_flags(ocr[gold.number].text, chosen.get(gold.number, [])) for gold in golds]
+        evaluation = evaluate_texts(golds, texts)
         scored = evaluation_dict(evaluation)["document"]  # the JSON rates of `workbench evaluate`
         rows.append(
             {
@@ -205,21 +201,16 @@ def _corrected(
     collection: Collection, store: Store, document: Document, golds: Sequence[GoldPage], ocr: dict[int, OcrPage]
 ) -> tuple[dict | None, str | None]:
     """The corrected transcript scored like the OCR (workbench.evaluate), or None and why not."""
-    corrected = correct_document(collection, store, document.id, ocr_pages=[ocr[g.number] for g in golds])
-    if corrected.changes == 0:
+    scored = evaluate_corrected(collection, store, document.id, ocr_pages=[ocr[g.number] for g in golds])
+    if scored is None:
         return None, "No review decisions change the text yet: the corrected transcript is the raw OCR."
-    evaluation = DocumentEvaluation(
-        document=document.id,
-        gold=document.gold or "",
-        pages=tuple(evaluate_page(gold, page.text) for gold, page in zip(golds, corrected.pages, strict=True)),
-    )
-    scored = _evaluation_json(evaluation)
-    changes = {page.page: len(page.changes) for page in corrected.pages}
+    rates = _evaluation_json(scored.evaluation)
+    changes = {page.page: len(page.changes) for page in scored.corrected.pages}
     return {
-        "document": scored["document"],
-        "pages": [{**row, "changes": changes[row["page"]]} for row in scored["pages"]],
-        "changes": corrected.changes,
-        "rules": {rule.value: corrected.rules.enabled(rule) for rule in Rule},
+        "document": rates["document"],
+        "pages": [{**row, "changes": changes[row["page"]]} for row in rates["pages"]],
+        "changes": scored.corrected.changes,
+        "rules": {rule.value: scored.corrected.rules.enabled(rule) for rule in Rule},
     }, None
 
 
@@ -288,9 +279,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         gold_found = flag_document(collection, document, use_gold=True)
         for flag in gold_found:
             flags_gold.setdefault(flag.page, []).append(flag)
-        # The body of flags.evaluate_document, with the gold flags computed once for both uses here.
-        predicted = flag_document(collection, document, use_gold=False)
-        flag_evaluation = evaluate_flags(predicted, gold_found).to_dict()
+        flag_evaluation = evaluate_document_flags(collection, document, gold=gold_found).to_dict()
 
     corrected = None
     if evaluation is not None:
