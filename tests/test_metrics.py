@@ -22,7 +22,7 @@ from workbench.metrics import (
     wer,
     word_error,
 )
-from workbench.normalize import fold_whitespace
+from workbench.normalize import DEFAULT, DINGLEHOPPER, ComparisonOptions, fold_whitespace
 
 FIXTURE = Path(__file__).parent / "data" / "metrics" / "dinglehopper_pairs.json"
 RECORDED = json.loads(FIXTURE.read_text(encoding="utf-8"))["pairs"]
@@ -182,3 +182,152 @@ def test_measure_compares_units_cut_once_and_refuses_mixed_kinds():
     assert bag_of_words_error(word_units("of The"), ocr).missing == 0
     with pytest.raises(ValueError, match="cannot compare char units with word units"):
         measure(char_units("The"), ocr)
+
+
+# --- comparison options -------------------------------------------------------------------------
+
+ALL_OPTIONS = [
+    DEFAULT,
+    DINGLEHOPPER,
+    ComparisonOptions(case_insensitive=True),
+    ComparisonOptions(remove_accents=True),
+    ComparisonOptions(ignore_punctuation=True),
+    ComparisonOptions(fold_equivalents=True),
+    ComparisonOptions(no_gold_char="#"),
+    ComparisonOptions(fold_whitespace=False, case_insensitive=True, ignore_punctuation=True, no_gold_char="#"),
+]
+option_texts = st.lists(st.sampled_from([*GOLD_ALPHABET, "A", "Q", "#", "ﬁ", "\u2014", "  "]), max_size=20).map(
+    "".join
+)
+
+
+def test_options_are_keyword_only_and_recorded_in_every_result():
+    options = ComparisonOptions(case_insensitive=True)
+    with pytest.raises(TypeError):
+        cer("a", "A", options)  # type: ignore[misc]
+    assert character_error("a", "A", options=options).options == options
+    assert word_error("a", "A", options=options).options == options
+    assert bag_of_words_error("a", "A", options=options).options == options
+    assert character_error("a", "A").options == DEFAULT
+
+
+def test_each_option_forgives_what_it_names():
+    assert cer("The Paper", "the paper", options=ComparisonOptions(case_insensitive=True)) == 0
+    assert wer("Café", "Cafe", options=ComparisonOptions(remove_accents=True)) == 0
+    assert cer("Japan, the U.S.", "Japan the US", options=ComparisonOptions(ignore_punctuation=True)) == 0
+    assert cer("ﬁnd it’s", "find it's", options=ComparisonOptions(fold_equivalents=True)) == 0
+    assert cer("a  b", "a b") == 0
+    assert cer("a  b", "a b", options=ComparisonOptions(fold_whitespace=False)) == pytest.approx(1 / 4)
+    # and nothing else
+    assert cer("The Paper", "the paper") == pytest.approx(2 / 9)
+    assert cer("Paper", "Pager", options=ComparisonOptions(case_insensitive=True)) == pytest.approx(1 / 5)
+
+
+def test_no_gold_spans_do_not_count():
+    options = ComparisonOptions(no_gold_char="#")
+    assert cer("ab##cd", "abxycd", options=options) == 0
+    assert cer("ab##cd", "abxycd") == pytest.approx(2 / 6)
+    measure = character_error("ab##cd", "abxyzcd", options=options)
+    assert (measure.distance, measure.gold_length, measure.unscored_gold, measure.unscored_ocr) == (0, 4, 2, 3)
+    assert (measure.hits, measure.ocr_length) == (4, 4)
+    assert cer("ab#cd", "abcd", options=options) == 0  # the OCR may read nothing there
+    assert cer("ab#cd", "xbqcd", options=options) == pytest.approx(1 / 4)  # the rest still counts
+    assert cer("###", "anything", options=options) == 0  # no gold at all: nothing to get wrong
+    assert wer("Tokyo ### Japan", "Tokyo foo bar Japan", options=options) == 0
+    assert wer("Tokyo ### Japan", "Tokio foo bar Japan", options=options) == pytest.approx(1 / 2)
+    bag = bag_of_words_error("Tokyo ### Japan", "Japan foo Tokyo", options=options)
+    assert (bag.gold_words, bag.ocr_words, bag.rate) == (2, 2, 0)
+    assert confusions("ab##cd ef", "abxycd eg", options=options) == (Confusion("f", "g", 1),)
+
+
+def test_the_no_gold_character_in_the_ocr_is_only_a_character():
+    options = ComparisonOptions(no_gold_char="#")
+    assert cer("abcd", "ab#cd", options=options) == pytest.approx(1 / 4)
+    assert wer("Tokyo Japan", "Tokyo # Japan", options=options) == 0  # punctuation, no word
+
+
+@settings(max_examples=60, deadline=None)
+@given(option_texts, st.sampled_from(ALL_OPTIONS))
+def test_options_never_make_identical_texts_differ(text, options):
+    assert cer(text, text, options=options) == 0
+    assert wer(text, text, options=options) == 0
+    assert bag_of_words_error(text, text, options=options).rate == 0
+    assert confusions(text, text, options=options) == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(option_texts, option_texts, st.sampled_from(ALL_OPTIONS))
+def test_fast_rates_equal_the_measures_under_every_option(gold, ocr, options):
+    chars, words = character_error(gold, ocr, options=options), word_error(gold, ocr, options=options)
+    assert same(cer(gold, ocr, options=options), chars.rate)
+    assert same(wer(gold, ocr, options=options), words.rate)
+    for measure in (chars, words):
+        assert measure.hits + measure.substitutions + measure.deletions == measure.gold_length
+        assert measure.hits + measure.substitutions + measure.insertions == measure.ocr_length
+
+
+ascii_texts = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=20)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ascii_texts, ascii_texts)
+def test_case_insensitive_cer_is_never_above_the_case_sensitive_cer_on_ascii(gold, ocr):
+    assert cer(gold, ocr, options=ComparisonOptions(case_insensitive=True)) <= cer(gold, ocr)
+
+
+@settings(max_examples=60, deadline=None)
+@given(option_texts, option_texts)
+def test_no_gold_exclusion_changes_nothing_without_the_character(gold, ocr):
+    gold = gold.replace("#", "")
+    options = ComparisonOptions(no_gold_char="#")
+    assert character_error(gold, ocr, options=options).distance == character_error(gold, ocr).distance
+    assert same(wer(gold, ocr, options=options), wer(gold, ocr))
+
+
+def test_measure_refuses_units_cut_under_different_options():
+    from workbench.metrics import measure
+    from workbench.normalize import char_units
+
+    with pytest.raises(ValueError, match="different comparison options"):
+        measure(char_units("a"), char_units("A", options=ComparisonOptions(case_insensitive=True)))
+
+
+def test_default_options_keep_the_metrics_version():
+    from workbench import metrics
+
+    assert metrics.METRICS_VERSION.startswith("1:")
+
+
+def naive_no_gold_distance(gold: str, ocr: str, char: str = "#") -> int:
+    """The reference: Levenshtein where a gold `char` takes any run of OCR characters for free."""
+    previous = list(range(len(ocr) + 1))
+    for g in gold:
+        if g == char:
+            current = [min(previous[: j + 1]) for j in range(len(ocr) + 1)]
+        else:
+            current = [previous[0] + 1]
+            for j, o in enumerate(ocr, start=1):
+                current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (g != o)))
+        previous = current
+    return previous[-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab#", max_size=12), st.text(alphabet="abx#", max_size=12))
+def test_no_gold_alignment_is_minimal(gold, ocr):
+    measure = character_error(gold, ocr, options=ComparisonOptions(no_gold_char="#"))
+    assert measure.distance == naive_no_gold_distance(gold, ocr)
+    assert measure.unscored_gold == gold.count("#")
+
+
+def test_no_gold_exclusion_holds_on_long_texts():
+    from tests.test_align import inject_errors, long_text
+
+    # about 9,000 characters: the alignment is cut at an anchor into two segments
+    gold = long_text(1300, seed=5)
+    ocr = inject_errors(gold, rate=0.03, seed=6)
+    marked = gold[:6000] + "#" * 40 + gold[6040:]
+    options = ComparisonOptions(no_gold_char="#")
+    measure = character_error(marked, ocr, options=options)
+    assert measure.unscored_gold == 40
+    assert measure.distance <= character_error(gold, ocr).distance

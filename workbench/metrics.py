@@ -36,8 +36,9 @@ ICDAR post-OCR sets mark gold text that is missing by "#"), the gold units holdi
 (not in gold_length), and the OCR units the alignment puts against them (equal or substituted) or
 inserts next to them are not counted either (not in ocr_length, not errors): the CER over the text
 that has gold. For words, each run of the character in the gold is one unit for this purpose; in the
-OCR it is punctuation, as always. The alignment is the ordinary minimal one (the character matches
-nothing); what is counted is read off it. Every result records the options it was computed under.
+OCR it is punctuation, as always. The alignment is a minimal one in which a no-gold unit stands for
+any number of OCR units (none included) at no cost; what is counted is read off it. Every result
+records the options it was computed under.
 
 Every function is pure and takes `(gold, ocr)` strings, except `measure`, which takes the texts' units
 (`workbench.normalize.char_units` / `word_units`) for callers comparing one OCR text with several
@@ -52,9 +53,21 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from workbench.align import CHAR_ANCHORING, WORD_ANCHORING, Opcode, align_units, levenshtein, merge_edits, opcodes
+import numpy as np
+
+from workbench.align import (
+    CHAR_ANCHORING,
+    WORD_ANCHORING,
+    Anchoring,
+    Opcode,
+    align_units,
+    encode,
+    levenshtein,
+    merge_edits,
+    segments,
+)
 from workbench.models import AlignOp
 from workbench.normalize import DEFAULT, ComparisonOptions, Units, char_units, nfc, word_units
 
@@ -156,6 +169,114 @@ def _tally(blocks: Iterable[Opcode], no_gold: frozenset[int]) -> tuple[Counter[s
     return counts, unscored
 
 
+# Steps of the no-gold alignment's traceback.
+_DIAGONAL, _UP, _LEFT = 0, 1, 2
+
+
+def _no_gold_steps(gold: np.ndarray, ocr: np.ndarray, wild: np.ndarray) -> list[tuple[str, int, int]]:
+    """A minimal alignment of unit codes in which a `wild` gold unit matches any OCR run for free.
+
+    Returns the steps (tag, gold index, OCR index) from the start; tags as rapidfuzz's opcodes. The
+    Levenshtein table is filled a row at a time with numpy (the insertions of a row are a running
+    minimum), so a page of 3,000 characters takes a tenth of a second.
+    """
+    m = len(ocr)
+    columns = np.arange(m + 1)
+    row = columns.astype(np.int64)
+    back: list[np.ndarray] = []
+    for i in range(len(gold)):
+        if wild[i]:
+            # D[i][j] = min over k <= j of D[i-1][k]: the unit takes OCR units k..j-1 at no cost
+            best = np.minimum.accumulate(row)
+            back.append(np.maximum.accumulate(np.where(row == best, columns, 0)))
+            row = best
+            continue
+        through = np.empty(m + 1, dtype=np.int64)
+        through[0] = row[0] + 1
+        diagonal = row[:-1] + (ocr != gold[i])
+        up = row[1:] + 1
+        through[1:] = np.minimum(diagonal, up)
+        new = np.minimum.accumulate(through - columns) + columns
+        choice = np.full(m + 1, _LEFT, dtype=np.uint8)
+        came = new == through
+        choice[came] = _UP
+        choice[1:][came[1:] & (diagonal <= up)] = _DIAGONAL
+        back.append(choice)
+        row = new
+    steps: list[tuple[str, int, int]] = []
+    i, j = len(gold), m
+    while i > 0 or j > 0:
+        if i == 0:
+            j -= 1
+            steps.append(("insert", 0, j))
+            continue
+        if wild[i - 1]:
+            k = int(back[i - 1][j])
+            # the OCR units the unit took: the first paired with it, the others inserted beside it
+            for taken in range(j - 1, k, -1):
+                steps.append(("insert", i, taken))
+            if j > k:
+                steps.append(("replace" if ocr[k] != gold[i - 1] else "equal", i - 1, k))
+            else:
+                steps.append(("delete", i - 1, j))
+            i, j = i - 1, k
+            continue
+        step = back[i - 1][j]
+        if step == _DIAGONAL:
+            i, j = i - 1, j - 1
+            steps.append(("equal" if ocr[j] == gold[i] else "replace", i, j))
+        elif step == _UP:
+            i -= 1
+            steps.append(("delete", i, j))
+        else:
+            j -= 1
+            steps.append(("insert", i, j))
+    steps.reverse()
+    return steps
+
+
+def _no_gold_opcodes(
+    gold: Sequence[str], ocr: Sequence[str], no_gold: frozenset[int], *, exact: bool, anchoring: Anchoring
+) -> list[Opcode]:
+    """Opcode blocks of the alignment in which no-gold gold units take any OCR run at no cost.
+
+    Long texts are cut at the anchors `workbench.align` uses (a run of no-gold units never matches
+    the OCR, so anchors fall in text with gold), and each segment is aligned whole.
+    """
+    a, b = encode(gold, ocr)
+    codes = np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
+    ocr_codes = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+    wild = np.zeros(len(a), dtype=bool)
+    wild[list(no_gold)] = True
+    blocks: list[Opcode] = []
+    # the table keeps a traceback byte per cell: segments of at most 4,096 units keep that to 16 MB
+    cut = replace(anchoring, above=min(anchoring.above, 4096))
+    for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=cut):
+        for tag, i, j in _no_gold_steps(codes[a0:a1], ocr_codes[b0:b1], wild[a0:a1]):
+            i, j = i + a0, j + b0
+            a_end = i if tag == "insert" else i + 1
+            b_end = j if tag == "delete" else j + 1
+            last = blocks[-1] if blocks else None
+            if last is not None and last.tag == tag and last.a_end == i and last.b_end == j:
+                blocks[-1] = Opcode(tag, last.a_start, a_end, last.b_start, b_end)
+            else:
+                blocks.append(Opcode(tag, i, a_end, j, b_end))
+    return blocks
+
+
+def _alignment(gold: Units, ocr: Units, *, exact: bool) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
+    anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
+    if not gold.no_gold:
+        return align_units(gold, ocr, exact=exact, anchoring=anchoring)
+    blocks = _no_gold_opcodes(gold.keys, ocr.keys, gold.no_gold, exact=exact, anchoring=anchoring)
+    ops = []
+    for block in blocks:
+        gold_start, gold_end = gold.span(block.a_start, block.a_end)
+        ocr_start, ocr_end = ocr.span(block.b_start, block.b_end)
+        ops.append(AlignOp(block.tag, gold_start, gold_end, ocr_start, ocr_end))
+    return blocks, tuple(ops)
+
+
 def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
     """The error measure of OCR units against gold units of the same kind (chars, words or tokens).
 
@@ -173,8 +294,7 @@ def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
     if ocr.no_gold and ocr.kind == "word":
         # in the OCR the no-gold character is punctuation like any other, no word
         ocr = ocr.without(ocr.no_gold)
-    anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
-    blocks, ops = align_units(gold, ocr, exact=exact, anchoring=anchoring)
+    blocks, ops = _alignment(gold, ocr, exact=exact)
     counts, unscored = _tally(blocks, gold.no_gold)
     distance = counts["replace"] + counts["insert"] + counts["delete"]
     gold_length = len(gold) - len(gold.no_gold)
@@ -241,7 +361,7 @@ def bag_of_words_error(
     if ocr_units.no_gold:
         ocr_keys = ocr_units.without(ocr_units.no_gold).keys
     if gold_units.no_gold:
-        blocks = opcodes(gold_keys, ocr_keys, exact=exact, anchoring=WORD_ANCHORING)
+        blocks = _no_gold_opcodes(gold_keys, ocr_keys, gold_units.no_gold, exact=exact, anchoring=WORD_ANCHORING)
         _, unscored = _tally(blocks, gold_units.no_gold)
         gold_keys = [key for i, key in enumerate(gold_keys) if i not in gold_units.no_gold]
         ocr_keys = [key for i, key in enumerate(ocr_keys) if i not in unscored]
