@@ -104,6 +104,12 @@ SETTINGS: dict[str, Setting] = {
             "Team mode: YAML file of reviewers with hashed passwords; empty means WORKBENCH_HOME/credentials.yaml.",
         ),
         Setting("WORKBENCH_PROGRESS", "true", _boolean, "Show progress bars on the terminal."),
+        Setting(
+            "WORKBENCH_DOCUMENT",
+            "us-japan-1974",
+            str,
+            "The document the app opens first (or the first of its scan variants); else the collection's first.",
+        ),
     )
 }
 

@@ -6,26 +6,14 @@ Nothing here decides anything about OCR: it composes the package's records into 
 
 from __future__ import annotations
 
-import hashlib
-import re
-import tempfile
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench import settings
-from workbench.corpus import Collection, add_document
-from workbench.errors import InputError
-from workbench.images import IMAGE_SUFFIXES
+from workbench.corpus import Collection
 from workbench.linediff import Line, page_lines
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
-
-MAIN_DOCUMENT = "us-japan-1974"
-SCAN_SUFFIXES = frozenset({*IMAGE_SUFFIXES, ".pdf"})
-GOLD_SUFFIXES = frozenset({".txt"})
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
 
 # --- records the pages draw ------------------------------------------------------------------------
 
@@ -60,90 +48,15 @@ def collection() -> Collection:
 
 
 def default_document(document_ids: Sequence[str]) -> str | None:
-    """The document the app opens first: the briefing paper (or one of its scan variants) when present."""
-    if MAIN_DOCUMENT in document_ids:
-        return MAIN_DOCUMENT
-    variants = [d for d in document_ids if d.startswith(f"{MAIN_DOCUMENT}-")]
+    """The document the app opens first: WORKBENCH_DOCUMENT (or one of its scan variants) when present,
+    else the first document."""
+    preferred = settings.get("WORKBENCH_DOCUMENT")
+    if preferred in document_ids:
+        return preferred
+    variants = [d for d in document_ids if preferred and d.startswith(f"{preferred}-")]
     if variants:
         return variants[0]
     return document_ids[0] if document_ids else None
-
-
-_DIGESTS: dict[tuple[str, int, int], bytes] = {}
-
-
-def _file_digest(path: Path) -> bytes:
-    """SHA-256 of a file, remembered per (path, mtime, size) so an unchanged file is hashed once."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return b"missing"
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    digest = _DIGESTS.get(key)
-    if digest is None:
-        digest = hashlib.sha256(path.read_bytes()).digest()
-        if len(_DIGESTS) > 100_000:
-            _DIGESTS.clear()
-        _DIGESTS[key] = digest
-    return digest
-
-
-def document_files(collection: Collection, document: Document) -> list[Path]:
-    """Every file a document's computed views read: manifest, OCR text and words, gold text and markings."""
-    from workbench.corpus import page_stem
-    from workbench.ocr.store import text_path, words_path
-
-    paths = [collection.manifest_path(document.id)]
-    for page in document.pages:
-        paths += [text_path(collection, document.id, page.number), words_path(collection, document.id, page.number)]
-        if document.gold is not None:
-            gold = collection.gold_dir(document.gold)
-            paths += [gold / f"{page_stem(page.number)}.txt", gold / f"{page_stem(page.number)}.markings.json"]
-    return paths
-
-
-def files_checksum(paths: Iterable[Path]) -> str:
-    """One SHA-256 over the names and bytes of `paths` (a missing file counts as such): a cache key.
-
-    Any change to a page's OCR, gold or markings changes it, so cached computations never go stale.
-    """
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path).encode("utf-8") + b"\0" + _file_digest(Path(path)))
-    return digest.hexdigest()
-
-
-_CHECKSUMS: dict[tuple, tuple[float, str]] = {}
-RECHECK_SECONDS = 10.0
-
-
-def document_checksum(collection: Collection, document: Document) -> str:
-    """The checksum of `document_files`: the cache key of a document's computed views.
-
-    Hashing is skipped (stat-ing 2,000 files costs ~80 ms on a 500-page document, on every rerun) while the
-    document's folders are unchanged and the last full check is under RECHECK_SECONDS old: the workbench
-    writes by atomic rename, which changes the folder, and a file edited in place is seen at the next check.
-    """
-    folders = [collection.manifest_path(document.id), collection.ocr_dir(document.id)]
-    if document.gold is not None:
-        folders.append(collection.gold_dir(document.gold))
-    key = tuple((str(p), *((s.st_mtime_ns, s.st_size) if (s := _stat(p)) else ())) for p in folders)
-    now = time.monotonic()
-    known = _CHECKSUMS.get(key)
-    if known is not None and now - known[0] < RECHECK_SECONDS:
-        return known[1]
-    checksum = files_checksum(document_files(collection, document))
-    if len(_CHECKSUMS) > 1000:
-        _CHECKSUMS.clear()
-    _CHECKSUMS[key] = (now, checksum)
-    return checksum
-
-
-def _stat(path: Path):
-    try:
-        return path.stat()
-    except FileNotFoundError:
-        return None
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -248,143 +161,6 @@ def corrected_evaluation(collection: Collection, store, document: Document) -> d
         return None
     scored = evaluate_corrected(collection, store, document.id)
     return evaluation_dict(scored.evaluation) if scored is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """A file handed to the app: its name as the browser gave it, and its bytes."""
-
-    name: str
-    data: bytes
-
-
-def safe_file_name(name: str, *, index: int) -> str:
-    """A name safe to write into a staging folder: no folders, no odd characters, never empty or hidden."""
-    base = Path(name.replace("\\", "/")).name
-    stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    stem = _SAFE_NAME.sub("_", stem).strip("._") or "file"
-    suffix = _SAFE_NAME.sub("", suffix)
-    return f"{index:03d}-{stem[:80]}{suffix}"
-
-
-def _natural_key(name: str) -> list:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
-
-
-def check_upload(upload: Upload, *, allowed: frozenset[str], max_bytes: int, what: str) -> None:
-    """Refuse an upload with the wrong type, no bytes or too many bytes (InputError naming the file)."""
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in allowed:
-        raise InputError(f"{upload.name}: unsupported {what} type {suffix or '(none)'} ({', '.join(sorted(allowed))})")
-    if not upload.data:
-        raise InputError(f"{upload.name}: empty file (0 bytes)")
-    if len(upload.data) > max_bytes:
-        raise InputError(
-            f"{upload.name}: {len(upload.data) / 1e6:.1f} MB is over the upload limit of {max_bytes / 1e6:.0f} MB "
-            "(WORKBENCH_UPLOAD_MAX_MB)"
-        )
-
-
-def add_uploaded_document(
-    collection: Collection,
-    doc_id: str,
-    *,
-    title: str,
-    scans: Sequence[Upload],
-    gold: Sequence[Upload] = (),
-    date: str = "",
-    provenance: str = "",
-) -> Document:
-    """Add a document from uploaded files, checked as `workbench add` checks files given on the command line.
-
-    Files are taken in natural name order (page-2 before page-10), written under safe names into a
-    temporary folder, and handed to `corpus.add_document`, which validates every page and adds all or nothing.
-    """
-    if not title.strip():
-        raise InputError(f"document {doc_id!r}: a title is needed")
-    if not scans:
-        raise InputError(f"document {doc_id!r}: no scan files uploaded")
-    max_bytes = settings.get("WORKBENCH_UPLOAD_MAX_MB") * 1_000_000
-    for upload in scans:
-        check_upload(upload, allowed=SCAN_SUFFIXES, max_bytes=max_bytes, what="scan")
-    for upload in gold:
-        check_upload(upload, allowed=GOLD_SUFFIXES, max_bytes=max_bytes, what="gold")
-    with tempfile.TemporaryDirectory(prefix="workbench-upload-") as staging:
-        folder = Path(staging)
-
-        def stage(uploads: Sequence[Upload], prefix: str) -> list[Path]:
-            paths = []
-            ordered = sorted(uploads, key=lambda u: _natural_key(u.name))
-            for index, upload in enumerate(ordered, start=1):
-                path = folder / f"{prefix}{safe_file_name(upload.name, index=index)}"
-                path.write_bytes(upload.data)
-                paths.append(path)
-            return paths
-
-        return add_document(
-            collection,
-            doc_id.strip(),
-            title=title.strip(),
-            sources=stage(scans, "scan-"),
-            gold=stage(gold, "gold-") or None,
-            date=date.strip(),
-            provenance=provenance.strip(),
-        )
-
-
-# --- who may review --------------------------------------------------------------------------------
-
-
-def credentials_path() -> Path:
-    """The team-mode credentials file: WORKBENCH_CREDENTIALS, or credentials.yaml in the collection."""
-    configured = settings.get("WORKBENCH_CREDENTIALS")
-    return Path(configured) if configured else settings.home() / "credentials.yaml"
-
-
-_BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
-
-
-@dataclass(frozen=True, slots=True)
-class TeamConfig:
-    """Reviewers with hashed passwords, and the cookie that keeps a sign-in across reloads."""
-
-    credentials: dict
-    cookie_name: str
-    cookie_key: str
-    cookie_expiry_days: float
-
-
-def load_team_config(path: Path) -> TeamConfig:
-    """Read the credentials YAML (streamlit-authenticator's layout); InputError naming the file when it is unusable.
-
-    Every password must already be a bcrypt hash: a plain-text password is refused rather than hashed in place.
-    """
-    import yaml
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: team mode needs a credentials file (set WORKBENCH_CREDENTIALS)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: credentials file is not valid YAML ({error})") from None
-    users = ((data or {}).get("credentials") or {}).get("usernames") if isinstance(data, dict) else None
-    if not isinstance(users, dict) or not users:
-        raise InputError(f"{path}: credentials file lists no reviewers under credentials.usernames")
-    for username, entry in users.items():
-        password = entry.get("password") if isinstance(entry, dict) else None
-        if not isinstance(password, str) or not _BCRYPT.match(password):
-            raise InputError(f"{path}: reviewer {username!r} has no bcrypt-hashed password")
-    cookie = data.get("cookie") or {}
-    key = cookie.get("key")
-    if not isinstance(key, str) or len(key) < 32:
-        raise InputError(f"{path}: cookie.key must be a secret of at least 32 characters (it signs the sign-in cookie)")
-    return TeamConfig(
-        credentials={"usernames": users},
-        cookie_name=str(cookie.get("name", "workbench_auth")),
-        cookie_key=key,
-        cookie_expiry_days=float(cookie.get("expiry_days", 1)),
-    )
 
 
 # --- compare: one page -----------------------------------------------------------------------------

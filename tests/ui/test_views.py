@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import time
 
-import bcrypt
-import pytest
 from PIL import Image
 
 from workbench import views
-from workbench.errors import InputError
 
 
 def png_bytes(size=(120, 80)) -> bytes:
@@ -27,104 +22,12 @@ def test_default_document_prefers_the_briefing_paper_then_its_variants():
     assert views.default_document([]) is None
 
 
-def test_safe_file_name_strips_folders_and_odd_characters():
-    assert views.safe_file_name("../../etc/passwd", index=1) == "001-passwd"
-    assert views.safe_file_name("C:\\Users\\x\\Page 1.PNG", index=2) == "002-Page_1.png"
-    assert views.safe_file_name(".hidden.txt", index=3) == "003-hidden.txt"
-    assert views.safe_file_name("$$$.pdf", index=4) == "004-file.pdf"
-
-
-def test_files_checksum_changes_with_content(tmp_path):
-    a = tmp_path / "a.txt"
-    a.write_text("one")
-    first = views.files_checksum([a, tmp_path / "missing.txt"])
-    assert first == views.files_checksum([a, tmp_path / "missing.txt"])
-    a.write_text("three")
-    assert views.files_checksum([a, tmp_path / "missing.txt"]) != first
-
-
-def test_upload_adds_a_document_in_natural_page_order(tmp_collection):
-    scans = [views.Upload(f"scan-{n}.png", png_bytes((100 + n, 80))) for n in (10, 2, 1)]
-    gold = [views.Upload(f"p{n}.txt", f"page {n}".encode()) for n in (2, 10, 1)]
-    document = views.add_uploaded_document(tmp_collection, "letters", title="Letters", scans=scans, gold=gold)
-    assert document.page_count == 3
-    assert Image.open(document.pages[1].scan).width == 102  # scan-2 is page 2, scan-10 page 3
-    assert (tmp_collection.gold_dir("letters") / "page-003.txt").read_text() == "page 10"
-    rows = {r.id: r for r in views.document_rows(tmp_collection)}
-    assert rows["letters"].gold and rows["letters"].scans and not rows["letters"].ocr
-
-
-@pytest.mark.parametrize(
-    ("scan", "message"),
-    [
-        (views.Upload("notes.exe", b"MZ"), "unsupported scan type .exe"),
-        (views.Upload("empty.png", b""), "empty file"),
-        (views.Upload("broken.png", b"not a png"), "not an image"),
-    ],
-)
-def test_bad_uploads_are_refused_naming_the_file_and_add_nothing(tmp_collection, scan, message):
-    with pytest.raises(InputError, match=message):
-        views.add_uploaded_document(tmp_collection, "bad", title="Bad", scans=[scan])
-    assert tmp_collection.document_ids() == []
-
-
-def test_uploads_over_the_size_limit_are_refused(tmp_collection, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_UPLOAD_MAX_MB", "1")
-    big = views.Upload("big.png", b"\x89PNG" + b"0" * 1_100_000)
-    with pytest.raises(InputError, match=r"big\.png: 1\.1 MB is over the upload limit of 1 MB"):
-        views.add_uploaded_document(tmp_collection, "big", title="Big", scans=[big])
-
-
-def test_unsafe_document_ids_are_refused(tmp_collection):
-    with pytest.raises(InputError, match="bad document id"):
-        views.add_uploaded_document(tmp_collection, "../evil", title="Evil", scans=[views.Upload("a.png", png_bytes())])
-
-
-def write_credentials(path, password_hash, key="a-secret-of-thirty-two-characters-or-more"):
-    path.write_text(
-        "credentials:\n  usernames:\n    alice:\n      name: Alice\n"
-        f"      password: '{password_hash}'\ncookie:\n  name: wb\n  key: '{key}'\n  expiry_days: 1\n"
-    )
-
-
-def test_team_config_needs_hashed_passwords_and_a_cookie_secret(tmp_path):
-    path = tmp_path / "credentials.yaml"
-    hashed = bcrypt.hashpw(b"pw", bcrypt.gensalt(rounds=4)).decode()
-    write_credentials(path, hashed)
-    config = views.load_team_config(path)
-    assert config.credentials["usernames"]["alice"]["name"] == "Alice"
-    assert config.cookie_name == "wb"
-    write_credentials(path, "plain-text")
-    with pytest.raises(InputError, match="'alice' has no bcrypt-hashed password"):
-        views.load_team_config(path)
-    write_credentials(path, hashed, key="short")
-    with pytest.raises(InputError, match=r"cookie\.key"):
-        views.load_team_config(path)
-    with pytest.raises(InputError, match=r"missing\.yaml: team mode needs a credentials file"):
-        views.load_team_config(tmp_path / "missing.yaml")
-    path.write_text("credentials: [unclosed")
-    with pytest.raises(InputError, match="not valid YAML"):
-        views.load_team_config(path)
-
-
 def decision(key: str, action: str, event_id: int, *, ref: int | None = None, text: str | None = None):
     from workbench.models import Decision, DecisionAction
 
     return Decision("doc", key, DecisionAction(action), text, "ann", "2026-11-26T13:00:00Z", id=event_id, ref=ref)
 
 
-
-
-def test_document_checksum_follows_atomic_rewrites_of_the_ocr(ui_collection):
-    from workbench.ocr.store import load_ocr_page, save_ocr_page
-
-    document = ui_collection.document("memo-1975")
-    first = views.document_checksum(ui_collection, document)
-    assert views.document_checksum(ui_collection, document) == first
-    page = load_ocr_page(ui_collection, "memo-1975", 2)
-    time.sleep(0.02)  # folder times have a coarse clock
-    save_ocr_page(ui_collection, dataclasses.replace(page, text="Second page, read again.", words=()))
-    assert views.document_checksum(ui_collection, document) != first
 
 
 def test_report_rows_for_the_charts():

@@ -14,7 +14,7 @@ import streamlit as st
 
 from workbench import settings, views
 from workbench.errors import WorkbenchError
-from workbench.ui import components
+from workbench.ui import auth
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -34,7 +34,7 @@ except WorkbenchError as error:
 if auth_mode == "team":
     # Sign-in against hashed passwords; the reviewer is whoever signed in, never a name typed in.
     try:
-        authenticator = components.team_authenticator()
+        authenticator = auth.team_authenticator()
     except WorkbenchError as error:
         st.error(str(error))
         st.stop()

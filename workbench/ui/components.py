@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from workbench import views
+from workbench import checksums, views
 from workbench.linediff import BODY, Line, Piece
 from workbench.models import Box, FlagSource
 from workbench.views import (  # noqa: F401  (the view records are part of this module's interface)
@@ -150,20 +150,6 @@ def context_html(before: str, text: str, after: str, *, css: str = "wb-sub") -> 
 # --- Streamlit widgets ------------------------------------------------------------------------------
 
 
-def team_authenticator():
-    """A streamlit-authenticator sign-in over the team credentials file (hashed passwords only)."""
-    import streamlit_authenticator
-
-    config = views.load_team_config(views.credentials_path())
-    return streamlit_authenticator.Authenticate(
-        config.credentials,
-        config.cookie_name,
-        config.cookie_key,
-        config.cookie_expiry_days,
-        auto_hash=False,
-    )
-
-
 def reviewer_name_widget() -> str:
     """The session's reviewer name; asks for it once (local mode) and returns "" until it is given."""
     if st.session_state.get("reviewer"):
@@ -210,7 +196,7 @@ def review_store():
 
 def document_checksum(collection, document) -> str:
     """A checksum of everything a document's computed views depend on: manifest, OCR, gold and markings."""
-    return views.document_checksum(collection, document)
+    return checksums.document_checksum(collection, document)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

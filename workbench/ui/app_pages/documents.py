@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import review, settings, views
+from workbench import review, settings, uploads, views
 from workbench.errors import WorkbenchError
 from workbench.ocr.run import run_ocr
 from workbench.ui import components
@@ -88,7 +88,7 @@ with st.expander("Add a document", expanded=not rows):
         provenance = st.text_input("Provenance", key="add_provenance")
         scans = st.file_uploader(
             f"Page images or a PDF, in page order (at most {limit} MB each)",
-            type=sorted(s.lstrip(".") for s in views.SCAN_SUFFIXES),
+            type=sorted(s.lstrip(".") for s in uploads.SCAN_SUFFIXES),
             accept_multiple_files=True,
             key="add_scans",
         )
@@ -98,12 +98,12 @@ with st.expander("Add a document", expanded=not rows):
         submitted = st.form_submit_button("Add document", key="add_submit")
     if submitted:
         try:
-            added = views.add_uploaded_document(
+            added = uploads.add_uploaded_document(
                 collection,
                 new_id,
                 title=title,
-                scans=[views.Upload(f.name, f.getvalue()) for f in scans or []],
-                gold=[views.Upload(f.name, f.getvalue()) for f in gold or []],
+                scans=[uploads.Upload(f.name, f.getvalue()) for f in scans or []],
+                gold=[uploads.Upload(f.name, f.getvalue()) for f in gold or []],
                 date=date,
                 provenance=provenance,
             )

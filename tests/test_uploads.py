@@ -1,0 +1,63 @@
+"""Documents from uploaded files: safe names, natural page order, refusals that add nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from workbench import uploads, views
+from workbench.errors import InputError
+
+
+def png_bytes(size=(120, 80)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", size, 255).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_safe_file_name_strips_folders_and_odd_characters():
+    assert uploads.safe_file_name("../../etc/passwd", index=1) == "001-passwd"
+    assert uploads.safe_file_name("C:\\Users\\x\\Page 1.PNG", index=2) == "002-Page_1.png"
+    assert uploads.safe_file_name(".hidden.txt", index=3) == "003-hidden.txt"
+    assert uploads.safe_file_name("$$$.pdf", index=4) == "004-file.pdf"
+
+
+def test_upload_adds_a_document_in_natural_page_order(tmp_collection):
+    scans = [uploads.Upload(f"scan-{n}.png", png_bytes((100 + n, 80))) for n in (10, 2, 1)]
+    gold = [uploads.Upload(f"p{n}.txt", f"page {n}".encode()) for n in (2, 10, 1)]
+    document = uploads.add_uploaded_document(tmp_collection, "letters", title="Letters", scans=scans, gold=gold)
+    assert document.page_count == 3
+    assert Image.open(document.pages[1].scan).width == 102  # scan-2 is page 2, scan-10 page 3
+    assert (tmp_collection.gold_dir("letters") / "page-003.txt").read_text() == "page 10"
+    rows = {r.id: r for r in views.document_rows(tmp_collection)}
+    assert rows["letters"].gold and rows["letters"].scans and not rows["letters"].ocr
+
+
+@pytest.mark.parametrize(
+    ("scan", "message"),
+    [
+        (uploads.Upload("notes.exe", b"MZ"), "unsupported scan type .exe"),
+        (uploads.Upload("empty.png", b""), "empty file"),
+        (uploads.Upload("broken.png", b"not a png"), "not an image"),
+    ],
+)
+def test_bad_uploads_are_refused_naming_the_file_and_add_nothing(tmp_collection, scan, message):
+    with pytest.raises(InputError, match=message):
+        uploads.add_uploaded_document(tmp_collection, "bad", title="Bad", scans=[scan])
+    assert tmp_collection.document_ids() == []
+
+
+def test_uploads_over_the_size_limit_are_refused(tmp_collection, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_UPLOAD_MAX_MB", "1")
+    big = uploads.Upload("big.png", b"\x89PNG" + b"0" * 1_100_000)
+    with pytest.raises(InputError, match=r"big\.png: 1\.1 MB is over the upload limit of 1 MB"):
+        uploads.add_uploaded_document(tmp_collection, "big", title="Big", scans=[big])
+
+
+def test_unsafe_document_ids_are_refused(tmp_collection):
+    with pytest.raises(InputError, match="bad document id"):
+        uploads.add_uploaded_document(
+            tmp_collection, "../evil", title="Evil", scans=[uploads.Upload("a.png", png_bytes())]
+        )
