@@ -1,8 +1,8 @@
 """The collection on disk: document manifests, scans, gold transcriptions and their markings.
 
 Layout under WORKBENCH_HOME:
-    scans/<doc>/manifest.json         id, title, date, provenance, variant, gold id, pages with checksums
-    scans/<doc>/page-001.png ...      page images
+    scans/<doc>/manifest.json         id, title, date, provenance, variant, lang, gold id, pages with checksums
+    scans/<doc>/page-001.png ...      page images (none for a document made from OCR files or gold text)
     transcripts/gold/<gold>/page-001.txt            gold body text, paragraphs kept
     transcripts/gold/<gold>/page-001.markings.json  the page's markings (kind, zone, placement, text)
     transcripts/ocr/<doc>/page-001.txt ...          OCR output (written by workbench.ocr)

@@ -297,3 +297,35 @@ def test_hocr_with_several_pages_gives_several_pages(tmp_path):
     path.write_text(source[:start] + page_div + page_div.replace("Second", "Third") + source[end:])
     pages = read_ocr_file(path)
     assert len(pages) == 2 and "Third paragraph" in pages[1].text and "Second" in pages[0].text
+
+
+@pytest.mark.parametrize("name", ["letter.alto.xml", "letter.hocr", "letter.page.xml"])
+def test_a_file_of_several_pages_gives_each_page_and_its_declared_size(name):
+    pages = read_ocr_file(DATA / "add" / name)
+    assert len(pages) == 2
+    assert pages[0].text.startswith("Dear Sir,") and pages[1].text.startswith("We thank yon")
+    assert pages[0].details["page_size"] == [2550, 3300]  # what a page without a scan knows of its size
+
+
+def test_alto_page_size_is_turned_into_pixels_and_absent_when_not_declared():
+    (page,) = read_ocr_file(OCR_DATA / "alto-v3.xml", dpi=254)  # mm10: one pixel each at 254 dpi
+    assert page.details["page_size"] == [2550, 3300]
+    second = read_ocr_file(DATA / "add" / "letter.alto.xml")[1]
+    assert "page_size" not in second.details
+
+
+def test_a_malformed_hocr_page_bbox_costs_only_the_page_size(tmp_path):
+    path = tmp_path / "odd.hocr"
+    path.write_text((OCR_DATA / "vendor.hocr").read_text().replace("bbox 0 0 2550 3300", "bbox 0 0 wide tall"))
+    (page,) = read_ocr_file(path)
+    assert page.text == TREATY and "page_size" not in page.details
+
+
+def test_declared_page_size_is_read_back_from_the_stored_ocr(tmp_collection):
+    from workbench.corpus import add_document
+    from workbench.ocr.importers import declared_page_size
+    from workbench.ocr.store import load_ocr_pages
+
+    document = add_document(tmp_collection, "letter", title="Letter", ocr=[DATA / "add" / "letter.alto.xml"])
+    first, second = load_ocr_pages(tmp_collection, document)
+    assert declared_page_size(first) == (2550, 3300) and declared_page_size(second) is None

@@ -30,6 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--gold", nargs="+", type=Path, metavar="FILE", help="gold text files, one per page or form-feed-separated"
     )
+    add.add_argument("--ocr-format", default="auto", choices=("auto", "hocr", "alto", "page", "text"))
+    add.add_argument("--dpi", type=int, default=300, help="for ALTO positions in mm10 or inch1200 (default 300)")
     add.add_argument("--lang", default="", help="Tesseract language code(s) of the text, e.g. eng or eng+fra")
     add.add_argument("--date", default="", help="the document's date")
     add.add_argument("--provenance", default="", help="where the document comes from")
@@ -78,6 +80,8 @@ def run_add(args: argparse.Namespace) -> int:
         lang=args.lang,
         date=args.date,
         provenance=args.provenance,
+        ocr_format=args.ocr_format,
+        dpi=args.dpi,
     )
     made = [name for name, given in (("scans", args.scans), ("OCR", args.ocr), ("gold", args.gold)) if given]
     print(

@@ -95,7 +95,10 @@ def _with_page_size(page: etree._Element, source: Path | str, details: dict) -> 
     """`details` plus the page's size from its `ocr_page` bbox, when it has one."""
     if "ocr_page" not in _classes(page):
         return details
-    box = _box(_properties(page), source)
+    try:
+        box = _box(_properties(page), source)
+    except InputError:
+        return details  # a page's size is a nicety: a malformed page bbox must not refuse its words
     if box is None or box.right <= 0 or box.bottom <= 0:
         return details
     # The bbox is in the scan's pixels from its top-left corner, so its far corner is the page's size.
