@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.test_postgres import BACKENDS, backend_url
-from workbench import review
+from workbench import goldrevision, review
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource
 from workbench.review import PageStatus
@@ -460,7 +460,7 @@ def test_gold_revise_refuses_a_reading_it_cannot_find(store, gold_document):
     review.sync_flags(store, DOC, [*flags, stray])
     review.decide(store, DOC, stray.key, action="gold_wrong", text="The", reviewer="ann", version=0)
     with pytest.raises(ReviewError, match="cannot find the gold reading 'Teh'"):
-        review.revise_gold(collection, store, DOC, reviewer="bob")
+        goldrevision.revise_gold(collection, store, DOC, reviewer="bob")
     assert (collection.gold_dir(DOC) / "page-001.txt").read_text() == GOLD_BODY
     assert store.gold_revisions(DOC) == []
 
@@ -501,7 +501,7 @@ def test_cli_db_reports_the_store_and_its_revision(store, capsys):
 
 RACER = """
 import sys
-from workbench import review
+from workbench import goldrevision, review
 from workbench.errors import ReviewConflict
 from workbench.store import open_store
 

@@ -194,10 +194,10 @@ def run_gold_errata(args: argparse.Namespace) -> int:
 
 
 def run_gold_revise(args: argparse.Namespace) -> int:
-    from workbench import review
+    from workbench import goldrevision
     from workbench.corpus import Collection
 
-    revision = review.revise_gold(Collection.default(), _store(), args.doc, reviewer=args.reviewer)
+    revision = goldrevision.revise_gold(Collection.default(), _store(), args.doc, reviewer=args.reviewer)
     print(
         f"{args.doc}: gold {revision.gold} revision {revision.revision} written "
         f"({len(revision.decisions)} erratum/errata on page(s) {', '.join(map(str, revision.pages))}); "

@@ -1,0 +1,108 @@
+"""Review decisions: what reviewers decided about flags, derived from an append-only event log.
+
+A decision answers one flag: accept a suggestion, keep the OCR (a false alarm), enter custom text, or mark
+the gold as wrong with the proposed gold reading. Every decision is an event with reviewer, time, note and
+the flag version it was made against; undo and redo are events too, so nothing is ever deleted and the
+state of a flag is a fold over its events (`derive_state`).
+
+Two reviewers deciding the same flag from the same state: the store lets exactly one through; the other
+gets ReviewConflict naming the decision that won. Batches ("apply to all N identical occurrences") are
+all-or-nothing, each occurrence logged, and undone as one.
+
+Page status follows the proofreading communities: not reviewed -> in review -> reviewed -> validated,
+validation by someone other than the reviewer who marked the page reviewed.
+
+No SQL here: the store (`workbench.store`) keeps the events; this module decides what they mean.
+"""
+
+from __future__ import annotations
+
+from workbench.review.decisions import (
+    accept_all,
+    apply_to_all,
+    decide,
+    decide_many,
+    gold_errata,
+    redo,
+    undo,
+    undo_batch,
+    undo_last,
+)
+from workbench.review.pages import (
+    PAGE_TRANSITIONS,
+    PageProgress,
+    PageState,
+    PageStatus,
+    ReviewProgress,
+    page_state,
+    page_states,
+    progress,
+    progress_of,
+    set_page_status,
+)
+from workbench.review.queue import (
+    QueueFilter,
+    ReviewQueue,
+    current_decisions,
+    decision_history,
+    flag_state,
+    flag_states,
+    occurrences,
+    queue,
+    refresh_flags,
+    reviewed_flag_source,
+    stored_queue,
+    sync_flags,
+)
+from workbench.review.state import (
+    DECIDING_ACTIONS,
+    Batch,
+    Choice,
+    Erratum,
+    FlagState,
+    FlagStatus,
+    derive_state,
+    reviewer_name,
+)
+
+__all__ = [
+    "DECIDING_ACTIONS",
+    "PAGE_TRANSITIONS",
+    "Batch",
+    "Choice",
+    "Erratum",
+    "FlagState",
+    "FlagStatus",
+    "PageProgress",
+    "PageState",
+    "PageStatus",
+    "QueueFilter",
+    "ReviewProgress",
+    "ReviewQueue",
+    "accept_all",
+    "apply_to_all",
+    "current_decisions",
+    "decide",
+    "decide_many",
+    "decision_history",
+    "derive_state",
+    "flag_state",
+    "flag_states",
+    "gold_errata",
+    "occurrences",
+    "page_state",
+    "page_states",
+    "progress",
+    "progress_of",
+    "queue",
+    "redo",
+    "refresh_flags",
+    "reviewed_flag_source",
+    "reviewer_name",
+    "set_page_status",
+    "stored_queue",
+    "sync_flags",
+    "undo",
+    "undo_batch",
+    "undo_last",
+]
