@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.confidence import RateInterval, pooled_rate_interval
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
 from workbench.metrics import (
@@ -32,7 +33,7 @@ from workbench.metrics import (
     top_confusions,
 )
 from workbench.models import GoldPage, OcrPage, PageScore
-from workbench.normalize import char_units, word_units
+from workbench.normalize import DEFAULT, ComparisonOptions, char_units, word_units
 from workbench.ocr.store import load_ocr_page
 from workbench.store import Store
 from workbench.transcript import CorrectedDocument, correct_document
@@ -73,6 +74,7 @@ class DocumentEvaluation:
     document: str
     gold: str
     pages: tuple[PageEvaluation, ...]
+    options: ComparisonOptions = DEFAULT  # how the texts were compared, recorded in every output
 
     def _pooled(self, attribute: str) -> float:
         measures = [getattr(page, attribute) for page in self.pages]
@@ -100,6 +102,12 @@ class DocumentEvaluation:
             sum(p.bag_of_words.gold_words for p in self.pages),
         )
 
+    def cer_interval(self, *, seed: int = 0) -> RateInterval:
+        """A 95% interval on the pooled CER (against the full pages): a seeded bootstrap over the pages."""
+        return pooled_rate_interval(
+            [p.chars.distance for p in self.pages], [p.chars.gold_length for p in self.pages], seed=seed
+        )
+
     def confusions(self, *, top: int | None = None) -> tuple[Confusion, ...]:
         """The most frequent OCR-for-gold readings over all pages (against the full pages)."""
         total: Counter[tuple[str, str]] = Counter()
@@ -108,25 +116,35 @@ class DocumentEvaluation:
         return top_confusions(total, top=top)
 
 
-def evaluate_page(gold: GoldPage, ocr_text: str, *, exact: bool = False) -> PageEvaluation:
-    """Compare one page's OCR text with its gold page (full page and body)."""
+def evaluate_page(
+    gold: GoldPage, ocr_text: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> PageEvaluation:
+    """Compare one page's OCR text with its gold page (full page and body) under the comparison `options`."""
     full = gold.full_text
     # Each text is cut into units once; the OCR's units serve both references.
-    ocr_chars, ocr_words, full_words = char_units(ocr_text), word_units(ocr_text), word_units(full)
-    chars = measure(char_units(full), ocr_chars, exact=exact)
+    ocr_chars = char_units(ocr_text, options=options)
+    ocr_words = word_units(ocr_text, options=options)
+    full_words = word_units(full, options=options)
+    chars = measure(char_units(full, options=options), ocr_chars, exact=exact)
     return PageEvaluation(
         page=gold.number,
         chars=chars,
         words=measure(full_words, ocr_words, exact=exact),
-        body_chars=measure(char_units(gold.body), ocr_chars, exact=exact),
-        body_words=measure(word_units(gold.body), ocr_words, exact=exact),
+        body_chars=measure(char_units(gold.body, options=options), ocr_chars, exact=exact),
+        body_words=measure(word_units(gold.body, options=options), ocr_words, exact=exact),
         bag_of_words=bag_of_words_error(full_words, ocr_words),
-        confusions=confusion_counts_from_ops(chars.ops, full, ocr_text),
+        confusions=confusion_counts_from_ops(chars.ops, full, ocr_text, options=options),
     )
 
 
 def evaluate_texts(
-    golds: Sequence[GoldPage], texts: Sequence[str], *, document: str = "", gold: str = "", exact: bool = False
+    golds: Sequence[GoldPage],
+    texts: Sequence[str],
+    *,
+    document: str = "",
+    gold: str = "",
+    options: ComparisonOptions = DEFAULT,
+    exact: bool = False,
 ) -> DocumentEvaluation:
     """Score OCR texts against their gold pages, page by page (`evaluate_page`), pooled as a document.
 
@@ -136,11 +154,15 @@ def evaluate_texts(
     """
     if len(golds) != len(texts):
         raise ValueError(f"{len(golds)} gold pages but {len(texts)} texts to score")
-    pages = tuple(evaluate_page(page, text, exact=exact) for page, text in zip(golds, texts, strict=True))
-    return DocumentEvaluation(document=document, gold=gold, pages=pages)
+    pages = tuple(
+        evaluate_page(page, text, options=options, exact=exact) for page, text in zip(golds, texts, strict=True)
+    )
+    return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
 
 
-def evaluate_document(collection: Collection, doc_id: str, *, exact: bool = False) -> DocumentEvaluation:
+def evaluate_document(
+    collection: Collection, doc_id: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+) -> DocumentEvaluation:
     """Evaluate every page of `doc_id`'s stored OCR against the gold its manifest names.
 
     CorpusError when the document has no gold or its gold pages do not match its pages; InputError
@@ -152,7 +174,7 @@ def evaluate_document(collection: Collection, doc_id: str, *, exact: bool = Fals
         raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
     golds = collection.gold_pages(document)
     texts = [load_ocr_page(collection, doc_id, page.number).text for page in golds]
-    return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", exact=exact)
+    return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +186,12 @@ class CorrectedEvaluation:
 
 
 def evaluate_corrected(
-    collection: Collection, store: Store, doc_id: str, *, ocr_pages: Sequence[OcrPage] | None = None
+    collection: Collection,
+    store: Store,
+    doc_id: str,
+    *,
+    ocr_pages: Sequence[OcrPage] | None = None,
+    options: ComparisonOptions = DEFAULT,
 ) -> CorrectedEvaluation | None:
     """The corrected transcript (`transcript.correct_document`) scored exactly as the OCR is; None when
     the document has no gold or no decision changes the text yet. `ocr_pages` are the stored OCR pages
@@ -177,14 +204,15 @@ def evaluate_corrected(
         return None
     golds = collection.gold_pages(document)
     evaluation = evaluate_texts(
-        golds, [page.text for page in corrected.pages], document=doc_id, gold=document.gold or ""
+        golds, [page.text for page in corrected.pages], document=doc_id, gold=document.gold or "", options=options
     )
     return CorrectedEvaluation(corrected=corrected, evaluation=evaluation)
 
 
 def _rate(value: float) -> float | None:
-    """A rate for JSON: infinity (OCR text against an empty gold) has no JSON number, so it is null."""
-    return None if math.isinf(value) else value
+    """A rate for JSON: infinity (OCR text against an empty gold) has no JSON number, so it is null; so is
+    an undefined bound (a bootstrap resample of pages that are all empty in the gold)."""
+    return None if not math.isfinite(value) else value
 
 
 def _score_dict(score: PageScore) -> dict:
@@ -210,6 +238,7 @@ def evaluation_dict(evaluation: DocumentEvaluation, *, top: int = 20) -> dict:
         "char_errors": sum(p.chars.distance for p in evaluation.pages),
         "word_errors": sum(p.words.distance for p in evaluation.pages),
         "bag_of_words_error": _rate(evaluation.bag_of_words_rate()),
+        "cer_interval": interval_dict(evaluation.cer_interval()),
     }
     pages = [
         {
@@ -226,7 +255,29 @@ def evaluation_dict(evaluation: DocumentEvaluation, *, top: int = 20) -> dict:
         for page in evaluation.pages
     ]
     confusions = [{"gold": c.gold, "ocr": c.ocr, "count": c.count} for c in evaluation.confusions(top=top)]
-    return {"document": document, "pages": pages, "confusions": confusions}
+    return {
+        "options": options_dict(evaluation.options),
+        "document": document,
+        "pages": pages,
+        "confusions": confusions,
+    }
+
+
+def options_dict(options: ComparisonOptions) -> dict:
+    """The comparison options as every JSON output records them: each option, a label and a version."""
+    return {**options.as_dict(), "label": options.label(), "version": options.version}
+
+
+def interval_dict(interval: RateInterval) -> dict:
+    """A rate interval for JSON: bounds as fractions (null when infinite), level, resamples, seed, pages."""
+    return {
+        "low": _rate(interval.low),
+        "high": _rate(interval.high),
+        "confidence": interval.confidence,
+        "resamples": interval.resamples,
+        "seed": interval.seed,
+        "pages": interval.pages,
+    }
 
 
 def _percent(value: float) -> str:
@@ -258,11 +309,19 @@ def format_table(evaluation: DocumentEvaluation, *, top: int = 10) -> str:
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = [f"{evaluation.document} (gold: {evaluation.gold}); rates against the full page and the body"]
+    text = [
+        f"{evaluation.document} (gold: {evaluation.gold}); rates against the full page and the body; "
+        f"comparison: {evaluation.options.label()}"
+    ]
     for index, line in enumerate(lines):
         text.append("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
         if index in (0, len(lines) - 2):
             text.append("  ".join("-" * width for width in widths))
+    interval = evaluation.cer_interval()
+    text.append("")
+    text.append(
+        f"CER {interval.describe()}: {interval.confidence:.0%} interval, a bootstrap over {interval.pages} page(s)"
+    )
     confusions = evaluation.confusions(top=top)
     if confusions:
         text.append("")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.cli.comparison import add_comparison_options, comparison_options
+from workbench.corpus import Collection
+from workbench.evaluate import evaluate_document, evaluation_dict, format_table
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `evaluate` to the command line."""
@@ -27,14 +31,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="align long texts with the full quadratic Levenshtein instead of the anchored one",
     )
+    add_comparison_options(evaluate)
     evaluate.set_defaults(run=run_evaluate)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.evaluate import evaluate_document, evaluation_dict, format_table
-
-    evaluation = evaluate_document(Collection.default(), args.doc, exact=args.exact)
+    """Score the document and print the table or the JSON."""
+    options = comparison_options(args)
+    evaluation = evaluate_document(Collection.default(), args.doc, options=options, exact=args.exact)
     if args.json:
         print(json.dumps(evaluation_dict(evaluation, top=args.top), ensure_ascii=False, indent=2))
     else:
