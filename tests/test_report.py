@@ -385,6 +385,19 @@ def test_collection_report_lists_a_failing_document_and_writes_the_others(tmp_co
     assert str(words) in _text(row)
 
 
+def test_report_names_the_comparison_options_and_the_cer_interval(memo, tmp_path, capsys):
+    report, written = write_document_report(memo, DOC, out=tmp_path / "out")
+    assert main(["evaluate", DOC, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert report.metrics["options"] == printed["options"]
+    assert report.metrics["document"]["cer_interval"] == printed["document"]["cer_interval"]
+    html = _html(written.index)
+    assert _text(html.get_element_by_id("comparison-options")).startswith(printed["options"]["label"])
+    interval = report.metrics["document"]["cer_interval"]
+    assert interval["low"] <= report.metrics["document"]["cer"] <= interval["high"]
+    assert format_rate(interval["low"]) in _text(html.get_element_by_id("cer-interval"))
+
+
 def test_metrics_json_cites_the_version_of_the_metric_definitions(memo, tmp_path):
     from workbench.metrics import METRICS_VERSION
 

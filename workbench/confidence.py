@@ -138,7 +138,11 @@ def pooled_rate_interval(
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(sum_n > 0, sum_d / sum_n, np.where(sum_d > 0, np.inf, 0.0))
     tail = (1 - confidence) / 2
-    low, high = np.quantile(rates, [tail, 1 - tail])
+    # Sorted order statistics instead of np.quantile, which interpolates and so subtracts infinities
+    # (a resample of pages whose gold is empty but whose OCR is not): the bounds are then infinite, not NaN.
+    ordered = np.sort(rates)
+    low = ordered[int(math.floor(tail * (resamples - 1)))]
+    high = ordered[int(math.ceil((1 - tail) * (resamples - 1)))]
     return RateInterval(rate, float(low), float(high), pages, confidence, resamples, seed)
 
 

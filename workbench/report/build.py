@@ -26,12 +26,14 @@ from workbench.evaluate import (
     evaluate_document,
     evaluate_texts,
     evaluation_dict,
+    options_dict,
 )
 from workbench.flags import apply_flags, flag_document
 from workbench.flags import evaluate_document as evaluate_document_flags
 from workbench.linediff import gold_regions, segments
 from workbench.metrics import METRICS_VERSION
 from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
+from workbench.normalize import DEFAULT
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
@@ -307,6 +309,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         "metrics_version": metrics_version(),
         "generated": generated or utc_now(),
         "source": _source(document, [ocr[n] for n in sorted(ocr)], has_gold=has_gold),
+        "options": evaluation["options"] if evaluation else options_dict(DEFAULT),
         "document": evaluation["document"] if evaluation else None,
         "pages": evaluation["pages"] if evaluation else None,
         "confusions": evaluation["confusions"] if evaluation else None,
