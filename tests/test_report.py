@@ -288,6 +288,21 @@ def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection,
     assert html.xpath("//script") == []
 
 
+def test_collection_report_estimates_the_cer_from_the_pages_with_gold(tmp_collection):
+    make_document(tmp_collection, DOC, title="Memo")
+    make_document(tmp_collection, "unchecked", title="No gold", gold=False)
+    assert main(["report", "--all"]) == 0
+    summary = json.loads((tmp_collection.reports / "metrics.json").read_text(encoding="utf-8"))
+    memo = json.loads((tmp_collection.reports / DOC / "metrics.json").read_text(encoding="utf-8"))
+    sample = summary["sample"]
+    assert (sample["pages_checked"], sample["pages"]) == (2, 4)
+    assert sample["cer"] == memo["document"]["cer"]  # the same pooling over the same pages
+    assert sample["text"].startswith("2 of 4 pages checked: CER ")
+    assert sample["interval"]["low"] <= sample["cer"] <= sample["interval"]["high"]
+    html = _html(tmp_collection.reports / "index.html")
+    assert sample["text"] in _text(html.get_element_by_id("sample-estimate"))
+
+
 def test_collection_report_links_each_documents_report(tmp_collection, tmp_path, capsys):
     make_document(tmp_collection, DOC, title="Memo")
     make_document(tmp_collection, "no-ocr", title="Not read yet", ocr=False)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.confidence import sample_estimate
 from workbench.corpus import Collection
 from workbench.errors import WorkbenchError
+from workbench.evaluate import interval_dict
 from workbench.report.build import REPORT_FORMAT, build_report, metrics_version, utc_now
 from workbench.report.model import CollectionEntry, Report
 from workbench.report.render import (
@@ -56,6 +58,23 @@ def _failed_entry(collection: Collection, doc_id: str, error: WorkbenchError) ->
     return CollectionEntry(doc_id, document.title, document.variant, document.page_count, None, None, note=str(error))
 
 
+def _sample(pages: list[dict], *, population: int) -> dict | None:
+    """The collection's CER estimated from the pages that have gold (`confidence.sample_estimate`): what an
+    archive can say when only some of its pages were checked; None when no page was."""
+    if not pages:
+        return None
+    errors, lengths = [p["char_errors"] for p in pages], [p["gold_chars"] for p in pages]
+    estimate = sample_estimate(errors, lengths, population_pages=max(population, len(pages)))
+    return {
+        "pages_checked": estimate.sample_pages,
+        "pages": estimate.population_pages,
+        "cer": estimate.interval.rate,
+        "interval": interval_dict(estimate.interval),
+        "correction": estimate.correction,
+        "text": estimate.describe(),
+    }
+
+
 def write_collection_report(
     collection: Collection, *, out: Path | None = None, generated: str | None = None
 ) -> CollectionWritten:
@@ -68,6 +87,7 @@ def write_collection_report(
     generated = generated or utc_now()
     entries: list[CollectionEntry] = []
     files: list[Path] = []
+    checked: list[dict] = []  # the pages scored against gold, over every document
     for doc_id in collection.document_ids():
         try:
             report, written = write_document_report(collection, doc_id, out=out / doc_id, generated=generated)
@@ -75,6 +95,7 @@ def write_collection_report(
             entries.append(_failed_entry(collection, doc_id, error))
             continue
         files.extend(written.files)
+        checked.extend(report.metrics["pages"] or ())
         source = report.metrics["source"]
         entries.append(
             CollectionEntry(
@@ -89,6 +110,7 @@ def write_collection_report(
             )
         )
     version = metrics_version()
+    sample = _sample(checked, population=sum(e.page_count for e in entries))
     summary = {
         "format": REPORT_FORMAT,
         "generated": generated,
@@ -106,6 +128,7 @@ def write_collection_report(
             }
             for e in entries
         ],
+        "sample": sample,
     }
     chart = collection_chart_svg(entries)
     if chart:
@@ -115,7 +138,10 @@ def write_collection_report(
     for name, text in (
         ("metrics.json", metrics_json(summary)),
         ("documents.csv", collection_csv(entries)),
-        ("index.html", render_collection_html(entries, generated=generated, metrics_version=version, chart=chart)),
+        (
+            "index.html",
+            render_collection_html(entries, generated=generated, metrics_version=version, chart=chart, sample=sample),
+        ),
     ):
         files.append(write_file(out / name, text))
     return CollectionWritten(out, tuple(entries), tuple(files))

@@ -301,11 +301,18 @@ def collection_chart_svg(entries: Sequence[CollectionEntry]) -> str | None:
 
 
 def render_collection_html(
-    entries: Sequence[CollectionEntry], *, generated: str, metrics_version: str, chart: str | None = None
+    entries: Sequence[CollectionEntry],
+    *,
+    generated: str,
+    metrics_version: str,
+    chart: str | None = None,
+    sample: dict | None = None,
 ) -> str:
-    """The collection index: one row per document with its headline figures and a link to its report."""
+    """The collection index: one row per document with its headline figures and a link to its report, and
+    the collection's CER estimated from its checked pages (`sample`, when some have gold)."""
     template = _environment().get_template("collection.html.j2")
     return template.render(
+        sample=sample,
         entries=entries,
         generated=generated,
         metrics_version=metrics_version,
