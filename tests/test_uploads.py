@@ -44,9 +44,37 @@ def test_upload_adds_a_document_in_natural_page_order(tmp_collection):
     ],
 )
 def test_bad_uploads_are_refused_naming_the_file_and_add_nothing(tmp_collection, scan, message):
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as refused:
         uploads.add_uploaded_document(tmp_collection, "bad", title="Bad", scans=[scan])
     assert tmp_collection.document_ids() == []
+    assert scan.name in str(refused.value) and "workbench-upload-" not in str(refused.value)
+
+
+def test_a_document_from_uploaded_ocr_and_gold_alone(tmp_collection):
+    ocr = [uploads.Upload("vendor.txt", "Tbe first page.\fThe sccond page.\n".encode())]
+    gold = [uploads.Upload("gold.txt", "The first page.\fThe second page.\n".encode())]
+    document = uploads.add_uploaded_document(tmp_collection, "vendor", title="Vendor OCR", ocr=ocr, gold=gold,
+                                             lang="fra")
+    assert (document.page_count, document.lang) == (2, "fra")
+    assert not any(page.scan for page in document.pages)
+    rows = {r.id: r for r in views.document_rows(tmp_collection)}
+    assert rows["vendor"].gold and rows["vendor"].ocr and not rows["vendor"].scans
+
+
+def test_mismatched_uploads_are_refused_in_the_names_the_browser_gave(tmp_collection):
+    ocr = [uploads.Upload("two-pages.txt", b"one\ftwo\n")]
+    gold = [uploads.Upload("one-page.txt", b"one\n")]
+    with pytest.raises(InputError) as refused:
+        uploads.add_uploaded_document(tmp_collection, "odd", title="Odd", ocr=ocr, gold=gold)
+    message = str(refused.value)
+    assert "two-pages.txt" in message and "one-page.txt" in message
+    assert "workbench-upload-" not in message and "/tmp" not in message
+    assert tmp_collection.document_ids() == []
+
+
+def test_an_upload_with_no_files_is_refused(tmp_collection):
+    with pytest.raises(InputError, match="no files uploaded"):
+        uploads.add_uploaded_document(tmp_collection, "none", title="Nothing")
 
 
 def test_uploads_over_the_size_limit_are_refused(tmp_collection, monkeypatch):

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from workbench import settings
 from workbench.corpus import Collection, add_document
-from workbench.errors import InputError
+from workbench.errors import InputError, WorkbenchError
 from workbench.images import IMAGE_SUFFIXES
 from workbench.models import Document
 
 SCAN_SUFFIXES = frozenset({*IMAGE_SUFFIXES, ".pdf"})
 GOLD_SUFFIXES = frozenset({".txt"})
+OCR_SUFFIXES = frozenset({".txt", ".xml", ".hocr", ".html", ".htm"})  # detected by content, not by name
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -63,27 +64,34 @@ def add_uploaded_document(
     doc_id: str,
     *,
     title: str,
-    scans: Sequence[Upload],
+    scans: Sequence[Upload] = (),
+    ocr: Sequence[Upload] = (),
     gold: Sequence[Upload] = (),
+    lang: str = "",
     date: str = "",
     provenance: str = "",
 ) -> Document:
     """Add a document from uploaded files, checked as `workbench add` checks files given on the command line.
 
-    Files are taken in natural name order (page-2 before page-10), written under safe names into a
-    temporary folder, and handed to `corpus.add_document`, which validates every page and adds all or nothing.
+    Scans, OCR files (hOCR, ALTO, PAGE XML or text) and gold text are each optional, but not all three: a
+    document can be made from OCR and gold alone. Files are taken in natural name order (page-2 before
+    page-10), written under safe names into a temporary folder, and handed to `corpus.add_document`, which
+    validates every page and adds all or nothing. Errors name the uploaded file, never the staging folder.
     """
     if not title.strip():
         raise InputError(f"document {doc_id!r}: a title is needed")
-    if not scans:
-        raise InputError(f"document {doc_id!r}: no scan files uploaded")
+    if not (scans or ocr or gold):
+        raise InputError(f"document {doc_id!r}: no files uploaded (page images, OCR files or gold text)")
     max_bytes = settings.get("WORKBENCH_UPLOAD_MAX_MB") * 1_000_000
     for upload in scans:
         check_upload(upload, allowed=SCAN_SUFFIXES, max_bytes=max_bytes, what="scan")
+    for upload in ocr:
+        check_upload(upload, allowed=OCR_SUFFIXES, max_bytes=max_bytes, what="OCR")
     for upload in gold:
         check_upload(upload, allowed=GOLD_SUFFIXES, max_bytes=max_bytes, what="gold")
     with tempfile.TemporaryDirectory(prefix="workbench-upload-") as staging:
         folder = Path(staging)
+        names: dict[str, str] = {}
 
         def stage(uploads: Sequence[Upload], prefix: str) -> list[Path]:
             paths = []
@@ -91,15 +99,28 @@ def add_uploaded_document(
             for index, upload in enumerate(ordered, start=1):
                 path = folder / f"{prefix}{safe_file_name(upload.name, index=index)}"
                 path.write_bytes(upload.data)
+                names[str(path)] = upload.name
                 paths.append(path)
             return paths
 
-        return add_document(
-            collection,
-            doc_id.strip(),
-            title=title.strip(),
-            sources=stage(scans, "scan-"),
-            gold=stage(gold, "gold-") or None,
-            date=date.strip(),
-            provenance=provenance.strip(),
-        )
+        try:
+            return add_document(
+                collection,
+                doc_id.strip(),
+                title=title.strip(),
+                sources=stage(scans, "scan-"),
+                ocr=stage(ocr, "ocr-") or None,
+                gold=stage(gold, "gold-") or None,
+                lang=lang.strip(),
+                date=date.strip(),
+                provenance=provenance.strip(),
+            )
+        except WorkbenchError as error:
+            raise type(error)(_as_uploaded(str(error), names, folder)) from None
+
+
+def _as_uploaded(message: str, names: dict[str, str], folder: Path) -> str:
+    """`message` with every staged file named as the browser uploaded it, and no trace of the staging folder."""
+    for staged, original in sorted(names.items(), key=lambda item: -len(item[0])):
+        message = message.replace(staged, original)
+    return message.replace(f"{folder}/", "").replace(str(folder), "the upload")

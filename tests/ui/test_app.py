@@ -241,6 +241,42 @@ def test_a_document_without_gold_gets_flags_and_review(ui_collection):
     assert store_decisions("notes")[state.key].action.value == "keep_ocr"
 
 
+def test_documents_page_adds_a_document_from_ocr_and_gold_without_scans(copied_collection):
+    at = app()
+    at.text_input(key="add_id").input("vendor")
+    at.text_input(key="add_title").input("Vendor OCR")
+    at.text_input(key="add_lang").input("fra")
+    at.file_uploader(key="add_ocr").set_value([("vendor.txt", b"Le prcmier jour.\fLe second.\n", "text/plain")])
+    at.file_uploader(key="add_gold").set_value([("gold.txt", b"Le premier jour.\fLe second.\n", "text/plain")])
+    at.button(key="add_submit").click().run()
+    no_errors(at)
+    assert "Added vendor: 2 page(s)." in [s.value for s in at.success]
+    document = copied_collection.document("vendor")
+    assert document.lang == "fra" and not any(page.scan for page in document.pages)
+
+
+def test_a_document_without_scans_is_compared_reviewed_and_exported_as_text(ui_collection):
+    from workbench.corpus import add_document
+
+    ocr, gold = ui_collection.home / "vendor.txt", ui_collection.home / "gold.txt"
+    ocr.write_text("The Treaty of Mutual Cooperatlon.\n", encoding="utf-8")
+    gold.write_text("The Treaty of Mutual Cooperation.\n", encoding="utf-8")
+    add_document(ui_collection, "vendor", title="Vendor OCR", ocr=[ocr], gold=[gold])
+    at = app(document="vendor")
+    at.switch_page("app_pages/compare.py").run()
+    no_errors(at)
+    assert not at.image and "No scan for this page" in " ".join(i.value for i in at.info)
+    at = open_review(doc_id="vendor")
+    assert "No scan for this page" in " ".join(c.value for c in at.caption)
+    state = current_flag(at)
+    assert state.flag.text.startswith("Cooperatlon")
+    at.button(key="review_accept").click().run()
+    no_errors(at)
+    at.switch_page("app_pages/export.py").run()
+    no_errors(at)
+    assert "Mutual Cooperation." in at.text_area(key="export_text").value
+
+
 def test_reports_page_draws_the_charts_and_writes_the_html_report(ui_collection):
     at = app(document="memo-1975")
     at.switch_page("app_pages/reports.py").run()

@@ -51,7 +51,7 @@ with left:
             drawn = components.draw_boxes(image, views.page_box_styles(page.ocr, flags, selected_line=line))
             st.image(drawn, width=components.scaled_width(image.width, zoom))
     else:
-        st.info("No scan for this page.")
+        st.info("No scan for this page: the text alone.")
     st.html(components.legend_html())
 with right:
     if page.gold is None:

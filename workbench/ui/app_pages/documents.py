@@ -86,14 +86,22 @@ with st.expander("Add a document", expanded=not rows):
         title = st.text_input("Title", key="add_title")
         date = st.text_input("Date", key="add_date")
         provenance = st.text_input("Provenance", key="add_provenance")
+        lang = st.text_input("Language (Tesseract codes, e.g. eng, fra, eng+deu; optional)", key="add_lang")
         scans = st.file_uploader(
-            f"Page images or a PDF, in page order (at most {limit} MB each)",
+            f"Page images or a PDF, in page order (optional; at most {limit} MB each)",
             type=sorted(s.lstrip(".") for s in uploads.SCAN_SUFFIXES),
             accept_multiple_files=True,
             key="add_scans",
         )
+        ocr = st.file_uploader(
+            "OCR made elsewhere: hOCR, ALTO, PAGE XML or plain text (optional; without scans the pages come from it)",
+            type=sorted(s.lstrip(".") for s in uploads.OCR_SUFFIXES),
+            accept_multiple_files=True,
+            key="add_ocr",
+        )
         gold = st.file_uploader(
-            "Gold text, one .txt per page (optional)", type=["txt"], accept_multiple_files=True, key="add_gold"
+            "Gold text: one .txt per page, or pages separated by form feeds (optional)",
+            type=["txt"], accept_multiple_files=True, key="add_gold",
         )
         submitted = st.form_submit_button("Add document", key="add_submit")
     if submitted:
@@ -103,7 +111,9 @@ with st.expander("Add a document", expanded=not rows):
                 new_id,
                 title=title,
                 scans=[uploads.Upload(f.name, f.getvalue()) for f in scans or []],
+                ocr=[uploads.Upload(f.name, f.getvalue()) for f in ocr or []],
                 gold=[uploads.Upload(f.name, f.getvalue()) for f in gold or []],
+                lang=lang,
                 date=date,
                 provenance=provenance,
             )

@@ -160,6 +160,8 @@ with left:
             styles = [components.BoxStyle(components.shift_box(b, region), components.SELECTED_COLOUR, 3)
                       for b in flag.boxes]
             st.image(components.draw_boxes(crop, styles), caption="The scan around the flagged word")
+    elif scan is None:
+        st.caption("No scan for this page: the text alone.")
     else:
         st.caption("No scan region for this flag (the OCR has no word boxes here).")
     if page.ocr is not None:
