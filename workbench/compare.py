@@ -66,6 +66,10 @@ KNOWN_SUFFIXES = (
 # How flexible character accuracy is computed: the paper's default weight set alone (fast enough
 # for pages), the paper's full grid of 768 sets (its definition; minutes on long texts), or not at all.
 FCA_MODES = ("default", "grid", "off")
+# Why a folder entry was not compared (`IgnoredFile.reason`).
+NOT_A_TEXT_NAME = "not a GT/OCR file name"
+A_FOLDER = "a folder (folders are not searched)"
+SECOND_OF_STEM = "another file of a paired stem (the first in KNOWN_SUFFIXES order is compared)"
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -85,8 +89,7 @@ class SourceText:
 
 @dataclass(frozen=True, slots=True)
 class IgnoredFile:
-    """An entry of a folder that was not compared, and why ("not a GT/OCR file name", "a folder",
-    "another file of stem 'p1'")."""
+    """An entry of a folder that was not compared, and why (NOT_A_TEXT_NAME, A_FOLDER, SECOND_OF_STEM)."""
 
     path: Path
     reason: str
@@ -314,11 +317,11 @@ def _list_folder(folder: Path, *, role: str) -> _Listing:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            ignored.append(IgnoredFile(entry, "a folder (folders are not searched)"))
+            ignored.append(IgnoredFile(entry, A_FOLDER))
             continue
         stem = pair_stem(entry.name)
         if stem is None:
-            ignored.append(IgnoredFile(entry, "not a GT/OCR file name"))
+            ignored.append(IgnoredFile(entry, NOT_A_TEXT_NAME))
             continue
         by_stem.setdefault(stem, []).append(entry)
     if not by_stem:
@@ -327,9 +330,7 @@ def _list_folder(folder: Path, *, role: str) -> _Listing:
     for stem, paths in by_stem.items():
         chosen, *others = sorted(paths, key=lambda p: _suffix_rank(p.name))
         files[stem] = chosen
-        ignored.extend(
-            IgnoredFile(other, f"another file of stem {stem!r} ({chosen.name} is compared)") for other in others
-        )
+        ignored.extend(IgnoredFile(other, SECOND_OF_STEM) for other in others)
     ignored.sort(key=lambda item: _natural(item.path.name))
     return _Listing(files, tuple(ignored))
 
@@ -572,8 +573,10 @@ def format_comparison(result: Comparison | FolderComparison, *, top: int = 10, s
             if paths:
                 text.append(f"{label} ({len(paths)}): {', '.join(p.name for p in paths)}")
         for label, items in (("GT", result.ignored_gt), ("OCR", result.ignored_ocr)):
-            for item in items:
-                text.append(f"ignored in the {label} folder: {item.path.name}: {item.reason}")
+            for reason in (NOT_A_TEXT_NAME, A_FOLDER, SECOND_OF_STEM):
+                names = [item.path.name for item in items if item.reason == reason]
+                if names:
+                    text.append(f"ignored in the {label} folder, {reason} ({len(names)}): {', '.join(names)}")
     confusions = result.evaluation.confusions(top=top)
     if confusions:
         text.append("")
