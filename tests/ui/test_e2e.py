@@ -53,9 +53,42 @@ def briefing_paper(tmp_path):
 @pytest.fixture
 def server(briefing_paper, tmp_path):
     """`workbench app` on a free port over the briefing paper; stopped (its whole process group) at the end."""
+    yield from serve(briefing_paper.home, tmp_path)
+
+
+@pytest.fixture
+def scanless(tmp_path):
+    """A collection whose only document was made with `workbench add` from an OCR file and a gold file."""
+    from workbench.cli import main
+    from workbench.corpus import Collection
+
+    home = Collection(tmp_path / "scanless")
+    home.home.mkdir()
+    ocr, gold = tmp_path / "vendor-ocr.txt", tmp_path / "gold.txt"
+    ocr.write_text("MEMORANDUM\nThe Treaty of Mutual Cooperatlon stands.\fPage two is clean.\n", encoding="utf-8")
+    gold.write_text("MEMORANDUM\nThe Treaty of Mutual Cooperation stands.\fPage two is clean.\n", encoding="utf-8")
+    os.environ["WORKBENCH_HOME"], previous = str(home.home), os.environ.get("WORKBENCH_HOME")
+    try:
+        assert main(["add", "vendor-memo", "--title", "Vendor memo", "--ocr", str(ocr), "--gold", str(gold)]) == 0
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBENCH_HOME")
+        else:
+            os.environ["WORKBENCH_HOME"] = previous
+    return home
+
+
+@pytest.fixture
+def scanless_server(scanless, tmp_path):
+    """`workbench app` over the scan-less collection."""
+    yield from serve(scanless.home, tmp_path)
+
+
+def serve(home: Path, tmp_path: Path):
+    """Run `workbench app` over `home` on a free port until the generator is closed; yields its URL."""
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
-    env = {**os.environ, "WORKBENCH_HOME": str(briefing_paper.home), "WORKBENCH_DB": str(tmp_path / "e2e.db")}
+    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_DB": str(tmp_path / "e2e.db")}
     process = subprocess.Popen(
         [sys.executable, "-m", "workbench", "app", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -188,3 +221,32 @@ def test_review_a_flag_and_see_the_correction_in_the_export(briefing_paper, serv
     open_page(page, "Export")
     expect(page.locator("textarea").first).to_contain_text(expected)
     shoot(page, "export")
+
+
+def test_a_document_without_scans_is_reviewed_and_exported(scanless_server, browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(scanless_server)
+    page.get_by_role("heading", name="Documents").first.wait_for()
+    settle(page)
+    expect(page.get_by_role("heading", name=re.compile("^Vendor memo"))).to_be_visible()
+
+    open_page(page, "Compare")
+    expect(page.get_by_text("No scan for this page")).to_be_visible()
+    expect(page.locator("table.wb-diff")).to_contain_text("Cooperatlon")
+
+    open_page(page, "Review")
+    page.get_by_label("Your name (recorded with each decision)").fill("Ann Archivist")
+    page.get_by_role("button", name="Start reviewing").click()
+    accept = page.get_by_role("button", name=re.compile("^Accept"))
+    accept.wait_for()
+    settle(page)
+    expect(page.get_by_text("No scan for this page")).to_be_visible()
+    expect(page.locator(".wb-sub", has_text="Cooperatlon").first).to_be_visible()
+    accept.click()
+    settle(page)
+    expect(page.get_by_text("accept: saved.")).to_be_visible()
+
+    open_page(page, "Export")
+    expect(page.locator("textarea").first).to_contain_text("Mutual Cooperation stands.")
