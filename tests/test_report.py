@@ -269,9 +269,9 @@ def test_missing_ocr_and_gold_empty_their_sections_with_a_reason(tmp_collection,
     make_document(tmp_collection, "no-gold", title="No gold", gold=False)
     report, written = write_document_report(tmp_collection, "no-ocr", out=tmp_path / "a")
     assert report.metrics["document"] is None and report.metrics["pages"] is None
-    assert "workbench ocr no-ocr" in report.metrics["missing"]["document"]
+    assert "workbench import-ocr no-ocr FILE" in report.metrics["missing"]["document"]
     html = _html(written.index)
-    assert "workbench ocr no-ocr" in _text(html.get_element_by_id("accuracy"))
+    assert "workbench import-ocr no-ocr FILE" in _text(html.get_element_by_id("accuracy"))
     assert not (tmp_path / "a" / "cer_by_page.svg").exists()
     with open(tmp_path / "a" / "pages.csv", newline="", encoding="utf-8") as handle:
         assert [r["page"] for r in csv.DictReader(handle)] == ["1", "2"]

@@ -30,7 +30,8 @@ def test_word_offsets_must_match_the_text(tmp_collection):
 
 
 def test_missing_ocr_names_the_file_and_the_command(tmp_collection):
-    with pytest.raises(InputError, match=r"page-002.txt: no OCR for page 2 of 'doc' \(run `workbench ocr doc`\)"):
+    hint = r"\(run `workbench ocr doc` on its scans, or `workbench import-ocr doc FILE...`\)"
+    with pytest.raises(InputError, match=r"page-002.txt: no OCR for page 2 of 'doc' " + hint):
         load_ocr_page(tmp_collection, "doc", 2)
 
 

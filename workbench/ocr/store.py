@@ -98,7 +98,10 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
     """One page's stored OCR; a text-only page (no words file) has no words. InputError when missing."""
     txt = text_path(collection, doc_id, number)
     if not txt.exists():
-        raise InputError(f"{txt}: no OCR for page {number} of {doc_id!r} (run `workbench ocr {doc_id}`)")
+        raise InputError(
+            f"{txt}: no OCR for page {number} of {doc_id!r} "
+            f"(run `workbench ocr {doc_id}` on its scans, or `workbench import-ocr {doc_id} FILE...`)"
+        )
     text = read_utf8(txt, what="OCR text")
     meta_path = words_path(collection, doc_id, number)
     if not meta_path.exists():

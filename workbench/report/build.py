@@ -148,6 +148,13 @@ def _correction_forecast(
     return rows
 
 
+def _how_to_read(document: Document) -> str:
+    """How the OCR of `document` can be had: Tesseract on its scans, or an import when it has none."""
+    if document.has_scans:
+        return f"run `workbench ocr {document.id}`"
+    return f"it has no scans: import OCR made elsewhere with `workbench import-ocr {document.id} FILE...`"
+
+
 def _page_views(
     document: Document,
     ocr: dict[int, OcrPage],
@@ -160,7 +167,7 @@ def _page_views(
         number = ref.number
         page, truth = ocr.get(number), gold.get(number)
         if page is None:
-            views.append(PageView(number, note=f"No OCR of page {number} yet (run `workbench ocr {document.id}`)."))
+            views.append(PageView(number, note=f"No OCR of page {number} yet ({_how_to_read(document)})."))
         elif truth is None:
             views.append(PageView(number, ocr=page.text, note="No gold for this page: OCR shown alone."))
         else:
@@ -269,7 +276,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         )
     elif len(ocr) < document.page_count:
         lacking = [ref.number for ref in document.pages if ref.number not in ocr]
-        no_ocr = f"No OCR yet for page(s) {', '.join(map(str, lacking))} of {doc_id} (run `workbench ocr {doc_id}`)."
+        no_ocr = f"No OCR yet for page(s) {', '.join(map(str, lacking))} of {doc_id} ({_how_to_read(document)})."
         for section in ("document", "pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
             missing[section] = no_ocr
     else:
