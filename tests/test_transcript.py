@@ -308,6 +308,21 @@ def test_cli_export_with_rules_switched_off_keeps_stamp_and_hyphen(document, cap
     assert "CONFIDENTIAL" in out and "secu-\nrity" in out and "The first" in out
 
 
+def test_cli_rules_switches_a_rule_for_every_later_export(document, capsys):
+    _, store, _ = document
+    assert main(["rules", DOC, "--off", "drop_stamp_noise", "--reviewer", "bob"]) == 0
+    assert capsys.readouterr().out == "drop_stamp_noise\toff\njoin_hyphenation\ton\n"
+    assert [(s.rule, s.enabled, s.reviewer) for s in store.rule_settings(DOC)] == [("drop_stamp_noise", False, "bob")]
+    assert main(["export", DOC, "--format", "txt"]) == 0
+    assert "CONFIDENTIAL" in capsys.readouterr().out
+    assert main(["rules", DOC, "--on", "drop_stamp_noise", "--off", "no_such_rule", "--reviewer", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown transcript rule 'no_such_rule'" in err
+    assert len(store.rule_settings(DOC)) == 1  # nothing of the refused command was logged
+    assert main(["rules", DOC, "--on", "drop_stamp_noise"]) == 2
+    assert "reviewer name is required" in capsys.readouterr().err
+
+
 def test_cli_export_json_and_alto_to_files(document, tmp_path, capsys):
     target = tmp_path / "memo.json"
     assert main(["export", DOC, "--format", "json", "--out", str(target)]) == 0

@@ -330,14 +330,19 @@ def rules_for(store: Store, document: str) -> TranscriptRules:
     return TranscriptRules(**values)
 
 
+def check_rule(rule: Rule | str) -> Rule:
+    """The Rule named `rule`; ReviewError listing the rules when there is none of that name."""
+    try:
+        return Rule(rule)
+    except ValueError:
+        raise ReviewError(f"unknown transcript rule {rule!r} ({', '.join(r.value for r in Rule)})") from None
+
+
 def switch_rule(store: Store, document: str, rule: Rule | str, enabled: bool, *, reviewer: str) -> TranscriptRules:
     """Switch an automatic rule on or off for a document (a logged event); returns the rules now in force."""
     from workbench.review import reviewer_name
 
-    try:
-        rule = Rule(rule)
-    except ValueError:
-        raise ReviewError(f"unknown transcript rule {rule!r} ({', '.join(r.value for r in Rule)})") from None
+    rule = check_rule(rule)
     store.append_rule_setting(
         RuleSetting(
             document=document, rule=rule.value, enabled=bool(enabled), reviewer=reviewer_name(reviewer), time=now()

@@ -289,6 +289,22 @@ def test_reports_page_draws_the_charts_and_writes_the_html_report(ui_collection)
     assert "report_html" in [d.key for d in at.get("download_button")]
 
 
+def test_export_switches_an_automatic_rule_as_a_logged_decision(ui_collection):
+    from workbench.store import open_store
+
+    at = app(document="memo-1975")
+    at.switch_page("app_pages/export.py").run()
+    no_errors(at)
+    assert at.toggle(key="export_rule_drop_stamp_noise").disabled  # no reviewer yet
+    at = app(document="memo-1975", reviewer="ann")
+    at.switch_page("app_pages/export.py").run()
+    at.toggle(key="export_rule_join_hyphenation").set_value(False).run()
+    no_errors(at)
+    (setting,) = open_store().rule_settings("memo-1975")
+    assert (setting.rule, setting.enabled, setting.reviewer) == ("join_hyphenation", False, "ann")
+    assert at.toggle(key="export_rule_join_hyphenation").value is False
+
+
 def test_export_offers_txt_json_and_alto(ui_collection):
     at = app(document="memo-1975")
     at.switch_page("app_pages/export.py").run()

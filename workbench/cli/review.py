@@ -59,6 +59,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--keep-hyphenation", action="store_true", help="switch off the rule joining hyphenation")
     export.set_defaults(run=run_export)
 
+    rules = commands.add_parser(
+        "rules",
+        help="show or switch a document's automatic transcript rules (drop stamp noise, join hyphenation)",
+        description="Without --on/--off, print the rules in force. Each switch is a logged event with the "
+        "reviewer and time; export, the app and the report then apply the rules in force.",
+    )
+    rules.add_argument("doc", help="document id")
+    rules.add_argument("--on", action="append", default=[], metavar="RULE", help="switch a rule on (repeatable)")
+    rules.add_argument("--off", action="append", default=[], metavar="RULE", help="switch a rule off (repeatable)")
+    rules.add_argument("--reviewer", help="who switches (required with --on/--off)")
+    rules.set_defaults(run=run_rules)
+
     errata = commands.add_parser("gold-errata", help="list the decisions that mark the gold wrong")
     errata.add_argument("doc", help="document id")
     errata.set_defaults(run=run_gold_errata)
@@ -139,6 +151,24 @@ def run_page_status(args: argparse.Namespace) -> int:
 
     state = review.set_page_status(_store(), args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note)
     print(f"{args.doc} page {state.page}: {state.status.value} by {state.reviewer} at {state.time}")
+    return 0
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    """Switch the rules asked for (all or none checked first), then print every rule and whether it is on."""
+    from workbench import transcript
+    from workbench.corpus import Collection
+
+    Collection.default().document(args.doc)  # an unknown document is refused before anything is logged
+    store = _store()
+    switches = [(name, True) for name in args.on] + [(name, False) for name in args.off]
+    for name, _ in switches:
+        transcript.check_rule(name)
+    for name, enabled in switches:
+        transcript.switch_rule(store, args.doc, name, enabled, reviewer=args.reviewer)
+    rules = transcript.rules_for(store, args.doc)
+    for rule in transcript.Rule:
+        print(f"{rule.value}\t{'on' if rules.enabled(rule) else 'off'}")
     return 0
 
 

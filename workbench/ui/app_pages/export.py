@@ -19,6 +19,38 @@ try:
         st.info(f"{doc_id} has no OCR yet: run OCR on the Documents page, then review, then export.")
         st.stop()
     store = components.review_store()
+    rules = transcript.rules_for(store, doc_id)
+except WorkbenchError as error:
+    st.error(str(error))
+    st.stop()
+
+RULE_LABELS = {
+    transcript.Rule.DROP_STAMP_NOISE: "Drop stamp noise read into the text",
+    transcript.Rule.JOIN_HYPHENATION: "Join words broken by a line-end hyphen",
+}
+reviewer = st.session_state.get("reviewer", "")
+
+
+def switch(rule: transcript.Rule) -> None:
+    """Log the reviewer's switch of `rule` (the toggle's new value); the export below follows it."""
+    try:
+        transcript.switch_rule(store, doc_id, rule, st.session_state[f"export_rule_{rule.value}"], reviewer=reviewer)
+    except WorkbenchError as error:
+        st.session_state["export_message"] = str(error)
+
+
+st.markdown("**Automatic rules** (each switch is logged with your name)")
+columns = st.columns(len(RULE_LABELS))
+for column, (rule, label) in zip(columns, RULE_LABELS.items(), strict=True):
+    # Set from the store on every run: another reviewer may have switched it since this page was drawn.
+    st.session_state[f"export_rule_{rule.value}"] = rules.enabled(rule)
+    column.toggle(label, key=f"export_rule_{rule.value}", disabled=not reviewer, on_change=switch, args=(rule,))
+if not reviewer:
+    st.caption("Give your name on the Review page to switch a rule.")
+if message := st.session_state.pop("export_message", None):
+    st.error(message)
+
+try:
     exports = {fmt: transcript.export(collection, store, doc_id, format=fmt) for fmt in transcript.FORMATS}
 except WorkbenchError as error:
     st.error(str(error))
