@@ -218,7 +218,8 @@ def read_source(path: Path, *, role: str = "OCR") -> SourceText:
         else:
             raise InputError(f"{path}: {role} XML with root <{root}> is not hOCR, ALTO or PAGE XML")
     pages = read_ocr_file(path, format=kind)
-    return SourceText(path, kind, tuple(page.text for page in pages))
+    # the importers end a page's text with a line break; a text file's last line has none (see above)
+    return SourceText(path, kind, tuple(page.text.removesuffix("\n") for page in pages))
 
 
 def _fca_text(text: str, options: ComparisonOptions, *, gold: bool) -> str:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "synth",
     "ocr",
     "evaluate",
+    "compare",
     "flag",
     "review",
     "report",
