@@ -196,3 +196,36 @@ def test_accuracy_is_a_fraction(gold, ocr):
     assert 0.0 <= result.accuracy <= 1.0
     # at least the length difference is lost; at most everything on both sides
     assert abs(result.gold_length - result.ocr_length) <= result.errors <= result.gold_length + result.ocr_length
+
+
+@st.composite
+def paragraphs_and_wrapped_ocr(draw):
+    """Gold with long paragraph lines; OCR the same text with a few edits, re-wrapped and shuffled."""
+    gold_lines = draw(st.lists(st.text(alphabet="ab c.", min_size=1, max_size=40), min_size=1, max_size=3))
+    chars = list(" ".join(gold_lines))
+    for _ in range(draw(st.integers(0, 4))):
+        if chars:
+            chars[draw(st.integers(0, len(chars) - 1))] = draw(st.sampled_from("abx. "))
+    text, ocr_lines = "".join(chars), []
+    while text:
+        width = draw(st.integers(1, 15))
+        ocr_lines.append(text[:width])
+        text = text[width:]
+    ocr_lines = draw(st.permutations(ocr_lines))
+    return "\n".join(gold_lines), "\n".join(ocr_lines)
+
+
+@settings(max_examples=80, deadline=None)
+@given(pair=paragraphs_and_wrapped_ocr())
+def test_fast_agrees_with_the_naive_reference_on_wrapped_paragraphs(pair):
+    # long gold lines against short OCR lines: the windows slide far, so the skips are exercised
+    gold, ocr = pair
+    weights = [PAPER_DEFAULT, (15, 0, 0, 0), (20, 0, 0, 2), (30, 21, 3, 5)]
+    result = flexible_character_accuracy(gold, ocr, weights=weights)
+    errors, matched, gold_left, ocr_left = naive_fca(gold, ocr, weights)
+    assert (result.errors, result.matched_parts, result.unmatched_gold_parts, result.unmatched_ocr_parts) == (
+        errors,
+        matched,
+        gold_left,
+        ocr_left,
+    )
