@@ -48,6 +48,14 @@ work, and every shortcut is exact (a bound, never a guess):
     - window results are cached across steps and weight sets by the pair of texts;
     - a weight set stops as soon as its errors reach the best total already found, since errors
       only grow.
+
+Cost (reports/bench/flexible.md, 2 cores): the briefing paper (11 KB) takes about 0.2-0.5 s with the
+default set and 22 s with the grid; a 100 KB pair about 8 s with the default set; a 1 MB pair more
+than 240 s even with the default set. Time grows with about the square of the number of parts (ten
+times the text, forty times the time): each step still scores the longest gold part against every
+OCR part its length bound lets through, about 530 pairs a step at 100 KB, mostly short remainders
+of equal length competing. Caching each gold text's best pair, one rapidfuzz `cdist` call per length
+group and a 3-gram filter before the window scan were all tried, exact, and none was faster here.
 """
 
 from __future__ import annotations
