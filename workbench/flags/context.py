@@ -11,13 +11,11 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from workbench.flags.config import FlaggerConfig
 from workbench.flags.lexicon import Lexicon
-from workbench.flags.stamps import StampVocabulary, default_vocabulary, line_strength
+from workbench.flags.stamps import StampVocabulary, line_strength, vocabulary_for
 from workbench.flags.tokens import Token, boxes_for_span, has_alnum, page_tokens
 from workbench.models import Flag, FlagCategory, FlagSource, OcrPage
-
-PROSE_MIN_TOKENS = 4
-PROSE_MIN_KNOWN = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +50,11 @@ class PageContext:
     body_left: float | None = None
     body_right: float | None = None
     claimed: set[int] = field(default_factory=set)
+
+    @property
+    def config(self) -> FlaggerConfig:
+        """Thresholds and resources of the document's language."""
+        return self.lexicon.config
 
     def unclaimed_prose(self) -> Iterator[tuple[Line, int]]:
         """(line, token index) of every token on the prose lines that no detector has claimed yet.
@@ -115,10 +118,11 @@ def _lines(tokens: list[Token]) -> list[Line]:
 def is_prose(tokens: list[Token], lexicon: Lexicon) -> bool:
     """True for a line of running text: enough tokens, most of them real words or numbers."""
     words = [t.text for t in tokens if has_alnum(t.text)]
-    if len(words) < PROSE_MIN_TOKENS:
+    config = lexicon.config
+    if len(words) < config.prose_min_tokens:
         return False
     known = sum(1 for w in words if lexicon.is_known(w) or any(c.isdigit() for c in w))
-    return known >= PROSE_MIN_KNOWN * len(words)
+    return known >= config.prose_min_known * len(words)
 
 
 def page_context(
@@ -136,7 +140,7 @@ def page_context(
         tokens=tokens,
         lines=lines,
         lexicon=lexicon,
-        vocabulary=vocabulary or default_vocabulary(),
+        vocabulary=vocabulary or vocabulary_for(lexicon.config.stamp_vocabulary),
         width=size[0] if size else None,
         height=size[1] if size else None,
     )
@@ -144,7 +148,10 @@ def page_context(
         k
         for k, line in enumerate(lines)
         if is_prose([tokens[i] for i in line.indices()], lexicon)
-        and line_strength([tokens[i].text for i in line.indices()], context.vocabulary) < 0.5
+        and line_strength(
+            [tokens[i].text for i in line.indices()], context.vocabulary, min_share=context.config.min_line_share
+        )
+        < 0.5
     ]
     if prose:
         context.first_prose, context.last_prose = prose[0], prose[-1]

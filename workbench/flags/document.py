@@ -39,7 +39,9 @@ def flag_document(collection: Collection, document: Document | str, *, use_gold:
         document = collection.document(document)
     pages = load_ocr_pages(collection, document)
     if not use_gold:
-        return heuristic_flags(pages, page_sizes=page_sizes(document, pages))
+        # The manifest's language drives the lexicon, hyphenation and stamp words; English when unsaid.
+        language = getattr(document, "lang", "") or "eng"
+        return heuristic_flags(pages, page_sizes=page_sizes(document, pages), language=language)
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")
     golds = collection.gold_pages(document)

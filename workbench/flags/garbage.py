@@ -16,13 +16,16 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_VOWEL = re.compile(r"[aeiouyAEIOUY]")
 _REPEAT = re.compile(r"([^\W\d])\1\1")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
 
-def garbage_reason(token: str) -> str | None:
-    """Why `token` cannot be a typed word, or None when it could be."""
+def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
+    """Why `token` cannot be a typed word, or None when it could be.
+
+    `vowels` are the letters a long lowercase word must hold one of ("" for languages that write long
+    words without vowels, as Czech and Slovak do: "skrz", "vlk").
+    """
     letters = sum(c.isalpha() for c in token)
     digits = sum(c.isdigit() for c in token)
     punct = len(token) - letters - digits
@@ -30,7 +33,7 @@ def garbage_reason(token: str) -> str | None:
     if len(token) >= 3 and punct > (letters + digits) and letters + digits > 0 and not abbreviation:
         return "punctuation"
     word = re.sub(r"^[\W_]+|[\W_]+$", "", token)
-    if len(word) >= 4 and word.isalpha() and word.islower() and not _VOWEL.search(word):
+    if vowels and len(word) >= 4 and word.isalpha() and word.islower() and not any(c in vowels for c in word):
         return "no vowel"
     if _REPEAT.search(word):
         return "repeats"

@@ -18,8 +18,6 @@ from workbench.flags.suggest import rank_words
 from workbench.flags.tokens import has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
-# Two-letter (and shorter) words common enough that a lone one is text, not a speck.
-SHORT_WORD_ZIPF = 4.5
 LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\d+)$")
 JUNK_LEAD = "‘’'*,.:;@_~|^•`°“”„»«<>"
 JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
@@ -34,12 +32,17 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
     if not has_alnum(text):
         return True
     core = strip_punct(text)[1]
+    config, lexicon = context.config, context.lexicon
+    if len(core) <= 2 and core.isalpha() and not lexicon.has_words:
+        return False  # without a word list a short word cannot be told from a speck
     if len(core) == 1 and core.isalpha():
-        return core not in {"a", "A", "I"}  # the only one-letter words; a lowercase "i" is a speck
+        if config.one_letter_words:
+            return core not in config.one_letter_words  # English: a, A, I; a lowercase "i" is a speck
+        return lexicon.zipf(core) < config.short_word_zipf
     if len(core) <= 2 and core.isalpha():
-        if core.isupper() and len(core) == 2 and context.lexicon.count(core) > 1:
+        if core.isupper() and len(core) == 2 and lexicon.count(core) > 1:
             return False  # an acronym the document uses ("US")
-        return context.lexicon.zipf(core) < SHORT_WORD_ZIPF
+        return lexicon.zipf(core) < config.short_word_zipf
     return False
 
 
@@ -56,7 +59,11 @@ def stray_flags(context: PageContext) -> list[Flag]:
             if has_alnum(token.text) and len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
                 ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
-                if ranked and ranked[0].cost <= 1.0 and context.lexicon.zipf(ranked[0].text) >= SHORT_WORD_ZIPF:
+                if (
+                    ranked
+                    and ranked[0].cost <= 1.0
+                    and context.lexicon.zipf(ranked[0].text) >= context.config.short_word_zipf
+                ):
                     continue
             confidence = 0.85 if not has_alnum(token.text) else 0.65
             flags.append(context.flag(index, index, FlagCategory.STRAY_CHAR, ("",), confidence))
@@ -93,13 +100,13 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         if cleaned != text and has_alnum(cleaned):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
             continue
-        if _capital_inside_sentence(index, context):
+        if context.config.capital_inside_sentence and _capital_inside_sentence(index, context):
             word = strip_punct(text)[1]
             fixed = text.replace(word, word.lower(), 1)
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (fixed,), 0.6))
             continue
         lead, word, trail = strip_punct(text)
-        if trail and trail[0] in ",.:;" and word.lower() in NO_STOP_AFTER:
+        if trail and trail[0] in ",.:;" and word.lower() in context.config.no_stop_after:
             # "the," "in:" -- a stop never follows an article or a preposition
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (lead + word,), 0.7))
             continue
@@ -141,8 +148,11 @@ def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
 
 def _title_case(line, context: PageContext) -> bool:
     """True for a line in title case: most of its words, short of small words and acronyms, capitalised."""
+    if line.last - line.first >= context.config.heading_max_tokens:
+        return False  # a heading is short; a long line (or a text with no line breaks) is running text
     words = [strip_punct(context.tokens[i].text)[1] for i in line.indices()]
-    words = [w for w in words if w[:1].isalpha() and w.lower() not in TITLE_SMALL_WORDS and not w.isupper()]
+    small = context.config.title_small_words
+    words = [w for w in words if w[:1].isalpha() and w.lower() not in small and not w.isupper()]
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
@@ -171,17 +181,11 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
     following = context.tokens[index + 1].text if index + 1 < len(context.tokens) else ""
     between_lowercase = previous.text[:1].islower() and (following[:1].islower() or not has_alnum(following))
     once = context.lexicon.cased_count(word) == 1
-    return between_lowercase and once and lower >= 1 and context.lexicon.zipf(word) >= CAPITAL_WORD_ZIPF
+    return between_lowercase and once and lower >= 1 and context.lexicon.zipf(word) >= context.config.capital_word_zipf
 
 
-# Words after which running text never has a stop: articles, prepositions, possessives.
-_NO_STOP_AFTER = "the a an of to in for with by on at from into upon its their our his her this these those"
-NO_STOP_AFTER = frozenset(_NO_STOP_AFTER.split())
 # A typewriter has straight quotes and round parentheses only: the rest are the engine's guesses.
 STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "{": "(", "}": ")"})
-TITLE_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"])
-CAPITAL_WORD_ZIPF = 4.0  # a word this common is no name when capitalised once inside a sentence
-QUOTE_REACH = 60  # tokens a quotation may run before its closing mark
 
 
 def _opens(text: str) -> bool:
@@ -196,20 +200,21 @@ def _closes(text: str) -> bool:
 def _unbalanced_quote(index: int, context: PageContext) -> str | None:
     """The token without a quote mark that opens (or closes) no quotation on the page, or None.
 
-    An opening mark needs a closing one before the next opening one (within QUOTE_REACH tokens); a
+    An opening mark needs a closing one before the next opening one (within FlaggerConfig.quote_reach tokens); a
     closing mark needs an opening one after the previous closing one.
     """
     tokens = context.tokens
     text = tokens[index].text
+    reach = context.config.quote_reach
     if _opens(text) and not _closes(text):
-        for other in tokens[index + 1 : index + QUOTE_REACH]:
+        for other in tokens[index + 1 : index + reach]:
             if _closes(other.text):
                 return None
             if _opens(other.text):
                 break
         return text[1:]
     if _closes(text) and not _opens(text):
-        for other in reversed(tokens[max(0, index - QUOTE_REACH) : index]):
+        for other in reversed(tokens[max(0, index - reach) : index]):
             if _opens(other.text):
                 return None
             if _closes(other.text):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from workbench.align import opcodes
 from workbench.flags.stamps import NONE, StampVocabulary, default_vocabulary, token_strength
 from workbench.flags.tokens import HYPHEN_LIKE, Token, boxes_for_span, core, has_alnum, page_tokens
-from workbench.models import Flag, FlagCategory, FlagSource, GoldPage, Marking, OcrPage
+from workbench.models import AlignTag, Flag, FlagCategory, FlagSource, GoldPage, Marking, OcrPage
 
 BODY = -1  # the source label of gold words from the body; markings are labelled by their index
 
@@ -80,7 +80,7 @@ def _link_groups(gold: Sequence[GoldWord], ocr: Sequence[Token], g0: int, g1: in
             # A letter read as punctuation (or the reverse) is too weak a tie: it would glue a speck
             # ("ally: eo") to the word before it.
             if (
-                op.tag == "replace"
+                op.tag == AlignTag.REPLACE
                 and gold_text[op.a_start + offset].isalnum() != ocr_text[op.b_start + offset].isalnum()
             ):
                 continue
@@ -128,7 +128,7 @@ def _align_groups(gold: Sequence[GoldWord], ocr: Sequence[Token]) -> list[_Group
     groups: list[_Group] = []
     gap: list[int] | None = None  # [g0, g1, o0, o1] of the differing stretch being gathered
     for op in opcodes([w.text for w in gold], [t.text for t in ocr]):
-        if op.tag != "equal":
+        if op.tag != AlignTag.EQUAL:
             # Neighbouring differing opcodes form one stretch: the word alignment's split of it
             # (which word replaced which) is arbitrary; the character alignment decides.
             if gap is None:

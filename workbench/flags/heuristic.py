@@ -1,8 +1,11 @@
 """The no-gold flagger: every detector over every page of a document, from the OCR alone.
 
-It sees only the OCR (text, words, confidences, boxes), the scan's size, and general resources (the
-wordfreq lexicon, the stamp vocabulary, the scanno list); the document's own vocabulary is counted from
-its OCR pages. No gold text and no markings sidecar are read here, not even to build the lexicon.
+It sees only the OCR (text, words, confidences, boxes), the scan's size, and the general resources of
+the document's language (workbench.flags.config: the wordfreq lexicon, the pyphen hyphenation
+dictionary, the stamp vocabulary, the scanno list; a language without them gets the language-free
+rules only, never the English lexicon). Before it judges a page it learns the document: the words it
+reads often and with good confidence, and the names it repeats, are its own vocabulary and no errors.
+No gold text and no markings sidecar are read here, not even to build the lexicon.
 
 Detectors run in a fixed order and each token is flagged at most once (the first detector to claim it
 wins), so the flags of a page never overlap and can all be applied together:
@@ -42,13 +45,16 @@ def heuristic_flags(
     lexicon: Lexicon | None = None,
     vocabulary: StampVocabulary | None = None,
     page_sizes: Mapping[int, tuple[int, int]] | None = None,
+    language: str = "eng",
 ) -> list[Flag]:
     """Flags (source "heuristic") for the OCR pages of one document, in page and text order.
 
-    `lexicon` defaults to wordfreq's English plus the vocabulary of `ocr_pages`; `page_sizes` maps a page
-    number to its scan's (width, height) in pixels, when the scans are at hand.
+    `language` is the document's (ISO 639 "fr" or Tesseract "fra"; English by default); `lexicon`
+    defaults to wordfreq's word list of that language plus the vocabulary of `ocr_pages` (a lexicon
+    given brings its own language); `page_sizes` maps a page number to its scan's (width, height) in
+    pixels, when the scans are at hand.
     """
-    lexicon = lexicon or Lexicon.for_texts(page.text for page in ocr_pages)
+    lexicon = lexicon or Lexicon.for_pages(ocr_pages, language=language)
     flags: list[Flag] = []
     for page in ocr_pages:
         size = page_sizes.get(page.number) if page_sizes else None

@@ -9,15 +9,32 @@ the joined form is a clearly commoner word than either half.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from workbench.flags.context import PageContext
 from workbench.flags.tokens import HYPHEN_LIKE, strip_punct
 from workbench.models import Flag, FlagCategory
 
-JOIN_ZIPF = 3.5
-COMPOUND_ZIPF = 3.0
-# A join across a line end without a hyphen must be this much commoner than either half: "politi" + "Cal"
-# -> "political" (5.5 against 3.3), but never "with" + "in" -> "within" (5.3 against 7.1).
-LOST_HYPHEN_MARGIN = 0.5
+
+@lru_cache(maxsize=8)
+def _dictionary(name: str):
+    import pyphen
+
+    return pyphen.Pyphen(lang=name) if name in pyphen.LANGUAGES else None
+
+
+def _breaks_at(stem: str, joined: str, context: PageContext) -> bool:
+    """True when the language's hyphenation dictionary would break `joined` where the line broke it.
+
+    A typist's (or printer's) line-end split falls on a hyphenation point; a compound's own hyphen
+    usually does not, so this backs the join without hyphen for words the lexicon does not know well.
+    """
+    name = context.config.hyphenation
+    dictionary = _dictionary(name) if name else None
+    if dictionary is None or len(joined) < 5 or not joined.isalpha():
+        return False
+    cut = len(strip_punct(stem)[1]) if strip_punct(stem)[0] == "" else None
+    return cut is not None and cut in dictionary.positions(joined.lower())
 
 
 def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ...]:
@@ -25,12 +42,12 @@ def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ..
     stem = head.rstrip(HYPHEN_LIKE)
     joined = stem + tail
     compound = stem + "-" + tail
-    lexicon = context.lexicon
+    lexicon, config = context.lexicon, context.config
     joined_word = strip_punct(joined)[1]
-    halves_known = min(lexicon.zipf(stem), lexicon.zipf(strip_punct(tail)[1])) >= COMPOUND_ZIPF
+    halves_known = min(lexicon.zipf(stem), lexicon.zipf(strip_punct(tail)[1])) >= config.compound_zipf
     if lexicon.count(strip_punct(compound)[1]) > 0 and halves_known:
         return compound, joined
-    if lexicon.zipf(joined_word) >= JOIN_ZIPF or lexicon.count(joined_word) > 0:
+    if lexicon.zipf(joined_word) >= config.join_zipf or lexicon.count(joined_word) > 0:
         return joined, compound
     if halves_known:
         return compound, joined
@@ -40,7 +57,7 @@ def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ..
 def hyphenation_flags(context: PageContext) -> list[Flag]:
     """Flags over line-end word splits: last token of a line + first of the next body line."""
     flags = []
-    tokens, lexicon = context.tokens, context.lexicon
+    tokens, lexicon, config = context.tokens, context.lexicon, context.config
     for position in range(len(context.lines) - 1):
         if position < context.first_prose - 1 or position >= context.last_prose + 1:
             continue
@@ -63,8 +80,15 @@ def hyphenation_flags(context: PageContext) -> list[Flag]:
         lower_tail = tail_word[0].islower() or (stem[-1:].islower() and tail_word[1:].islower())
         if (
             lower_tail
-            and lexicon.zipf(joined) >= JOIN_ZIPF - 0.5
-            and lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word)) + LOST_HYPHEN_MARGIN
+            and lexicon.zipf(joined) >= config.join_zipf - 0.5
+            # "politi" + "Cal" -> "political" (5.5 against 3.3), never "with" + "in" -> "within" (5.3 against 7.1)
+            and (
+                lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word)) + config.lost_hyphen_margin
+                # neither half a word, and the break falls where the language hyphenates the join
+                or (
+                    not lexicon.is_known(stem) and not lexicon.is_known(tail_word) and _breaks_at(stem, joined, context)
+                )
+            )
         ):
             lead = strip_punct(head.text)[0]
             trail = strip_punct(tail.text)[2]

@@ -1,4 +1,4 @@
-"""What words exist: a general English lexicon (wordfreq) plus the vocabulary of the document's own OCR.
+"""What words exist: a general lexicon of the document's language (wordfreq) plus the vocabulary of its own OCR.
 
 wordfreq was picked by measurement over symspellpy and pyspellchecker (bench/bench_flags.py): it knows
 more of the gold's words (its 321,000 English words include the place names of the briefing paper,
@@ -17,34 +17,41 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from workbench.flags.tokens import strip_punct
+from workbench.flags.config import FlaggerConfig, config_for
+from workbench.flags.tokens import page_tokens, strip_punct
+from workbench.models import OcrPage
 
 # A word of the candidate list: letters, maybe an inner apostrophe or hyphen ("japan's", "post-war").
-_WORD = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")
-CANDIDATE_MIN_ZIPF = 2.5  # rarer words are offered only as confusion variants (rn -> m ...) or from the document
-KNOWN_ZIPF = 2.0  # a lowercase word at least this frequent is taken as real
-KNOWN_ZIPF_CAPITALIZED = 1.5  # capitalised words (names) are rarer in the web corpus yet real
-DOCUMENT_KNOWN_COUNT = 2  # read the same way this often in the document: taken as real
+# English candidates are ASCII (an accent on an English typescript is a speck, never a correction).
+_ASCII_WORD = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")
+_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+# A token shaped like a word: what a language without a word list takes as known.
+_WORDLIKE = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]+)*$")
 
 
-@lru_cache(maxsize=1)
-def general_frequencies() -> Mapping[str, float]:
-    """wordfreq's English words (lowercase) with their Zipf frequency."""
+@lru_cache(maxsize=8)
+def general_frequencies(language: str = "en") -> Mapping[str, float]:
+    """wordfreq's words (lowercase) of `language` with their Zipf frequency; {} for a language without one."""
+    config = config_for(language)
+    if not config.lexicon:
+        return {}
     from wordfreq import get_frequency_dict
 
-    return {word: math.log10(freq) + 9 for word, freq in get_frequency_dict("en").items()}
+    return {word: math.log10(freq) + 9 for word, freq in get_frequency_dict(config.language).items()}
 
 
-@lru_cache(maxsize=1)
-def candidate_words() -> dict[int, tuple[str, ...]]:
-    """Words that may be offered as corrections, bucketed by length, most frequent first."""
+@lru_cache(maxsize=8)
+def candidate_words(language: str = "en") -> dict[int, tuple[str, ...]]:
+    """Words of `language` that may be offered as corrections, bucketed by length, most frequent first."""
+    config = config_for(language)
+    shape = _ASCII_WORD if config.accents_are_specks else _WORD
     buckets: dict[int, list[str]] = {}
-    for word, zipf in general_frequencies().items():
-        if zipf >= CANDIDATE_MIN_ZIPF and _WORD.match(word):
+    for word, zipf in general_frequencies(language).items():
+        if zipf >= config.candidate_min_zipf and shape.match(word):
             buckets.setdefault(len(word), []).append(word)
     return {length: tuple(words) for length, words in buckets.items()}
 
@@ -56,18 +63,30 @@ def word_key(token: str) -> str:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """General English frequencies plus one document's own word counts (keys are `word_key`s)."""
+    """General frequencies of one language plus one document's own word counts (keys are `word_key`s).
+
+    `confidence` holds the mean engine confidence of each key over the document (only keys read with a
+    confidence). With no general word list (a language wordfreq lacks) every word-shaped token counts
+    as known: the lexicon rules then stay silent and the document's own vocabulary does the work.
+    """
 
     general: Mapping[str, float]
     document: Counter = field(default_factory=Counter)
     cased_document: Counter = field(default_factory=Counter)  # the same counts, case kept
     bigrams: Counter = field(default_factory=Counter)  # (word, next word) pairs of the document, lowercase
+    language: str = "en"
+    confidence: Mapping[str, float] = field(default_factory=dict)
     # Memo of derived answers (ranked suggestions per word): the lexicon never changes once built.
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def config(self) -> FlaggerConfig:
+        """The flagger's thresholds and resources of this lexicon's language."""
+        return config_for(self.language)
+
     @classmethod
-    def for_texts(cls, texts: Iterable[str]) -> Lexicon:
-        """The general lexicon plus the vocabulary of `texts` (a document's OCR pages)."""
+    def for_texts(cls, texts: Iterable[str], *, language: str = "en") -> Lexicon:
+        """The general lexicon of `language` plus the vocabulary of `texts` (a document's OCR pages)."""
         counts: Counter = Counter()
         cased: Counter = Counter()
         pairs: Counter = Counter()
@@ -77,7 +96,27 @@ class Lexicon:
             counts.update(k for k in keys if k)
             cased.update(w for w in words if w)
             pairs.update((a, b) for a, b in itertools.pairwise(keys) if a and b)
-        return cls(general_frequencies(), counts, cased, pairs)
+        return cls(general_frequencies(language), counts, cased, pairs, config_for(language).language or language)
+
+    @classmethod
+    def for_pages(cls, pages: Sequence[OcrPage], *, language: str = "en") -> Lexicon:
+        """`for_texts` of the pages' text, plus the mean engine confidence of each word they read."""
+        base = cls.for_texts((page.text for page in pages), language=language)
+        sums: Counter = Counter()
+        seen: Counter = Counter()
+        for page in pages:
+            for token in page_tokens(page):
+                if token.conf is not None and token.conf > 0:
+                    key = word_key(token.text)
+                    sums[key] += token.conf
+                    seen[key] += 1
+        means = {key: sums[key] / seen[key] for key in seen}
+        return cls(base.general, base.document, base.cased_document, base.bigrams, base.language, means)
+
+    @property
+    def has_words(self) -> bool:
+        """True when a general word list backs this lexicon (False: language-free rules only)."""
+        return bool(self.general)
 
     def pair_count(self, first: str, second: str) -> int:
         """How often the document's OCR reads `first` directly followed by `second` (case ignored)."""
@@ -88,31 +127,92 @@ class Lexicon:
         return self.cased_document.get(strip_punct(word)[1], 0)
 
     def zipf(self, word: str) -> float:
-        """The general English Zipf frequency of `word` (0 when unknown)."""
+        """The general Zipf frequency of `word` in the lexicon's language (0 when unknown).
+
+        An elision the word list keeps apart ("j'ai": "j" + "ai") is as frequent as its rarer part.
+        """
         key = word_key(word)
-        return self.general.get(key, 0.0)
+        found = self.general.get(key)
+        if found is not None:
+            return found
+        if "'" in key.strip("'") and self._elided(key):
+            head, _, tail = key.partition("'")
+            return min(max(self.general.get(head + "'", 0.0), self.general.get(head, 0.0)), self.general.get(tail, 0.0))
+        return 0.0
 
     def count(self, word: str) -> int:
         """How often the document's OCR reads `word` (case and edge punctuation ignored)."""
         return self.document.get(word_key(word), 0)
 
+    def settled(self, word: str) -> bool:
+        """True for a word of the document's own vocabulary: read the same way often, with good confidence.
+
+        Such a word (a term, a name, an old spelling) is not an error however rare the general list
+        thinks it; a word read often but always with doubt is no evidence of itself.
+        """
+        config = self.config
+        key = word_key(word)
+        if self.document.get(key, 0) < config.settled_count:
+            return False
+        mean = self.confidence.get(key)
+        return mean is None or mean >= config.settled_conf
+
+    def repeated_name(self, word: str) -> bool:
+        """True for a capitalised word the document writes, exactly so, at least `name_count` times."""
+        stem = strip_punct(word)[1]
+        return (
+            len(stem) > 1
+            and stem[:1].isupper()
+            and stem[1:].islower()
+            and stem.isalpha()
+            and self.cased_document.get(stem, 0) >= self.config.name_count
+        )
+
     def is_known(self, word: str) -> bool:
-        """True when `word` is taken as real: frequent English, a capitalised name wordfreq knows, or
-        read the same way several times in the document."""
+        """True when `word` is taken as real: frequent in the language, a capitalised name the word list
+        knows, or read the same way several times in the document. Without a word list: any word-shaped
+        token."""
         key = word_key(word)
         if not key:
             return True
         stem = strip_punct(word)[1]
         if re.fullmatch(r"\d[\d,./:-]*(['’]?s)?", stem):
             return True  # numbers, dates and decades: 55,000, 1/11/11, 1950's
-        threshold = KNOWN_ZIPF_CAPITALIZED if stem[:1].isupper() else KNOWN_ZIPF
+        if not self.general:
+            return bool(_WORDLIKE.match(stem))
+        config = self.config
+        threshold = config.known_zipf_capitalized if stem[:1].isupper() else config.known_zipf
         if self.general.get(key, 0.0) >= threshold:
             return True
         if key.endswith("'s") and self.general.get(key[:-2], 0.0) >= threshold:
             return True
         if "-" in key.strip("-") and all(self.is_known(part) for part in stem.split("-") if part):
             return True  # a compound of words: self-defense, US-Japan, political-military
-        return self.document.get(key, 0) >= DOCUMENT_KNOWN_COUNT
+        if "'" in key.strip("'") and self._elided(key):
+            return True  # an elision: l'homme, qu'il, d'Orléans
+        if config.compounds and self._compound(key):
+            return True  # a closed compound: Reichssicherheitshauptamt, Flüchtlingsfrage
+        return self.document.get(key, 0) >= config.document_known_count
+
+    def _elided(self, key: str) -> bool:
+        head, _, tail = key.partition("'")
+        short_head = len(head) <= 7 and (self.general.get(head + "'", 0.0) > 0 or self.general.get(head, 0.0) >= 4)
+        return short_head and (self.general.get(tail, 0.0) >= self.config.known_zipf or self.document.get(tail, 0) > 1)
+
+    def _compound(self, key: str) -> bool:
+        """True when `key` is two common words run together, maybe with a linking s (German compounds)."""
+        if len(key) < 8 or not key.isalpha():
+            return False
+        floor = self.config.compound_part_zipf
+        for cut in range(3, len(key) - 2):
+            head, tail = key[:cut], key[cut:]
+            if self.general.get(tail, 0.0) < floor:
+                continue
+            if self.general.get(head, 0.0) >= floor or (
+                head.endswith("s") and self.general.get(head[:-1], 0.0) >= floor
+            ):
+                return True
+        return False
 
     def plausibility(self, word: str) -> float:
         """How sure we are that `word` is real, 0..1: frequency-graded, and raised by document repetition."""

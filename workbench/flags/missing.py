@@ -14,8 +14,6 @@ from workbench.flags.context import PageContext
 from workbench.flags.tokens import HYPHEN_LIKE
 from workbench.models import Flag, FlagCategory
 
-SLACK_CHARS = 2  # room the typist may leave (a space, a ragged margin) beyond the word itself
-
 
 def char_width(context: PageContext) -> float | None:
     """The page's typewriter pitch in pixels per character, from the word boxes (median), or None."""
@@ -42,7 +40,7 @@ def missing_text_flags(context: PageContext) -> list[Flag]:
         if last.text[-1] in ".:?!" and first.text[:1].isupper():
             continue  # a short last line of a paragraph whose blank line the OCR did not keep
         room = (context.body_right - last.box.right) / pitch - 1  # characters left after a space
-        if room >= len(first.text) + SLACK_CHARS and first.text[:1].isalpha():
+        if room >= len(first.text) + context.config.missing_slack_chars and first.text[:1].isalpha():
             flags.append(
                 context.flag(line.last, line.last, FlagCategory.MISSING_TEXT, (), 0.5, start=last.end, end=last.end)
             )

@@ -19,8 +19,6 @@ from workbench.flags.stamps import NONE, PAGE_NUMBER, STRONG, fold_caps, line_st
 from workbench.flags.tokens import has_alnum
 from workbench.models import Flag, FlagCategory
 
-MARGIN_SLACK = 40  # pixels a token may stick out of the body frame before it counts as in the margin
-
 
 def _prose_like(texts: list[str], context: PageContext) -> bool:
     """A short line of real words or dates ("DEPARTMENT OF STATE", "November 1974"): body, not a mark."""
@@ -39,7 +37,7 @@ def stamp_noise_flags(context: PageContext) -> list[Flag]:
     for position, line in enumerate(context.lines):
         texts = [context.tokens[i].text for i in line.indices()]
         joined = " ".join(texts)
-        strength = line_strength(texts, context.vocabulary)
+        strength = line_strength(texts, context.vocabulary, min_share=context.config.min_line_share)
         outside = position < context.first_prose or position > context.last_prose
         if PAGE_NUMBER.fullmatch(joined) and (outside or re.search(r"[-–—~]", joined)):
             flags.append(context.flag(line.first, line.last, FlagCategory.STAMP_NOISE, ("",), 0.95))
@@ -53,9 +51,8 @@ def stamp_noise_flags(context: PageContext) -> list[Flag]:
     for index, token in enumerate(context.tokens):
         if index in context.claimed or token.box is None:
             continue
-        in_margin = (
-            token.box.right < context.body_left - MARGIN_SLACK or token.box.left > context.body_right + MARGIN_SLACK
-        )
+        slack = context.config.margin_slack
+        in_margin = token.box.right < context.body_left - slack or token.box.left > context.body_right + slack
         if in_margin and not context.lexicon.is_known(token.text):
             flags.append(context.flag(index, index, FlagCategory.STAMP_NOISE, ("",), 0.6))
     return flags

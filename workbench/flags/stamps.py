@@ -18,9 +18,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from workbench.errors import InputError
+from workbench.flags.config import ENGLISH
 from workbench.fsutil import read_utf8
 
-MIN_LINE_SHARE = 0.4  # share of a line's tokens that must be stamp words for the whole line to be a mark
 STRONG = 1.0
 WEAK = 0.5
 NONE = 0.0
@@ -89,8 +89,16 @@ def load_vocabulary(path: Path) -> StampVocabulary:
 @lru_cache(maxsize=1)
 def default_vocabulary() -> StampVocabulary:
     """The built-in vocabulary of US classification and declassification markings."""
-    text = resources.files("workbench").joinpath("data/stamp_vocabulary.txt").read_text(encoding="utf-8")
-    return parse_vocabulary(text, source="workbench/data/stamp_vocabulary.txt")
+    return vocabulary_for("stamp_vocabulary.txt")
+
+
+@lru_cache(maxsize=8)
+def vocabulary_for(name: str) -> StampVocabulary:
+    """The built-in vocabulary in workbench/data/`name` (a language's stamp words); "" gives no words."""
+    if not name:
+        return StampVocabulary(frozenset(), frozenset())
+    text = resources.files("workbench").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return parse_vocabulary(text, source=f"workbench/data/{name}")
 
 
 def _mostly_capitals(token: str) -> bool:
@@ -138,12 +146,14 @@ def token_strength(token: str, vocabulary: StampVocabulary | None = None) -> flo
     return NONE
 
 
-def line_strength(tokens: Sequence[str], vocabulary: StampVocabulary | None = None) -> float:
+def line_strength(
+    tokens: Sequence[str], vocabulary: StampVocabulary | None = None, *, min_share: float = ENGLISH.min_line_share
+) -> float:
     """How much a line of tokens reads as a marking, 0..1.
 
     1.0 for a page number alone on its line ("-2-"); otherwise the share of the line's tokens that match
     the vocabulary plus a quarter per strong token, provided at least one strong token is there and
-    at least MIN_LINE_SHARE of the tokens match.
+    at least `min_share` of the tokens match (FlaggerConfig.min_line_share).
     """
     if not tokens:
         return 0.0
@@ -151,6 +161,6 @@ def line_strength(tokens: Sequence[str], vocabulary: StampVocabulary | None = No
         return 1.0
     strengths = [token_strength(t, vocabulary) for t in tokens]
     share = sum(1.0 if s > 0 else 0.0 for s in strengths) / len(strengths)
-    if max(strengths) < STRONG or share < MIN_LINE_SHARE:
+    if max(strengths) < STRONG or share < min_share:
         return 0.0  # a body line with a stamp beside it is no stamp line: its stamp words are flagged alone
     return min(1.0, share + 0.25 * strengths.count(STRONG))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from workbench.flags.config import ENGLISH
 from workbench.flags.lexicon import Lexicon, candidate_words, word_key
 from workbench.flags.tokens import strip_punct
 
@@ -83,9 +84,7 @@ _BY_READ: dict[str, list[tuple[str, float]]] = {}
 for _read, _meant, _cost in CONFUSIONS:
     _BY_READ.setdefault(_read, []).append((_meant, _cost))
 
-FREQUENCY_WEIGHT = 0.25  # cost units per Zipf point: "the" (7.7) earns ~1.9 over an unknown word
-DOCUMENT_BONUS = 0.6  # a candidate the document's OCR also reads
-CASE_COST = 0.1
+CASE_COST = ENGLISH.case_cost  # the same in every language: kept out of the memoised cost's arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,26 +171,42 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
 
 def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str, float, float]]:
     pool: set[str] = {v for v in confusion_variants(key) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
-    buckets = candidate_words()
+    buckets = candidate_words(lexicon.language)
     for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
         words = buckets.get(length, ())
         for found, _distance, _index in process.extract(
             key, words, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
         ):
             pool.add(found)
-    for word, count in lexicon.document.items():
-        if count > 1 and abs(len(word) - len(key)) <= max_distance and Levenshtein.distance(key, word) <= max_distance:
-            pool.add(word)
+    repeated = _repeated_words(lexicon)
+    for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
+        for word in repeated.get(length, ()):
+            if Levenshtein.distance(key, word, score_cutoff=max_distance) <= max_distance:
+                pool.add(word)
     pool.discard(key)
+    config = lexicon.config
     ranked = []
     for word in pool:
         cost = ocr_cost(key, word)
         if cost > max_distance + 0.01:
             continue
-        score = cost - FREQUENCY_WEIGHT * lexicon.zipf(word) - (DOCUMENT_BONUS if lexicon.count(word) > 1 else 0.0)
+        bonus = config.document_bonus if lexicon.count(word) > 1 else 0.0
+        score = cost - config.frequency_weight * lexicon.zipf(word) - bonus
         ranked.append((word, cost, score))
     ranked.sort(key=lambda s: (s[2], s[0]))
     return ranked[:10]
+
+
+def _repeated_words(lexicon: Lexicon) -> dict[int, list[str]]:
+    """The words the document reads more than once, by length (computed once per lexicon)."""
+    found = lexicon.cache.get("repeated_words")
+    if found is None:
+        found = {}
+        for word, count in lexicon.document.items():
+            if count > 1:
+                found.setdefault(len(word), []).append(word)
+        lexicon.cache["repeated_words"] = found
+    return found
 
 
 KEPT_LEAD = '"('  # punctuation a typed word may open with; any other leading glyph is a speck

@@ -8,6 +8,7 @@ word records) and the word records are attached by offset.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -91,6 +92,11 @@ def strip_punct(text: str) -> tuple[str, str, str]:
 
 def boxes_for_span(tokens: Iterable[Token], start: int, end: int) -> tuple[Box, ...]:
     """The boxes of the tokens overlapping [start, end); for an empty span, of the token touching it."""
+    if isinstance(tokens, list) and len(tokens) > 64:
+        # Tokens are in text order: look only near the span (a page of thousands of tokens, many flags).
+        low = bisect.bisect_left(tokens, start - 1, key=lambda t: t.end)
+        high = bisect.bisect_right(tokens, end + 1, key=lambda t: t.start)
+        tokens = tokens[low:high]
     boxes = []
     for token in tokens:
         touches = token.start < end and start < token.end if end > start else token.start <= start <= token.end

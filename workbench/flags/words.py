@@ -21,20 +21,8 @@ from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_to
 from workbench.flags.tokens import has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
-LOW_CONF = 70.0  # below it Tesseract is wrong about an unknown word more often than not (bench)
-SETTLED_COUNT = 5  # read this often in the document, a real word is not flagged for low confidence alone
-KNOWN_LOW_CONF = 45.0  # a real word needs this much doubt (or a cheap confusion) to be flagged on confidence
-UNSURE_CONF = 90.0
-SPLIT_JOIN_ZIPF = 3.0
-MERGE_PART_ZIPF = 3.5
-MERGE_WORD_ZIPF = 3.5  # a token this common is a word, even if two words could make it ("onthe" is 2.2)
-REAL_WORD_GAIN = 1.5  # Zipf points a confusion must gain to call a real word misread (when Tesseract doubts it)
-CONTEXT_MAX_ZIPF = 3.0  # only words at most this common are corrected from the document's word pairs
-SURE_GAIN = 3.0  # ... and to call it misread however sure Tesseract was ("cur" -> "our")
 NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
-HYPHEN_GLUED = {"to", "as", "in", "of", "the", "a", "and", "with", "for", "on", "at", "by", "our", "is", "an"}
-ACRONYM_TWIN_COUNT = 3  # an abbreviation read this often is the one a lone look-alike stands for
 ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
@@ -46,7 +34,7 @@ def _conf(token_conf: float | None) -> float:
 def split_flags(context: PageContext) -> list[Flag]:
     """Flags over two tokens of one line that are one word split by a space."""
     flags = []
-    tokens, lexicon = context.tokens, context.lexicon
+    tokens, lexicon, config = context.tokens, context.lexicon, context.config
     for position, line in enumerate(context.lines):
         if position < context.first_prose or position > context.last_prose:
             continue
@@ -63,14 +51,14 @@ def split_flags(context: PageContext) -> list[Flag]:
             # Two real words ("a part", "in to") stay apart unless their join is commoner than either.
             if both_known and lexicon.zipf(joined) <= max(lexicon.zipf(left_word), lexicon.zipf(right_word)):
                 continue
-            if lexicon.zipf(joined) >= SPLIT_JOIN_ZIPF or lexicon.count(joined) > 1:
+            if lexicon.zipf(joined) >= config.split_join_zipf or lexicon.count(joined) > 1:
                 flags.append(context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (lead + joined + trail,), 0.8))
     return flags
 
 
 def _merged_suggestion(word: str, context: PageContext) -> str | None:
     """Two words the token runs together, with the space put back, or None."""
-    lexicon = context.lexicon
+    lexicon, config = context.lexicon, context.config
     glued = re.fullmatch(r"([A-Za-z]+)([.,:;'’*\"-]+)([A-Za-z]+)", word)
     if glued:
         left, glue, right = glued.groups()
@@ -79,16 +67,16 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         if glue == "-":
             # A hyphen read for a space joins a short function word to its neighbour ("to-our",
             # "in-Indochina"); compounds ("self-defense", "US-Japan") keep theirs.
-            if lexicon.count(word) > 1 or not {left.lower(), right.lower()} & HYPHEN_GLUED:
+            if lexicon.count(word) > 1 or not {left.lower(), right.lower()} & config.glued_words:
                 return None
             return f"{left} {right}"
-        if lexicon.zipf(left) >= MERGE_PART_ZIPF - 1 and lexicon.zipf(right) >= MERGE_PART_ZIPF - 1:
+        if lexicon.zipf(left) >= config.merge_part_zipf - 1 and lexicon.zipf(right) >= config.merge_part_zipf - 1:
             keep = glue if glue in {",", ";", ":"} else ""
             return f"{left}{keep} {right}"
         return None
-    if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= MERGE_WORD_ZIPF or lexicon.count(word) > 1:
+    if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= config.merge_word_zipf or lexicon.count(word) > 1:
         return None
-    floor = max(lexicon.zipf(word) + 2.5, MERGE_PART_ZIPF)  # both parts far commoner than the token itself
+    floor = max(lexicon.zipf(word) + 2.5, config.merge_part_zipf)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
     if closest and closest[0].cost <= 0.5:
         return None  # one cheap confusion away from a word: a misread, not two words
@@ -111,7 +99,7 @@ def merged_flags(context: PageContext) -> list[Flag]:
     flags = []
     for _line, index in context.unclaimed_prose():
         lead, word, trail = strip_punct(context.tokens[index].text)
-        if len(word) >= 8 and word.isalpha() and _conf(context.tokens[index].conf) >= UNSURE_CONF:
+        if len(word) >= 8 and word.isalpha() and _conf(context.tokens[index].conf) >= context.config.unsure_conf:
             continue  # a long rare word read with confidence ("forswear", "triregional")
         suggestion = _merged_suggestion(word, context)
         if suggestion:
@@ -130,7 +118,7 @@ def _number_fix(text: str) -> str | None:
 def misread_flags(context: PageContext) -> list[Flag]:
     """Flags for words read as another string, with ranked suggestions."""
     flags = []
-    table = scannos()
+    table = scannos() if context.config.scannos else {}
     for _line, index in context.unclaimed_prose():
         text = context.tokens[index].text
         if not has_alnum(text) or NUMBER.match(text):
@@ -156,15 +144,15 @@ def misread_flags(context: PageContext) -> list[Flag]:
 
 def _misread(index: int, context: PageContext) -> tuple[float, list]:
     """How likely token `index` is a misread word (0 = not at all), and its ranked corrections."""
-    lexicon = context.lexicon
+    lexicon, config = context.lexicon, context.config
     token = context.tokens[index]
     text, conf = token.text, _conf(token.conf)
     word = strip_punct(text)[1]
-    reason = garbage_reason(text)
+    reason = garbage_reason(text, vowels=config.vowels)
     known = lexicon.is_known(word)
     acronym = bool(ACRONYM.match(word)) and not reason
     # Ranking is the costly step: skip it for common words Tesseract was sure of (no rule below fires).
-    doubtful = reason or not known or conf < UNSURE_CONF or lexicon.zipf(word) < 7.8 - SURE_GAIN
+    doubtful = reason or not known or conf < config.unsure_conf or lexicon.zipf(word) < 7.8 - config.sure_gain
     suggestions = suggest_token(text, lexicon, limit=3) if doubtful else []
     best = suggestions[0] if suggestions else None
     gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word) if best else 0.0
@@ -176,23 +164,29 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         if twin is None:
             return 0.0, suggestions  # GOJ, ASW, AEW: an abbreviation, not a misreading
         return 0.7, [Suggestion(text.replace(word, twin, 1), 0.0, 0.0), *suggestions]
+    elif (lexicon.settled(word) or lexicon.repeated_name(word)) and conf >= config.low_conf:
+        # The document's own vocabulary: a word it reads often and well, or a name it repeats, is real
+        # however rare the general list thinks it (old spellings, terms, people and places), unless the
+        # engine doubted this very reading.
+        return 0.0, suggestions
     elif not known:
-        if best is not None and best.cost <= 1.5:
-            confidence = 0.75 if conf < UNSURE_CONF else 0.6
-        elif conf < UNSURE_CONF:
+        if best is not None and best.cost <= config.unknown_max_cost:
+            confidence = 0.75 if conf < config.unsure_conf else 0.6
+        elif conf < config.unsure_conf and config.unknown_alone:
             confidence = 0.6
-    elif best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= SURE_GAIN:
+    elif best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= config.sure_gain:
         confidence = 0.7  # a rare word one cheap slip from a very common one ("Worid" -> "World", "oi" -> "of")
-    elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < UNSURE_CONF:
-        if gain >= REAL_WORD_GAIN:
+    elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < config.unsure_conf:
+        if gain >= config.real_word_gain:
             confidence = 0.6
     elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
         confidence = 0.6
     # A real word the document reads often is seldom a misreading, however unsure Tesseract was of it.
-    settled = known and lexicon.count(word) >= SETTLED_COUNT
-    if conf < LOW_CONF and (not known or (not settled and (conf < KNOWN_LOW_CONF or (best and best.cost <= 0.5)))):
-        confidence = max(confidence, 0.5 + (LOW_CONF - conf) / (2 * LOW_CONF))
-    if not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
+    settled = known and lexicon.count(word) >= config.low_conf_settled_count
+    low = config.low_conf
+    if conf < low and (not known or (not settled and (conf < config.known_low_conf or (best and best.cost <= 0.5)))):
+        confidence = max(confidence, 0.5 + (low - conf) / (2 * low))
+    if config.accents_are_specks and not reason and re.search(r"[^\x00-\x7f]", word) and word.isalpha():
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
         confidence = max(confidence, 0.8)
     return confidence, suggestions
@@ -221,7 +215,7 @@ def _acronym_twin(word: str, lexicon) -> str | None:
     if lexicon.cased_count(word) > 1 or len(word) < 3:
         return None  # two capitals ("AS", "IN" of a heading) are too short to tell a slip from a word
     for other, count in lexicon.cased_document.most_common():
-        if count < ACRONYM_TWIN_COUNT:
+        if count < lexicon.config.acronym_twin_count:
             break
         if other != word and other.isupper() and len(other) == len(word) and ocr_cost(word, other) <= 1.0:
             return other
@@ -238,7 +232,7 @@ def _context_prefers(index: int, candidate: str, context: PageContext) -> bool:
     word = strip_punct(tokens[index].text)[1]
     if len(candidate) != len(word) or lexicon.count(word) > 1 or lexicon.count(candidate) < 2:
         return False
-    if lexicon.zipf(word) >= CONTEXT_MAX_ZIPF:
+    if lexicon.zipf(word) >= lexicon.config.context_max_zipf:
         return False  # a common word ("could", "Place") is not second-guessed on its neighbours alone
     before = tokens[index - 1].text if index > 0 else ""
     after = tokens[index + 1].text if index + 1 < len(tokens) else ""

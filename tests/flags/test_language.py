@@ -1,0 +1,112 @@
+"""The document's language drives the no-gold flagger: lexicon, hyphenation, thresholds, language-free rules.
+
+The snippets are written for these tests in the styles of the real material (French typescripts of the
+early 20th century, German archival letters of 1938-45, Czech refugee letters); none is copied.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flags.helpers import ocr_page
+from workbench.flags import heuristic_flags
+from workbench.flags.config import ENGLISH, FRENCH, GERMAN, LANGUAGE_FREE, config_for
+from workbench.flags.language import iso_code, language, tesseract_code
+from workbench.flags.lexicon import Lexicon, general_frequencies
+from workbench.models import FlagCategory
+
+FRENCH_LINES = [
+    "Monsieur le Directeur, j'ai l'honneur de vous adresser ci-joint le rapport",
+    "demandé par votre lettre du 12 mars, concernant les travaux de la commission",
+    "et les dépenses engagées pendant le premier trimestre de l'année courante.",
+]
+GERMAN_LINES = [
+    "Sehr geehrter Herr Direktor, wir bestätigen den Eingang Ihres Schreibens vom",
+    "3. Mai und teilen Ihnen mit, dass die Flüchtlingsfrage in der nächsten Sitzung",
+    "des Ausschusses besprochen werden soll. Mit vorzüglicher Hochachtung",
+]
+CZECH_LINES = [
+    "Vážený pane řediteli, dovoluji si Vás zdvořile požádat o laskavé vyřízení",
+    "mé žádosti o vízum pro mne a mou rodinu, neboť naše situace je velmi vážná.",
+]
+
+
+def flag_texts(lines, language, **kwargs):
+    return [(f.text, f.category) for f in heuristic_flags([ocr_page("\n".join(lines), **kwargs)], language=language)]
+
+
+@pytest.mark.parametrize(
+    ("code", "iso", "tess"),
+    [("eng", "en", "eng"), ("fr", "fr", "fra"), ("fra", "fr", "fra"), ("deu+eng", "de", "deu"), ("", "en", "eng")],
+)
+def test_language_codes_map_between_iso_and_tesseract(code, iso, tess):
+    assert (iso_code(code), tesseract_code(code)) == (iso, tess)
+
+
+def test_an_unknown_language_code_is_kept_as_given():
+    assert language("xyz") == language("XYZ")
+    assert iso_code("xyz") == tesseract_code("xyz") == "xyz"
+
+
+def test_each_language_has_its_record_and_the_rest_the_language_free_one():
+    assert config_for("eng") is ENGLISH and config_for("fra") is FRENCH and config_for("de") is GERMAN
+    assert not config_for("xyz").lexicon and config_for("xyz").language == "xyz"
+    assert config_for("ces").lexicon and not config_for("ces").one_letter_words  # wordfreq has Czech words
+    assert LANGUAGE_FREE.stamp_vocabulary == "" and not LANGUAGE_FREE.scannos
+
+
+def test_french_text_is_read_with_the_french_lexicon():
+    # English-blind words of a French letter: accents, elisions, a hyphenated form
+    assert flag_texts(FRENCH_LINES, "fra") == []
+    english = flag_texts(FRENCH_LINES, "eng")
+    assert len(english) >= 3  # the English lexicon takes French for misreadings
+
+
+def test_a_french_misreading_gets_a_french_suggestion():
+    lines = [FRENCH_LINES[0], FRENCH_LINES[1].replace("commission", "cornmission"), FRENCH_LINES[2]]
+    flags = heuristic_flags([ocr_page("\n".join(lines))], language="fr")
+    assert [(f.text, f.category, f.suggestions[0]) for f in flags] == [
+        ("cornmission", FlagCategory.MISREAD_WORD, "commission")
+    ]
+
+
+def test_german_compounds_and_capitalised_nouns_are_no_errors():
+    assert flag_texts(GERMAN_LINES, "deu") == []
+
+
+def test_a_german_misreading_is_flagged():
+    lines = [GERMAN_LINES[0], GERMAN_LINES[1].replace("nächsten", "nächstcn"), GERMAN_LINES[2]]
+    flags = heuristic_flags([ocr_page("\n".join(lines))], language="deu")
+    assert [(f.text, f.suggestions[0]) for f in flags] == [("nächstcn", "nächsten")]
+
+
+def test_a_language_without_resources_never_gets_the_english_lexicon():
+    lexicon = Lexicon.for_texts(["whatever"], language="xyz")
+    assert lexicon.general == {} and not lexicon.has_words
+    assert lexicon.is_known("Vážený") and lexicon.is_known("nwbq")  # word-shaped: nothing to tell it by
+    assert general_frequencies("xyz") == {}
+
+
+def test_language_free_rules_still_find_garbage_specks_and_doubt():
+    lines = [
+        "Vážený pane řediteli, dovoluji si Vás zdvořile požádat o w@#%e laskavé vyřízení",
+        "mé žádosti o vízum ~ pro mne a mou rodinu, neboť naše situace je velmi vážná.",
+    ]
+    flags = flag_texts(lines, "xyz", conf={"rodinu,": 30.0})
+    assert ("w@#%e", FlagCategory.MISREAD_WORD) in flags  # punctuation garbage
+    assert ("~", FlagCategory.STRAY_CHAR) in flags
+    assert ("rodinu,", FlagCategory.MISREAD_WORD) in flags  # the engine doubted it
+    # short Czech words ("o", "si", "je") are no specks when there is no word list to say otherwise
+    assert not any(text in {"o", "si", "je", "a"} for text, _ in flags)
+
+
+def test_czech_with_its_wordfreq_lexicon_keeps_one_letter_prepositions():
+    flags = flag_texts(CZECH_LINES, "ces")
+    assert not any(text in {"o", "a"} for text, _ in flags)
+
+
+def test_words_without_vowels_are_garbage_only_where_the_language_says_so():
+    lines = ["Sehr geehrter Herr Direktor, wir bestätigen den Eingang xkcdt Ihres Schreibens vom"]
+    assert ("xkcdt", FlagCategory.MISREAD_WORD) in flag_texts(lines, "deu")
+    czech = ["prst skrz krk, to je staré rčení, které se v naší rodině říká už dlouho"]
+    assert not any(text in {"skrz", "prst"} for text, _ in flag_texts(czech, "xyz"))

@@ -1,0 +1,61 @@
+"""The flagger learns the document before it judges it: its own frequent words and repeated names are real.
+
+Snippets written for these tests, in the style of 19th-century English monographs and newspaper OCR.
+"""
+
+from __future__ import annotations
+
+from tests.flags.helpers import ocr_page
+from workbench.flags import heuristic_flags
+from workbench.flags.lexicon import Lexicon
+from workbench.models import OcrPage
+
+CHRONICLE = [
+    "The Abbot of Glenrothy rode forth to the shire, and the monks of Glenrothy",
+    "followed him to the market cross, where the burgesses awaited the Abbot;",
+    "thence to the chapel of Glenrothy, whose bell the townsfolk call the gloamer,",
+    "for the gloamer is rung at dusk, and every farm within sound of the gloamer",
+    "takes its rest when the gloamer ceases. Such was the custom of Glenrothy.",
+]
+
+
+def misread_texts(pages, language="en"):
+    return [f.text for f in heuristic_flags(pages, language=language) if f.category.value == "misread_word"]
+
+
+def test_a_name_the_document_repeats_is_no_misreading():
+    page = ocr_page("\n".join(CHRONICLE))
+    assert not any("Glenrothy" in text for text in misread_texts([page]))
+
+
+def test_a_misreading_of_a_repeated_name_is_still_flagged_with_the_name():
+    lines = [*CHRONICLE[:2], CHRONICLE[2].replace("chapel of Glenrothy", "chapel of Glenrcthy"), *CHRONICLE[3:]]
+    flags = heuristic_flags([ocr_page("\n".join(lines))], language="en")
+    assert [(f.text, f.suggestions[0]) for f in flags if "Glenr" in f.text] == [("Glenrcthy,", "Glenrothy,")]
+
+
+def test_a_word_frequent_across_the_document_and_well_read_is_real():
+    page = ocr_page("\n".join(CHRONICLE))
+    assert not any("gloamer" in text for text in misread_texts([page]))
+
+
+def test_a_frequent_word_the_engine_always_doubted_is_not_settled():
+    page = ocr_page("\n".join(CHRONICLE), conf={w: 40.0 for w in ("gloamer,", "gloamer")})
+    lexicon = Lexicon.for_pages([page])
+    assert lexicon.count("gloamer") >= 3 and not lexicon.settled("gloamer")
+    assert any("gloamer" in text for text in misread_texts([page]))
+
+
+def test_the_vocabulary_is_learnt_across_the_pages_of_a_document():
+    first = ocr_page("\n".join(CHRONICLE[:2]), number=1)
+    second = ocr_page("\n".join(CHRONICLE[2:]), number=2)
+    lexicon = Lexicon.for_pages([first, second])
+    assert lexicon.settled("gloamer") and lexicon.repeated_name("Glenrothy")
+    assert not misread_texts([first, second])
+
+
+def test_text_without_confidences_learns_from_repetition_alone():
+    page = OcrPage(document="doc", number=1, text="\n".join(CHRONICLE))
+    lexicon = Lexicon.for_pages([page])
+    assert lexicon.confidence == {} and lexicon.settled("gloamer")
+    assert not misread_texts([page])

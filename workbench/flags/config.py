@@ -1,0 +1,176 @@
+"""The no-gold flagger's thresholds and language resources: one frozen record per language.
+
+Every threshold a detector uses is a field here, declared once with what it means; the detectors read
+them from `PageContext.config` (or `Lexicon.config`), never from literals of their own. `config_for`
+picks the record of a language: English (the briefing paper's tuning), French and German (wordfreq
+lexicon, pyphen hyphenation, their own function words), and, for any other language, the record of the
+language named with its wordfreq lexicon if wordfreq has one, else LANGUAGE_FREE: no lexicon at all
+(never the English one), so only the rules that need no word list run: garbage shapes, stray glyphs,
+low engine confidence, page numbers, hyphens at line ends, and the document's own vocabulary.
+
+Zipf values are wordfreq's scale: log10 of occurrences per billion words (7.7 for "the", 0 unknown).
+Confidences are Tesseract's 0-100.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workbench.flags.language import iso_code
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggerConfig:
+    """Thresholds and language resources of the no-gold flagger for one language."""
+
+    language: str  # ISO 639-1; "" for the language-free record
+    lexicon: bool = True  # wordfreq has a word list for the language
+    hyphenation: str | None = None  # pyphen dictionary ("en_US", "fr", "de_DE"), None without one
+    stamp_vocabulary: str = ""  # file under workbench/data ("" = no stamp words, page numbers only)
+    scannos: bool = False  # the scanno list (workbench/data/scannos.tsv) is of this language
+
+    # the words of the language that the rules name
+    one_letter_words: frozenset[str] = frozenset()  # a lone letter that is a word, not a speck
+    glued_words: frozenset[str] = frozenset()  # short words a misread hyphen glues to a neighbour
+    no_stop_after: frozenset[str] = frozenset()  # words running text never puts a stop after
+    title_small_words: frozenset[str] = frozenset()  # words a title leaves lowercase
+    capital_inside_sentence: bool = True  # a capital inside a sentence is a slip (not German: nouns)
+    accents_are_specks: bool = False  # the language writes no accents, so one on a word is a speck
+    vowels: str = "aeiouy"  # letters one of which a long lowercase word must hold ("" = no such rule)
+
+    # context: which lines are running text
+    prose_min_tokens: int = 4
+    prose_min_known: float = 0.6  # share of a prose line's words that are known words or numbers
+
+    # lexicon
+    candidate_min_zipf: float = 2.5  # rarer words are offered only as confusion variants or from the document
+    known_zipf: float = 2.0  # a lowercase word at least this frequent is taken as real
+    known_zipf_capitalized: float = 1.5  # capitalised words (names) are rarer in the web corpus yet real
+    document_known_count: int = 2  # read the same way this often in the document: taken as real
+    compounds: bool = False  # the language writes compounds closed up (German): two known parts make a word
+    compound_part_zipf: float = 3.0  # how common each part of such a compound must be
+
+    # the document's own vocabulary (what the flagger learns before it judges)
+    settled_count: int = 3  # read this often, a well-read word is no misreading
+    settled_conf: float = 80.0  # ... when its mean confidence is at least this (or none is known)
+    name_count: int = 2  # a capitalised word repeated this often is a name, not a misreading
+    low_conf_settled_count: int = 5  # a real word read this often is not flagged for low confidence alone
+
+    # misread words
+    low_conf: float = 70.0  # below it Tesseract is wrong about an unknown word more often than not
+    known_low_conf: float = 45.0  # a real word needs this much doubt (or a cheap confusion) to be flagged
+    unsure_conf: float = 90.0
+    real_word_gain: float = 1.5  # Zipf a confusion must gain to call a real word misread (when doubted)
+    sure_gain: float = 3.0  # ... and to call it misread however sure Tesseract was ("cur" -> "our")
+    context_max_zipf: float = 3.0  # only words this rare are corrected from the document's word pairs
+    acronym_twin_count: int = 3  # an abbreviation read this often is the one a lone look-alike stands for
+    unknown_max_cost: float = 1.5  # an unknown word is flagged when a correction this cheap exists ...
+    unknown_alone: bool = True  # ... or even without one (off: only with the correction, or doubt)
+
+    # split and merged words
+    split_join_zipf: float = 3.0
+    merge_part_zipf: float = 3.5
+    merge_word_zipf: float = 3.5  # a token this common is a word, even if two words could make it
+
+    # hyphenation at line ends
+    join_zipf: float = 3.5
+    compound_zipf: float = 3.0
+    lost_hyphen_margin: float = 0.5  # a join without hyphen must be this much commoner than either half
+
+    # glyphs and punctuation
+    short_word_zipf: float = 4.5  # two-letter words this common are text, not specks
+    capital_word_zipf: float = 4.0  # a word this common is no name when capitalised once in a sentence
+    quote_reach: int = 60  # tokens a quotation may run before its closing mark
+    heading_max_tokens: int = 25  # a line this long is no heading (title case is not checked on it)
+
+    # markings and missing text
+    margin_slack: int = 40  # pixels a token may stick out of the body frame before it is in the margin
+    min_line_share: float = 0.4  # share of a line's tokens that must be stamp words for a stamp line
+    missing_slack_chars: int = 2  # room a typist may leave at a line end beyond the next word
+
+    # suggestion ranking
+    frequency_weight: float = 0.25  # cost units per Zipf point
+    document_bonus: float = 0.6  # a candidate the document's OCR also reads
+    case_cost: float = 0.1
+
+
+ENGLISH = FlaggerConfig(
+    language="en",
+    hyphenation="en_US",
+    stamp_vocabulary="stamp_vocabulary.txt",
+    scannos=True,
+    one_letter_words=frozenset({"a", "A", "I"}),
+    glued_words=_words("to as in of the a and with for on at by our is an"),
+    no_stop_after=_words("the a an of to in for with by on at from into upon its their our his her this these those"),
+    title_small_words=_words("a an and as at by for in of on or the to with"),
+    accents_are_specks=True,
+)
+
+FRENCH = dataclasses.replace(
+    ENGLISH,
+    language="fr",
+    hyphenation="fr",
+    stamp_vocabulary="stamp_vocabulary.fr.txt",
+    scannos=False,
+    one_letter_words=frozenset({"a", "à", "y", "A", "À", "Y", "ô", "Ô"}),
+    glued_words=_words("le la les de des du un une et en à au aux par pour sur"),
+    no_stop_after=_words("le la les un une des du de au aux à en dans par pour sur avec sans sous ce cette ces"),
+    title_small_words=_words("le la les de des du et à au aux en un une pour par sur"),
+    accents_are_specks=False,
+    vowels="aeiouyàâäéèêëîïôöùûüÿæœ",
+)
+
+GERMAN = dataclasses.replace(
+    ENGLISH,
+    language="de",
+    hyphenation="de_DE",
+    stamp_vocabulary="stamp_vocabulary.de.txt",
+    scannos=False,
+    one_letter_words=frozenset(),
+    glued_words=_words("zu in im an am auf aus bei mit von vom und der die das den dem des"),
+    # no separable particles ("teilen Ihnen mit, dass"): only articles and prepositions that never end a clause
+    no_stop_after=_words("der die das den dem des einem einer eines für von vom im zum zur"),
+    title_small_words=_words("der die das und von zu im in am an für mit"),
+    capital_inside_sentence=False,  # nouns are capitalised: a capital inside a sentence is no slip
+    compounds=True,
+    accents_are_specks=False,
+    vowels="aeiouyäöü",
+)
+
+# No word list: no lexicon rule can run, and no threshold may hint at English.
+LANGUAGE_FREE = FlaggerConfig(
+    language="",
+    lexicon=False,
+    capital_inside_sentence=False,
+    vowels="",  # Czech and Slovak write long words without vowels ("skrz", "vlk")
+)
+
+_BY_LANGUAGE = {config.language: config for config in (ENGLISH, FRENCH, GERMAN)}
+
+
+@lru_cache(maxsize=64)
+def config_for(language: str | None) -> FlaggerConfig:
+    """The flagger's record for `language` (ISO or Tesseract code; empty or None means English).
+
+    A language with its own record gets it; one wordfreq knows gets the language-free rules plus its
+    lexicon; any other, LANGUAGE_FREE.
+    """
+    iso = iso_code(language)
+    if iso in _BY_LANGUAGE:
+        return _BY_LANGUAGE[iso]
+    if iso in _wordfreq_languages():
+        return dataclasses.replace(LANGUAGE_FREE, language=iso, lexicon=True)
+    return dataclasses.replace(LANGUAGE_FREE, language=iso)
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
