@@ -243,7 +243,9 @@ def test_fold_equivalents_is_dinglehoppers_normalisation():
 def test_fold_equivalents_equals_dinglehoppers_substitute_equivalences(text):
     reference = pytest.importorskip("dinglehopper.extracted_text", reason="dinglehopper not installed")
     options = ComparisonOptions(fold_equivalents=True, fold_whitespace=False)
-    assert nfc(comparison_text(text, options=options).text) == reference.substitute_equivalences(text)
+    # Compared in NFC: dinglehopper substitutes after its own normalisation, so a ligature before a combining
+    # mark ("ﬁ" + U+0301) comes out decomposed there; the metrics compare NFC text either way.
+    assert nfc(comparison_text(text, options=options).text) == nfc(reference.substitute_equivalences(text))
 
 
 def test_private_use_letters_join_mufi_characters_into_words():

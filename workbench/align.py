@@ -55,7 +55,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from workbench.models import AlignOp
+from workbench.models import AlignOp, AlignTag
 from workbench.normalize import Units, char_units, token_units, word_units
 
 
@@ -104,13 +104,17 @@ class WordAlignOp:
     `align_words`; an empty side has an empty span at the gap where its words belong.
     """
 
-    tag: str
+    tag: AlignTag
     gold_start: int
     gold_end: int
     ocr_start: int
     ocr_end: int
     gold_words: tuple[str, ...]
     ocr_words: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tag, AlignTag):
+            object.__setattr__(self, "tag", AlignTag(self.tag))
 
 
 def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
@@ -277,7 +281,7 @@ def merge_edits(ops: Sequence[AlignOp | WordAlignOp]) -> tuple[AlignOp | WordAli
     merged: list[AlignOp | WordAlignOp] = []
     for op in ops:
         last = merged[-1] if merged else None
-        if last is None or op.tag == "equal" or last.tag == "equal":
+        if last is None or op.tag == AlignTag.EQUAL or last.tag == AlignTag.EQUAL:
             merged.append(op)
             continue
         gold_empty = last.gold_start == last.gold_end and op.gold_start == op.gold_end
@@ -303,6 +307,6 @@ def apply_ops(ops: Sequence[AlignOp], gold: str, ocr: str) -> str:
     for op in ops:
         if previous_ocr_end is not None:
             pieces.append(ocr[previous_ocr_end : op.ocr_start])
-        pieces.append(gold[op.gold_start : op.gold_end] if op.tag == "equal" else ocr[op.ocr_start : op.ocr_end])
+        pieces.append(gold[op.gold_start : op.gold_end] if op.tag == AlignTag.EQUAL else ocr[op.ocr_start : op.ocr_end])
         previous_ocr_end = op.ocr_end
     return "".join(pieces)

@@ -141,8 +141,8 @@ def pooled_rate_interval(
     # Sorted order statistics instead of np.quantile, which interpolates and so subtracts infinities
     # (a resample of pages whose gold is empty but whose OCR is not): the bounds are then infinite, not NaN.
     ordered = np.sort(rates)
-    low = ordered[int(math.floor(tail * (resamples - 1)))]
-    high = ordered[int(math.ceil((1 - tail) * (resamples - 1)))]
+    low = ordered[math.floor(tail * (resamples - 1))]
+    high = ordered[math.ceil((1 - tail) * (resamples - 1))]
     return RateInterval(rate, float(low), float(high), pages, confidence, resamples, seed)
 
 

@@ -12,7 +12,7 @@ import re
 from workbench.corpus import Collection, page_stem
 from workbench.errors import ReviewError
 from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8
-from workbench.models import Flag
+from workbench.models import AlignTag, Flag
 from workbench.review import gold_errata, reviewer_name
 from workbench.store import (
     GoldRevision,
@@ -33,7 +33,7 @@ def _gold_span(gold: str, ocr: str, flag: Flag, reading: str) -> tuple[int, int]
         for op in ops:
             inside = op.ocr_start < offset <= op.ocr_end if end else op.ocr_start <= offset < op.ocr_end
             if inside:
-                if op.tag == "equal":
+                if op.tag == AlignTag.EQUAL:
                     return min(op.gold_start + offset - op.ocr_start, op.gold_end)
                 return op.gold_end if end else op.gold_start
         before = [op for op in ops if op.ocr_end <= offset]

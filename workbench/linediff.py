@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.align import align_chars
-from workbench.models import AlignOp, Flag, GoldPage
+from workbench.models import AlignOp, AlignTag, Flag, GoldPage
 
 BODY = "body"  # the label of a line whose gold is body text, not a marking
 
@@ -34,7 +34,7 @@ class Segment:
 
     @property
     def differs(self) -> bool:
-        return self.tag != "equal"
+        return self.tag != AlignTag.EQUAL
 
 
 def _covering(flags: Sequence[Flag], start: int, end: int) -> tuple[str, ...]:
@@ -62,7 +62,7 @@ def segments(gold: str, ocr: str, ops: Iterable[AlignOp], flags: Sequence[Flag] 
     def equal(gold_part: str, ocr_part: str) -> None:
         if not gold_part and not ocr_part:
             return
-        if out and out[-1].tag == "equal":
+        if out and out[-1].tag == AlignTag.EQUAL:
             previous = out.pop()
             gold_part, ocr_part = previous.gold + gold_part, previous.ocr + ocr_part
         out.append(Segment("equal", gold_part, ocr_part))
@@ -72,7 +72,7 @@ def segments(gold: str, ocr: str, ops: Iterable[AlignOp], flags: Sequence[Flag] 
         equal(gold[gold_at : op.gold_start], ocr[ocr_at : op.ocr_start])
         gold_part = gold[op.gold_start : op.gold_end]
         ocr_part = ocr[op.ocr_start : op.ocr_end]
-        if op.tag == "equal":
+        if op.tag == AlignTag.EQUAL:
             equal(gold_part, ocr_part)
         else:
             out.append(Segment(op.tag, gold_part, ocr_part, _covering(flags, op.ocr_start, op.ocr_end)))
@@ -92,7 +92,7 @@ class Piece:
     @property
     def shown(self) -> str:
         """The text as the line view displays it: on one line, whitespace of a difference made visible."""
-        if self.tag == "equal" or self.text.strip():
+        if self.tag == AlignTag.EQUAL or self.text.strip():
             return self.text.replace("\n", " ")
         return "".join(_VISIBLE.get(char, char) for char in self.text)
 
@@ -160,7 +160,7 @@ def lines(cut: Sequence[Segment], *, regions: Sequence[Region] = ()) -> tuple[Li
         first[0] = None
 
     for segment in cut:
-        if segment.tag == "equal":
+        if segment.tag == AlignTag.EQUAL:
             rest_gold, rest_ocr = segment.gold, segment.ocr
             while "\n" in rest_ocr:
                 end = rest_ocr.index("\n") + 1

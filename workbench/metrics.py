@@ -68,7 +68,7 @@ from workbench.align import (
     merge_edits,
     segments,
 )
-from workbench.models import AlignOp
+from workbench.models import AlignOp, AlignTag
 from workbench.normalize import DEFAULT, ComparisonOptions, Units, char_units, nfc, word_units
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -155,7 +155,7 @@ def _tally(blocks: Iterable[Opcode], no_gold: frozenset[int]) -> tuple[Counter[s
     unscored: set[int] = set()
     marked = sorted(no_gold)
     for block in blocks:
-        if block.tag == "insert":
+        if block.tag == AlignTag.INSERT:
             if no_gold and (block.a_start - 1 in no_gold or block.a_start in no_gold):
                 unscored.update(range(block.b_start, block.b_end))
             else:
@@ -163,7 +163,7 @@ def _tally(blocks: Iterable[Opcode], no_gold: frozenset[int]) -> tuple[Counter[s
             continue
         inside = _in_range(marked, block.a_start, block.a_end) if no_gold else ()
         counts[block.tag] += block.a_end - block.a_start - len(inside)
-        if block.tag != "delete":
+        if block.tag != AlignTag.DELETE:
             # equal and replace blocks pair gold and OCR units one for one
             unscored.update(block.b_start + (i - block.a_start) for i in inside)
     return counts, unscored
@@ -254,8 +254,8 @@ def _no_gold_opcodes(
     for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=cut):
         for tag, i, j in _no_gold_steps(codes[a0:a1], ocr_codes[b0:b1], wild[a0:a1]):
             i, j = i + a0, j + b0
-            a_end = i if tag == "insert" else i + 1
-            b_end = j if tag == "delete" else j + 1
+            a_end = i if tag == AlignTag.INSERT else i + 1
+            b_end = j if tag == AlignTag.DELETE else j + 1
             last = blocks[-1] if blocks else None
             if last is not None and last.tag == tag and last.a_end == i and last.b_end == j:
                 blocks[-1] = Opcode(tag, last.a_start, a_end, last.b_start, b_end)
@@ -403,7 +403,7 @@ def confusion_counts_from_ops(
     counts: Counter[tuple[str, str]] = Counter()
     char = options.no_gold_char
     for op in merge_edits(tuple(ops)):
-        if op.tag == "equal":
+        if op.tag == AlignTag.EQUAL:
             continue
         if char is not None:
             # an insertion has an empty gold side: what matters is the gold right around it

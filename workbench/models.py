@@ -169,18 +169,31 @@ class OcrPage:
     options: dict = field(default_factory=dict, compare=False, hash=False)
 
 
+class AlignTag(StrEnum):
+    """What one alignment step does (rapidfuzz's and difflib's opcode names, so their ops convert as they are)."""
+
+    EQUAL = "equal"
+    REPLACE = "replace"
+    INSERT = "insert"  # OCR text with no gold
+    DELETE = "delete"  # gold text the OCR lost
+
+
 @dataclass(frozen=True, slots=True)
 class AlignOp:
     """One step of an alignment turning gold into OCR: gold[gold_start:gold_end] -> ocr[ocr_start:ocr_end].
 
-    `tag` is one of "equal", "replace", "insert" (OCR text with no gold), "delete" (gold text the OCR lost).
+    `tag` is an AlignTag; an opcode name given as a string is converted on construction.
     """
 
-    tag: str
+    tag: AlignTag
     gold_start: int
     gold_end: int
     ocr_start: int
     ocr_end: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tag, AlignTag):
+            object.__setattr__(self, "tag", AlignTag(self.tag))
 
 
 class FlagCategory(StrEnum):
