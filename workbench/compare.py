@@ -336,6 +336,11 @@ def _list_folder(folder: Path, *, role: str) -> _Listing:
     return _Listing(files, tuple(ignored))
 
 
+def _some(names: Sequence[str], *, shown: int = 3) -> str:
+    names = sorted(names, key=_natural)
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def _pooled_flexible(pairs: Sequence[Comparison], fca: str) -> PooledFlexibleAccuracy | None:
     results = [pair.flexible for pair in pairs if pair.flexible is not None]
     if fca == "off" or not results:
@@ -365,7 +370,7 @@ def compare_folders(
     if not stems:
         raise InputError(
             f"{ocr_dir}: no OCR file has the stem of a GT file in {gt_dir} "
-            f"(GT: {', '.join(sorted(gt_listing.files)[:3])}...; OCR: {', '.join(sorted(ocr_listing.files)[:3])}...)"
+            f"(GT stems: {_some(gt_listing.files)}; OCR stems: {_some(ocr_listing.files)})"
         )
     pairs = tuple(
         compare_files(gt_listing.files[stem], ocr_listing.files[stem], options=options, fca=fca, name=stem)
