@@ -19,6 +19,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2
+
 from workbench import settings
 from workbench.errors import CorpusError, ScanError
 from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
@@ -279,8 +281,6 @@ def _expand_sources(sources: list[Path], workdir: Path) -> list[Path]:
 
 
 def _render_pdf(source: Path, workdir: Path, *, start: int) -> list[Path]:
-    import pypdfium2
-
     try:
         pdf = pypdfium2.PdfDocument(str(source))
     except pypdfium2.PdfiumError as error:
@@ -369,12 +369,15 @@ def add_document(
     when every file is readable and the counts agree are the folders moved into place, the manifest
     last. Raises InputError (CorpusError, ScanError) naming the culprit, and leaves nothing behind.
     """
-    from workbench.ocr.importers import ocr_files, ocr_records, read_ocr_files, save_imported_ocr
 
     if not DOCUMENT_ID.match(doc_id):
         raise CorpusError(
             f"bad document id {doc_id!r}: use lowercase letters, digits, '.', '_' or '-' (at most 64)"
         )
+    # Imported here, not at the top: the OCR importers store pages through ocr.store, which reads the
+    # collection layout from this module.
+    from workbench.ocr.importers import ocr_files, ocr_records, read_ocr_files, save_imported_ocr
+
     check_lang(lang)
     sources, gold, ocr = list(sources or []), list(gold or []), list(ocr or [])
     target = collection.document_dir(doc_id)

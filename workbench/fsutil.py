@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import InputError
+
 
 def _default_mode() -> int:
     # mkstemp makes 0600 files; a written report or transcript should get the usual umask-based mode.
@@ -55,7 +57,6 @@ def sha256_file(path: Path) -> str:
 
 def read_utf8(path: Path, *, what: str = "file") -> str:
     """The text of a UTF-8 file; a one-line error naming the file when it is missing or not UTF-8."""
-    from workbench.errors import InputError
 
     path = Path(path)
     try:

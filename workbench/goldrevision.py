@@ -9,10 +9,13 @@ from __future__ import annotations
 import itertools
 import re
 
+from workbench.align import align_chars
 from workbench.corpus import Collection, page_stem
 from workbench.errors import ReviewError
 from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8
 from workbench.models import AlignTag, Flag
+from workbench.normalize import fold_whitespace
+from workbench.ocr.store import load_ocr_page
 from workbench.review import gold_errata, reviewer_name
 from workbench.store import (
     GoldRevision,
@@ -24,8 +27,6 @@ from workbench.store import (
 def _gold_span(gold: str, ocr: str, flag: Flag, reading: str) -> tuple[int, int]:
     """Where in the gold body the flag's gold reading stands: through the character alignment of gold and
     OCR, checked against the reading, else the nearest exact occurrence of it. ReviewError if not found."""
-    from workbench.align import align_chars
-    from workbench.normalize import fold_whitespace
 
     ops = align_chars(gold, ocr)
 
@@ -67,7 +68,6 @@ def revise_gold(collection: Collection, store: Store, document_id: str, *, revie
     pending = [e for e in gold_errata(store, document_id, gold=document.gold) if e.applied_in is None]
     if not pending:
         raise ReviewError(f"{document_id}: no gold errata waiting (mark flags 'gold is wrong' first)")
-    from workbench.ocr.store import load_ocr_page
 
     gold_dir = collection.gold_dir(document.gold)
     new_bodies: dict[int, str] = {}

@@ -46,6 +46,7 @@ from itertools import accumulate, pairwise
 
 import numpy as np
 import regex
+from uniseg.graphemecluster import grapheme_clusters as uniseg_clusters
 
 Transform = Callable[[str], str]
 
@@ -510,7 +511,6 @@ def grapheme_clusters(text: str) -> list[str]:
     clusters = _GRAPHEME.findall(text)
     if not _LINKER.search(text):
         return clusters
-    from uniseg.graphemecluster import grapheme_clusters as uniseg_clusters
 
     out: list[str] = []
     for cluster in clusters:

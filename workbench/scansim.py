@@ -35,9 +35,12 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pyphen
 from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
+from scipy.ndimage import gaussian_filter, zoom
 
+from workbench.corpus import write_manifest
 from workbench.errors import CorpusError, WorkbenchError
 from workbench.fsutil import atomic_write_bytes, sha256_file
 from workbench.models import Box, Document, GoldPage, Marking, MarkingKind, PageRef
@@ -234,8 +237,6 @@ class SimulatedPage:
 
 @cache
 def _hyphenator():
-    import pyphen
-
     # Typists kept at least two letters before the hyphen and three after it.
     return pyphen.Pyphen(lang="en_US", left=2, right=3)
 
@@ -525,7 +526,6 @@ class _Typewriter:
 
 def _low_frequency(rng: np.random.Generator, shape: tuple[int, int], cell: float) -> np.ndarray:
     """A smooth random field in 0..1 varying over about `cell` pixels."""
-    from scipy.ndimage import zoom
 
     height, width = shape
     small = rng.random((max(2, math.ceil(height / cell)) + 3, max(2, math.ceil(width / cell)) + 3))
@@ -701,7 +701,6 @@ def wear_page(
     ink: np.ndarray, profile: WearProfile, *, dpi: int, rng: np.random.Generator
 ) -> tuple[Image.Image, float]:
     """Photocopy and scan an ink map: the 8-bit grayscale scan and the skew angle it was scanned at (degrees)."""
-    from scipy.ndimage import gaussian_filter
 
     scale = dpi / 300
     shape = ink.shape
@@ -990,7 +989,6 @@ def synthesize_document(
         except CorpusError as error:
             gold_file = collection.gold_dir(document.gold) / f"page-{number:03d}.txt"
             raise CorpusError(f"{gold_file}: {error}") from None
-    from workbench.corpus import write_manifest
 
     folder = collection.document_dir(doc_id)
     refs = {p.number: p for p in document.pages}

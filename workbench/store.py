@@ -25,6 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
@@ -636,8 +640,6 @@ def _hide(url: str) -> str:
 
 
 def _alembic_config(connection: Connection | None = None):
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -646,14 +648,12 @@ def _alembic_config(connection: Connection | None = None):
 
 def head_revision() -> str:
     """The latest schema revision the migration scripts define."""
-    from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def schema_revision(store: Store) -> str | None:
     """The schema revision the database is at, or None when it has never been migrated."""
-    from alembic.runtime.migration import MigrationContext
 
     with store.read() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -669,7 +669,6 @@ def upgrade_schema(store: Store) -> str:
     try:
         if schema_revision(store) == head:
             return head
-        from alembic import command
 
         with store.write() as conn:
             if store.backend == "postgresql":

@@ -30,11 +30,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from lxml import etree
+
 from workbench import __version__
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
 from workbench.fsutil import atomic_write_bytes, atomic_write_text
+from workbench.images import image_size
 from workbench.models import Box, Decision, DecisionAction, Document, Flag, FlagCategory, OcrPage, OcrWord
+from workbench.ocr.importers import declared_page_size
+from workbench.ocr.store import load_ocr_pages
+from workbench.review import flag_states, reviewer_name
 from workbench.store import RuleSetting, Store, now
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -340,7 +346,6 @@ def check_rule(rule: Rule | str) -> Rule:
 
 def switch_rule(store: Store, document: str, rule: Rule | str, enabled: bool, *, reviewer: str) -> TranscriptRules:
     """Switch an automatic rule on or off for a document (a logged event); returns the rules now in force."""
-    from workbench.review import reviewer_name
 
     rule = check_rule(rule)
     store.append_rule_setting(
@@ -366,8 +371,6 @@ def correct_document(
 
     `rules` default to the ones in force for the document in the store. InputError when OCR is missing.
     """
-    from workbench.ocr.store import load_ocr_pages
-    from workbench.review import flag_states
 
     document = collection.document(document_id)
     pages = list(ocr_pages) if ocr_pages is not None else load_ocr_pages(collection, document)
@@ -453,8 +456,6 @@ def _set_box(element, box: Box | None) -> None:
 
 
 def _alto_page(layout, page: CorrectedPage, words: Sequence[OcrWord], *, size: tuple[int, int] | None):
-    from lxml import etree
-
     def sub(parent, name: str, **attrs):
         return etree.SubElement(parent, f"{{{ALTO_NS}}}{name}", {k: str(v) for k, v in attrs.items()})
 
@@ -523,7 +524,6 @@ def to_alto(
 ) -> bytes:
     """ALTO v4 XML (UTF-8 bytes) of the corrected transcript: one Page per page (or those in `pages`),
     words in the union of the boxes of the OCR words they came from, corrected words marked CS="true"."""
-    from lxml import etree
 
     words = {p.number: p.words for p in ocr_pages}
     chosen = [p for p in corrected.pages if pages is None or p.page in pages]
@@ -555,8 +555,6 @@ def _image_sizes(
 ) -> tuple[dict[int, tuple[int, int]], dict[int, str]]:
     """Each page's (width, height) in pixels and scan file name: from the scan when there is one, else
     the size the imported OCR declared for the page (no name then); pages with neither are left out."""
-    from workbench.images import image_size
-    from workbench.ocr.importers import declared_page_size
 
     sizes, names = {}, {}
     for ref in document.pages:
@@ -600,7 +598,6 @@ def export(
     if format not in FORMATS:
         raise InputError(f"export {document_id}: unknown format {format!r} ({', '.join(FORMATS)})")
     document = collection.document(document_id)
-    from workbench.ocr.store import load_ocr_pages
 
     ocr_pages = load_ocr_pages(collection, document)
     corrected = correct_document(collection, store, document_id, rules=rules, ocr_pages=ocr_pages)

@@ -12,8 +12,13 @@ from pathlib import Path
 
 from workbench import settings
 from workbench.corpus import Collection
+from workbench.evaluate import evaluate_corrected, evaluate_document, evaluation_dict
+from workbench.flags import evaluate_document as evaluate_flags_of_document
+from workbench.flags import flag_document
 from workbench.linediff import Line, page_lines
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
+from workbench.ocr.store import has_ocr, load_ocr_page, text_path
+from workbench.review import reviewed_flag_source
 
 # --- records the pages draw ------------------------------------------------------------------------
 
@@ -77,7 +82,6 @@ class DocumentRow:
 
 def document_rows(collection: Collection) -> list[DocumentRow]:
     """A row per document: pages, scan variant, whether gold, scans and OCR are present."""
-    from workbench.ocr.store import has_ocr
 
     rows = []
     for document in collection.documents():
@@ -116,7 +120,6 @@ def page_rows(
 ) -> list[PageRow]:
     """A row per page of `document`: scan and OCR present, review status and open flags (from a
     `review.ReviewProgress`, when given) and CER (fractions by page, when the document has gold and OCR)."""
-    from workbench.ocr.store import text_path
 
     by_page = {p.page: p for p in progress.pages} if progress is not None else {}
     rows = []
@@ -138,8 +141,6 @@ def page_rows(
 def evaluation(collection: Collection, document: Document) -> dict | None:
     """The OCR scored against the gold (`evaluate.evaluation_dict` of `evaluate.evaluate_document`: document,
     pages, confusions; rates as fractions); None when the document lacks gold or OCR of some page."""
-    from workbench.evaluate import evaluate_document, evaluation_dict
-    from workbench.ocr.store import has_ocr
 
     if not collection.has_gold(document) or not has_ocr(collection, document):
         return None
@@ -154,8 +155,6 @@ def page_cer(scores: dict | None) -> dict[int, float]:
 def corrected_evaluation(collection: Collection, store, document: Document) -> dict | None:
     """The corrected transcript scored like the OCR (`evaluate.evaluate_corrected`, as evaluation_dict);
     None without gold or OCR, or while no decision changes the text."""
-    from workbench.evaluate import evaluate_corrected, evaluation_dict
-    from workbench.ocr.store import has_ocr
 
     if not has_ocr(collection, document):
         return None
@@ -184,7 +183,6 @@ class PageComparison:
 
 def compare_page(collection: Collection, document: Document, number: int) -> PageComparison:
     """Load a page's OCR and gold and cut their character alignment into rows, one per OCR line."""
-    from workbench.ocr.store import load_ocr_page, text_path
 
     has_ocr = text_path(collection, document.id, number).exists()
     ocr = load_ocr_page(collection, document.id, number) if has_ocr else None
@@ -285,12 +283,9 @@ def suggestion_label(suggestion: str) -> str:
 def document_flags(collection: Collection, document: Document) -> dict[int, list[Flag]]:
     """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names.
     Pages without OCR have none."""
-    from workbench.ocr.store import has_ocr
 
     if not has_ocr(collection, document):
         return {}
-    from workbench.flags import flag_document
-    from workbench.review import reviewed_flag_source
 
     use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     by_page: dict[int, list[Flag]] = {p.number: [] for p in document.pages}
@@ -356,13 +351,11 @@ def category_rows(flags_by_page: dict[int, list[Flag]]) -> list[dict]:
 def flag_evaluation(collection: Collection, document: Document) -> dict | None:
     """The no-gold flagger scored against the gold flags (`flags.evaluate_document`, as its `to_dict`);
     None without gold or OCR."""
-    from workbench.ocr.store import has_ocr
 
     if not collection.has_gold(document) or not has_ocr(collection, document):
         return None
-    from workbench.flags import evaluate_document
 
-    return evaluate_document(collection, document).to_dict()
+    return evaluate_flags_of_document(collection, document).to_dict()
 
 
 def precision_recall_rows(evaluation: dict | None) -> list[dict]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from workbench.corpus import Collection, add_document
+from workbench.ocr.store import has_ocr
+from workbench.settings import describe
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `documents`, `add` and `settings` to the command line."""
@@ -42,9 +46,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_documents(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.ocr.store import has_ocr
-
     collection = Collection.default()
     for document in collection.documents():
         has_gold = collection.has_gold(document)
@@ -67,8 +68,6 @@ def run_documents(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection, add_document
-
     collection = Collection.default()
     document = add_document(
         collection,
@@ -92,8 +91,6 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_settings(args: argparse.Namespace) -> int:
-    from workbench.settings import describe
-
     for name, default, description in describe():
         print(f"{name}={default}\n    {description}")
     return 0

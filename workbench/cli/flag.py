@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.corpus import Collection
+from workbench.flags import evaluate_document, flag_document, flags_to_json
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `flag` to the command line."""
@@ -44,9 +47,6 @@ def evaluation_table(evaluation) -> str:
 
 
 def run_flag(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.flags import evaluate_document, flag_document, flags_to_json
-
     collection = Collection.default()
     if args.evaluate:
         evaluation = evaluate_document(collection, args.doc)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from workbench.ocr.options import BINARIZATIONS
+from tqdm import tqdm
+
+from workbench import settings
+from workbench.corpus import Collection
+from workbench.errors import InputError
+from workbench.ocr.importers import import_ocr
+from workbench.ocr.options import BINARIZATIONS, document_options
+from workbench.ocr.run import run_ocr
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -50,13 +58,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _progress_bar(total: int, label: str):
     """A tqdm bar on stderr, or a silent stand-in when WORKBENCH_PROGRESS is off."""
-    import contextlib
 
-    from workbench import settings
 
     if not settings.get("WORKBENCH_PROGRESS"):
         return contextlib.nullcontext(_NoBar())
-    from tqdm import tqdm
 
     return tqdm(total=total, desc=label, unit="page", file=sys.stderr)
 
@@ -67,11 +72,6 @@ class _NoBar:
 
 
 def run_ocr_command(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.errors import InputError
-    from workbench.ocr.options import document_options
-    from workbench.ocr.run import run_ocr
-
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.timeout is not None and args.timeout < 1:
@@ -115,9 +115,6 @@ def run_ocr_command(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.ocr.importers import import_ocr
-
     collection = Collection.default()
     document = collection.document(args.doc)
     pages = import_ocr(collection, document, args.paths, format=args.format, dpi=args.dpi)

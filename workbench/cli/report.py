@@ -6,6 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.corpus import Collection
+from workbench.report import write_collection_report, write_document_report
+from workbench.report.render import format_rate
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `report` to the command line."""
@@ -27,10 +31,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.report import write_collection_report, write_document_report
-    from workbench.report.render import format_rate
-
     collection = Collection.default()
     if args.all:
         # A document whose report fails is listed in the index with its error; the others are still written.

@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workbench import goldrevision, review, transcript
+from workbench.corpus import Collection
+from workbench.errors import ReviewError
 from workbench.models import FlagCategory, FlagSource
+from workbench.store import head_revision, open_store, schema_revision
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -89,16 +93,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _store():
-    from workbench.store import open_store
-
     return open_store()
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from workbench import review
-    from workbench.corpus import Collection
-    from workbench.errors import ReviewError
-
     collection = Collection.default()
     document = collection.document(args.doc)
     if not args.accept and (args.category or args.min_confidence is not None):
@@ -147,8 +145,6 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_page_status(args: argparse.Namespace) -> int:
-    from workbench import review
-
     state = review.set_page_status(_store(), args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note)
     print(f"{args.doc} page {state.page}: {state.status.value} by {state.reviewer} at {state.time}")
     return 0
@@ -156,8 +152,6 @@ def run_page_status(args: argparse.Namespace) -> int:
 
 def run_rules(args: argparse.Namespace) -> int:
     """Switch the rules asked for (all or none checked first), then print every rule and whether it is on."""
-    from workbench import transcript
-    from workbench.corpus import Collection
 
     Collection.default().document(args.doc)  # an unknown document is refused before anything is logged
     store = _store()
@@ -173,9 +167,6 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from workbench import transcript
-    from workbench.corpus import Collection
-
     collection = Collection.default()
     store = _store()
     rules = transcript.rules_for(store, args.doc)
@@ -205,9 +196,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_gold_errata(args: argparse.Namespace) -> int:
-    from workbench import review
-    from workbench.corpus import Collection
-
     document = Collection.default().document(args.doc)
     errata = review.gold_errata(_store(), args.doc, gold=document.gold)
     if not errata:
@@ -224,9 +212,6 @@ def run_gold_errata(args: argparse.Namespace) -> int:
 
 
 def run_gold_revise(args: argparse.Namespace) -> int:
-    from workbench import goldrevision
-    from workbench.corpus import Collection
-
     revision = goldrevision.revise_gold(Collection.default(), _store(), args.doc, reviewer=args.reviewer)
     print(
         f"{args.doc}: gold {revision.gold} revision {revision.revision} written "
@@ -237,8 +222,6 @@ def run_gold_revise(args: argparse.Namespace) -> int:
 
 
 def run_db(args: argparse.Namespace) -> int:
-    from workbench.store import head_revision, open_store, schema_revision
-
     store = open_store(upgrade=args.action == "upgrade")
     current = schema_revision(store)
     print(f"review store: {store.display_url} ({store.backend})")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from workbench.corpus import Collection
+from workbench.errors import InputError
+from workbench.scansim import DEFAULT_DPI, DEFAULT_SEED, synthesize_document
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `synth` to the command line (the simulator itself is imported only when the command runs)."""
@@ -23,10 +27,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from workbench.corpus import Collection
-    from workbench.errors import InputError
-    from workbench.scansim import DEFAULT_DPI, DEFAULT_SEED, synthesize_document
-
     if args.seed is None:
         args.seed = DEFAULT_SEED
     if args.dpi is None:

@@ -15,8 +15,13 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from workbench import checksums, views
+from workbench.corpus import Collection
+from workbench.images import open_image
 from workbench.linediff import BODY, Line, Piece
 from workbench.models import Box, FlagSource
+from workbench.report import write_document_report
+from workbench.review import refresh_flags, reviewed_flag_source
+from workbench.store import database_url, open_store
 from workbench.views import (  # noqa: F401  (the view records are part of this module's interface)
     CATEGORY_COLOURS,
     SELECTED_COLOUR,
@@ -173,8 +178,6 @@ def reviewer_name_widget() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str):
-    from workbench.store import open_store
-
     return open_store(url)
 
 
@@ -189,7 +192,6 @@ def chosen_document_id() -> str:
 
 def review_store():
     """The review store for WORKBENCH_DB, one per URL per process (it holds a thread-safe Engine only)."""
-    from workbench.store import database_url
 
     return _open_store(database_url())
 
@@ -202,7 +204,6 @@ def document_checksum(collection, document) -> str:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def compare_page(home: str, doc_id: str, number: int, checksum: str):
     """`views.compare_page`, cached on the document's checksum."""
-    from workbench.corpus import Collection
 
     collection = Collection(Path(home))
     return views.compare_page(collection, collection.document(doc_id), number)
@@ -211,8 +212,6 @@ def compare_page(home: str, doc_id: str, number: int, checksum: str):
 @st.cache_resource(show_spinner="Finding the likely OCR errors of this document (once per change of its files)",
                    max_entries=8)
 def _flags(home: str, doc_id: str, checksum: str):
-    from workbench.corpus import Collection
-
     collection = Collection(Path(home))
     return views.document_flags(collection, collection.document(doc_id))
 
@@ -230,8 +229,6 @@ def document_flags(collection, document) -> dict:
     store no longer holds as many live flags of the reviewed set as were computed (the database was
     replaced or reset while the app ran): one count query per rerun decides.
     """
-    from workbench.review import refresh_flags, reviewed_flag_source
-    from workbench.store import database_url
 
     checksum = document_checksum(collection, document)
     flags = _flags(str(collection.home), document.id, checksum)
@@ -249,8 +246,6 @@ def document_flags(collection, document) -> dict:
 
 @st.cache_data(show_spinner="Scoring the no-gold flagger against the gold", max_entries=16)
 def _flag_evaluation(home: str, doc_id: str, checksum: str) -> dict | None:
-    from workbench.corpus import Collection
-
     collection = Collection(Path(home))
     return views.flag_evaluation(collection, collection.document(doc_id))
 
@@ -262,8 +257,6 @@ def flag_evaluation(collection, document) -> dict | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _evaluation(home: str, doc_id: str, checksum: str) -> dict | None:
-    from workbench.corpus import Collection
-
     collection = Collection(Path(home))
     return views.evaluation(collection, collection.document(doc_id))
 
@@ -275,7 +268,6 @@ def evaluation(collection, document) -> dict | None:
 
 def write_report(collection, doc_id: str):
     """Write the document's report into reports/DOC (`report.write_document_report`); returns what was written."""
-    from workbench.report import write_document_report
 
     return write_document_report(collection, doc_id)[1]
 
@@ -283,6 +275,5 @@ def write_report(collection, doc_id: str):
 @st.cache_resource(show_spinner=False, max_entries=16)
 def scan_image(path: str, checksum: str | None) -> Image.Image:
     """A page's scan, opened safely (ScanError naming the file) and cached on its checksum."""
-    from workbench.images import open_image
 
     return open_image(Path(path))

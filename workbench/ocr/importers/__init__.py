@@ -17,6 +17,7 @@ from workbench.ocr.importers.common import ReadPage, local_name, parse_xml
 from workbench.ocr.importers.hocr import looks_like_hocr, read_hocr
 from workbench.ocr.importers.page import read_page_xml
 from workbench.ocr.importers.text import read_text
+from workbench.ocr.store import save_ocr_page
 
 FORMATS = ("auto", "hocr", "alto", "page", "text")
 OCR_SUFFIXES = {".hocr", ".html", ".htm", ".xhtml", ".xml", ".txt"}
@@ -140,7 +141,6 @@ def read_document_ocr(
 def save_imported_ocr(collection: Collection, records: list[OcrPage], sources: list[Path]) -> None:
     """Store imported OCR records in `collection`; with one source file per page, an hOCR source is kept
     whole as the page's hOCR."""
-    from workbench.ocr.store import save_ocr_page
 
     hocr_by_page: dict[int, str | None] = {}
     if len(sources) == len(records):  # one file per page: an hOCR file can be kept whole
