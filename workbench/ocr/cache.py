@@ -23,10 +23,10 @@ from workbench import settings
 from workbench.fsutil import atomic_write_json
 from workbench.ocr.options import OcrOptions
 from workbench.ocr.store import word_from_json, word_to_json
-from workbench.ocr.tesseract import Engine, PageOcr, file_checksum, probe_engine, resolve_command
+from workbench.ocr.tesseract import Engine, PageOcr, Resolution, file_checksum, probe_engine, resolve_command
 
 # Bump when the way a page's text and words are built from Tesseract's output changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the resolution is chosen (file tag checked, else estimated) and recorded
 _CHECKSUMS: dict[tuple, str] = {}
 
 
@@ -126,6 +126,7 @@ class OcrCache:
                 hocr=data["hocr"],
                 angle=data.get("angle"),
                 dpi=data.get("dpi", 300),
+                resolution=Resolution.from_dict(data["resolution"]) if data.get("resolution") else None,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -144,5 +145,6 @@ class OcrCache:
                 "hocr": page.hocr,
                 "angle": page.angle,
                 "dpi": page.dpi,
+                "resolution": page.resolution.as_dict() if page.resolution else None,
             },
         )

@@ -31,7 +31,8 @@ class OcrOptions:
     layout). oem: engine mode (0 legacy, 1 LSTM, 2 both, 3 whatever the language data has).
     grayscale: convert to 8-bit gray first. binarize: 'none' (Tesseract's own Otsu), 'otsu' or 'sauvola'
     (local thresholds, for uneven lighting). deskew: straighten a page tilted by up to 5 degrees.
-    dpi: the scan's resolution when its file does not say (None: the file's, else 300).
+    dpi: the scan's resolution (None: the file's tag when plausible for the pixel size, else estimated
+    from the page size; workbench.ocr.tesseract.choose_resolution).
     """
 
     lang: str = "eng"

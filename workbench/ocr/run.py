@@ -135,6 +135,10 @@ def _store(
     recorded = {
         **options.as_dict(),
         "resolution": result.dpi,
+        # where the resolution came from (option, file tag, estimate) and why: a reader of the stored
+        # OCR can tell a declared 300 from a guessed one
+        "resolution_source": result.resolution.source.value if result.resolution else None,
+        "resolution_reason": result.resolution.reason if result.resolution else None,
         "deskew_angle": result.angle,
         "scan": task.scan.name,
         "image_sha256": task.image_sha256,

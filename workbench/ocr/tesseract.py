@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 from workbench import settings
@@ -130,15 +131,78 @@ def file_checksum(path: Path, *, memo: dict[tuple, str] | None = None) -> str:
     return digest.hexdigest()
 
 
+class ResolutionSource(StrEnum):
+    """Where the resolution Tesseract was told comes from."""
+
+    OPTION = "option"  # the dpi option (manifest or command line) said so
+    FILE = "file"  # the image file's own tag, plausible for its pixel size
+    ESTIMATE = "estimate"  # the file said nothing, or nothing plausible: estimated from the page size
+
+
+# A tag is implausible when it makes the page larger than any paper a typist used (legal is 14 in).
+MAX_PAGE_INCHES = 15.0
+# The longer side of the pages of the corpus (letter 11 in, A4 11.7 in): a whole page scanned.
+PAGE_LONG_SIDE_INCHES = 11.4
+# Estimates below this are raised to it: Tesseract's noise and size thresholds are set for 300 dpi
+# scans, and on the corpus dev half declaring less never helped (an EHRI Czech page read at its own
+# estimate: 43 % CER, at 300: 17 %); above it the estimate follows the pixels (a 4,198-px letter: 368).
+MIN_ESTIMATE_DPI = 300
+MAX_ESTIMATE_DPI = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The resolution Tesseract was told for a page, where it comes from, and why."""
+
+    dpi: int
+    source: ResolutionSource
+    file_dpi: float | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        """The choice as stored with the OCR."""
+        return {"dpi": self.dpi, "source": self.source.value, "file_dpi": self.file_dpi, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Resolution:
+        """The record `as_dict` wrote."""
+        return cls(int(data["dpi"]), ResolutionSource(data["source"]), data.get("file_dpi"), data.get("reason", ""))
+
+
+def choose_resolution(size: tuple[int, int], file_dpi: float | None, *, option: int | None = None) -> Resolution:
+    """The resolution to tell Tesseract for a scan of `size` pixels whose file says `file_dpi` (or None).
+
+    The option wins; then the file's tag when it is plausible (50-2400 dpi, and the page it implies no
+    longer than MAX_PAGE_INCHES); else an estimate: the longer side read as a whole page of
+    PAGE_LONG_SIDE_INCHES, kept between MIN_ESTIMATE_DPI and MAX_ESTIMATE_DPI.
+    """
+    if option is not None:
+        return Resolution(option, ResolutionSource.OPTION, file_dpi, "set by the dpi option")
+    long_side = max(size)
+    if file_dpi and 50 <= file_dpi <= 2400:
+        inches = long_side / file_dpi
+        if inches <= MAX_PAGE_INCHES:
+            return Resolution(round(file_dpi), ResolutionSource.FILE, file_dpi, "the file's tag")
+        reason = f"the file's {round(file_dpi)} dpi would make a {inches:.0f}-inch page"
+    else:
+        reason = "the file gives no resolution"
+    page_dpi = round(long_side / PAGE_LONG_SIDE_INCHES)
+    dpi = min(MAX_ESTIMATE_DPI, max(MIN_ESTIMATE_DPI, page_dpi))
+    how = f"page size gives {page_dpi}" + (f", raised to {dpi}" if dpi > page_dpi else "")
+    return Resolution(dpi, ResolutionSource.ESTIMATE, file_dpi, f"{reason}; {how}")
+
+
 @dataclass(frozen=True, slots=True)
 class PageOcr:
-    """Tesseract's reading of one page: text (lines kept), words with offsets, hOCR, deskew angle."""
+    """Tesseract's reading of one page: text (lines kept), words with offsets, hOCR, deskew angle, and
+    the resolution it was told (`dpi`, with where it came from in `resolution`)."""
 
     text: str
     words: tuple[OcrWord, ...]
     hocr: str
     angle: float | None = None
     dpi: int = 300
+    resolution: Resolution | None = None
 
 
 @contextlib.contextmanager
@@ -155,15 +219,13 @@ def _single_threaded() -> Iterator[None]:
             os.environ["OMP_THREAD_LIMIT"] = previous
 
 
-def _scan_dpi(image, options: OcrOptions) -> int:
-    if options.dpi is not None:
-        return options.dpi
+def _scan_resolution(image, options: OcrOptions) -> Resolution:
     dpi = image.info.get("dpi")
     try:
-        value = round(float(dpi[0])) if dpi else 0
+        value = float(dpi[0]) if dpi else None
     except (TypeError, ValueError, IndexError):
-        value = 0
-    return value if 50 <= value <= 2400 else 300
+        value = None
+    return choose_resolution(image.size, value or None, option=options.dpi)
 
 
 def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: int) -> PageOcr:
@@ -181,7 +243,8 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
     path = Path(path)
     image = open_image(path)
     prepared = preprocess(image, options)
-    dpi = _scan_dpi(image, options)
+    resolution = _scan_resolution(image, options)
+    dpi = resolution.dpi
     config = f"--psm {options.psm} --oem {options.oem} --dpi {dpi}"
     with contextlib.ExitStack() as stack:
         # pytesseract keeps the program in module state: put back what was there, so no other caller in
@@ -220,7 +283,7 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
         size = prepared.image.size
         words = tuple(replace(w, box=unrotate_box(w.box, prepared.angle, size) if w.box else None) for w in words)
         hocr = _unrotate_hocr(hocr, prepared.angle, size)
-    return PageOcr(text=page.text, words=words, hocr=hocr, angle=prepared.angle, dpi=dpi)
+    return PageOcr(text=page.text, words=words, hocr=hocr, angle=prepared.angle, dpi=dpi, resolution=resolution)
 
 
 def _unrotate_hocr(hocr: str, angle: float, size: tuple[int, int]) -> str:
