@@ -12,8 +12,9 @@ from workbench.corpus import page_stem
 from workbench.errors import CorpusError, InputError
 from workbench.evaluate import evaluate_document, evaluate_page, evaluation_dict, format_table
 from workbench.fsutil import atomic_write_json
-from workbench.metrics import cer, wer
+from workbench.metrics import cer, measure, wer
 from workbench.models import GoldPage, Marking, MarkingKind, OcrPage, Zone
+from workbench.normalize import DEFAULT, DINGLEHOPPER, char_units, word_units
 from workbench.ocr.store import save_ocr_page
 
 BODY_1 = "The security treaty of 1960\nremains the basis of our relations."
@@ -201,3 +202,14 @@ def test_the_stored_tesseract_ocr_scores_as_dinglehopper_scores_it(repo_collecti
     for name, (distance, length) in pooled.items():
         assert abs(getattr(score, name) - distance / length) <= 1e-9, name
     assert score.cer > 0.01
+
+
+@pytest.mark.parametrize("options", [DEFAULT, DINGLEHOPPER], ids=["folded", "dinglehopper"])
+def test_a_page_without_markings_scores_its_body_as_the_full_page(options):
+    page = GoldPage(1, "The  quick\nbrown fox.\n")
+    ocr = "Tbe quick brovvn fox"
+    scored = evaluate_page(page, ocr, options=options)
+    direct = measure(char_units(page.body, options=options), char_units(ocr, options=options))
+    assert (scored.body_chars.distance, scored.body_chars.gold_length) == (direct.distance, direct.gold_length)
+    words = measure(word_units(page.body, options=options), word_units(ocr, options=options))
+    assert (scored.body_words.distance, scored.body_words.gold_length) == (words.distance, words.gold_length)

@@ -126,12 +126,20 @@ def evaluate_page(
     ocr_words = word_units(ocr_text, options=options)
     full_words = word_units(full, options=options)
     chars = measure(char_units(full, options=options), ocr_chars, exact=exact)
+    words = measure(full_words, ocr_words, exact=exact)
+    if not gold.markings and (options.fold_whitespace or gold.body == full):
+        # A page without markings (plain gold text): the body is the full page (up to the line breaks
+        # around it, which folding drops), so its measures are the same and are not computed twice.
+        body_chars, body_words = chars, words
+    else:
+        body_chars = measure(char_units(gold.body, options=options), ocr_chars, exact=exact)
+        body_words = measure(word_units(gold.body, options=options), ocr_words, exact=exact)
     return PageEvaluation(
         page=gold.number,
         chars=chars,
-        words=measure(full_words, ocr_words, exact=exact),
-        body_chars=measure(char_units(gold.body, options=options), ocr_chars, exact=exact),
-        body_words=measure(word_units(gold.body, options=options), ocr_words, exact=exact),
+        words=words,
+        body_chars=body_chars,
+        body_words=body_words,
         bag_of_words=bag_of_words_error(full_words, ocr_words),
         confusions=confusion_counts_from_ops(chars.ops, full, ocr_text, options=options),
     )
