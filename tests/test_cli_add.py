@@ -12,7 +12,7 @@ from lxml import etree
 from tests.conftest import DATA
 from tests.test_transcript import assert_valid_alto
 from workbench.cli import main
-from workbench.transcript import ALTO_NS
+from workbench.exporters import ALTO_NS
 
 ADD = DATA / "add"
 GOLD = ADD / "letter-gold.txt"

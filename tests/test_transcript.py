@@ -14,18 +14,16 @@ from tests.test_postgres import BACKENDS, backend_url
 from workbench import review
 from workbench.cli import main
 from workbench.corpus import write_manifest
+from workbench.exporters import ALTO_NS, export, to_json
 from workbench.models import Box, Decision, DecisionAction, Document, Flag, FlagCategory, OcrPage, OcrWord, PageRef
 from workbench.ocr.store import save_ocr_page
 from workbench.store import open_store
 from workbench.transcript import (
-    ALTO_NS,
     TranscriptRules,
     correct_document,
     correct_page,
-    export,
     rules_for,
     switch_rule,
-    to_json,
 )
 
 DOC = "memo"

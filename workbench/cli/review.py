@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench import goldrevision, review, transcript
+from workbench import exporters, goldrevision, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import FlagCategory, FlagSource
@@ -179,7 +179,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.save:
         out = collection.corrected_dir(args.doc)
         out.mkdir(parents=True, exist_ok=True)
-    result = transcript.export(collection, store, args.doc, format=args.format, out=out, rules=rules)
+    result = exporters.export(collection, store, args.doc, format=args.format, out=out, rules=rules)
     skipped = [s for p in result.corrected.pages for s in p.skipped]
     if out is None:
         if isinstance(result.content, bytes):

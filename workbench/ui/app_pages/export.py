@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import transcript, views
+from workbench import exporters, transcript, views
 from workbench.errors import WorkbenchError
 from workbench.ocr.store import has_ocr
 from workbench.ui import components
@@ -51,7 +51,7 @@ if message := st.session_state.pop("export_message", None):
     st.error(message)
 
 try:
-    exports = {fmt: transcript.export(collection, store, doc_id, format=fmt) for fmt in transcript.FORMATS}
+    exports = {fmt: exporters.export(collection, store, doc_id, format=fmt) for fmt in exporters.FORMATS}
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
