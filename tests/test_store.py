@@ -16,16 +16,8 @@ import sqlalchemy as sa
 from tests.test_postgres import BACKENDS, backend_url
 from workbench.errors import StoreError
 from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource
-from workbench.store import (
-    VersionConflict,
-    database_url,
-    decisions_table,
-    flags_table,
-    head_revision,
-    metadata,
-    open_store,
-    schema_revision,
-)
+from workbench.schema import decisions_table, flags_table, metadata
+from workbench.store import VersionConflict, database_url, head_revision, open_store, schema_revision
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -37,98 +37,18 @@ from sqlalchemy.pool import NullPool, QueuePool
 from workbench import settings
 from workbench.errors import StoreError
 from workbench.models import Box, Decision, DecisionAction, Flag, FlagCategory, FlagSource
+from workbench.schema import (
+    decisions_table,
+    flags_table,
+    gold_revisions_table,
+    page_status_table,
+    rule_settings_table,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Any constant works; it names the lock that serialises concurrent migrations on PostgreSQL.
 POSTGRES_MIGRATION_LOCK = 0x0C5_1974
-
-metadata = sa.MetaData()
-
-flags_table = sa.Table(
-    "flags",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document", sa.String(64), nullable=False),
-    sa.Column("key", sa.String(200), nullable=False),
-    sa.Column("page", sa.Integer, nullable=False),
-    sa.Column("span_start", sa.Integer, nullable=False),
-    sa.Column("span_end", sa.Integer, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("category", sa.String(32), nullable=False),
-    sa.Column("suggestions", sa.JSON, nullable=False),
-    sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("boxes", sa.JSON, nullable=False),
-    sa.Column("source", sa.String(16), nullable=False),
-    sa.Column("stale", sa.Boolean, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("first_seen", sa.String(32), nullable=False),
-    sa.Column("last_seen", sa.String(32), nullable=False),
-    sa.UniqueConstraint("document", "key", name="uq_flags_document_key"),
-)
-sa.Index("ix_flags_document_page", flags_table.c.document, flags_table.c.page)
-
-decisions_table = sa.Table(
-    "decisions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document", sa.String(64), nullable=False),
-    sa.Column("flag_key", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(16), nullable=False),
-    sa.Column("text", sa.Text, nullable=True),
-    sa.Column("reviewer", sa.String(200), nullable=False),
-    sa.Column("time", sa.String(32), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("batch", sa.String(64), nullable=True),
-    sa.Column("ref", sa.Integer, sa.ForeignKey("decisions.id", name="fk_decisions_ref"), nullable=True),
-    sa.ForeignKeyConstraint(
-        ["document", "flag_key"], ["flags.document", "flags.key"], name="fk_decisions_flag"
-    ),
-    # One event per flag and version: a second writer at the same version cannot slip in.
-    sa.UniqueConstraint("document", "flag_key", "version", name="uq_decisions_flag_version"),
-)
-sa.Index("ix_decisions_batch", decisions_table.c.batch)
-
-page_status_table = sa.Table(
-    "page_status",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document", sa.String(64), nullable=False),
-    sa.Column("page", sa.Integer, nullable=False),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("reviewer", sa.String(200), nullable=False),
-    sa.Column("time", sa.String(32), nullable=False),
-    sa.Column("note", sa.Text, nullable=False),
-    sa.UniqueConstraint("document", "page", "seq", name="uq_page_status_seq"),
-)
-
-rule_settings_table = sa.Table(
-    "rule_settings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document", sa.String(64), nullable=False),
-    sa.Column("rule", sa.String(64), nullable=False),
-    sa.Column("enabled", sa.Boolean, nullable=False),
-    sa.Column("reviewer", sa.String(200), nullable=False),
-    sa.Column("time", sa.String(32), nullable=False),
-)
-
-gold_revisions_table = sa.Table(
-    "gold_revisions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("document", sa.String(64), nullable=False),
-    sa.Column("gold", sa.String(64), nullable=False),
-    sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("reviewer", sa.String(200), nullable=False),
-    sa.Column("time", sa.String(32), nullable=False),
-    sa.Column("decisions", sa.JSON, nullable=False),
-    sa.Column("pages", sa.JSON, nullable=False),
-    sa.UniqueConstraint("gold", "revision", name="uq_gold_revisions_revision"),
-)
-
 
 def now() -> str:
     """The current time, UTC, ISO 8601 with milliseconds and a Z: 2026-11-26T13:40:01.123Z."""

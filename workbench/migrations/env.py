@@ -6,7 +6,7 @@ place (WORKBENCH_DB) and migrations run in the same transaction (and lock) that 
 
 from alembic import context
 
-from workbench.store import metadata
+from workbench.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
