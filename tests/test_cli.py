@@ -7,7 +7,7 @@ import sys
 
 from PIL import Image
 
-from workbench.cli import COMMAND_MODULES, build_parser, main
+from workbench.cli import COMMAND_MODULES, COMMANDS, build_parser, main
 
 
 def test_help_lists_every_registered_command():
@@ -17,6 +17,19 @@ def test_help_lists_every_registered_command():
     assert len(commands) >= len(COMMAND_MODULES)
     for name in commands:
         assert name in help_text
+
+
+def test_each_command_is_found_in_the_module_that_registers_it():
+    for module in COMMAND_MODULES:
+        registered = build_parser(only=module)._subparsers._group_actions[0].choices
+        assert {name for name, owner in COMMANDS.items() if owner == module} == set(registered)
+    assert set(COMMANDS) == set(build_parser()._subparsers._group_actions[0].choices)
+
+
+def test_a_command_starts_without_loading_the_other_commands():
+    probe = "import sys; from workbench.cli import main; main(['settings']); print('workbench.report' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False")
 
 
 def test_console_entry_point_help_runs():

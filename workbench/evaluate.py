@@ -32,11 +32,9 @@ from workbench.metrics import (
     measure,
     top_confusions,
 )
-from workbench.models import GoldPage, OcrPage, PageScore
+from workbench.models import GoldPage, PageScore
 from workbench.normalize import DEFAULT, ComparisonOptions, char_units, word_units
 from workbench.ocr.store import load_ocr_page
-from workbench.store import Store
-from workbench.transcript import CorrectedDocument, correct_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +155,7 @@ def evaluate_texts(
     """Score OCR texts against their gold pages, page by page (`evaluate_page`), pooled as a document.
 
     The one scoring of texts: the stored OCR (`evaluate_document`), the corrected transcript
-    (`evaluate_corrected`) and the report's forecasts all come through here. `texts[i]` is the text of
+    (`transcript.evaluate_corrected`) and the report's forecasts all come through here. `texts[i]` is the text of
     `golds[i]`'s page; ValueError when the counts differ.
     """
     if len(golds) != len(texts):
@@ -183,38 +181,6 @@ def evaluate_document(
     golds = collection.gold_pages(document)
     texts = [load_ocr_page(collection, doc_id, page.number).text for page in golds]
     return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact)
-
-
-@dataclass(frozen=True, slots=True)
-class CorrectedEvaluation:
-    """The corrected transcript (OCR with the decisions in force) and its scores against the gold."""
-
-    corrected: CorrectedDocument
-    evaluation: DocumentEvaluation
-
-
-def evaluate_corrected(
-    collection: Collection,
-    store: Store,
-    doc_id: str,
-    *,
-    ocr_pages: Sequence[OcrPage] | None = None,
-    options: ComparisonOptions = DEFAULT,
-) -> CorrectedEvaluation | None:
-    """The corrected transcript (`transcript.correct_document`) scored exactly as the OCR is; None when
-    the document has no gold or no decision changes the text yet. `ocr_pages` are the stored OCR pages
-    when the caller has read them already."""
-    document = collection.document(doc_id)
-    if not collection.has_gold(document):
-        return None
-    corrected = correct_document(collection, store, doc_id, ocr_pages=ocr_pages)
-    if corrected.changes == 0:
-        return None
-    golds = collection.gold_pages(document)
-    evaluation = evaluate_texts(
-        golds, [page.text for page in corrected.pages], document=doc_id, gold=document.gold or "", options=options
-    )
-    return CorrectedEvaluation(corrected=corrected, evaluation=evaluation)
 
 
 def _rate(value: float) -> float | None:

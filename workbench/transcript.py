@@ -27,7 +27,9 @@ from enum import StrEnum
 
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
+from workbench.evaluate import DocumentEvaluation, evaluate_texts
 from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
+from workbench.normalize import DEFAULT, ComparisonOptions
 from workbench.ocr.store import load_ocr_pages
 from workbench.review import flag_states, reviewer_name
 from workbench.store import RuleSetting, Store, now
@@ -370,3 +372,38 @@ def correct_document(
         for page in pages
     )
     return CorrectedDocument(document=document_id, pages=corrected, rules=rules, title=document.title)
+
+
+# -- the corrected transcript scored ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedEvaluation:
+    """The corrected transcript (OCR with the decisions in force) and its scores against the gold."""
+
+    corrected: CorrectedDocument
+    evaluation: DocumentEvaluation
+
+
+def evaluate_corrected(
+    collection: Collection,
+    store: Store,
+    doc_id: str,
+    *,
+    ocr_pages: Sequence[OcrPage] | None = None,
+    options: ComparisonOptions = DEFAULT,
+) -> CorrectedEvaluation | None:
+    """The corrected transcript (`transcript.correct_document`) scored exactly as the OCR is; None when
+    the document has no gold or no decision changes the text yet. `ocr_pages` are the stored OCR pages
+    when the caller has read them already."""
+    document = collection.document(doc_id)
+    if not collection.has_gold(document):
+        return None
+    corrected = correct_document(collection, store, doc_id, ocr_pages=ocr_pages)
+    if corrected.changes == 0:
+        return None
+    golds = collection.gold_pages(document)
+    evaluation = evaluate_texts(
+        golds, [page.text for page in corrected.pages], document=doc_id, gold=document.gold or "", options=options
+    )
+    return CorrectedEvaluation(corrected=corrected, evaluation=evaluation)

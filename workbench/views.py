@@ -12,13 +12,14 @@ from pathlib import Path
 
 from workbench import settings
 from workbench.corpus import Collection
-from workbench.evaluate import evaluate_corrected, evaluate_document, evaluation_dict
+from workbench.evaluate import evaluate_document, evaluation_dict
 from workbench.flags import evaluate_document as evaluate_flags_of_document
 from workbench.flags import flag_document
 from workbench.linediff import Line, page_lines
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
 from workbench.ocr.store import has_ocr, load_ocr_page, text_path
 from workbench.review import reviewed_flag_source
+from workbench.transcript import evaluate_corrected
 
 # --- records the pages draw ------------------------------------------------------------------------
 
@@ -153,7 +154,7 @@ def page_cer(scores: dict | None) -> dict[int, float]:
 
 
 def corrected_evaluation(collection: Collection, store, document: Document) -> dict | None:
-    """The corrected transcript scored like the OCR (`evaluate.evaluate_corrected`, as evaluation_dict);
+    """The corrected transcript scored like the OCR (`transcript.evaluate_corrected`, as evaluation_dict);
     None without gold or OCR, or while no decision changes the text."""
 
     if not has_ocr(collection, document):

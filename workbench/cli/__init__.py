@@ -27,22 +27,62 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command registered."""
+# Which module registers each command: a run loads only its command's module (and what that imports), so
+# `workbench compare` does not pay for the report's plotting or the simulator's image libraries. A test
+# checks this table against what the modules register.
+COMMANDS: dict[str, str] = {
+    "documents": "documents",
+    "add": "documents",
+    "settings": "documents",
+    "synth": "synth",
+    "ocr": "ocr",
+    "import-ocr": "ocr",
+    "evaluate": "evaluate",
+    "compare": "compare",
+    "flag": "flag",
+    "review": "review",
+    "page-status": "review",
+    "export": "review",
+    "rules": "review",
+    "gold-errata": "review",
+    "gold-revise": "review",
+    "db": "review",
+    "report": "report",
+    "app": "app",
+}
+
+
+def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every command registered, or only the commands of module `only`."""
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Check and correct OCR of typewritten archival documents.",
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,) if only else ():
         importlib.import_module(f"workbench.cli.{name}").register(commands)
     return parser
 
 
+def _command_module(argv: list[str]) -> str | None:
+    """The module of the command `argv` names (its first word), None for --help, --version or no command."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return COMMANDS.get(first) if first is not None and argv and argv[0] == first else None
+
+
+def _modules_for(argv: list[str]) -> str | None:
+    """What `build_parser(only=...)` needs for `argv`: the command's module, "" (none) for a bare --version,
+    None (all) otherwise, so that --help lists every command."""
+    if argv == ["--version"]:
+        return ""
+    return _command_module(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_modules_for(argv))
     args = parser.parse_args(argv)
     try:
         status = args.run(args)

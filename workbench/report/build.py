@@ -22,7 +22,6 @@ from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import (
     DocumentEvaluation,
-    evaluate_corrected,
     evaluate_document,
     evaluate_texts,
     evaluation_dict,
@@ -38,7 +37,7 @@ from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
 from workbench.store import PageStatusEvent, Store, open_store
-from workbench.transcript import Rule
+from workbench.transcript import Rule, evaluate_corrected
 
 REPORT_FORMAT = 1
 EXAMPLES_PER_CATEGORY = 5
