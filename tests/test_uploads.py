@@ -51,8 +51,8 @@ def test_bad_uploads_are_refused_naming_the_file_and_add_nothing(tmp_collection,
 
 
 def test_a_document_from_uploaded_ocr_and_gold_alone(tmp_collection):
-    ocr = [uploads.Upload("vendor.txt", "Tbe first page.\fThe sccond page.\n".encode())]
-    gold = [uploads.Upload("gold.txt", "The first page.\fThe second page.\n".encode())]
+    ocr = [uploads.Upload("vendor.txt", b"Tbe first page.\fThe sccond page.\n")]
+    gold = [uploads.Upload("gold.txt", b"The first page.\fThe second page.\n")]
     document = uploads.add_uploaded_document(tmp_collection, "vendor", title="Vendor OCR", ocr=ocr, gold=gold,
                                              lang="fra")
     assert (document.page_count, document.lang) == (2, "fra")
