@@ -17,12 +17,10 @@ from workbench.compare import (
     compare_files,
     compare_folders,
     compare_paths,
-    comparison_dict,
-    format_comparison,
     pair_stem,
     read_source,
-    render_html,
 )
+from workbench.compare_report import comparison_dict, format_comparison, render_html
 from workbench.errors import InputError
 from workbench.normalize import DINGLEHOPPER, ComparisonOptions
 

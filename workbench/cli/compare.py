@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from workbench.cli.comparison import add_comparison_options, comparison_options
-from workbench.compare import compare_paths, comparison_dict, format_comparison, render_html
+from workbench.compare import compare_paths
+from workbench.compare_report import comparison_dict, format_comparison, render_html
 from workbench.errors import InputError
 from workbench.fsutil import atomic_write_text
 
