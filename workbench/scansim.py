@@ -20,6 +20,12 @@ The layout truth is PAGE XML (2019 schema, the OCR-D ground-truth format) beside
     stamp               TextRegion type="other", production="other", kind:declassification_stamp
     handwritten note    TextRegion type="marginalia", production="handwritten-cursive", kind:handwritten_annotation
 
+Why one module of about 1,000 lines: the three steps hand each other private records (the typeset lines
+with their character positions, the ink map with its line boxes, one seeded random stream per page), and
+the byte-identical output for a seed is the contract the tests hold the whole pipeline to. Split, each
+step would have to publish the others' internals; it is a tool for making test scans, not part of the
+review path, so its size costs the workbench nothing at run time.
+
 Line-end hyphens are kept in the line text; each TextLine that ends in one says which kind in its custom
 attribute: `hyphen {kind:soft;}` (the typist split a word) or `hyphen {kind:hard;}` (a compound's own hyphen).
 """
