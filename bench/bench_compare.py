@@ -41,6 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pairs import load_pair, vary  # noqa: E402  (bench/ is on the path when a bench runs)
+
 from workbench.fsutil import atomic_write_json, atomic_write_text  # noqa: E402
 
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -48,30 +50,6 @@ DINGLEHOPPER = REPO / ".venv" / "bin" / "dinglehopper"
 TOLERANCE = 1e-9
 TARGET_SPEEDUP = 50
 WORKBENCH_OPTIONS = ("--no-fca", "--dinglehopper", "--fold-equivalents")
-
-
-def load_pair(doc: str) -> tuple[str, str]:
-    """The document's gold pages and stored OCR pages, each joined by line breaks."""
-    gold = sorted((REPO / "transcripts" / "gold" / doc).glob("page-*.txt"))
-    ocr = sorted((REPO / "transcripts" / "ocr" / doc).glob("page-*.txt"))
-    if not gold or len(gold) != len(ocr):
-        raise SystemExit(f"bench_compare: {doc}: needs as many transcripts/gold/{doc}/ as transcripts/ocr/{doc}/ pages")
-    return (
-        "\n".join(p.read_text(encoding="utf-8") for p in gold),
-        "\n".join(p.read_text(encoding="utf-8") for p in ocr),
-    )
-
-
-def vary(text: str, rng: random.Random) -> str:
-    """`text` with about one word in fifty replaced by another word of the same line."""
-    lines = []
-    for line in text.split("\n"):
-        words = line.split(" ")
-        for i in range(len(words)):
-            if rng.random() < 0.02:
-                words[i] = rng.choice(words)
-        lines.append(" ".join(words))
-    return "\n".join(lines)
 
 
 def make_large(gold: str, ocr: str, *, size: int, seed: int = 2026) -> tuple[str, str]:

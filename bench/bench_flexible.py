@@ -29,6 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pairs import load_pair, vary  # noqa: E402  (bench/ is on the path when a bench runs)
+
 from workbench.fsutil import atomic_write_json, atomic_write_text  # noqa: E402
 
 # Runs one measurement in a fresh interpreter and prints its figures as JSON.
@@ -52,30 +54,6 @@ seconds = time.perf_counter() - start
 print(json.dumps({{"seconds": seconds, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   **value}}))
 """
-
-
-def load_pair(doc: str) -> tuple[str, str]:
-    """The document's gold and stored OCR, pages joined by line breaks."""
-    gold = sorted((REPO / "transcripts" / "gold" / doc).glob("page-*.txt"))
-    ocr = sorted((REPO / "transcripts" / "ocr" / doc).glob("page-*.txt"))
-    if not gold or not ocr:
-        raise SystemExit(f"bench_flexible: {doc}: needs transcripts/gold/{doc}/ and transcripts/ocr/{doc}/ pages")
-    return (
-        "\n".join(p.read_text(encoding="utf-8") for p in gold),
-        "\n".join(p.read_text(encoding="utf-8") for p in ocr),
-    )
-
-
-def vary(text: str, rng: random.Random) -> str:
-    """`text` with about one word in fifty replaced by another of its words, so copies differ."""
-    lines = []
-    for line in text.split("\n"):
-        words = line.split(" ")
-        for i in range(len(words)):
-            if rng.random() < 0.02:
-                words[i] = rng.choice(words)
-        lines.append(" ".join(words))
-    return "\n".join(lines)
 
 
 def make_megabyte(gold: str, ocr: str, *, size: int = 1_000_000, seed: int = 2026) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from workbench.compare import (
     PooledFlexibleAccuracy,
     SourceText,
 )
-from workbench.evaluate import DocumentEvaluation, evaluation_dict, interval_dict, options_dict
+from workbench.evaluate import DocumentEvaluation, confusion_lines, evaluation_dict, interval_dict, options_dict
 from workbench.flexible import FlexibleAccuracy
 
 
@@ -189,12 +189,7 @@ def format_comparison(result: Comparison | FolderComparison, *, top: int = 10, s
                 names = [item.path.name for item in items if item.reason == reason]
                 if names:
                     text.append(f"ignored in the {label} folder, {reason} ({len(names)}): {', '.join(names)}")
-    confusions = result.evaluation.confusions(top=top)
-    if confusions:
-        text.append("")
-        text.append(f"most frequent confusions (gold -> OCR, top {top}):")
-        for confusion in confusions:
-            text.append(f"  {confusion.count:5d}  {confusion.gold!r} -> {confusion.ocr!r}")
+    text.extend(confusion_lines(result.evaluation, top=top))
     return "\n".join(text)
 
 

@@ -296,10 +296,16 @@ def format_table(evaluation: DocumentEvaluation, *, top: int = 10) -> str:
     text.append(
         f"CER {interval.describe()}: {interval.confidence:.0%} interval, a bootstrap over {interval.pages} page(s)"
     )
-    confusions = evaluation.confusions(top=top)
-    if confusions:
-        text.append("")
-        text.append(f"most frequent confusions (gold -> OCR, top {top}):")
-        for confusion in confusions:
-            text.append(f"  {confusion.count:5d}  {confusion.gold!r} -> {confusion.ocr!r}")
+    text.extend(confusion_lines(evaluation, top=top))
     return "\n".join(text)
+
+
+def confusion_lines(evaluation: DocumentEvaluation, *, top: int = 10) -> list[str]:
+    """The table's closing lines: the `top` most frequent confusions (gold -> OCR), after a blank line;
+    none when the OCR confuses nothing."""
+    confusions = evaluation.confusions(top=top)
+    if not confusions:
+        return []
+    lines = ["", f"most frequent confusions (gold -> OCR, top {top}):"]
+    lines += [f"  {c.count:5d}  {c.gold!r} -> {c.ocr!r}" for c in confusions]
+    return lines
