@@ -171,6 +171,6 @@ def config_for(language: str | None) -> FlaggerConfig:
 
 @lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
+    from wordfreq import available_languages  # loaded on first use: commands that never flag skip it
 
     return frozenset(available_languages())

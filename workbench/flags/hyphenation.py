@@ -18,7 +18,7 @@ from workbench.models import Flag, FlagCategory
 
 @lru_cache(maxsize=8)
 def _dictionary(name: str):
-    import pyphen
+    import pyphen  # loaded on first use: commands that never flag skip its dictionaries
 
     return pyphen.Pyphen(lang=name) if name in pyphen.LANGUAGES else None
 

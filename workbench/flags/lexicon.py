@@ -39,7 +39,7 @@ def general_frequencies(language: str = "en") -> Mapping[str, float]:
     config = config_for(language)
     if not config.lexicon:
         return {}
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_dict  # loaded on first use (its word lists take a second)
 
     return {word: math.log10(freq) + 9 for word, freq in get_frequency_dict(config.language).items()}
 

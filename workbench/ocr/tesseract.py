@@ -288,7 +288,7 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
 
 def _unrotate_hocr(hocr: str, angle: float, size: tuple[int, int]) -> str:
     """The hOCR with every bbox turned back onto the original scan (baselines stay relative to them)."""
-    from workbench.ocr.preprocess import unrotate_box
+    from workbench.ocr.preprocess import unrotate_box  # as above: cached runs never load numpy
 
     def turn(match: re.Match) -> str:
         box = unrotate_box(Box(*(int(v) for v in match.groups())), angle, size)
