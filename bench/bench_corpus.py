@@ -203,8 +203,8 @@ def line_page(doc_id: str, grouped: list[list[tuple]]) -> OcrPage:
     return OcrPage(document=doc_id, number=1, text="".join(parts), words=tuple(words))
 
 
-def _our_ocr(image: str, lang: str, cache_root: str) -> dict:
-    """Run in a worker: the workbench's OCR of one scan (default options), through its disk cache."""
+def _our_ocr(image: str, lang: str, cache_root: str, overrides: dict | None = None) -> dict:
+    """Run in a worker: the workbench's OCR of one scan (default options unless `overrides`), cached."""
     from workbench.fsutil import sha256_file
     from workbench.ocr.cache import OcrCache
     from workbench.ocr.options import OcrOptions
@@ -213,7 +213,7 @@ def _our_ocr(image: str, lang: str, cache_root: str) -> dict:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cache = OcrCache(Path(cache_root) / "workbench")
     engine = cache.engine()
-    options = OcrOptions(lang=lang)
+    options = OcrOptions(lang=lang).merged(overrides or {}, source="--ocr-options")
     key = cache.key(
         image_sha256=sha256_file(Path(image)),
         engine=engine,
@@ -262,7 +262,7 @@ def _plain_ocr(image: str, lang: str, cache_root: str) -> dict:
     return {"words": words, "seconds": time.perf_counter() - started, "cached": cached}
 
 
-def scan_items(corpora: Path, cache_root: Path, *, jobs: int) -> list[Item]:
+def scan_items(corpora: Path, cache_root: Path, *, jobs: int, overrides: dict | None = None) -> list[Item]:
     """Every scan page as an Item of our OCR (inside the gold lines), with both engines' CER."""
     rows = []
     with open(corpora / "scans" / "manifest.tsv", encoding="utf-8", newline="") as handle:
@@ -272,7 +272,7 @@ def scan_items(corpora: Path, cache_root: Path, *, jobs: int) -> list[Item]:
         image = corpora / "scans" / row["dataset"] / row["image"]
         tasks.append((row, str(image), tesseract_code(row["language"])))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        ours = [pool.submit(_our_ocr, image, lang, str(cache_root)) for _, image, lang in tasks]
+        ours = [pool.submit(_our_ocr, image, lang, str(cache_root), overrides) for _, image, lang in tasks]
         plain = [pool.submit(_plain_ocr, image, lang, str(cache_root)) for _, image, lang in tasks]
         results = [(a.result(), b.result()) for a, b in zip(ours, plain, strict=True)]
     items = []
@@ -526,18 +526,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", help="flag every document as this language (to compare with its own)")
     parser.add_argument("--sets", nargs="*", help="only these sets (by name)")
     parser.add_argument("--no-scans", action="store_true", help="text pairs only")
+    parser.add_argument("--ocr-options", type=json.loads, help="OCR options other than the defaults, JSON")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if not (args.corpora / "README.md").exists():
         print(f"skipped: no corpora at {args.corpora} (the real OCR corpus lives beside the repository)")
         return 0
     started = time.perf_counter()
+    option_notes = {}
     items = text_pair_items(args.corpora, max_chars=args.max_chars)
     if not args.no_scans:
-        items += scan_items(args.corpora, args.cache, jobs=args.jobs)
+        items += scan_items(args.corpora, args.cache, jobs=args.jobs, overrides=args.ocr_options)
+        if args.ocr_options:
+            option_notes["ocr options"] = f"scans read with {json.dumps(args.ocr_options)} over the defaults"
     if args.sets:
         items = [i for i in items if i.set in args.sets]
     items, notes = sample(items, args.max_docs)
+    notes.update(option_notes)
     cut = sum(1 for i in items if i.extra.get("cut"))
     if cut:
         notes["long documents"] = f"{cut} text pairs cut to their first {args.max_chars} OCR characters"

@@ -21,6 +21,8 @@ from workbench.models import Flag, FlagCategory
 LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\d+)$")
 JUNK_LEAD = "‘’'*,.:;@_~|^•`°“”„»«<>"
 JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
+INITIAL = re.compile(r"^[(\[]?[A-ZÀ-Ý][a-z]?\.[,;:)\]]?$")
+ROMAN = re.compile(r"^[(\[]?[IVXLCDM]{2,}\.?[,;:)\]]?$")
 ABBREVIATION = re.compile(r"^([A-Za-z]\.)+$|^(etc|Mr|Mrs|Dr|St|No|Nos|Vol|vs|cf|al|Jr|Sr|Gen|Sec|Dept|Co|Inc)\.$")
 
 
@@ -30,7 +32,9 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
         # A list marker opens its line ("2.", "-"); elsewhere only a lone digit is suspicious.
         return not first_on_line and (len(text) == 1 and not text.isalpha() and text != "&")
     if not has_alnum(text):
-        return True
+        return text not in context.config.spaced_punctuation
+    if INITIAL.match(text) or ROMAN.match(text):
+        return False  # an initial or an abbreviation ("M.", "J."), a roman numeral ("XV", "IV.")
     core = strip_punct(text)[1]
     config, lexicon = context.config, context.lexicon
     if len(core) <= 2 and core.isalpha() and not lexicon.has_words:

@@ -188,6 +188,10 @@ class Lexicon:
             return True
         if "-" in key.strip("-") and all(self.is_known(part) for part in stem.split("-") if part):
             return True  # a compound of words: self-defense, US-Japan, political-military
+        if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
+            return True  # a word hyphenated where a line once ended, the line break since removed
+        if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
+            return True  # a word hyphenated where a line once ended, the line break since removed
         if "'" in key.strip("'") and self._elided(key):
             return True  # an elision: l'homme, qu'il, d'Orléans
         if config.compounds and self._compound(key):

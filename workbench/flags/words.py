@@ -64,6 +64,8 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         left, glue, right = glued.groups()
         if re.fullmatch(r"['’](s|t|d|ll|re|ve|m)", glue + right) or glue == "--" or min(len(left), len(right)) < 2:
             return None  # Japan's, a typed dash (power--over), e.g.
+        if lexicon.is_known(word) or (glue == "-" and lexicon.is_known(left + right)):
+            return None  # an elision (qu'il) or a word hyphenated where a line once ended (com-mencèrent)
         if glue == "-":
             # A hyphen read for a space joins a short function word to its neighbour ("to-our",
             # "in-Indochina"); compounds ("self-defense", "US-Japan") keep theirs.
@@ -78,8 +80,8 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         return None
     floor = max(lexicon.zipf(word) + 2.5, config.merge_part_zipf)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
-    if closest and closest[0].cost <= 0.5:
-        return None  # one cheap confusion away from a word: a misread, not two words
+    if closest and closest[0].cost <= config.merge_near_cost:
+        return None  # one slip away from a word (or an old spelling of it: "soone"): no two words
     best = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
@@ -169,6 +171,9 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # however rare the general list thinks it (old spellings, terms, people and places), unless the
         # engine doubted this very reading.
         return 0.0, suggestions
+    elif not known and conf >= config.unsure_conf and _name_inside_sentence(index, context):
+        if best is not None and best.cost <= config.name_max_cost:
+            confidence = 0.6  # a name one OCR confusion from another word ("Japanesc")
     elif not known:
         if best is not None and best.cost <= config.unknown_max_cost:
             confidence = 0.75 if conf < config.unsure_conf else 0.6
@@ -190,6 +195,17 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
         confidence = max(confidence, 0.8)
     return confidence, suggestions
+
+
+def _name_inside_sentence(index: int, context: PageContext) -> bool:
+    """True for a capitalised word (not all capitals) that does not open a sentence: likely a name."""
+    word = strip_punct(context.tokens[index].text)[1]
+    if not (len(word) > 2 and word[0].isupper() and word[1:].islower() and word.isalpha()):
+        return False
+    if index == 0:
+        return False
+    previous = context.tokens[index - 1].text
+    return previous[-1] not in '.:;?!"”' and has_alnum(previous)
 
 
 def _document_case(suggestion: str, index: int, context: PageContext) -> str:
