@@ -199,20 +199,10 @@ class Region:
 
 
 def gold_regions(page: GoldPage) -> tuple[Region, ...]:
-    """Where the body and each marking stand in `page.full_text`, in reading order.
-
-    Mirrors `GoldPage.full_text`: top markings, the body without surrounding newlines, bottom markings,
-    joined by single newlines.
-    """
-    top = [m for m in page.markings if m.before_body]
-    bottom = [m for m in page.markings if not m.before_body]
-    parts = [
-        *((m.text, m.kind.value) for m in top),
-        (page.body.strip("\n"), BODY),
-        *((m.text, m.kind.value) for m in bottom),
-    ]
+    """Where the body and each marking stand in `page.full_text`, in reading order (`GoldPage.parts`,
+    which `full_text` joins by single line breaks)."""
     regions, position = [], 0
-    for text, label in parts:
+    for text, label in page.parts:
         regions.append(Region(position, position + len(text), label))
         position += len(text) + 1
     return tuple(regions)

@@ -97,11 +97,17 @@ class GoldPage:
     markings: tuple[Marking, ...] = ()
 
     @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """The page in reading order as (text, label): top markings, the body without surrounding line
+        breaks (label "body"), bottom markings; a marking's label is its kind. `full_text` joins them."""
+        top = [(m.text, m.kind.value) for m in self.markings if m.before_body]
+        bottom = [(m.text, m.kind.value) for m in self.markings if not m.before_body]
+        return (*top, (self.body.strip("\n"), "body"), *bottom)
+
+    @property
     def full_text(self) -> str:
         """Everything typed or stamped on the page in reading order: top markings, body, bottom ones."""
-        top = [m.text for m in self.markings if m.before_body]
-        bottom = [m.text for m in self.markings if not m.before_body]
-        return "\n".join([*top, self.body.strip("\n"), *bottom])
+        return "\n".join(text for text, _ in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
