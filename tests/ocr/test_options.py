@@ -59,3 +59,41 @@ def test_manifest_ocr_must_be_an_object(small_document):
     _with_manifest_ocr(small_document, ["psm", 6])
     with pytest.raises(InputError, match='"ocr" must be an object'):
         document_options(small_document)
+
+
+def _with_document_lang(document, lang):
+    data = json.loads(document.manifest_path.read_text())
+    data["lang"] = lang
+    document.manifest_path.write_text(json.dumps(data))
+
+
+def test_document_language_drives_the_ocr(small_collection_document_lang):
+    assert document_options(small_collection_document_lang("fra")).lang == "fra"
+
+
+def test_iso_document_language_is_named_for_tesseract(small_collection_document_lang):
+    assert document_options(small_collection_document_lang("fr+de")).lang == "fra+deu"
+
+
+def test_call_and_manifest_ocr_win_over_the_document_language(small_collection_document_lang):
+    document = small_collection_document_lang("deu")
+    assert document_options(document, {"lang": "eng"}).lang == "eng"
+    _with_manifest_ocr(document, {"lang": "frk"})
+    assert document_options(document).lang == "frk"
+
+
+def test_document_without_language_keeps_the_setting(small_document, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LANG", "ces")
+    assert small_document.lang == ""
+    assert document_options(small_document).lang == "ces"
+
+
+@pytest.fixture
+def small_collection_document_lang(small_document, tmp_collection):
+    """Re-read `small_document` after its manifest's `"lang"` is set."""
+
+    def reload(lang):
+        _with_document_lang(small_document, lang)
+        return tmp_collection.document(small_document.id)
+
+    return reload

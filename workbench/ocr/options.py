@@ -1,7 +1,9 @@
 """The options of one OCR run: what Tesseract is asked to do and how the scan is prepared for it.
 
-Options come, weakest first, from the settings (WORKBENCH_LANG), the document's manifest
-(`"ocr": {"lang": "eng", "psm": 6, "binarize": "otsu", "deskew": true}`) and the call (CLI flags).
+Options come, weakest first, from the settings (WORKBENCH_LANG), the document's language (the
+manifest's `"lang"`, so a French document is read with the French model unless told otherwise), its
+manifest's OCR options (`"ocr": {"lang": "eng", "psm": 6, "binarize": "otsu", "deskew": true}`) and the
+call (CLI flags: `--lang` wins over all).
 They are stored with every page's OCR and are part of the cache key.
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from workbench import settings
 from workbench.errors import InputError
+from workbench.flags.language import tesseract_code
 from workbench.fsutil import read_utf8
 from workbench.models import Document
 
@@ -90,6 +93,12 @@ def _checked(values: dict[str, Any], source: str) -> OcrOptions:
     return OcrOptions(**values)
 
 
+def tesseract_languages(lang: str) -> str:
+    """`lang` in Tesseract's names: ISO 639-1 parts mapped ("fr+de" -> "fra+deu"), model names kept
+    as given (Tesseract's own, such as "frk" or "deu_latf", name models the ISO table does not)."""
+    return "+".join(tesseract_code(part) if len(part) == 2 else part for part in lang.split("+"))
+
+
 def default_options() -> OcrOptions:
     """The options before any document or call says otherwise (language from WORKBENCH_LANG)."""
     return OcrOptions().merged({"lang": settings.get("WORKBENCH_LANG")}, source="WORKBENCH_LANG")
@@ -110,6 +119,10 @@ def manifest_options(document: Document) -> dict[str, Any]:
 
 
 def document_options(document: Document, overrides: Mapping[str, Any] | None = None) -> OcrOptions:
-    """The options to OCR `document` with: defaults, then its manifest's `"ocr"`, then `overrides`."""
-    options = default_options().merged(manifest_options(document), source=str(document.manifest_path))
+    """The options to OCR `document` with: defaults, then its language (`Document.lang`), then its
+    manifest's `"ocr"`, then `overrides`."""
+    options = default_options()
+    if document.lang:
+        options = options.merged({"lang": tesseract_languages(document.lang)}, source=f"{document.manifest_path}: 'lang'")
+    options = options.merged(manifest_options(document), source=str(document.manifest_path))
     return options.merged(overrides or {}, source="options given")
