@@ -114,7 +114,7 @@ def manifest_options(document: Document) -> dict[str, Any]:
         raise InputError(f"{document.manifest_path}: manifest is not valid JSON ({error.msg})") from None
     ocr = data.get("ocr", {}) if isinstance(data, dict) else {}
     if not isinstance(ocr, dict):
-        raise InputError(f"{document.manifest_path}: \"ocr\" must be an object of OCR options")
+        raise InputError(f'{document.manifest_path}: "ocr" must be an object of OCR options')
     return ocr
 
 
@@ -123,6 +123,8 @@ def document_options(document: Document, overrides: Mapping[str, Any] | None = N
     manifest's `"ocr"`, then `overrides`."""
     options = default_options()
     if document.lang:
-        options = options.merged({"lang": tesseract_languages(document.lang)}, source=f"{document.manifest_path}: 'lang'")
+        options = options.merged(
+            {"lang": tesseract_languages(document.lang)}, source=f"{document.manifest_path}: 'lang'"
+        )
     options = options.merged(manifest_options(document), source=str(document.manifest_path))
     return options.merged(overrides or {}, source="options given")
