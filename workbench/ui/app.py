@@ -34,10 +34,15 @@ except WorkbenchError as error:
 if auth_mode == "team":
     # Sign-in against hashed passwords; the reviewer is whoever signed in, never a name typed in.
     try:
-        authenticator = auth.team_authenticator()
+        team = auth.team_config()
+        authenticator = auth.team_authenticator(
+            team, secure_cookie=auth.served_over_https(st.context.url, dict(st.context.headers))
+        )
     except WorkbenchError as error:
         st.error(str(error))
         st.stop()
+    if auth.cookie_is_revoked(st.context.cookies.get(team.cookie_name), team):
+        st.session_state["logout"] = True  # the library then ignores the cookie and asks for the password
     authenticator.login(location="main", key="login")
     if not st.session_state.get("authentication_status"):
         if st.session_state.get("authentication_status") is False:
@@ -47,7 +52,18 @@ if auth_mode == "team":
     st.session_state["reviewer"] = st.session_state["username"]
     with st.sidebar:
         st.caption(f"Signed in as **{st.session_state['name']}** ({st.session_state['username']})")
-        authenticator.logout("Sign out", location="sidebar", key="logout")
+        try:
+            # not key="logout": the library keeps its own st.session_state["logout"]
+            authenticator.logout(
+                "Sign out", location="sidebar", key="sign_out",
+                callback=lambda event: auth.record_sign_out(event["username"]),
+            )
+        except WorkbenchError as error:
+            st.error(str(error))
+            st.stop()
+    if not st.session_state.get("authentication_status"):  # signed out just now
+        st.session_state["reviewer"] = ""
+        st.rerun()
 elif auth_mode != "local":
     st.error(f"WORKBENCH_AUTH={auth_mode!r}: expected 'local' or 'team'")
     st.stop()
