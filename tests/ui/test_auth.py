@@ -5,8 +5,8 @@ from __future__ import annotations
 import bcrypt
 import pytest
 
-from workbench.errors import InputError
 from tests.ui.test_app import team_mode  # noqa: F401 - a fixture
+from workbench.errors import InputError
 from workbench.ui import auth
 
 
@@ -77,7 +77,7 @@ def test_a_password_hash_with_a_trailing_newline_is_refused(tmp_path):
         auth.load_team_config(path)
 
 
-def test_sign_out_signs_the_reviewer_out_without_an_error(ui_collection, team_mode, tmp_path):
+def test_sign_out_signs_the_reviewer_out_without_an_error(ui_collection, team_mode, tmp_path):  # noqa: F811
     from tests.ui.test_app import app, no_errors, sign_in
 
     at = app(document="memo-1975")
