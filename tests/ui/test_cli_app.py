@@ -16,7 +16,20 @@ def test_app_passes_streamlit_options_through(monkeypatch):
     (command,) = calls
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert command[4].endswith("workbench/ui/app.py")
-    assert command[5:] == ["--server.port", "8599", "--server.headless", "true"]
+    assert command[5:] == [*app_command.STREAMLIT_DEFAULTS, "--server.port", "8599", "--server.headless", "true"]
+
+
+def test_app_sends_no_usage_statistics_and_shows_no_deploy_button_unless_told_otherwise():
+    from streamlit.web import cli as streamlit_cli
+
+    def options(args):
+        command = app_command.streamlit_command(args)
+        return streamlit_cli.main_run.make_context("run", command[4:]).params
+
+    default = options([])
+    assert default["browser_gatherUsageStats"] is False
+    assert default["client_toolbarMode"] == "viewer"  # viewer mode has no Deploy button
+    assert options(["--client.toolbarMode", "developer"])["client_toolbarMode"] == "developer"
 
 
 def test_app_help_goes_to_streamlit_and_the_entry_script_exists():

@@ -9,6 +9,13 @@ from pathlib import Path
 
 ENTRY = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 
+# Streamlit options every start of the workbench gets, before the user's own (a later option wins, so
+# `workbench app --client.toolbarMode developer` still works). Archives often run closed networks and
+# their reviewers are no app developers: no usage statistics leave the machine, and the toolbar offers
+# no Deploy button or developer menu. Set here rather than in a .streamlit/config.toml, which Streamlit
+# reads only from the folder it is started in.
+STREAMLIT_DEFAULTS = ("--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer")
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `app` to the command line."""
@@ -27,8 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def streamlit_command(streamlit_args: list[str]) -> list[str]:
-    """The `streamlit run` command line for the workbench entry script with `streamlit_args` appended."""
-    return [sys.executable, "-m", "streamlit", "run", str(ENTRY), *streamlit_args]
+    """The `streamlit run` command line for the workbench entry script: the workbench's defaults
+    (`STREAMLIT_DEFAULTS`), then `streamlit_args`, which override them."""
+    return [sys.executable, "-m", "streamlit", "run", str(ENTRY), *STREAMLIT_DEFAULTS, *streamlit_args]
 
 
 def run_app(args: argparse.Namespace) -> int:
