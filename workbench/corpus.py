@@ -27,9 +27,10 @@ from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
 from workbench.images import IMAGE_SUFFIXES, open_image
 from workbench.models import PLACEMENTS, Document, GoldPage, Marking, MarkingKind, PageRef, Zone
 
-DOCUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+# Both are used with fullmatch: `$` would also match before a final newline ("nl\n" made a folder).
+DOCUMENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # Tesseract language codes joined by '+': letters, with '_' inside for codes such as chi_sim or deu_latf.
-LANG = re.compile(r"^[A-Za-z]+(?:_[A-Za-z]+)*(?:\+[A-Za-z]+(?:_[A-Za-z]+)*)*$")
+LANG = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)*(?:\+[A-Za-z]+(?:_[A-Za-z]+)*)*")
 MANIFEST_NAME = "manifest.json"
 PAGE_BREAK = "\f"  # separates the pages of one text file, as `workbench export --format txt` writes them
 
@@ -111,7 +112,7 @@ class Collection:
 def check_lang(lang: str, *, source: str = "--lang") -> str:
     """`lang` when it is empty or has the form of Tesseract language codes ('eng', 'eng+fra');
     CorpusError naming `source` otherwise."""
-    if not isinstance(lang, str) or (lang and not LANG.match(lang)):
+    if not isinstance(lang, str) or (lang and not LANG.fullmatch(lang)):
         raise CorpusError(
             f"{source}: bad language {lang!r}: use Tesseract codes of letters joined by '+', e.g. eng or eng+fra"
         )
@@ -133,7 +134,7 @@ def load_manifest(path: Path) -> Document:
         if key not in data:
             raise CorpusError(f"{path}: manifest lacks {key!r}")
     doc_id = data["id"]
-    if not isinstance(doc_id, str) or not DOCUMENT_ID.match(doc_id):
+    if not isinstance(doc_id, str) or not DOCUMENT_ID.fullmatch(doc_id):
         raise CorpusError(f"{path}: bad document id {doc_id!r}")
     pages_data = data["pages"]
     if not isinstance(pages_data, list):
@@ -370,7 +371,7 @@ def add_document(
     last. Raises InputError (CorpusError, ScanError) naming the culprit, and leaves nothing behind.
     """
 
-    if not DOCUMENT_ID.match(doc_id):
+    if not DOCUMENT_ID.fullmatch(doc_id):
         raise CorpusError(
             f"bad document id {doc_id!r}: use lowercase letters, digits, '.', '_' or '-' (at most 64)"
         )

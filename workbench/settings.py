@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import WorkbenchError
 
-class SettingError(ValueError):
-    """A setting has a value its parser refuses."""
+
+class SettingError(WorkbenchError, ValueError):
+    """A setting has a value its parser refuses: reported as one line, as every WorkbenchError is."""
 
 
 @dataclass(frozen=True, slots=True)

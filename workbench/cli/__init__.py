@@ -7,7 +7,9 @@ the package and prints. Errors from the package (WorkbenchError) become one line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 
 from workbench import __version__
@@ -86,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = args.run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away (`| head -1`) is seen here
+    except BrokenPipeError:
+        # The reader closed the pipe: stop quietly, and point stdout at /dev/null so that the interpreter's
+        # own flush at exit does not raise again (the recipe of Python's signal documentation).
+        with contextlib.suppress(OSError, ValueError):  # stdout is no file (a test's capture): no flush to come
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except WorkbenchError as error:
         print(f"workbench {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,85 @@
+"""What a hostile tester broke (issue 15), from the command line: every bad input is one line on stderr
+with exit status 2 and nothing left behind, never a traceback; the browser's side is in
+tests/ui/test_e2e_reliability.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from tests.conftest import DATA, REPO_ROOT
+from workbench.cli import main
+
+ADD = DATA / "add"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def workbench(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """`workbench ARGS` in a process of its own (for what only a real process shows: pipes, memory limits)."""
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})}, timeout=300, **kwargs,
+    )
+
+
+def assert_one_line_error(status: int, err: str, *fragments: str) -> None:
+    assert status == 2, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+# --- 7: ids and languages are matched whole ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc_id", ["nl\n", "ok\n", "a" * 64 + "\n"])
+def test_a_document_id_ending_in_a_newline_is_refused(tmp_collection, capsys, doc_id):
+    status, _, err = run(capsys, "add", doc_id, "--title", "z", "--gold", str(ADD / "letter-gold.txt"))
+    assert_one_line_error(status, err, "bad document id")
+    assert list(tmp_collection.scans.iterdir()) == []
+    assert not (tmp_collection.transcripts / "gold").exists()
+
+
+def test_a_language_ending_in_a_newline_is_refused(tmp_collection, capsys):
+    gold = str(ADD / "letter-gold.txt")
+    status, _, err = run(capsys, "add", "letter", "--title", "z", "--lang", "eng\n", "--gold", gold)
+    assert_one_line_error(status, err, "--lang")
+    assert list(tmp_collection.scans.iterdir()) == []
+
+
+# --- 9: one line, not a traceback ----------------------------------------------------------------------------
+
+
+def blank_scan(path, size=(300, 200)):
+    Image.new("L", size, 255).save(path)
+    return path
+
+
+def test_a_bad_setting_is_one_line(tmp_collection, tmp_path, capsys, monkeypatch):
+    assert run(capsys, "add", "d", str(blank_scan(tmp_path / "p.png")), "--title", "z")[0] == 0
+    monkeypatch.setenv("WORKBENCH_JOBS", "abc")
+    status, _, err = run(capsys, "ocr", "d")
+    assert_one_line_error(status, err, "WORKBENCH_JOBS='abc'")
+
+
+def test_a_reader_that_closes_the_pipe_early_gets_no_traceback():
+    # `workbench settings | head -1`: the reader is gone before the output is flushed
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "settings"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=REPO_ROOT,
+    )
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert process.returncode == 1
