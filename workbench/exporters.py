@@ -21,8 +21,9 @@ from workbench.images import image_size
 from workbench.models import Box, Decision, Document, OcrPage, OcrWord
 from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
-from workbench.store import Store, now
+from workbench.store import LineEdit, Store, now
 from workbench.transcript import (
+    Change,
     CorrectedDocument,
     CorrectedPage,
     Rule,
@@ -49,9 +50,44 @@ def _decision_json(decision: Decision) -> dict:
     }
 
 
+def _line_edit_json(edit: LineEdit) -> dict:
+    return {
+        "id": edit.id,
+        "line": edit.line,
+        "ocr": edit.ocr,
+        "before": edit.before,
+        "text": edit.text,
+        "reviewer": edit.reviewer,
+        "time": edit.time,
+        "note": edit.note,
+        "version": edit.version,
+        "batch": edit.batch,
+    }
+
+
+def _change_json(change: Change) -> dict:
+    where = {
+        "ocr_span": [change.start, change.end],
+        "ocr": change.ocr,
+        "replacement": change.replacement,
+        "corrected_span": [change.out_start, change.out_end],
+        "rule": change.rule,
+    }
+    if change.line_edit is not None:
+        return {"line_edit": change.line_edit.id, "line": change.line_edit.line, **where}
+    return {
+        "flag": change.flag.key,
+        "category": change.flag.category.value,
+        "source": change.flag.source.value,
+        **where,
+        "decision": _decision_json(change.decision),
+    }
+
+
 def to_json(corrected: CorrectedDocument) -> dict:
     """The corrected transcript as a JSON-ready dict: per page the text, every change with its flag and
-    decision (who, when), and the decisions left out with the reason."""
+    decision (who, when) or its line edit, the line edits applied (who, when, before and after), the
+    decisions left out with the reason, and those a line edit settled."""
     return {
         "document": corrected.document,
         "title": corrected.title,
@@ -62,23 +98,18 @@ def to_json(corrected: CorrectedDocument) -> dict:
             {
                 "page": page.page,
                 "text": page.text,
-                "changes": [
-                    {
-                        "flag": change.flag.key,
-                        "category": change.flag.category.value,
-                        "source": change.flag.source.value,
-                        "ocr_span": [change.start, change.end],
-                        "ocr": change.ocr,
-                        "replacement": change.replacement,
-                        "corrected_span": [change.out_start, change.out_end],
-                        "rule": change.rule,
-                        "decision": _decision_json(change.decision),
-                    }
-                    for change in page.changes
-                ],
+                "changes": [_change_json(change) for change in page.changes],
+                "line_edits": [_line_edit_json(edit) for edit in page.line_edits],
                 "skipped": [
                     {"flag": s.flag.key, "reason": s.reason, "decision": _decision_json(s.decision)}
                     for s in page.skipped
+                ],
+                "settled": [
+                    {"flag": s.flag.key, "reason": s.reason, "decision": _decision_json(s.decision)}
+                    for s in page.settled
+                ],
+                "skipped_line_edits": [
+                    {**_line_edit_json(s.edit), "reason": s.reason} for s in page.skipped_lines
                 ],
             }
             for page in corrected.pages
@@ -144,7 +175,9 @@ def _alto_page(layout, page: CorrectedPage, words: Sequence[OcrWord], *, size: t
                 src_start, src_end = page.source_span(start, end)
                 sources = [w for w in words if w.start < src_end and w.end > src_start]
                 changes = page.change_at(start, end)
-                box = _union(w.box for w in sources) or _union(b for c in changes for b in c.flag.boxes)
+                box = _union(w.box for w in sources) or _union(
+                    b for c in changes if c.flag is not None for b in c.flag.boxes
+                )
                 counters["word"] += 1
                 string = sub(line_el, "String", ID=f"{prefix}_w{counters['word']}", CONTENT=token.group())
                 _set_box(string, box)

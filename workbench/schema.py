@@ -2,7 +2,7 @@
 
 The migrations under `workbench/migrations` create and change them; `workbench.store` reads and writes
 them. Every table but `flags` is append-only (a database trigger refuses updates and deletes, see
-migration 0002); `flags` keeps one row per flag with its version counter and staleness.
+migrations 0002 and 0003); `flags` keeps one row per flag with its version counter and staleness.
 """
 
 from __future__ import annotations
@@ -94,3 +94,30 @@ gold_revisions_table = sa.Table(
     sa.Column("pages", sa.JSON, nullable=False),
     sa.UniqueConstraint("gold", "revision", name="uq_gold_revisions_revision"),
 )
+
+# A reviewer's transcription of one OCR line (line = 1-based line of transcripts/ocr/DOC/page-NNN.txt): edits
+# and their undos, one event per line and version, so of two reviewers editing a line from the same state
+# exactly one gets in. `ocr` is the OCR line the edit was made on (an edit whose OCR line changed since is
+# left out of the transcript, never applied to other text); `batch` groups the events of one action over
+# many lines (a collection-wide replace), undone as one.
+line_edits_table = sa.Table(
+    "line_edits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("document", sa.String(64), nullable=False),
+    sa.Column("page", sa.Integer, nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("ocr", sa.Text, nullable=False),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("time", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("batch", sa.String(64), nullable=True),
+    sa.Column("ref", sa.Integer, sa.ForeignKey("line_edits.id", name="fk_line_edits_ref"), nullable=True),
+    sa.UniqueConstraint("document", "page", "line", "version", name="uq_line_edits_line_version"),
+)
+sa.Index("ix_line_edits_document_page", line_edits_table.c.document, line_edits_table.c.page)
+sa.Index("ix_line_edits_batch", line_edits_table.c.batch)

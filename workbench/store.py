@@ -41,6 +41,7 @@ from workbench.schema import (
     decisions_table,
     flags_table,
     gold_revisions_table,
+    line_edits_table,
     page_status_table,
     rule_settings_table,
 )
@@ -132,6 +133,43 @@ class GoldRevision:
     time: str
     decisions: tuple[int, ...]
     pages: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """One event of a line's transcription log: a reviewer's text for OCR line `line` (1-based) of a page.
+
+    `action` is edit or undo (a redo is an edit whose `ref` is the undo it reverses); `ocr` the OCR line it
+    was made on, `before` the line as the reviewer saw it, `text` the line after (None for an undo);
+    `version` the line's event count it was made against (optimistic concurrency, as for flags).
+    """
+
+    document: str
+    page: int
+    line: int
+    action: DecisionAction
+    ocr: str
+    before: str
+    text: str | None
+    reviewer: str
+    time: str
+    note: str = ""
+    version: int = 0
+    batch: str | None = None
+    id: int | None = None
+    ref: int | None = None
+
+
+class LineVersionConflict(Exception):
+    """Internal: a line has had more (or fewer) events than the edit was made against."""
+
+    def __init__(self, document: str, page: int, line: int, expected: int, actual: int | None):
+        super().__init__(f"{document} page {page} line {line}: expected version {expected}, found {actual}")
+        self.document = document
+        self.page = page
+        self.line = line
+        self.expected = expected
+        self.actual = actual
 
 
 class VersionConflict(Exception):
@@ -346,6 +384,60 @@ class Store:
             ) from error
         return stored
 
+    # -- line edits -------------------------------------------------------------------------------------
+
+    def line_edits(
+        self, document: str, *, page: int | None = None, line: int | None = None, batch: str | None = None
+    ) -> list[LineEdit]:
+        """The line edit events of a document (optionally of one page, one line of it, or one batch), oldest first."""
+        table = line_edits_table
+        query = sa.select(table).where(table.c.document == document)
+        if page is not None:
+            query = query.where(table.c.page == page)
+        if line is not None:
+            query = query.where(table.c.line == line)
+        if batch is not None:
+            query = query.where(table.c.batch == batch)
+        with self.read() as conn:
+            return [_line_edit(row) for row in conn.execute(query.order_by(table.c.id))]
+
+    def append_line_edits(self, events: Sequence[LineEdit]) -> list[LineEdit]:
+        """Append line edit events in one transaction, all or none; returns them with their ids.
+
+        Each event's `version` must be its line's event count: of two writers racing from the same state
+        exactly one succeeds (the unique line-and-version index settles a race the count did not see); the
+        other gets LineVersionConflict and nothing of its batch is written.
+        """
+        table = line_edits_table
+        stored: list[LineEdit] = []
+        current: LineEdit | None = None
+        try:
+            with self.write() as conn:
+                for item in events:
+                    current = item
+                    count = conn.execute(
+                        sa.select(sa.func.count()).select_from(table).where(
+                            table.c.document == item.document, table.c.page == item.page, table.c.line == item.line
+                        )
+                    ).scalar_one()
+                    if count != item.version:
+                        raise LineVersionConflict(item.document, item.page, item.line, item.version, count)
+                    new_id = conn.execute(
+                        table.insert()
+                        .values(
+                            document=item.document, page=item.page, line=item.line, action=item.action.value,
+                            ocr=item.ocr, before=item.before, text=item.text, reviewer=item.reviewer,
+                            time=item.time, note=item.note, version=item.version, batch=item.batch, ref=item.ref,
+                        )
+                        .returning(table.c.id)
+                    ).scalar_one()
+                    stored.append(replace(item, id=new_id))
+        except IntegrityError as error:
+            if current is None:
+                raise
+            raise LineVersionConflict(current.document, current.page, current.line, current.version, None) from error
+        return stored
+
     # -- page status ------------------------------------------------------------------------------------
 
     def page_status_events(self, document: str, *, page: int | None = None) -> list[PageStatusEvent]:
@@ -486,6 +578,14 @@ def _decision(row) -> Decision:
         batch=row.batch,
         id=row.id,
         ref=row.ref,
+    )
+
+
+def _line_edit(row) -> LineEdit:
+    return LineEdit(
+        document=row.document, page=row.page, line=row.line, action=DecisionAction(row.action), ocr=row.ocr,
+        before=row.before, text=row.text, reviewer=row.reviewer, time=row.time, note=row.note,
+        version=row.version, batch=row.batch, id=row.id, ref=row.ref,
     )
 
 

@@ -13,6 +13,15 @@ Two automatic rules, each one a reviewer can switch off per document:
 - join_hyphenation: an accepted broken hyphenation (`secu-\\nrity`) is joined into one word on the first
   line; switched off, the line-end hyphen stays as typed.
 
+Deleted noise (an accepted stamp or stray character read as "") takes with it what it would leave behind:
+the line it empties (with its line break), the blank lines it would leave at the top of the page, and the
+spaces it would leave at the start or end of its line.
+
+A line edit (`review.lines`) replaces a whole OCR line with a reviewer's text. It settles every flag
+decision touching that line (`settled`: the reviewer's text already says what the line reads, so no flag
+is applied on top of it); a line edit whose OCR line changed since is left out (`skipped_lines`). An edit
+to an empty text removes the line with its line break, as dropped noise does.
+
 Overlapping decisions are never merged into garbled text: the first (by position) is applied, the other is
 reported in `skipped` with the reason, as is a flag whose span no longer holds the text it flagged.
 """
@@ -22,17 +31,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from workbench.align import opcodes
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.evaluate import DocumentEvaluation, evaluate_texts
-from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
+from workbench.models import AlignTag, Decision, DecisionAction, Flag, FlagCategory, OcrPage
 from workbench.normalize import DEFAULT, ComparisonOptions
-from workbench.ocr.store import load_ocr_pages
-from workbench.review import flag_states, reviewer_name
-from workbench.store import RuleSetting, Store, now
+from workbench.ocr.store import load_ocr_page, load_ocr_pages
+from workbench.review import edit_line, edits_in_force, flag_states, line_state, line_states, reviewer_name
+from workbench.review.lines import LineConflict, check_line_text
+from workbench.store import LineEdit, RuleSetting, Store, now
 
 PAGE_SEPARATOR = "\f"
 
@@ -58,10 +69,15 @@ class TranscriptRules:
 @dataclass(frozen=True, slots=True)
 class Change:
     """One applied decision: OCR text [start, end) became `replacement`, at [out_start, out_end) of the
-    corrected text. `rule` names the automatic rule that shaped it, if any."""
+    corrected text. `rule` names the automatic rule that shaped it, if any.
 
-    flag: Flag
-    decision: Decision
+    It comes from a flag's decision (`flag`, `decision`) or from a line edit (`line_edit`; `flag` and
+    `decision` None): a line edit is applied as the differing runs between the OCR line and the reviewer's
+    text, one Change each, so the words it leaves alone still map to their OCR words character for character.
+    """
+
+    flag: Flag | None
+    decision: Decision | None
     start: int
     end: int
     ocr: str
@@ -69,6 +85,7 @@ class Change:
     out_start: int
     out_end: int
     rule: str | None = None
+    line_edit: LineEdit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +94,14 @@ class Skipped:
 
     flag: Flag
     decision: Decision
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A line edit in force that was not applied, and why."""
+
+    edit: LineEdit
     reason: str
 
 
@@ -102,6 +127,9 @@ class CorrectedPage:
     changes: tuple[Change, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     pieces: tuple[Piece, ...] = ()
+    line_edits: tuple[LineEdit, ...] = ()  # the line edits applied, in line order
+    settled: tuple[Skipped, ...] = ()  # flag decisions a line edit of their line settles
+    skipped_lines: tuple[SkippedLine, ...] = ()
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The OCR span that corrected text [start, end) comes from (changed runs map to their whole span)."""
@@ -161,12 +189,24 @@ def with_final_newline(text: str) -> str:
 
 @dataclass(slots=True)
 class _Edit:
-    flag: Flag
-    decision: Decision
+    flag: Flag | None
+    decision: Decision | None
     start: int
     end: int
     replacement: str
     rule: str | None = None
+    drops_line: bool = False  # deleted noise: takes the line it empties and the spaces it leaves with it
+    line_edit: LineEdit | None = None
+
+
+def ocr_line_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every line of an OCR text, line breaks excluded: line L (1-based) is item L - 1."""
+    spans, start = [], 0
+    for match in re.finditer("\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -176,11 +216,25 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return first, (len(text) if last == -1 else last)
 
 
+_SPACES_AFTER = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)+")
+
+
+def _trim_spaces(text: str, edit: _Edit) -> None:
+    """Widen a deletion of noise over the spaces it would leave at the start or the end of its line."""
+    first, last = _line_bounds(text, edit.start, edit.end)
+    if not text[first : edit.start].strip():
+        spaces = _SPACES_AFTER.match(text, edit.end, last)
+        if spaces:
+            edit.end = spaces.end()
+    elif not text[edit.end : last].strip():
+        edit.start = first + len(text[first : edit.start].rstrip(" \t"))
+
+
 def _drop_emptied_lines(text: str, edits: list[_Edit]) -> None:
-    """Widen dropped-stamp edits so a line holding nothing but dropped stamp text goes with its newline."""
-    drops = sorted(
-        (e for e in edits if e.rule == Rule.DROP_STAMP_NOISE and not e.replacement.strip()), key=lambda e: e.start
-    )
+    """Widen deletions of noise so a line holding nothing but deleted noise goes with its newline (and the
+    blank lines after it when it opened the page), and one beside other text takes the spaces it leaves."""
+    drops = sorted((e for e in edits if e.drops_line and not e.replacement.strip()), key=lambda e: e.start)
     groups: list[list[_Edit]] = []
     bounds: list[tuple[int, int]] = []
     for edit in drops:
@@ -198,13 +252,17 @@ def _drop_emptied_lines(text: str, edits: list[_Edit]) -> None:
             position = max(position, edit.end)
         kept.append(text[position:last])
         if "".join(kept).strip():
-            continue  # the line keeps other text: drop only the stamp spans
+            for edit in group:
+                _trim_spaces(text, edit)  # the line keeps other text: drop the noise and the spaces it leaves
+            continue
         if last < len(text):
             last += 1  # the line's newline
             # A stamp line between two blank lines would leave two blank lines: take one with it.
             blank_before = first >= 1 and text[first - 1] == "\n" and (first == 1 or text[first - 2] == "\n")
             if blank_before and text[last : last + 1] == "\n":
                 last += 1
+            elif first == 0 and (blank := _BLANK_LINES.match(text, last)):
+                last = blank.end()  # the page's first line: no blank lines left at its top
         elif first > 0:
             first -= 1  # last line of the page: take the newline before it instead
         group[0].start = first
@@ -225,7 +283,7 @@ def _edit_for(text: str, flag: Flag, decision: Decision, rules: TranscriptRules)
         if not rules.drop_stamp_noise:
             return f"rule {Rule.DROP_STAMP_NOISE.value} is switched off"
         # The reading is usually "" (drop); a stamp tangled with body words keeps those words.
-        return _Edit(flag, decision, flag.start, flag.end, replacement, Rule.DROP_STAMP_NOISE.value)
+        return _Edit(flag, decision, flag.start, flag.end, replacement, Rule.DROP_STAMP_NOISE.value, drops_line=True)
     if action is DecisionAction.ACCEPT and flag.category is FlagCategory.BROKEN_HYPHENATION:
         if not rules.join_hyphenation:
             return f"rule {Rule.JOIN_HYPHENATION.value} is switched off"
@@ -237,7 +295,52 @@ def _edit_for(text: str, flag: Flag, decision: Decision, rules: TranscriptRules)
                 end += spaces.end()
                 replacement += "\n"
         return _Edit(flag, decision, flag.start, end, replacement, Rule.JOIN_HYPHENATION.value)
-    return _Edit(flag, decision, flag.start, flag.end, replacement)
+    noise = flag.category is FlagCategory.STRAY_CHAR and action is DecisionAction.ACCEPT
+    return _Edit(flag, decision, flag.start, flag.end, replacement, drops_line=noise)
+
+
+def _touches(edit: _Edit, span: tuple[int, int]) -> bool:
+    """True when a flag's edit changes text of the line at `span` (an empty line: its line break too)."""
+    start, end = span
+    if edit.start == edit.end:
+        return start <= edit.start <= end
+    return edit.start < max(end, start + 1) and edit.end > start
+
+
+def _line_edit_parts(text: str, edit: LineEdit, span: tuple[int, int]) -> list[_Edit]:
+    """A line edit as the differing runs between the OCR line and the reviewer's text."""
+    start, end = span
+    if not edit.text.strip() and text[start:end]:
+        # An emptied line goes with its line break, as dropped noise does.
+        return [_Edit(None, None, start, end, "", drops_line=True, line_edit=edit)]
+    parts = []
+    for block in opcodes(text[start:end], edit.text):
+        if block.tag != AlignTag.EQUAL.value:
+            parts.append(
+                _Edit(None, None, start + block.a_start, start + block.a_end,
+                      edit.text[block.b_start : block.b_end], line_edit=edit)
+            )
+    return parts
+
+
+def _what(edit: _Edit | None) -> str:
+    if edit is None:
+        return "another change"
+    if edit.flag is None and edit.line_edit is not None:
+        return f"the reviewer's text of line {edit.line_edit.line}"
+    return f"flag {edit.flag.key}"
+
+
+def _settle(edits: list[_Edit], edited: dict[int, tuple[int, int]], settled: list[Skipped]) -> list[_Edit]:
+    """The flag edits that touch no edited line; the others are settled by the line edit."""
+    kept = []
+    for edit in edits:
+        line = next((number for number, span in edited.items() if _touches(edit, span)), None)
+        if line is None:
+            kept.append(edit)
+        else:
+            settled.append(Skipped(edit.flag, edit.decision, f"settled by the reviewer's text of line {line}"))
+    return kept
 
 
 def correct_page(
@@ -247,22 +350,44 @@ def correct_page(
     rules: TranscriptRules | None = None,
     document: str = "",
     page: int = 0,
+    line_edits: Iterable[LineEdit] = (),
 ) -> CorrectedPage:
-    """The corrected text of one page from its OCR text and the (flag, decision in force) pairs on it.
+    """The corrected text of one page from its OCR text, the (flag, decision in force) pairs on it and the
+    line edits in force on it.
 
-    Pure: no I/O. Decisions that cannot be applied (overlap, OCR changed, rule off) are in `skipped`.
+    Pure: no I/O. Decisions that cannot be applied (overlap, OCR changed, rule off) are in `skipped`; those
+    a line edit settles in `settled`; line edits whose OCR line changed in `skipped_lines`.
     """
     rules = rules or TranscriptRules()
     edits: list[_Edit] = []
     skipped: list[Skipped] = []
+    settled: list[Skipped] = []
+    spans = ocr_line_spans(ocr_text)
+    edited: dict[int, tuple[int, int]] = {}
+    applied_lines: list[LineEdit] = []
+    skipped_lines: list[SkippedLine] = []
+    for line_edit in sorted(line_edits, key=lambda e: e.line):
+        if not 1 <= line_edit.line <= len(spans):
+            skipped_lines.append(SkippedLine(line_edit, f"the OCR text has no line {line_edit.line} any more"))
+        elif ocr_text[slice(*spans[line_edit.line - 1])] != line_edit.ocr:
+            skipped_lines.append(
+                SkippedLine(line_edit, f"the OCR of line {line_edit.line} changed since the edit (OCR run again)")
+            )
+        else:
+            edited[line_edit.line] = spans[line_edit.line - 1]
+            applied_lines.append(line_edit)
     for flag, decision in decided:
         outcome = _edit_for(ocr_text, flag, decision, rules)
         if isinstance(outcome, _Edit):
             edits.append(outcome)
         elif outcome:
             skipped.append(Skipped(flag, decision, outcome))
+    edits = _settle(edits, edited, settled)
+    for line_edit in applied_lines:
+        edits.extend(_line_edit_parts(ocr_text, line_edit, edited[line_edit.line]))
     _drop_emptied_lines(ocr_text, edits)
-    edits.sort(key=lambda e: (e.start, e.end, e.decision.id or 0))
+    edits = [e for e in edits if e.flag is None] + _settle([e for e in edits if e.flag is not None], edited, settled)
+    edits.sort(key=lambda e: (e.start, e.end, e.decision.id if e.decision is not None else 0))
     pieces: list[Piece] = []
     changes: list[Change] = []
     out: list[str] = []
@@ -271,9 +396,12 @@ def correct_page(
     last_applied: _Edit | None = None
     for edit in edits:
         if edit.start < position:
-            skipped.append(
-                Skipped(edit.flag, edit.decision, f"overlaps flag {last_applied.flag.key if last_applied else '?'}")
-            )
+            reason = f"overlaps {_what(last_applied)}"
+            if edit.line_edit is not None:
+                if all(s.edit is not edit.line_edit for s in skipped_lines):
+                    skipped_lines.append(SkippedLine(edit.line_edit, reason))
+            else:
+                skipped.append(Skipped(edit.flag, edit.decision, reason))
             continue
         if edit.start > position:
             chunk = ocr_text[position : edit.start]
@@ -291,6 +419,7 @@ def correct_page(
                 out_start=out_len,
                 out_end=out_len + len(edit.replacement),
                 rule=edit.rule,
+                line_edit=edit.line_edit,
             )
         )
         pieces.append(Piece(edit.replacement, edit.start, edit.end, len(changes) - 1))
@@ -309,6 +438,9 @@ def correct_page(
         changes=tuple(changes),
         skipped=tuple(skipped),
         pieces=tuple(pieces),
+        line_edits=tuple(applied_lines),
+        settled=tuple(settled),
+        skipped_lines=tuple(skipped_lines),
     )
 
 
@@ -367,11 +499,133 @@ def correct_document(
     for state in flag_states(store, document_id, include_stale=True):
         if state.decision is not None:
             by_page.setdefault(state.flag.page, []).append((state.flag, state.decision))
+    lines_by_page = edits_in_force(store, document_id)
     corrected = tuple(
-        correct_page(page.text, by_page.get(page.number, ()), rules=rules, document=document_id, page=page.number)
+        correct_page(
+            page.text, by_page.get(page.number, ()), rules=rules, document=document_id, page=page.number,
+            line_edits=lines_by_page.get(page.number, ()),
+        )
         for page in pages
     )
     return CorrectedDocument(document=document_id, pages=corrected, rules=rules, title=document.title)
+
+
+# -- one line at a time (the Transcribe page, `workbench correct`) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TranscribedLine:
+    """One OCR line as a reviewer transcribing it sees it: its number (1-based), the OCR line, what it reads
+    now (the reviewer's text in force, else the OCR with the flag decisions inside the line applied), the
+    line edit in force and the version the next edit must be made against."""
+
+    number: int
+    ocr: str
+    text: str
+    edit: LineEdit | None = None
+    version: int = 0
+
+    @property
+    def edited(self) -> bool:
+        return self.edit is not None
+
+
+def transcribed_lines(
+    ocr_text: str,
+    decided: Iterable[tuple[Flag, Decision]],
+    line_edits: Iterable[LineEdit] = (),
+    *,
+    versions: dict[int, int] | None = None,
+    rules: TranscriptRules | None = None,
+) -> list[TranscribedLine]:
+    """Every OCR line of a page as it reads now. Pure: a flag decision counts for the line when its span
+    lies inside the line (one spanning lines, a joined hyphenation, shows on neither); a line edit whose
+    OCR line changed since does not count. `versions` are the lines' event counts (default 0)."""
+    rules = rules or TranscriptRules()
+    spans = ocr_line_spans(ocr_text)
+    edits = {e.line: e for e in line_edits}
+    inside: dict[int, list[tuple[Flag, Decision]]] = {}
+    for flag, decision in decided:
+        first = ocr_text.count("\n", 0, flag.start)
+        if 0 <= flag.start <= flag.end <= len(ocr_text) and "\n" not in ocr_text[flag.start : flag.end]:
+            start = spans[first][0]
+            inside.setdefault(first + 1, []).append(
+                (replace(flag, start=flag.start - start, end=flag.end - start), decision)
+            )
+    result = []
+    for number, (start, end) in enumerate(spans, start=1):
+        ocr = ocr_text[start:end]
+        edit = edits.get(number)
+        if edit is not None and edit.ocr != ocr:
+            edit = None
+        if edit is not None:
+            text = edit.text or ""
+        elif number in inside:
+            text = correct_page(ocr, inside[number], rules=rules).text
+        else:
+            text = ocr
+        result.append(TranscribedLine(number, ocr, text, edit, (versions or {}).get(number, 0)))
+    return result
+
+
+def page_lines(store: Store, ocr: OcrPage, *, flag_keys: Sequence[str] | None = None) -> list[TranscribedLine]:
+    """`transcribed_lines` of a stored OCR page, from the decisions and line edits in the store. `flag_keys`
+    are the page's flags when the caller knows them (one small read instead of the document's flags)."""
+    document, number = ocr.document, ocr.number
+    if flag_keys is not None:
+        states = flag_states(store, document, keys=list(flag_keys), include_stale=True) if flag_keys else []
+    else:
+        states = flag_states(store, document, page=number, include_stale=True)
+    decided = [(s.flag, s.decision) for s in states if s.decision is not None and s.flag.page == number]
+    lines = line_states(store, document, page=number)
+    in_force = [state.edit for state in lines.values() if state.edit is not None]
+    versions = {line: state.version for (_page, line), state in lines.items()}
+    return transcribed_lines(ocr.text, decided, in_force, versions=versions, rules=rules_for(store, document))
+
+
+def correct_line(
+    collection: Collection,
+    store: Store,
+    document_id: str,
+    page: int,
+    line: int,
+    text: str,
+    *,
+    reviewer: str,
+    expect: str | None = None,
+    version: int | None = None,
+    note: str = "",
+) -> LineEdit:
+    """Replace OCR line `line` (1-based, as in transcripts/ocr/DOC/page-NNN.txt) of a page with `text`, a
+    logged line edit; returns the event.
+
+    `expect` is the line as the reviewer last saw it and `version` its version then: when the line reads
+    otherwise now, or was edited since, LineConflict (exit 2 in the CLI) and nothing is written. Without
+    them the edit is made against the line as it is. InputError when the page has no OCR; ReviewError when
+    it has no such line.
+    """
+    document = collection.document(document_id)
+    if not 1 <= page <= document.page_count:
+        raise ReviewError(f"{document_id}: no page {page} (it has {document.page_count})")
+    ocr = load_ocr_page(collection, document_id, page)
+    lines = page_lines(store, ocr)
+    if not 1 <= line <= len(lines):
+        raise ReviewError(f"{document_id} page {page}: no line {line} (its OCR text has {len(lines)} lines)")
+    current = lines[line - 1]
+    check_line_text(text)
+    if expect is not None and expect != current.text:
+        state = line_state(store, document_id, page, line)
+        who = f" ({state.edit.reviewer} at {state.edit.time})" if state.edit is not None else ""
+        raise LineConflict(
+            f"{document_id} page {page} line {line} now reads {current.text!r}{who}, not {expect!r}; "
+            "your text was not saved",
+            state.edit,
+            state.version,
+        )
+    return edit_line(
+        store, document_id, page, line, ocr=current.ocr, before=current.text, text=text, reviewer=reviewer,
+        version=current.version if version is None else version, note=note,
+    )
 
 
 # -- the corrected transcript scored ------------------------------------------------------------------------

@@ -12,6 +12,8 @@ all-or-nothing, each occurrence logged, and undone as one.
 Page status follows the proofreading communities: not reviewed -> in review -> reviewed -> validated,
 validation by someone other than the reviewer who marked the page reviewed.
 
+A line edit (`review.lines`) is a reviewer's own text for a whole OCR line, logged and undone the same way.
+
 No SQL here: the store (`workbench.store`) keeps the events; this module decides what they mean.
 """
 
@@ -27,6 +29,16 @@ from workbench.review.decisions import (
     undo,
     undo_batch,
     undo_last,
+)
+from workbench.review.lines import (
+    LineConflict,
+    LineState,
+    edit_line,
+    edits_in_force,
+    line_state,
+    line_states,
+    redo_line,
+    undo_line,
 )
 from workbench.review.pages import (
     PAGE_TRANSITIONS,
@@ -73,6 +85,8 @@ __all__ = [
     "Erratum",
     "FlagState",
     "FlagStatus",
+    "LineConflict",
+    "LineState",
     "PageProgress",
     "PageState",
     "PageStatus",
@@ -86,9 +100,13 @@ __all__ = [
     "decide_many",
     "decision_history",
     "derive_state",
+    "edit_line",
+    "edits_in_force",
     "flag_state",
     "flag_states",
     "gold_errata",
+    "line_state",
+    "line_states",
     "occurrences",
     "page_state",
     "page_states",
@@ -96,6 +114,7 @@ __all__ = [
     "progress_of",
     "queue",
     "redo",
+    "redo_line",
     "refresh_flags",
     "reviewed_flag_source",
     "reviewer_name",
@@ -105,4 +124,5 @@ __all__ = [
     "undo",
     "undo_batch",
     "undo_last",
+    "undo_line",
 ]

@@ -1,0 +1,191 @@
+"""Line edits: a reviewer's own transcription of a whole OCR line, a decision in the same append-only log.
+
+Review decides flags; a line edit corrects anything on a line, flagged or not (an error the flaggers missed,
+a lost header). Line L is the 1-based line of the page's OCR text file (`transcripts/ocr/DOC/page-NNN.txt`).
+Every edit is an event with reviewer, time, the line's text before and after, and the line version it was
+made against; undo and redo are events too, folded exactly as a flag's decisions are
+(`review.state.derive_state`), so nothing is ever deleted.
+
+Two reviewers editing a line from the same state: the store lets exactly one through; the other gets
+LineConflict naming who changed the line, when, and what it reads now, and nothing of theirs is written.
+
+No SQL here: the store keeps the events; this module decides what they mean. What the line reads with the
+flag decisions applied, and how an edit enters the corrected transcript, is `workbench.transcript`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from workbench.errors import ReviewConflict, ReviewError
+from workbench.models import DecisionAction
+from workbench.review.state import derive_state, reviewer_name
+from workbench.store import LineEdit, LineVersionConflict, Store, now
+
+# What a line may not hold: a line edit is one line, and the form feed separates pages in the export.
+LINE_BREAKS = ("\n", "\r", "\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+@dataclass(frozen=True, slots=True)
+class LineState:
+    """One line's derived transcription state.
+
+    `edit` is the edit in force (None: the line reads as the OCR and the flag decisions make it); `redo` what
+    a redo would bring back; `version` what the next event on this line must be made against.
+    """
+
+    document: str
+    page: int
+    line: int
+    version: int = 0
+    edit: LineEdit | None = None
+    redo: LineEdit | None = None
+    redo_ref: int | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The reviewer's text in force for the line, None when no edit is in force."""
+        return self.edit.text if self.edit is not None else None
+
+
+class LineConflict(ReviewConflict):
+    """A line edit made against a line another reviewer changed meanwhile; `current` is the event in force
+    now (None when the line's edits were undone), so the page can show the other reviewer's text."""
+
+    def __init__(self, message: str, current: LineEdit | None, version: int):
+        super().__init__(message)
+        self.current = current
+        self.version = version
+
+
+def check_line_text(text: str) -> str:
+    """`text` as a line's content; ReviewError when it holds a line or page break."""
+    if any(mark in text for mark in LINE_BREAKS):
+        raise ReviewError("a line edit is one line: remove the line break from the text")
+    return text
+
+
+def fold_line(document: str, page: int, line: int, events: Sequence[LineEdit]) -> LineState:
+    """The state of one line from its events, oldest first (the same fold as a flag's decisions)."""
+    fold = derive_state(events)
+    return LineState(
+        document=document, page=page, line=line, version=len(events), edit=fold.current, redo=fold.redo,
+        redo_ref=fold.redo_ref,
+    )
+
+
+def _by_line(events: Iterable[LineEdit]) -> dict[tuple[int, int], list[LineEdit]]:
+    grouped: dict[tuple[int, int], list[LineEdit]] = {}
+    for item in events:
+        grouped.setdefault((item.page, item.line), []).append(item)
+    return grouped
+
+
+def line_states(store: Store, document: str, *, page: int | None = None) -> dict[tuple[int, int], LineState]:
+    """The state of every line of a document (or of one page) that has line edit events, by (page, line)."""
+    return {
+        key: fold_line(document, key[0], key[1], events)
+        for key, events in _by_line(store.line_edits(document, page=page)).items()
+    }
+
+
+def line_state(store: Store, document: str, page: int, line: int) -> LineState:
+    """The state of one line (version 0 and no edit when it has never been edited)."""
+    return fold_line(document, page, line, store.line_edits(document, page=page, line=line))
+
+
+def edits_in_force(store: Store, document: str) -> dict[int, list[LineEdit]]:
+    """The line edits in force in a document, by page, in line order."""
+    by_page: dict[int, list[LineEdit]] = {}
+    for (page, _line), state in sorted(line_states(store, document).items()):
+        if state.edit is not None:
+            by_page.setdefault(page, []).append(state.edit)
+    return by_page
+
+
+def describe(item: LineEdit) -> str:
+    """One line saying who did what to a line and when, in plain words."""
+    what = "undid the edit" if item.action is DecisionAction.UNDO else f"made it read {item.text!r}"
+    return f"{item.reviewer} {what} at {item.time}"
+
+
+def _conflict(store: Store, conflict: LineVersionConflict) -> LineConflict:
+    state = line_state(store, conflict.document, conflict.page, conflict.line)
+    events = store.line_edits(conflict.document, page=conflict.page, line=conflict.line)
+    where = f"{conflict.document} page {conflict.page} line {conflict.line}"
+    last = f": {describe(events[-1])}" if events else ""
+    return LineConflict(
+        f"{where} was changed by someone else since you opened it{last}; your text was not saved",
+        state.edit,
+        state.version,
+    )
+
+
+def _append(store: Store, events: Sequence[LineEdit]) -> list[LineEdit]:
+    try:
+        return store.append_line_edits(events)
+    except LineVersionConflict as conflict:
+        raise _conflict(store, conflict) from None
+
+
+def edit_line(
+    store: Store,
+    document: str,
+    page: int,
+    line: int,
+    *,
+    ocr: str,
+    before: str,
+    text: str,
+    reviewer: str,
+    version: int,
+    note: str = "",
+    batch: str | None = None,
+) -> LineEdit:
+    """Record a reviewer's text for a line, made against the line `version` they saw; returns the event.
+
+    `ocr` is the OCR line and `before` the line as the reviewer saw it (both recorded with the event).
+    LineConflict when the line changed meanwhile; ReviewError when `text` is not one line.
+    """
+    reviewer = reviewer_name(reviewer)
+    if page < 1 or line < 1:
+        raise ReviewError(f"{document}: page and line numbers start at 1 (got page {page}, line {line})")
+    event = LineEdit(
+        document=document, page=page, line=line, action=DecisionAction.EDIT, ocr=ocr, before=before,
+        text=check_line_text(text), reviewer=reviewer, time=now(), note=note, version=version, batch=batch,
+    )
+    return _append(store, [event])[0]
+
+
+def undo_line(
+    store: Store, document: str, page: int, line: int, *, reviewer: str, version: int, note: str = ""
+) -> LineEdit:
+    """Withdraw the edit in force on a line (a new undo event); the line falls back to the edit before,
+    or to the OCR with the flag decisions. LineConflict when the line changed since `version`."""
+    reviewer = reviewer_name(reviewer)
+    state = line_state(store, document, page, line)
+    if state.edit is None:
+        raise ReviewError(f"{document} page {page} line {line}: no edit to undo")
+    event = LineEdit(
+        document=document, page=page, line=line, action=DecisionAction.UNDO, ocr=state.edit.ocr,
+        before=state.edit.text or "", text=None, reviewer=reviewer, time=now(), note=note, version=version,
+        ref=state.edit.id,
+    )
+    return _append(store, [event])[0]
+
+
+def redo_line(
+    store: Store, document: str, page: int, line: int, *, reviewer: str, version: int, note: str = ""
+) -> LineEdit:
+    """Bring back the line edit most recently undone (a new event repeating it)."""
+    reviewer = reviewer_name(reviewer)
+    state = line_state(store, document, page, line)
+    if state.redo is None:
+        raise ReviewError(f"{document} page {page} line {line}: nothing to redo")
+    event = LineEdit(
+        document=document, page=page, line=line, action=DecisionAction.EDIT, ocr=state.redo.ocr,
+        before=state.text if state.text is not None else state.redo.before, text=state.redo.text,
+        reviewer=reviewer, time=now(), note=note, version=version, ref=state.redo_ref,
+    )
+    return _append(store, [event])[0]
