@@ -83,3 +83,24 @@ def test_a_reader_that_closes_the_pipe_early_gets_no_traceback():
     process.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert process.returncode == 1
+
+
+LATIN1_HOCR = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">
+<title>page</title></head><body>
+<div class="ocr_page" title="bbox 0 0 600 200"><span class="ocr_line" title="bbox 10 10 300 40">
+<span class="ocrx_word" title="bbox 10 10 120 40; x_wconf 91">Québec,</span>
+<span class="ocrx_word" title="bbox 130 10 300 40; x_wconf 88">façade</span></span></div></body></html>
+"""
+
+
+def test_an_hocr_file_in_latin1_is_imported(tmp_collection, tmp_path, capsys):
+    hocr = tmp_path / "page.hocr"
+    hocr.write_bytes(LATIN1_HOCR.encode("latin-1"))
+    status, _, err = run(capsys, "add", "quebec", "--title", "z", "--ocr", str(hocr))
+    assert status == 0, err
+    status, _, err = run(capsys, "import-ocr", "quebec", str(hocr))
+    assert status == 0, err
+    from workbench.ocr.store import hocr_path, load_ocr_page
+
+    assert load_ocr_page(tmp_collection, "quebec", 1).text == "Québec, façade\n"
+    assert hocr_path(tmp_collection, "quebec", 1).read_bytes() == hocr.read_bytes()  # kept as it came

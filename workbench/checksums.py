@@ -15,7 +15,7 @@ from pathlib import Path
 
 from workbench.corpus import Collection, page_stem
 from workbench.models import Document
-from workbench.ocr.store import text_path, words_path
+from workbench.ocr.store import pending_path, text_path, words_path
 
 _DIGESTS: dict[tuple[str, int, int], bytes] = {}
 
@@ -37,10 +37,16 @@ def _file_digest(path: Path) -> bytes:
 
 
 def document_files(collection: Collection, document: Document) -> list[Path]:
-    """Every file a document's computed views read: manifest, OCR text and words, gold text and markings."""
+    """Every file a document's computed views read: manifest, OCR text and words (and the journal of a save
+    not yet finished, through which the new words are read), gold text and markings."""
     paths = [collection.manifest_path(document.id)]
     for page in document.pages:
-        paths += [text_path(collection, document.id, page.number), words_path(collection, document.id, page.number)]
+        number = page.number
+        paths += [
+            text_path(collection, document.id, number),
+            words_path(collection, document.id, number),
+            pending_path(collection, document.id, number),
+        ]
         if document.gold is not None:
             gold = collection.gold_dir(document.gold)
             paths += [gold / f"{page_stem(page.number)}.txt", gold / f"{page_stem(page.number)}.markings.json"]

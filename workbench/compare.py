@@ -39,7 +39,7 @@ from workbench.evaluate import DocumentEvaluation, evaluate_texts
 from workbench.flexible import PAPER_DEFAULT, FlexibleAccuracy, flexible_character_accuracy
 from workbench.models import GoldPage
 from workbench.normalize import DEFAULT, ComparisonOptions, comparison_text
-from workbench.ocr.importers import detect_format, read_ocr_file
+from workbench.ocr.importers import detect_format, read_ocr_file, read_source_bytes
 from workbench.ocr.importers.common import local_name, parse_xml
 
 # Compound suffixes first ("p1.gt.txt" is stem "p1", not "p1.gt"), ".xhtml" before ".html". Matched
@@ -188,20 +188,7 @@ def read_source(path: Path, *, role: str = "OCR") -> SourceText:
     names the side in errors. InputError with one line naming the file when it is missing, a folder,
     empty, binary, not UTF-8 or malformed XML."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: {role} file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: {role} is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read {role} file ({error.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: {role} file is empty")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        # UTF-16 text has NUL bytes too, but neither dinglehopper nor the importers read it
-        raise InputError(f"{path}: {role} file is binary, not text or XML (NUL byte at offset {nul})")
+    data = read_source_bytes(path, role=role)
     kind = detect_format(data)
     if kind == "text":
         return SourceText(path, "text", _plain_text(path, data, role=role))

@@ -56,3 +56,86 @@ def test_word_records_round_trip_through_json():
     word = OcrWord("Treaty", 4, 10, 91.5, Box(50, 10, 120, 30), line=2, paragraph=1, block=1)
     assert word_from_json(word_to_json(word)) == word
     assert word_from_json({"text": "x", "start": 0, "end": 1}) == OcrWord("x", 0, 1)
+
+
+# --- a page's files are one set, even when the writer is killed (issue 15, item 5) -------------------------
+
+KILLED_SAVE = """
+import os, sys
+from pathlib import Path
+from workbench.corpus import Collection
+from workbench.models import OcrPage, OcrWord
+import workbench.ocr.store as store
+
+collection, where = Collection(Path(sys.argv[1])), sys.argv[2]
+real = {"replace": os.replace, "journal": store.atomic_write_json}
+renames = []
+
+def replace(source, target):
+    real["replace"](source, target)
+    renames.append(target)
+    if where == "between-renames" and len(renames) == 1:
+        os._exit(9)  # killed with one of the page's files renamed into place
+
+def journal(path, value):
+    if where == "before-journal":
+        os._exit(9)  # killed with every new file staged, none in place
+    real["journal"](path, value)
+
+store.os.replace, store.atomic_write_json = replace, journal
+store.save_ocr_page(collection, OcrPage("doc", 1, "new text\\n", (OcrWord("new", 0, 3), OcrWord("text", 4, 8))))
+"""
+
+
+def killed_save(collection, where: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    result = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(collection.home), where], cwd=REPO_ROOT)
+    assert result.returncode == 9
+
+
+OLD = OcrPage("doc", 1, "old\n", (OcrWord("old", 0, 3),), engine="first")
+
+
+@pytest.mark.parametrize(("where", "seen"), [("before-journal", "old\n"), ("between-renames", "new text\n")])
+def test_a_save_killed_midway_leaves_the_old_set_or_the_new_set(tmp_collection, where, seen):
+    from workbench.ocr.store import pending_path
+
+    save_ocr_page(tmp_collection, OLD, hocr="<html>old</html>")
+    killed_save(tmp_collection, where)
+    page = load_ocr_page(tmp_collection, "doc", 1)  # words and text of one set, never a mix
+    assert page.text == seen
+    assert [w.text for w in page.words] == seen.split()
+    assert pending_path(tmp_collection, "doc", 1).exists() == (where == "between-renames")
+    # the next save finishes or discards what the killed one left: no journal, no temporary file
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "third\n", (OcrWord("third", 0, 5),)))
+    assert sorted(p.name for p in tmp_collection.ocr_dir("doc").iterdir()) == ["page-001.txt", "page-001.words.json"]
+    assert load_ocr_page(tmp_collection, "doc", 1).text == "third\n"
+
+
+def test_words_that_do_not_belong_to_the_text_are_refused(tmp_collection):
+    from workbench.ocr.store import text_path, words_path
+
+    save_ocr_page(tmp_collection, OLD)
+    old_words = words_path(tmp_collection, "doc", 1).read_bytes()
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "newer\n", (OcrWord("newer", 0, 5),)))
+    words_path(tmp_collection, "doc", 1).write_bytes(old_words)  # what an older, killed writer left
+    with pytest.raises(InputError, match=r"page-001\.words\.json: OCR words do not belong to page-001\.txt"):
+        load_ocr_page(tmp_collection, "doc", 1)
+    # a words file from before the text's checksum was recorded is checked by its words' offsets
+    text_path(tmp_collection, "doc", 1).write_text("xyz\n")
+    legacy = words_path(tmp_collection, "doc", 1)
+    legacy.write_text(legacy.read_text().replace('"text_sha256"', '"was_sha256"'))
+    with pytest.raises(InputError, match="do not belong"):
+        load_ocr_page(tmp_collection, "doc", 1)
+
+
+def test_hocr_is_kept_in_its_own_encoding(tmp_collection):
+    from workbench.ocr.store import hocr_path
+
+    latin1 = '<html><head><meta charset="iso-8859-1"></head><body>Québec</body></html>'.encode("latin-1")
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "Québec\n", (OcrWord("Québec", 0, 6),)), hocr=latin1)
+    assert hocr_path(tmp_collection, "doc", 1).read_bytes() == latin1

@@ -4,19 +4,32 @@ Per page, under `transcripts/ocr/DOC/`:
     page-NNN.txt         the page text as read, lines kept; flags and words point into it by character offset
     page-NNN.words.json  engine, options and the word records (text, offsets, confidence, box, line ids)
     page-NNN.hocr        the engine's own hOCR, when it made one
+
+A page's files are replaced together (`save_ocr_page`): the new files are first written beside the old ones
+as hidden temporary files, then a small journal `.page-NNN.pending.json` naming them is written atomically
+(the moment the new set counts), then they are renamed into place and the journal removed. A process killed
+before the journal leaves the old set; killed after it, readers already read the new set through the
+journal, and the next save of the page completes it. The words file records the SHA-256 of the text it
+belongs to, and loading checks the words against the text, so a mismatched pair is refused, not used.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
-from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8
+from workbench.fsutil import atomic_write_json, fsync_dir, read_utf8, stage_bytes
 from workbench.models import Box, Document, OcrPage, OcrWord
 
 WORDS_FORMAT = 1
+PENDING_SUFFIX = ".pending.json"
 
 
 def text_path(collection: Collection, doc_id: str, number: int) -> Path:
@@ -29,9 +42,14 @@ def words_path(collection: Collection, doc_id: str, number: int) -> Path:
     return collection.ocr_dir(doc_id) / f"{page_stem(number)}.words.json"
 
 
+def pending_path(collection: Collection, doc_id: str, number: int) -> Path:
+    """The journal of a save of page `number` that has not finished renaming its files into place."""
+    return collection.ocr_dir(doc_id) / f".{page_stem(number)}{PENDING_SUFFIX}"
+
+
 def has_ocr(collection: Collection, document: Document) -> bool:
     """True when every page of `document` has stored OCR text."""
-    return all(text_path(collection, document.id, p.number).exists() for p in document.pages)
+    return all(_current(collection, document.id, p.number, "txt").exists() for p in document.pages)
 
 
 def hocr_path(collection: Collection, doc_id: str, number: int) -> Path:
@@ -67,43 +85,113 @@ def word_from_json(data: dict) -> OcrWord:
     )
 
 
-def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | None = None) -> None:
-    """Store one page's OCR (text, words, optional hOCR), each file written atomically.
+def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | bytes | None = None) -> None:
+    """Store one page's OCR (text, words, optional hOCR) as one set: a reader sees the old set or the new one.
 
-    The words file is written last: a page counts as done only once its words are in place. Saving
-    without hOCR removes an older page's hOCR, which would no longer match the text.
+    hOCR is kept as given (bytes keep the source's own encoding). Saving without hOCR removes an older
+    page's hOCR, which would no longer match the text. See the module's docstring for how the set is replaced.
     """
     for word in page.words:
         if page.text[word.start : word.end] != word.text:
             raise ValueError(f"word {word.text!r} does not stand at {word.start}:{word.end} of the page text")
+    doc_id, number = page.document, page.number
+    text = page.text.encode("utf-8")
+    words = {
+        "format": WORDS_FORMAT,
+        "document": doc_id,
+        "page": number,
+        "engine": page.engine,
+        "options": page.options,
+        "text_sha256": hashlib.sha256(text).hexdigest(),
+        "words": [word_to_json(w) for w in page.words],
+    }
+    new_files = {
+        text_path(collection, doc_id, number): text,
+        words_path(collection, doc_id, number): (json.dumps(words, indent=2, ensure_ascii=False) + "\n").encode(),
+    }
     if hocr is not None:
-        atomic_write_text(hocr_path(collection, page.document, page.number), hocr)
-    else:
-        hocr_path(collection, page.document, page.number).unlink(missing_ok=True)
-    atomic_write_text(text_path(collection, page.document, page.number), page.text)
-    atomic_write_json(
-        words_path(collection, page.document, page.number),
-        {
-            "format": WORDS_FORMAT,
-            "document": page.document,
-            "page": page.number,
-            "engine": page.engine,
-            "options": page.options,
-            "words": [word_to_json(w) for w in page.words],
-        },
-    )
+        new_files[hocr_path(collection, doc_id, number)] = hocr.encode("utf-8") if isinstance(hocr, str) else hocr
+    folder = collection.ocr_dir(doc_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _page_lock(folder):
+        _finish_pending(collection, doc_id, number)
+        for orphan in folder.glob(f".{page_stem(number)}.*.tmp"):  # left by a save killed before its journal
+            orphan.unlink(missing_ok=True)
+        staged: list[Path] = []
+        try:
+            for final, data in new_files.items():
+                staged.append(stage_bytes(final, data))
+            journal = {
+                "replace": [[tmp.name, final.name] for tmp, final in zip(staged, new_files, strict=True)],
+                "remove": [] if hocr is not None else [hocr_path(collection, doc_id, number).name],
+            }
+            atomic_write_json(pending_path(collection, doc_id, number), journal)
+        except BaseException:
+            for tmp in staged:
+                tmp.unlink(missing_ok=True)
+            raise
+        _finish_pending(collection, doc_id, number)
+
+
+@contextlib.contextmanager
+def _page_lock(folder: Path) -> Iterator[None]:
+    # One writer at a time per document folder, across processes (a lock on the folder itself, so no lock
+    # file is left in it): a temporary file found while holding the lock belongs to no live writer.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _journal(collection: Collection, doc_id: str, number: int) -> dict | None:
+    try:
+        journal = json.loads(pending_path(collection, doc_id, number).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no journal, or one cut short before its atomic rename (impossible) or damaged: old set
+    return journal if isinstance(journal, dict) else None
+
+
+def _finish_pending(collection: Collection, doc_id: str, number: int) -> None:
+    """Complete an interrupted save of page `number`: rename its staged files into place, remove what it
+    removes, then drop its journal. Each step can be repeated, so an interrupted finish is finished later."""
+    journal = _journal(collection, doc_id, number)
+    folder = collection.ocr_dir(doc_id)
+    if journal is not None:
+        for tmp_name, final_name in journal.get("replace", []):
+            with contextlib.suppress(FileNotFoundError):  # renamed by the finish that was interrupted
+                os.replace(folder / tmp_name, folder / final_name)
+        for name in journal.get("remove", []):
+            (folder / name).unlink(missing_ok=True)
+        fsync_dir(folder)
+    pending_path(collection, doc_id, number).unlink(missing_ok=True)
+
+
+def _current(collection: Collection, doc_id: str, number: int, kind: str) -> Path:
+    """Where a reader finds page `number`'s file of `kind` ("txt", "words.json"): the staged file when an
+    unfinished save names it (the new set counts from its journal on), else the file in place."""
+    final = collection.ocr_dir(doc_id) / f"{page_stem(number)}.{kind}"
+    journal = _journal(collection, doc_id, number) if pending_path(collection, doc_id, number).exists() else None
+    for tmp_name, final_name in (journal or {}).get("replace", []):
+        staged = final.parent / tmp_name
+        if final_name == final.name and staged.exists():
+            return staged
+    return final
 
 
 def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
-    """One page's stored OCR; a text-only page (no words file) has no words. InputError when missing."""
-    txt = text_path(collection, doc_id, number)
+    """One page's stored OCR; a text-only page (no words file) has no words. InputError when missing, or
+    when the words do not belong to the text (a pair left by an older, interrupted writer)."""
+    txt = _current(collection, doc_id, number, "txt")
     if not txt.exists():
+        txt = text_path(collection, doc_id, number)
         raise InputError(
             f"{txt}: no OCR for page {number} of {doc_id!r} "
             f"(run `workbench ocr {doc_id}` on its scans, or `workbench import-ocr {doc_id} FILE...`)"
         )
     text = read_utf8(txt, what="OCR text")
-    meta_path = words_path(collection, doc_id, number)
+    meta_path = _current(collection, doc_id, number, "words.json")
     if not meta_path.exists():
         return OcrPage(document=doc_id, number=number, text=text)
     try:
@@ -111,6 +199,14 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
         words = tuple(word_from_json(w) for w in meta["words"])
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise InputError(f"{meta_path}: malformed OCR words file ({error})") from None
+    recorded = meta.get("text_sha256")  # absent in files written before it was recorded
+    if (recorded is not None and recorded != hashlib.sha256(txt.read_bytes()).hexdigest()) or any(
+        text[w.start : w.end] != w.text for w in words
+    ):
+        raise InputError(
+            f"{words_path(collection, doc_id, number)}: OCR words do not belong to {page_stem(number)}.txt "
+            f"(left by an interrupted write?); run `workbench ocr {doc_id}` or `workbench import-ocr` again"
+        )
     return OcrPage(
         document=doc_id,
         number=number,

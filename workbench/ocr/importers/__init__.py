@@ -38,6 +38,27 @@ def detect_format(data: bytes) -> str:
     return "xml"  # some XML the root element will tell us about
 
 
+def read_source_bytes(path: Path, *, role: str = "OCR") -> bytes:
+    """The bytes of an OCR (or, with `role` "GT", a ground-truth) file, checked before any format is
+    judged: InputError naming the file when it is missing, a folder, unreadable, empty or binary."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: {role} file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file ({role})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read {role} file ({error.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: {role} file is empty")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        # UTF-16 text has NUL bytes too, but no reader here (nor dinglehopper) takes it
+        raise InputError(f"{path}: {role} file is binary, not text or XML (NUL byte at offset {nul})")
+    return data
+
+
 def read_ocr_file(path: Path, *, format: str = "auto", dpi: int = 300) -> list[ReadPage]:
     """The pages an OCR file holds (usually one), read in the given or detected format.
 
@@ -47,16 +68,7 @@ def read_ocr_file(path: Path, *, format: str = "auto", dpi: int = 300) -> list[R
     path = Path(path)
     if format not in FORMATS:
         raise InputError(f"{path}: unknown OCR format {format!r} (use one of {', '.join(FORMATS)})")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: OCR file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not an OCR file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read OCR file ({error.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: OCR file is empty")
+    data = read_source_bytes(path)
     kind = detect_format(data) if format == "auto" else format
     if path.suffix.lower() == ".txt" and format == "auto":
         kind = "text"
@@ -142,10 +154,11 @@ def save_imported_ocr(collection: Collection, records: list[OcrPage], sources: l
     """Store imported OCR records in `collection`; with one source file per page, an hOCR source is kept
     whole as the page's hOCR."""
 
-    hocr_by_page: dict[int, str | None] = {}
+    hocr_by_page: dict[int, bytes | None] = {}
     if len(sources) == len(records):  # one file per page: an hOCR file can be kept whole
         for record, source in zip(records, sources, strict=True):
-            hocr_by_page[record.number] = source.read_text("utf-8") if record.engine == "import:hocr" else None
+            # as bytes: an hOCR file in another encoding (Latin-1, declared in its head) stays readable as such
+            hocr_by_page[record.number] = read_source_bytes(source) if record.engine == "import:hocr" else None
     for record in records:
         save_ocr_page(collection, record, hocr=hocr_by_page.get(record.number))
 
