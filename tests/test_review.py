@@ -86,9 +86,9 @@ def test_accepting_text_that_is_not_a_suggestion_is_refused(store, flags):
 
 
 def test_edit_and_gold_wrong_need_text(store, flags):
-    with pytest.raises(ReviewError, match="needs custom text"):
+    with pytest.raises(ReviewError, match="type your reading first"):
         review.decide(store, DOC, flags[0].key, action="edit", reviewer="ann", version=0)
-    with pytest.raises(ReviewError, match="needs the proposed gold reading"):
+    with pytest.raises(ReviewError, match="type what the gold should read first"):
         review.decide(store, DOC, flags[0].key, action="gold_wrong", reviewer="ann", version=0)
 
 
@@ -108,7 +108,7 @@ def test_stale_flag_keeps_its_decision_but_takes_no_new_one(store, flags):
     review.sync_flags(store, DOC, flags[2:])
     assert flags[0].key not in {s.key for s in review.flag_states(store, DOC)}
     assert review.current_decisions(store, DOC)[flags[0].key].text == "the"
-    with pytest.raises(ReviewError, match="stale"):
+    with pytest.raises(ReviewError, match="no longer applies"):
         review.decide(store, DOC, flags[1].key, action="accept", reviewer="ann", version=0)
 
 
@@ -121,7 +121,8 @@ def test_second_reviewer_from_the_same_state_is_refused_with_the_first_decision(
         review.decide(store, DOC, flags[0].key, action="edit", text="tho", reviewer="bob", version=0)
     message = str(caught.value)
     assert "\n" not in message
-    assert "ann at" in message and "accept 'the'" in message and "not saved" in message
+    assert "ann accepted “the” on " in message and "not saved" in message
+    assert "version" not in message and flags[0].key not in message  # plain words, no internal names
     assert [d.reviewer for d in review.decision_history(store, DOC, flags[0].key)] == ["ann"]
 
 
@@ -144,7 +145,7 @@ def test_two_reviewers_racing_on_one_flag_end_with_one_decision_and_one_refusal(
     refused = [n for n, o in outcomes.items() if isinstance(o, ReviewConflict)]
     won = [n for n, o in outcomes.items() if not isinstance(o, ReviewConflict)]
     assert len(refused) == 1 and len(won) == 1
-    assert f"last by {won[0]} at" in str(outcomes[refused[0]])
+    assert f"{won[0]} corrected it to" in str(outcomes[refused[0]])
     history = review.decision_history(store, DOC, flags[3].key)
     assert [d.reviewer for d in history] == won
     assert review.flag_state(store, DOC, flags[3].key).version == 1
@@ -156,15 +157,16 @@ def test_two_reviewers_racing_on_one_flag_end_with_one_decision_and_one_refusal(
 def test_undo_and_redo_are_new_events_and_nothing_is_deleted(store, flags):
     key = flags[0].key
     first = review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
-    second = review.decide(store, DOC, key, action="edit", text="thee", reviewer="bob", version=1)
+    second = review.decide(store, DOC, key, action="edit", text="thee", reviewer="bob", version=1, override=True,
+                           note="the line reads thee")
     undone = review.undo(store, DOC, key, reviewer="bob", version=2)
     assert undone.action is DecisionAction.UNDO and undone.ref == second.id
     assert review.flag_state(store, DOC, key).decision.id == first.id  # back to the decision before
-    redone = review.redo(store, DOC, key, reviewer="bob", version=3)
+    redone = review.redo(store, DOC, key, reviewer="bob", version=3, override=True, note="thee after all")
     assert (redone.action, redone.text, redone.ref) == (DecisionAction.EDIT, "thee", undone.id)
     state = review.flag_state(store, DOC, key)
     assert state.reading == "thee" and state.redo is None
-    review.undo(store, DOC, key, reviewer="ann", version=4)
+    review.undo(store, DOC, key, reviewer="ann", version=4, override=True, note="back to the gold")
     review.undo(store, DOC, key, reviewer="ann", version=5)
     assert review.flag_state(store, DOC, key).status == "open"
     history = review.decision_history(store, DOC, key)
@@ -286,8 +288,9 @@ def test_apply_to_all_with_a_changed_occurrence_writes_nothing(store, flags):
 
 def test_undoing_a_batch_after_one_flag_was_decided_again_is_refused_whole(store, flags):
     batch = review.apply_to_all(store, DOC, flags[0].key, action="accept", reviewer="ann")
-    review.decide(store, DOC, flags[1].key, action="edit", text="thy", reviewer="bob", version=1)
-    with pytest.raises(ReviewError, match="was changed since"):
+    review.decide(store, DOC, flags[1].key, action="edit", text="thy", reviewer="bob", version=1, override=True,
+                  note="the scan reads thy")
+    with pytest.raises(ReviewError, match="was changed after that action"):
         review.undo_batch(store, batch.id, reviewer="ann")
     assert all(d.action is not DecisionAction.UNDO for d in review.decision_history(store, DOC))
 
@@ -300,7 +303,7 @@ def test_undo_last_takes_back_the_reviewers_latest_action(store, flags):
     assert [d.ref for d in first.decisions] == [single.id]
     second = review.undo_last(store, DOC, reviewer="ann")
     assert {d.ref for d in second.decisions} == {d.id for d in batch.decisions}
-    with pytest.raises(ReviewError, match="no decision in force"):
+    with pytest.raises(ReviewError, match="no decision still in force"):
         review.undo_last(store, DOC, reviewer="ann")
     assert review.flag_state(store, DOC, flags[5].key).status == "decided"
 
@@ -539,7 +542,7 @@ def test_two_reviewer_processes_racing_on_one_flag_end_with_one_decision_and_one
     outcomes = [racer.communicate(timeout=60)[0].strip() for racer in racers]
     assert sorted(o.split()[0] for o in outcomes) == ["refused", "won"]
     winner = ("ann", "bob")[[o.split()[0] for o in outcomes].index("won")]
-    assert f"last by {winner} at" in next(o for o in outcomes if o.startswith("refused"))
+    assert f"{winner} corrected it to" in next(o for o in outcomes if o.startswith("refused"))
     assert [d.reviewer for d in review.decision_history(store, DOC, key)] == [winner]
 
 

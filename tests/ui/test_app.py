@@ -228,7 +228,7 @@ def test_a_conflict_shows_the_other_reviewers_decision(ui_collection):
     at.button(key="review_accept").click().run()
     no_errors(at)
     warning = at.warning[0].value
-    assert "Another reviewer decided first" in warning and "bob" in warning and "keep the OCR" in warning
+    assert "Another reviewer decided first" in warning and "bob" in warning and "kept the OCR" in warning
     assert store_decisions("memo-1975")[state.key].reviewer == "bob"
 
 

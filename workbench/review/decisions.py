@@ -1,8 +1,10 @@
 """Deciding: single decisions, batches, undo and redo, each an event appended to the store's log.
 
 Two reviewers deciding the same flag from the same state: the store lets exactly one through; the other
-gets ReviewConflict naming the decision that won. Batches are all-or-nothing, each occurrence logged,
-and undone as one.
+gets ReviewConflict naming the decision that won. Deciding over another reviewer's decision in force (a
+different reading, or an undo of it) is allowed only as an explicit override with a note saying why
+(OverrideNeeded otherwise); the flag is then disputed until settled (see `review.state`). Batches are
+all-or-nothing, each occurrence logged, and undone as one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.models import Decision, DecisionAction, FlagCategory, FlagSource
 from workbench.review.queue import current_decisions, flag_state, flag_states, occurrences
-from workbench.review.state import Batch, Choice, Erratum, FlagState, FlagStatus, reviewer_name
+from workbench.review.state import (
+    Batch,
+    Choice,
+    Erratum,
+    FlagState,
+    FlagStatus,
+    describe_decision,
+    describe_flag,
+    overrides,
+    reviewer_name,
+)
 from workbench.store import (
     Store,
     VersionConflict,
@@ -23,55 +35,59 @@ from workbench.store import (
 # -- deciding ----------------------------------------------------------------------------------------------
 
 
-def _describe(decision: Decision) -> str:
-    if decision.action is DecisionAction.UNDO:
-        what = f"undo of decision #{decision.ref}"
-    elif decision.action is DecisionAction.KEEP_OCR:
-        what = "keep the OCR"
-    elif decision.action is DecisionAction.GOLD_WRONG:
-        what = f"gold is wrong, should read {decision.text!r}"
-    else:
-        what = f"{decision.action.value} {decision.text!r}"
-    return f"{decision.reviewer} at {decision.time}: {what}"
+class OverrideNeeded(ReviewError):
+    """A reviewer tried to decide over another reviewer's decision in force without an override and a note."""
 
 
 def _conflict(store: Store, conflict: VersionConflict) -> ReviewConflict:
     history = store.decisions(conflict.document, keys=[conflict.flag_key])
-    if history:
-        return ReviewConflict(
-            f"{conflict.document} flag {conflict.flag_key}: changed since you saw it "
-            f"(version {conflict.expected}, now {len(history)}): last by {_describe(history[-1])}; "
-            "your decision was not saved, reload and decide again"
-        )
+    found = store.flags(conflict.document, keys=[conflict.flag_key])
+    where = describe_flag(found[0].flag) if found else f"a flag of {conflict.document}"
+    latest = f": {describe_decision(history[-1])}" if history else ""
     return ReviewConflict(
-        f"{conflict.document} flag {conflict.flag_key}: changed since you saw it (version {conflict.expected}, "
-        f"now {conflict.actual}); your decision was not saved, reload and decide again"
+        f"{where}: another reviewer changed this flag since you opened it{latest}. "
+        "Your decision was not saved: look at the flag again and decide."
     )
 
 
 def _check_choice(state: FlagState, choice: Choice) -> str | None:
     """The text to record for `choice` on `state`'s flag; ReviewError when the choice does not fit."""
     flag = state.flag
+    where = describe_flag(flag)
     if state.stale:
-        raise ReviewError(f"{flag.document} flag {flag.key}: stale (the flagger no longer produces it)")
+        raise ReviewError(f"{where}: this flag no longer applies (the OCR or the gold changed since it was raised)")
     action = DecisionAction(choice.action)
     if action is DecisionAction.ACCEPT:
         text = choice.text if choice.text is not None else (flag.suggestions[0] if flag.suggestions else None)
         if text is None:
-            raise ReviewError(f"{flag.document} flag {flag.key}: no suggestion to accept (enter custom text)")
+            raise ReviewError(f"{where}: there is no suggestion to accept; type the right text instead")
         if text not in flag.suggestions:
-            raise ReviewError(
-                f"{flag.document} flag {flag.key}: {text!r} is not one of its suggestions (use edit for custom text)"
-            )
+            raise ReviewError(f"{where}: “{text}” is not one of its suggestions; save it as your own reading")
         return text
     if action is DecisionAction.KEEP_OCR:
         return None
     if action in (DecisionAction.EDIT, DecisionAction.GOLD_WRONG):
         if choice.text is None:
-            what = "custom text" if action is DecisionAction.EDIT else "the proposed gold reading"
-            raise ReviewError(f"{flag.document} flag {flag.key}: {action.value} needs {what}")
+            what = "your reading" if action is DecisionAction.EDIT else "what the gold should read"
+            raise ReviewError(f"{where}: type {what} first")
         return choice.text
-    raise ReviewError(f"{flag.document} flag {flag.key}: {action.value} is not a decision (use undo/redo)")
+    raise ReviewError(f"{where}: undo and redo are not decisions; use Undo or Redo")
+
+
+def _check_override(state: FlagState, event: Decision, *, override: bool) -> None:
+    """OverrideNeeded when `event` decides over another reviewer's decision in force on `state`'s flag and
+    the reviewer did not ask to override, or gave no note saying why."""
+    new = None if event.action is DecisionAction.UNDO else event
+    if not overrides(event.reviewer, state.decision, new):
+        return
+    assert state.decision is not None
+    where = f"{describe_flag(state.flag)}: {describe_decision(state.decision)}"
+    if not override:
+        raise OverrideNeeded(
+            f"{where}. To decide over another reviewer's decision, override it and give a note saying why"
+        )
+    if not event.note.strip():
+        raise OverrideNeeded(f"{where}. An override needs a note saying why")
 
 
 def _append(store: Store, events: Sequence[Decision]) -> list[Decision]:
@@ -82,11 +98,18 @@ def _append(store: Store, events: Sequence[Decision]) -> list[Decision]:
 
 
 def decide_many(
-    store: Store, document: str, choices: Sequence[Choice], *, reviewer: str, note: str = ""
+    store: Store,
+    document: str,
+    choices: Sequence[Choice],
+    *,
+    reviewer: str,
+    note: str = "",
+    override: bool = False,
 ) -> Batch:
     """Record several decisions as one batch, all or none; each is its own logged event.
 
-    ReviewConflict when any flag changed since its given version (nothing is written then).
+    ReviewConflict when any flag changed since its given version; OverrideNeeded when one decides over
+    another reviewer's decision in force without `override` and a `note` (nothing is written then).
     """
     reviewer = reviewer_name(reviewer)
     keys = [c.key for c in choices]
@@ -103,19 +126,20 @@ def decide_many(
         if state is None:
             raise ReviewError(f"{document}: no flag {choice.key!r} in the review store")
         text = _check_choice(state, choice)
-        events.append(
-            Decision(
-                document=document,
-                flag_key=choice.key,
-                action=DecisionAction(choice.action),
-                text=text,
-                reviewer=reviewer,
-                time=stamp,
-                note=note,
-                version=choice.version,
-                batch=batch,
-            )
+        event = Decision(
+            document=document,
+            flag_key=choice.key,
+            action=DecisionAction(choice.action),
+            text=text,
+            reviewer=reviewer,
+            time=stamp,
+            note=note,
+            version=choice.version,
+            batch=batch,
         )
+        if state.version == choice.version:  # from an older version it is a conflict, told as such below
+            _check_override(state, event, override=override)
+        events.append(event)
     return Batch(id=batch, decisions=tuple(_append(store, events)))
 
 
@@ -129,15 +153,18 @@ def decide(
     version: int,
     text: str | None = None,
     note: str = "",
+    override: bool = False,
 ) -> Decision:
     """Record one decision on a flag, made against the flag `version` the reviewer saw; returns the event.
 
     Accept takes `text` (default: the top suggestion) from the flag's suggestions; edit takes custom text;
-    gold_wrong the proposed gold reading; keep_ocr no text. ReviewConflict when the flag changed meanwhile.
+    gold_wrong the proposed gold reading; keep_ocr no text. ReviewConflict when the flag changed meanwhile;
+    OverrideNeeded when another reviewer's decision is in force and `override` with a `note` is missing.
     The decision is committed when this returns.
     """
     batch = decide_many(
-        store, document, [Choice(key, version, DecisionAction(action), text)], reviewer=reviewer, note=note
+        store, document, [Choice(key, version, DecisionAction(action), text)], reviewer=reviewer, note=note,
+        override=override,
     )
     return batch.decisions[0]
 
@@ -169,12 +196,15 @@ def apply_to_all(
     return decide_many(store, document, choices, reviewer=reviewer, note=note)
 
 
-def undo(store: Store, document: str, key: str, *, reviewer: str, version: int, note: str = "") -> Decision:
-    """Withdraw the decision in force on a flag (a new 'undo' event); the flag falls back to the one before."""
+def undo(
+    store: Store, document: str, key: str, *, reviewer: str, version: int, note: str = "", override: bool = False
+) -> Decision:
+    """Withdraw the decision in force on a flag (a new 'undo' event); the flag falls back to the one before.
+    Withdrawing another reviewer's decision is an override (`override` and a `note`)."""
     reviewer = reviewer_name(reviewer)
     state = flag_state(store, document, key)
     if state.decision is None:
-        raise ReviewError(f"{document} flag {key}: nothing to undo (the flag is open)")
+        raise ReviewError(f"{describe_flag(state.flag)}: nothing to undo, the flag is open")
     event = Decision(
         document=document,
         flag_key=key,
@@ -186,15 +216,19 @@ def undo(store: Store, document: str, key: str, *, reviewer: str, version: int, 
         version=version,
         ref=state.decision.id,
     )
+    if state.version == version:
+        _check_override(state, event, override=override)
     return _append(store, [event])[0]
 
 
-def redo(store: Store, document: str, key: str, *, reviewer: str, version: int, note: str = "") -> Decision:
+def redo(
+    store: Store, document: str, key: str, *, reviewer: str, version: int, note: str = "", override: bool = False
+) -> Decision:
     """Bring back the decision most recently undone on a flag (a new event repeating it)."""
     reviewer = reviewer_name(reviewer)
     state = flag_state(store, document, key)
     if state.redo is None:
-        raise ReviewError(f"{document} flag {key}: nothing to redo")
+        raise ReviewError(f"{describe_flag(state.flag)}: nothing to redo")
     event = Decision(
         document=document,
         flag_key=key,
@@ -206,14 +240,17 @@ def redo(store: Store, document: str, key: str, *, reviewer: str, version: int, 
         version=version,
         ref=state.redo_ref,
     )
+    if state.version == version:
+        _check_override(state, event, override=override)
     return _append(store, [event])[0]
 
 
-def undo_batch(store: Store, batch: str, *, reviewer: str, note: str = "") -> Batch:
+def undo_batch(store: Store, batch: str, *, reviewer: str, note: str = "", override: bool = False) -> Batch:
     """Undo every decision of a batch in one action (one new batch of undo events), all or none.
 
     ReviewError when a flag of the batch has been decided again since (its batch decision is no longer
-    the one in force): undo that flag's later decision first.
+    the one in force): undo that flag's later decision first. Another reviewer's batch is undone only as
+    an override (`override` and a `note`).
     """
     reviewer = reviewer_name(reviewer)
     document = store.batch_document(batch)
@@ -221,7 +258,7 @@ def undo_batch(store: Store, batch: str, *, reviewer: str, note: str = "") -> Ba
         raise ReviewError(f"no batch {batch!r} in the review store")
     members = [d for d in store.decisions(document, batch=batch) if d.action is not DecisionAction.UNDO]
     if not members:
-        raise ReviewError(f"batch {batch}: it holds only undo events (redo its flags one by one)")
+        raise ReviewError(f"{document}: that action was itself an undo; redo its flags one by one")
     states = {s.key: s for s in flag_states(store, document, keys=[d.flag_key for d in members], include_stale=True)}
     new_batch = uuid.uuid4().hex
     stamp = now()
@@ -229,40 +266,59 @@ def undo_batch(store: Store, batch: str, *, reviewer: str, note: str = "") -> Ba
     for member in members:
         state = states[member.flag_key]
         if state.decision is None or state.decision.id != member.id:
-            now_in_force = _describe(state.decision) if state.decision else "no decision"
+            now_in_force = describe_decision(state.decision) if state.decision else "it was undone"
             raise ReviewError(
-                f"batch {batch}: flag {member.flag_key} was changed since ({now_in_force}); undo that first"
+                f"{describe_flag(state.flag)} was changed after that action ({now_in_force}); "
+                "undo that change first"
             )
-        events.append(
-            Decision(
-                document=document,
-                flag_key=member.flag_key,
-                action=DecisionAction.UNDO,
-                text=None,
-                reviewer=reviewer,
-                time=stamp,
-                note=note,
-                version=state.version,
-                batch=new_batch,
-                ref=member.id,
-            )
+        event = Decision(
+            document=document,
+            flag_key=member.flag_key,
+            action=DecisionAction.UNDO,
+            text=None,
+            reviewer=reviewer,
+            time=stamp,
+            note=note,
+            version=state.version,
+            batch=new_batch,
+            ref=member.id,
         )
+        _check_override(state, event, override=override)
+        events.append(event)
     return Batch(id=new_batch, decisions=tuple(_append(store, events)))
 
 
 def undo_last(store: Store, document: str, *, reviewer: str) -> Batch:
-    """Undo this reviewer's most recent action on a document that is still in force (a batch as a whole)."""
+    """Undo this reviewer's most recent action on a document that is still in force (a batch as a whole).
+
+    ReviewError when none is; it says so when the reviewer's latest decision was decided over by someone
+    else (the flag is then disputed, and undoing it is that other reviewer's or an override's business).
+    """
     reviewer = reviewer_name(reviewer)
-    in_force = {d.id for d in current_decisions(store, document).values()}
-    for item in reversed(store.decisions(document)):
-        if item.reviewer != reviewer or item.action is DecisionAction.UNDO or item.id not in in_force:
+    in_force = current_decisions(store, document)
+    in_force_ids = {d.id for d in in_force.values()}
+    events = store.decisions(document)
+    overridden: Decision | None = None  # the reviewer's latest decision someone else decided over
+    for item in reversed(events):
+        if item.reviewer != reviewer or item.action is DecisionAction.UNDO:
+            continue
+        if item.id not in in_force_ids:
+            now_in_force = in_force.get(item.flag_key)
+            if overridden is None and now_in_force is not None and now_in_force.reviewer != reviewer:
+                overridden = now_in_force
             continue
         if item.batch is not None:
             return undo_batch(store, item.batch, reviewer=reviewer)
         state = flag_state(store, document, item.flag_key)
         single = undo(store, document, item.flag_key, reviewer=reviewer, version=state.version)
         return Batch(id=None, decisions=(single,))
-    raise ReviewError(f"{document}: {reviewer} has no decision in force to undo")
+    if overridden is not None:
+        state = flag_state(store, document, overridden.flag_key)
+        raise ReviewError(
+            f"{describe_flag(state.flag)}: your decision is no longer in force: {describe_decision(overridden)}. "
+            "The flag is disputed: decide it again as an override with a note, or leave it to a third reviewer"
+        )
+    raise ReviewError(f"{document}: {reviewer} has no decision still in force, so there is nothing to undo")
 
 
 def accept_all(

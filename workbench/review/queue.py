@@ -8,7 +8,7 @@ so a count shown anywhere is the count acted on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
@@ -29,8 +29,8 @@ class QueueFilter:
     """Which flags a queue shows. Empty or None fields do not filter.
 
     `status` None shows open and decided flags; `text` keeps flags whose OCR text is exactly it;
-    `reading` keeps flags that offer it among their suggestions; stale flags are left out unless
-    `include_stale`.
+    `reading` keeps flags that offer it among their suggestions; `disputed` keeps only the flags two
+    reviewers dispute; stale flags are left out unless `include_stale`.
     """
 
     source: FlagSource | None = None
@@ -43,6 +43,7 @@ class QueueFilter:
     reading: str | None = None
     include_stale: bool = False
     keys: frozenset[str] | None = None
+    disputed: bool = False
 
     @classmethod
     def of(
@@ -58,6 +59,7 @@ class QueueFilter:
         reading: str | None = None,
         include_stale: bool = False,
         keys: Iterable[str] | None = None,
+        disputed: bool = False,
     ) -> QueueFilter:
         """A filter from loose values (strings for enums, one page or several); ReviewError for unknown ones."""
         try:
@@ -81,6 +83,7 @@ class QueueFilter:
             reading=reading,
             include_stale=include_stale,
             keys=frozenset(keys) if keys is not None else None,
+            disputed=disputed,
         )
 
     def admits(self, state: FlagState) -> bool:
@@ -96,7 +99,12 @@ class QueueFilter:
             and (self.text is None or flag.text == self.text)
             and (self.reading is None or self.reading in flag.suggestions)
             and (self.keys is None or flag.key in self.keys)
+            and (not self.disputed or state.dispute is not None)
         )
+
+    def but(self, **changes) -> QueueFilter:
+        """This filter with some fields changed (e.g. `but(status=None)`: the same flags, any status)."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +132,11 @@ class ReviewQueue:
     def fraction(self) -> float:
         """Decided flags as a fraction of live flags (1.0 when there are none)."""
         return self.decided / self.flags if self.flags else 1.0
+
+    @property
+    def disputed(self) -> tuple[FlagState, ...]:
+        """Live flags of the queue's source that two reviewers dispute, in page and span order."""
+        return tuple(s for s in self.states if not s.stale and s.dispute is not None)
 
     def alike(self, flag: Flag, *, reading: str | None = None) -> tuple[FlagState, ...]:
         """The open, live flags identical to `flag`: same OCR text, category and source, and `reading` among
@@ -176,7 +189,7 @@ def queue(
         states.append(
             FlagState(
                 flag=flag, version=version, stale=stale, decision=fold.current, redo=fold.redo,
-                redo_ref=fold.redo_ref,
+                redo_ref=fold.redo_ref, dispute=fold.dispute,
             )
         )
     states.sort(key=_span_order)

@@ -1,9 +1,18 @@
-"""A flag's review state: the fold of its decision events (oldest first) into the decision in force."""
+"""A flag's review state: the fold of its decision events (oldest first) into the decision in force, and
+whether two reviewers dispute it.
+
+A dispute opens when a reviewer decides (or undoes) over another reviewer's decision in force with a
+different reading, which `review.decide` allows only as an explicit override with a note. It stays open,
+shown to everyone, until it is settled: a third reviewer decides, one of the two comes round to the other's
+reading, or the reviewer who made the decision in force withdraws it. The rule lives here, in the fold,
+so the CLI, the pages and the report all see the same disputes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from workbench.errors import ReviewError
@@ -17,6 +26,20 @@ class FlagStatus(StrEnum):
 
     OPEN = "open"
     DECIDED = "decided"
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """Two reviewers disagree on a flag: `later` was decided (or undone) over `earlier`, another reviewer's
+    decision then in force. `later.note` says why."""
+
+    earlier: Decision
+    later: Decision
+
+    @property
+    def reviewers(self) -> tuple[str, str]:
+        """The two reviewers, the one decided over first."""
+        return self.earlier.reviewer, self.later.reviewer
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +57,7 @@ class FlagState:
     decision: Decision | None = None
     redo: Decision | None = None
     redo_ref: int | None = None  # the undo event a redo would reverse
+    dispute: Dispute | None = None  # two reviewers disagree and nobody has settled it yet
 
     @property
     def key(self) -> str:
@@ -98,6 +122,60 @@ class _Fold:
     redo_ref: int | None = None
     stack: tuple[Decision, ...] = ()
     undone: tuple[tuple[Decision, int], ...] = field(default=())
+    dispute: Dispute | None = None
+
+
+# -- in plain words ----------------------------------------------------------------------------------------
+# Messages name a flag by its page and text and a decision by what it did, never by keys or action codes.
+
+
+def plain_time(stamp: str) -> str:
+    """An event's time as people read it: '2026-12-02T13:01:07.123Z' -> '2 Dec 2026, 13:01 UTC'."""
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return f"{when.day} {when:%b %Y, %H:%M} UTC"
+
+
+def quoted(text: str | None) -> str:
+    """Text from a page in quotes, on one line; 'nothing' for empty text."""
+    flat = (text or "").replace("\n", " ").replace("\f", " ")
+    return f"“{flat}”" if flat.strip() else "nothing"
+
+
+def describe_flag(flag: Flag) -> str:
+    """A flag as a reviewer finds it: page, OCR text and kind, e.g. 'page 1, “arned” (misread word)'."""
+    return f"page {flag.page}, {quoted(flag.text)} ({flag.category.value.replace('_', ' ')})"
+
+
+def what_it_did(decision: Decision) -> str:
+    """What a decision did, as a verb phrase: 'kept the OCR', 'accepted “armed”'."""
+    match decision.action:
+        case DecisionAction.ACCEPT:
+            return f"accepted {quoted(decision.text)}"
+        case DecisionAction.KEEP_OCR:
+            return "kept the OCR"
+        case DecisionAction.EDIT:
+            return f"corrected it to {quoted(decision.text)}"
+        case DecisionAction.GOLD_WRONG:
+            return f"marked the gold wrong (it should read {quoted(decision.text)})"
+        case _:
+            return "withdrew the decision in force"
+
+
+def describe_decision(decision: Decision) -> str:
+    """Who did what and when, with the note: 'bob kept the OCR on 2 Dec 2026, 13:01 UTC (note: ...)'."""
+    note = f" (note: {decision.note})" if decision.note.strip() else ""
+    return f"{decision.reviewer} {what_it_did(decision)} on {plain_time(decision.time)}{note}"
+
+
+def describe_dispute(dispute: Dispute) -> str:
+    """Both sides of a dispute in one sentence."""
+    return (
+        f"disputed: {describe_decision(dispute.earlier)}; then {describe_decision(dispute.later)}. "
+        "A third reviewer settles it, or one of the two agrees with the other."
+    )
 
 
 def reviewer_name(name: str | None) -> str:
@@ -108,29 +186,75 @@ def reviewer_name(name: str | None) -> str:
     return cleaned
 
 
+def agrees(decision: Decision, other: Decision) -> bool:
+    """True when two decisions give a flag the same outcome: the same reading for the transcript (accepting
+    a suggestion and typing the same text agree), or the same proposed gold reading."""
+
+    def outcome(item: Decision) -> tuple[bool, str | None]:
+        gold_wrong = item.action is DecisionAction.GOLD_WRONG
+        return gold_wrong, None if item.action is DecisionAction.KEEP_OCR else item.text
+
+    return outcome(decision) == outcome(other)
+
+
+def overrides(reviewer: str, in_force: Decision | None, new: Decision | None = None) -> bool:
+    """True when `reviewer` acting on a flag whose decision in force is `in_force` decides over another
+    reviewer: `in_force` is someone else's and `new` (None: an undo) does not agree with it."""
+    if in_force is None or in_force.reviewer == reviewer:
+        return False
+    return new is None or not agrees(new, in_force)
+
+
+def _next_dispute(
+    dispute: Dispute | None, before: Decision | None, item: Decision, undone: Decision | None
+) -> Dispute | None:
+    """The dispute after `item` (a decision, or an undo that withdrew `undone`) acted on a flag whose
+    decision in force was `before`."""
+    if dispute is None:
+        if before is not None and overrides(item.reviewer, before, None if undone is not None else item):
+            return Dispute(earlier=before, later=item)
+        return None
+    if item.reviewer not in dispute.reviewers:
+        return None  # a third reviewer settles it
+    if undone is not None and undone.reviewer == item.reviewer:
+        return None  # one of the two withdraws their own decision
+    if undone is None and before is not None and before.reviewer != item.reviewer and agrees(item, before):
+        return None  # one of the two comes round to the other's reading
+    other = dispute.earlier if item.reviewer == dispute.later.reviewer else dispute.later
+    return Dispute(earlier=other, later=item)
+
+
 def derive_state(events: Iterable[Decision]) -> _Fold:
-    """Fold one flag's events (oldest first) into the decision in force and the one a redo would restore.
+    """Fold one flag's events (oldest first) into the decision in force, the one a redo would restore, and
+    the dispute between two reviewers, if one is open.
 
     Decisions push onto a stack and clear the redo list; an undo pops the decision it names; a redo (a
     decision event whose `ref` is an undo) pushes that decision back.
     """
     stack: list[Decision] = []
     undone: list[tuple[Decision, int]] = []
+    dispute: Dispute | None = None
     for item in events:
+        before = stack[-1] if stack else None
         if item.action is DecisionAction.UNDO:
             if stack and stack[-1].id == item.ref:
-                undone.append((stack.pop(), item.id))
-        elif item.ref is not None:
+                withdrawn = stack.pop()
+                undone.append((withdrawn, item.id))
+                dispute = _next_dispute(dispute, before, item, withdrawn)
+            continue
+        if item.ref is not None:
             stack.append(item)
             if undone and undone[-1][1] == item.ref:
                 undone.pop()
         else:
             stack.append(item)
             undone.clear()
+        dispute = _next_dispute(dispute, before, item, None)
     return _Fold(
         current=stack[-1] if stack else None,
         redo=undone[-1][0] if undone else None,
         redo_ref=undone[-1][1] if undone else None,
         stack=tuple(stack),
         undone=tuple(undone),
+        dispute=dispute,
     )
