@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "compare",
     "flag",
     "review",
+    "correct",
     "report",
     "app",
 )
@@ -43,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "compare": "compare",
     "flag": "flag",
     "review": "review",
+    "correct": "correct",
     "page-status": "review",
     "export": "review",
     "rules": "review",
