@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from workbench.cli import main
 
 
@@ -62,3 +64,27 @@ def test_progress_bar_goes_to_stderr_when_enabled(tmp_collection, small_document
     captured = capsys.readouterr()
     assert "3/3" in captured.err and "page" in captured.err
     assert "3/3" not in captured.out
+
+
+def test_a_document_without_scans_is_one_line_and_exit_2(tmp_collection, fake_tesseract, tmp_path, capsys):
+    from workbench.corpus import add_document
+
+    gold = tmp_path / "gold.txt"
+    gold.write_text("Page one.\fPage two.\n", encoding="utf-8")
+    add_document(tmp_collection, "gold-only", title="Gold only", gold=[gold])
+    assert main(["ocr", "gold-only"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("workbench ocr: error: gold-only has no scans to OCR (")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert fake_tesseract.calls("all") == []  # refused before any tesseract ran
+
+
+def test_ocr_command_on_a_local_cluster(tmp_collection, small_document, fake_tesseract, capsys):
+    assert main(["ocr", "small", "--workers", "2"]) == 0
+    assert "small: 3 of 3 page(s) OCRed (3 read, 0 from cache)" in capsys.readouterr().out
+
+
+def test_scheduler_and_workers_exclude_each_other(tmp_collection, small_document, fake_tesseract, capsys):
+    with pytest.raises(SystemExit):
+        main(["ocr", "small", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"])
+    assert "not allowed with argument" in capsys.readouterr().err

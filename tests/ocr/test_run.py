@@ -11,6 +11,7 @@ import json
 import pytest
 from PIL import Image
 
+from workbench.batch import Batch, Where
 from workbench.errors import OcrError
 from workbench.ocr.options import OcrOptions
 from workbench.ocr.run import run_ocr
@@ -207,3 +208,117 @@ def test_jobs_is_how_many_pages_are_read_at_once(
         running += {"begin": 1, "end": -1}.get(event.split(" ")[0], 0)
         most = max(most, running)
     assert most == jobs
+
+
+# -- on a 2-worker Dask LocalCluster (loopback only, closed by each test) ----------------------------------
+
+KILL_ONCE = r"""#!/bin/sh
+# Before the first read of page-002, kill the worker process that started this tesseract (its parent).
+case "$1" in
+  *page-002*) if [ ! -e "$KILL_MARKER" ]; then echo "$PPID" > "$KILL_MARKER"; kill -9 "$PPID"; exit 1; fi ;;
+esac
+exec "$FAKE_TESSERACT_REAL" "$@"
+"""
+
+
+def _stored_files(collection, doc_id) -> dict[str, bytes]:
+    folder = collection.ocr_dir(doc_id)
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_cluster_ocr_is_byte_identical_to_the_serial_run(repo_collection, tmp_path, monkeypatch, real_tesseract):
+    from workbench.corpus import Collection, add_document
+
+    scans = [repo_collection.document("us-japan-1974").pages[n].scan for n in (0, 3)]
+    homes = {}
+    for run in ("serial", "cluster"):
+        home = tmp_path / run
+        (home / "scans").mkdir(parents=True)
+        collection = Collection(home)
+        homes[run] = collection
+        document = add_document(collection, "two-pages", title="Two pages", sources=scans, lang="eng")
+        monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / f"cache-{run}"))
+        if run == "serial":
+            result = run_ocr(collection, document, jobs=1)
+        else:
+            with Batch(Where(workers=2)) as batch:
+                result = run_ocr(collection, document, batch=batch)
+        assert result.ok and result.read == (1, 2)
+    serial, cluster = (_stored_files(homes[run], "two-pages") for run in ("serial", "cluster"))
+    assert sorted(serial) == [f"page-00{n}.{kind}" for n in (1, 2) for kind in ("hocr", "txt", "words.json")]
+    assert cluster == serial
+
+
+def test_cluster_ocr_survives_a_worker_killed_mid_run(
+    tmp_collection, small_document, fake_tesseract, tmp_path, monkeypatch
+):
+    wrapper = tmp_path / "tesseract-kill-once"
+    wrapper.write_text(KILL_ONCE)
+    wrapper.chmod(0o755)
+    marker = tmp_path / "killed"
+    monkeypatch.setenv("WORKBENCH_TESSERACT", str(wrapper))
+    monkeypatch.setenv("FAKE_TESSERACT_REAL", str(fake_tesseract.command))
+    monkeypatch.setenv("KILL_MARKER", str(marker))
+    events = []
+    with Batch(Where(workers=2)) as batch:
+        result = run_ocr(tmp_collection, small_document, batch=batch, progress=events.append)
+    assert marker.exists()  # a worker was killed while reading page 2
+    assert result.ok and result.read == (1, 2, 3)
+    assert [e.done for e in events] == [1, 2, 3]
+    _assert_only_complete_pages(tmp_collection, "small", set())
+    assert load_ocr_page(tmp_collection, "small", 2).text == "Text of page-002\npsm3\n"
+
+
+def test_cluster_ocr_names_a_failing_page_and_keeps_the_others(
+    tmp_collection, small_document, fake_tesseract, monkeypatch
+):
+    monkeypatch.setenv("FAKE_TESSERACT_CRASH", "page-002")
+    small_document.pages[2].scan.write_bytes(b"")
+    with Batch(Where(workers=2)) as batch:
+        result = run_ocr(tmp_collection, small_document, batch=batch)
+    assert result.read == (1,)
+    assert [(f.page, f.message.split(": ")[1]) for f in result.failures] == [
+        (2, "tesseract exited with status 139"),
+        (3, "not an image (0 bytes)"),
+    ]
+    for failure in result.failures:
+        assert failure.message.startswith(f"{small_document.pages[failure.page - 1].scan}: ")
+        assert "workbench-page-" not in failure.message  # the worker's temporary copy is never named
+    _assert_only_complete_pages(tmp_collection, "small", {2, 3})
+
+
+def test_an_existing_scheduler_reads_pages_when_its_tesseract_is_the_clients(
+    tmp_collection, small_document, fake_tesseract
+):
+    from distributed import LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        Batch(Where(scheduler=cluster.scheduler_address)) as batch,
+    ):
+        result = run_ocr(tmp_collection, small_document, batch=batch)
+    assert result.ok and result.read == (1, 2, 3)
+
+
+def test_an_existing_schedulers_worker_with_other_language_data_fails_its_pages(
+    tmp_collection, small_document, fake_tesseract, monkeypatch, tmp_path
+):
+    from distributed import LocalCluster
+
+    # The workers start seeing one folder of language data; the client then sees another, as on two machines.
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        other = tmp_path / "other-tessdata"
+        other.mkdir()
+        (other / "eng.traineddata").write_bytes(b"another english model")
+        monkeypatch.setenv("FAKE_TESSDATA", str(other))
+        monkeypatch.setenv("WORKBENCH_CACHE", str(tmp_path / "other-cache"))
+        with Batch(Where(scheduler=cluster.scheduler_address)) as batch:
+            result = run_ocr(tmp_collection, small_document, batch=batch)
+    assert result.read == () and [f.page for f in result.failures] == [1, 2, 3]
+    assert result.failures[0].message == (
+        f"{small_document.pages[0].scan}: this worker's tesseract 9.9.9-fake is not the client's 9.9.9-fake "
+        "(language data differs): install the same tesseract and language packages on every worker"
+    )
+    assert not tmp_collection.ocr_dir("small").exists() or not any(tmp_collection.ocr_dir("small").iterdir())

@@ -10,6 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from workbench import settings
+from workbench.cli.batching import add_batch_options, open_batch
 from workbench.corpus import Collection
 from workbench.errors import InputError
 from workbench.ocr.importers import import_ocr
@@ -38,8 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     ocr.add_argument(
         "--grayscale", action=argparse.BooleanOptionalAction, default=None, help="convert to gray first (default on)"
     )
-    ocr.add_argument("--jobs", "-j", type=int, help="parallel Tesseract processes (default WORKBENCH_JOBS)")
     ocr.add_argument("--timeout", type=int, help="seconds per page (default WORKBENCH_OCR_TIMEOUT)")
+    add_batch_options(ocr, jobs=True)
     ocr.set_defaults(run=run_ocr_command)
 
     imp = commands.add_parser(
@@ -58,11 +59,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _progress_bar(total: int, label: str):
     """A tqdm bar on stderr, or a silent stand-in when WORKBENCH_PROGRESS is off."""
-
-
     if not settings.get("WORKBENCH_PROGRESS"):
         return contextlib.nullcontext(_NoBar())
-
     return tqdm(total=total, desc=label, unit="page", file=sys.stderr)
 
 
@@ -88,30 +86,37 @@ def run_ocr_command(args: argparse.Namespace) -> int:
         "grayscale": args.grayscale,
     }
     status = 0
-    for document in documents:
-        options = document_options(document, overrides)
-        with _progress_bar(document.page_count, document.id) as bar:
-            result = run_ocr(
-                collection,
-                document,
-                options=options,
-                jobs=args.jobs,
-                timeout=args.timeout,
-                progress=lambda event, bar=bar: bar.update(1),
-            )
-        for failure in result.failures:
-            print(f"workbench ocr: page {failure.page} failed: {failure.message}", file=sys.stderr)
-        done = len(result.pages_done)
-        print(
-            f"{document.id}: {done} of {document.page_count} page(s) OCRed "
-            f"({len(result.read)} read, {len(result.cached)} from cache) with {result.engine} "
-            f"in {result.seconds:.1f} s -> {collection.ocr_dir(document.id)}"
-        )
-        if result.failures:
-            pages = ", ".join(str(f.page) for f in result.failures)
-            print(f"workbench ocr: {document.id}: page(s) {pages} failed", file=sys.stderr)
-            status = 1
+    with open_batch(args) as batch:
+        for document in documents:
+            options = document_options(document, overrides)
+            status = max(status, _ocr_document(collection, document, options, args, batch))
     return status
+
+
+def _ocr_document(collection: Collection, document, options, args: argparse.Namespace, batch) -> int:
+    """OCR one document where `batch` runs (None: the local pool), print what happened; the exit status."""
+    with _progress_bar(document.page_count, document.id) as bar:
+        result = run_ocr(
+            collection,
+            document,
+            options=options,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            progress=lambda event: bar.update(1),
+            batch=batch,
+        )
+    for failure in result.failures:
+        print(f"workbench ocr: page {failure.page} failed: {failure.message}", file=sys.stderr)
+    print(
+        f"{document.id}: {len(result.pages_done)} of {document.page_count} page(s) OCRed "
+        f"({len(result.read)} read, {len(result.cached)} from cache) with {result.engine} "
+        f"in {result.seconds:.1f} s -> {collection.ocr_dir(document.id)}"
+    )
+    if not result.failures:
+        return 0
+    pages = ", ".join(str(f.page) for f in result.failures)
+    print(f"workbench ocr: {document.id}: page(s) {pages} failed", file=sys.stderr)
+    return 1
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -1,0 +1,333 @@
+"""One way to run batch work: a local process pool, a Dask LocalCluster, or a team's Dask scheduler.
+
+Every long command (OCR, evaluate, flag, report --all, compare over folders) hands its work here as a
+list of tasks: a top-level function and, per task, the arguments it needs, with the data itself (page
+image bytes, texts) rather than paths, so a worker on another machine needs the package and, for OCR,
+Tesseract, but no shared disk. The results come back to the caller as the tasks complete; only the
+caller writes files and the store.
+
+    Where("local", jobs=2)             today's process pool on this machine (forkserver, one per job)
+    Where(workers=2)                   a dask.distributed LocalCluster of 2 single-threaded worker processes
+    Where(scheduler="tcp://host:8786") the workers of an existing cluster (`dask scheduler`, `dask worker`)
+
+A task that raises is tried again up to `retries` times; a worker that dies has its tasks run elsewhere
+(Dask reschedules them; the local pool is rebuilt). A task still failing after that is returned as a
+`TaskFailure` naming it, and the other tasks go on. Functions that know a failure is final (a corrupt
+scan) return their own failure value instead of raising, and are not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench import __version__
+from workbench.errors import InputError
+
+# Tries of one task after its first failure (an exception, or its worker dying).
+TASK_RETRIES = 2
+# Tasks in flight per worker: enough to keep every worker busy while results travel back, few enough that
+# the client never holds more than a handful of page images in memory at once.
+TASKS_PER_WORKER = 2
+# How long a client waits for a scheduler to answer and for its first worker to join.
+CONNECT_TIMEOUT_S = 30
+# The worker environment: one OpenMP thread per Tesseract (on few cores its threads fight each other).
+WORKER_ENVIRONMENT = {"OMP_THREAD_LIMIT": "1"}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where batch work runs: `scheduler` (an address), else `workers` (a LocalCluster), else the local
+    process pool of `jobs` processes."""
+
+    scheduler: str | None = None
+    workers: int | None = None
+    jobs: int = 1
+
+    def __post_init__(self) -> None:
+        if self.scheduler is not None and self.workers is not None:
+            raise InputError("--scheduler and --workers exclude each other: a cluster has its own workers")
+        if self.workers is not None and self.workers < 1:
+            raise InputError(f"--workers must be at least 1, got {self.workers}")
+        if self.jobs < 1:
+            raise InputError(f"--jobs must be at least 1, got {self.jobs}")
+
+    @property
+    def distributed(self) -> bool:
+        """True when the work goes to Dask (a LocalCluster or an existing scheduler)."""
+        return self.scheduler is not None or self.workers is not None
+
+    def describe(self) -> str:
+        """How the work runs, for messages: 'local pool of 2', 'LocalCluster of 2 workers', 'tcp://...'."""
+        if self.scheduler is not None:
+            return f"Dask scheduler {self.scheduler}"
+        if self.workers is not None:
+            return f"LocalCluster of {self.workers} worker(s)"
+        return f"local pool of {self.jobs} process(es)"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFailure:
+    """A task that failed every try: which one (its name) and the one-line reason."""
+
+    name: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One unit of work: the arguments of the batch's function, and a name for messages (a page, a file).
+
+    `load`, when given, makes the arguments at the moment the task is sent (a page image is read then, so
+    the client holds only the images in flight, not a whole collection's).
+    """
+
+    name: str
+    args: tuple = ()
+    load: Callable[[], tuple] | None = None
+
+    def arguments(self) -> tuple:
+        """The function's arguments for this task."""
+        return self.load() if self.load is not None else self.args
+
+
+@dataclass(slots=True)
+class _Pending:
+    index: int
+    task: Task
+    tries: int = 0
+
+
+# -- the local pool -----------------------------------------------------------------------------------------
+
+_WORKER_SHARED: dict[str, Any] = {}
+
+
+def _init_local_worker(environment: dict[str, str], shared: Mapping[str, Any]) -> None:
+    # Workers fork from a server started earlier: give them the caller's settings of now.
+    os.environ.clear()
+    os.environ.update(environment)
+    os.environ.update(WORKER_ENVIRONMENT)
+    _WORKER_SHARED.clear()
+    _WORKER_SHARED.update(shared)
+
+
+def _call_local(function: Callable, args: tuple) -> Any:
+    """Run in a pool worker: the function with its task's arguments and the batch's shared ones."""
+    return function(*args, **_WORKER_SHARED)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Not "fork": the UI runs batches from a threaded server, where forking a live process is unsafe.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the OCR code and pytesseract (which pulls in pandas: half a second) once; each
+    # later pool's workers fork from it ready to run.
+    context.set_forkserver_preload(["workbench.ocr.run", "pytesseract"])
+    return context
+
+
+def _failure_message(error: BaseException, tries: int) -> str:
+    text = " ".join(str(error).split())[:300]
+    return f"failed {tries} time(s) ({type(error).__name__}{': ' + text if text else ''})"
+
+
+def _local_map(
+    function: Callable, tasks: Sequence[Task], shared: Mapping[str, Any], *, jobs: int, retries: int
+) -> Iterator[tuple[int, Any]]:
+    workers = max(1, min(jobs, len(tasks)))
+    queue = deque(_Pending(i, t) for i, t in enumerate(tasks))
+    window = workers * TASKS_PER_WORKER
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_pool_context(),
+            initializer=_init_local_worker,
+            initargs=(dict(os.environ), dict(shared)),
+        )
+
+    pool = new_pool()
+    running: dict[Future, _Pending] = {}
+    try:
+        while queue or running:
+            while queue and len(running) < window:
+                pending = queue.popleft()
+                running[pool.submit(_call_local, function, pending.task.arguments())] = pending
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                pending = running.pop(future)
+                try:
+                    yield pending.index, future.result()
+                    continue
+                except BrokenProcessPool:
+                    broken = True
+                    error: BaseException = RuntimeError("the worker process died (out of memory, or killed)")
+                except Exception as raised:  # any error of the task: tried again, then named
+                    error = raised
+                pending.tries += 1
+                if pending.tries > retries:
+                    yield pending.index, TaskFailure(pending.task.name, _failure_message(error, pending.tries))
+                else:
+                    queue.appendleft(pending)
+            if broken:
+                # One dead worker breaks the whole pool: every task still running in it is tried again
+                # (counted as a try) in a new pool.
+                for future, pending in list(running.items()):
+                    future.cancel()
+                    pending.tries += 1
+                    if pending.tries > retries:
+                        yield pending.index, TaskFailure(
+                            pending.task.name, f"failed {pending.tries} time(s) (the worker process died)"
+                        )
+                    else:
+                        queue.appendleft(pending)
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+# -- Dask ------------------------------------------------------------------------------------------------------
+
+
+def _package_version() -> str:
+    """Run on each worker: the workbench version it imports (no package, no run)."""
+    return __version__
+
+
+@dataclass
+class Batch:
+    """An open place to run tasks (see the module docstring); a context manager that closes what it started.
+
+    `map` runs one function over many tasks and yields `(index, result)` pairs as they complete, a result
+    being the function's return value or a TaskFailure.
+    """
+
+    where: Where
+    retries: int = TASK_RETRIES
+    _client: Any = field(default=None, repr=False)
+    _cluster: Any = field(default=None, repr=False)
+
+    def __enter__(self) -> Batch:
+        if self.where.distributed:
+            self._connect()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Disconnect from the scheduler and stop the LocalCluster this batch started (if any)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    @property
+    def worker_count(self) -> int:
+        """How many tasks can run at once: the cluster's worker threads, or the local pool's jobs."""
+        if self._client is None:
+            return self.where.jobs
+        return max(1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values()))
+
+    def _connect(self) -> None:
+        # Imported here: distributed takes a second to import, and only distributed runs need it.
+        from distributed import Client, LocalCluster
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        if self.where.workers is not None:
+            self._cluster = LocalCluster(
+                n_workers=self.where.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                env=dict(WORKER_ENVIRONMENT),
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
+            return
+        address = self.where.scheduler
+        try:
+            self._client = Client(address, timeout=CONNECT_TIMEOUT_S)
+            self._client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as error:
+            self.close()
+            reason = " ".join(str(error).split())[:200] or type(error).__name__
+            raise InputError(f"--scheduler {address}: no Dask cluster with workers answers there ({reason})") from None
+        versions = self._client.run(_package_version, on_error="return")
+        wrong = {w: v for w, v in versions.items() if v != __version__}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            said = f"workbench {version}" if isinstance(version, str) else f"no workbench ({type(version).__name__})"
+            self.close()
+            raise InputError(
+                f"--scheduler {address}: worker {worker} has {said}, this client {__version__}: "
+                f"install the same package on every worker"
+            )
+
+    def map(
+        self, function: Callable, tasks: Sequence[Task], *, shared: Mapping[str, Any] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """Run `function(*task.args, **shared)` for every task; yield (index, result or TaskFailure) as each
+        completes. `shared` is sent to each worker once, not with every task."""
+        shared = dict(shared or {})
+        if not tasks:
+            return iter(())
+        if self._client is None:
+            return _local_map(function, tasks, shared, jobs=self.where.jobs, retries=self.retries)
+        return self._dask_map(function, tasks, shared)
+
+    def _dask_map(self, function: Callable, tasks: Sequence[Task], shared: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+        from distributed import as_completed  # as in _connect: only distributed runs import distributed
+
+        client = self._client
+        # Large shared values (a lexicon) travel to each worker once, as scattered data.
+        shared_futures = {name: client.scatter(value, broadcast=True, hash=False) for name, value in shared.items()}
+        queue = deque(enumerate(tasks))
+        window = self.worker_count * TASKS_PER_WORKER
+        running: dict[Any, int] = {}
+
+        def submit() -> None:
+            index, task = queue.popleft()
+            future = client.submit(function, *task.arguments(), **shared_futures, retries=self.retries, pure=False)
+            running[future] = index
+            completed.add(future)
+
+        completed = as_completed()
+        try:
+            while queue and len(running) < window:
+                submit()
+            for future in completed:
+                index = running.pop(future)
+                if future.status == "finished":
+                    yield index, future.result()
+                else:
+                    error = future.exception() if future.status == "error" else RuntimeError(future.status)
+                    name = tasks[index].name
+                    if type(error).__name__ == "KilledWorker":
+                        message = "failed: every worker that ran it died (out of memory, or killed)"
+                    else:
+                        message = _failure_message(error, self.retries + 1)
+                    yield index, TaskFailure(name, message)
+                future.release()
+                if queue:
+                    submit()
+        finally:
+            for future in running:
+                future.cancel()
+            for future in shared_futures.values():
+                future.release()
