@@ -104,3 +104,44 @@ def test_an_hocr_file_in_latin1_is_imported(tmp_collection, tmp_path, capsys):
 
     assert load_ocr_page(tmp_collection, "quebec", 1).text == "Québec, façade\n"
     assert hocr_path(tmp_collection, "quebec", 1).read_bytes() == hocr.read_bytes()  # kept as it came
+
+
+# --- 2 and 3: sizes are checked before pixels are made ------------------------------------------------------
+
+
+def limit_memory():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, 3_000_000_000))  # `ulimit -v 3000000`
+
+
+def test_a_tiny_pdf_with_a_huge_page_is_refused_under_a_memory_limit(tmp_collection, tmp_path):
+    from tests.test_images import huge_pdf
+
+    pdf = huge_pdf(tmp_path / "huge.pdf")
+    done = workbench("add", "t", str(pdf), "--title", "z", env={"WORKBENCH_HOME": str(tmp_collection.home)},
+                     preexec_fn=limit_memory)
+    assert_one_line_error(done.returncode, done.stderr, "huge.pdf page 1 at 300 dpi: image too large")
+    assert list(tmp_collection.scans.iterdir()) == []
+
+
+@pytest.mark.parametrize("second", [(700, 700), (350, 350)])
+def test_a_tiff_with_an_oversized_second_frame_is_one_line_naming_it(tmp_collection, tmp_path, capsys, monkeypatch,
+                                                                      second):
+    from tests.test_images import two_frame_tiff
+
+    tiff = two_frame_tiff(tmp_path / "fax.tif", second)
+    monkeypatch.setenv("WORKBENCH_MAX_IMAGE_PIXELS", "100000")
+    status, _, err = run(capsys, "add", "fax", str(tiff), "--title", "z")
+    assert_one_line_error(status, err, f"{tiff} frame 2 of 2: image too large")
+    assert ".adding-" not in err
+    assert list(tmp_collection.scans.iterdir()) == []
+
+
+def test_a_tiff_whose_second_frame_claims_40000_by_40000_is_one_line(tmp_collection, tmp_path, capsys):
+    from tests.test_images import claim_size, two_frame_tiff
+
+    tiff = claim_size(two_frame_tiff(tmp_path / "fax.tif", (400, 400)), 2, 40000, 40000)
+    status, _, err = run(capsys, "add", "fax", str(tiff), "--title", "z")
+    assert_one_line_error(status, err, f"{tiff} frame 2 of 2: image too large (40000x40000 = 1600000000 pixels")
+    assert list(tmp_collection.scans.iterdir()) == []

@@ -19,12 +19,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2
-
 from workbench import settings
-from workbench.errors import CorpusError, ScanError
+from workbench.errors import CorpusError
 from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
-from workbench.images import IMAGE_SUFFIXES, open_image
+from workbench.images import page_images
 from workbench.models import PLACEMENTS, Document, GoldPage, Marking, MarkingKind, PageRef, Zone
 
 # Both are used with fullmatch: `$` would also match before a final newline ("nl\n" made a folder).
@@ -255,51 +253,6 @@ def load_gold(gold_dir: Path, *, expected_pages: int | None = None) -> list[Gold
     return [load_gold_page(gold_dir, n) for n in numbers]
 
 
-def _expand_sources(sources: list[Path], workdir: Path) -> list[Path]:
-    """One image file per page: PDF pages rendered at 300 dpi, multi-frame TIFFs split into frames."""
-    pages: list[Path] = []
-    for source in sources:
-        source = Path(source)
-        if not source.exists():
-            raise ScanError(f"{source}: file not found")
-        suffix = source.suffix.lower()
-        if suffix == ".pdf":
-            pages.extend(_render_pdf(source, workdir, start=len(pages) + 1))
-        elif suffix in IMAGE_SUFFIXES:
-            image = open_image(source)
-            frames = getattr(image, "n_frames", 1)
-            if frames == 1:
-                pages.append(source)
-                continue
-            for frame in range(frames):
-                image.seek(frame)
-                out = workdir / f"frame-{len(pages) + 1:03d}.png"
-                image.save(out, dpi=image.info.get("dpi", (300, 300)))
-                pages.append(out)
-        else:
-            raise ScanError(f"{source}: unsupported file type {suffix or '(none)'} (PNG, TIFF, JPEG or PDF)")
-    return pages
-
-
-def _render_pdf(source: Path, workdir: Path, *, start: int) -> list[Path]:
-    try:
-        pdf = pypdfium2.PdfDocument(str(source))
-    except pypdfium2.PdfiumError as error:
-        raise ScanError(f"{source}: not a readable PDF ({error})") from None
-    out = []
-    try:
-        if len(pdf) == 0:
-            raise ScanError(f"{source}: PDF has no pages")
-        for index in range(len(pdf)):
-            image = pdf[index].render(scale=300 / 72).to_pil().convert("L")
-            path = workdir / f"pdf-{start + index:03d}.png"
-            image.save(path, dpi=(300, 300))
-            out.append(path)
-    finally:
-        pdf.close()
-    return out
-
-
 def split_pages(text: str) -> list[str]:
     """The pages of one text file: form feeds separate them, and a form feed after the last page does not
     start another one (as `workbench export --format txt` and many OCR engines write)."""
@@ -403,7 +356,7 @@ def add_document(
     try:
         work = staging / "work"
         work.mkdir()
-        page_files = _expand_sources(sources, work)
+        page_files = page_images(sources, work)  # every page checked and decoded once: each one opens
         if sources:
             for what, count, named in (("gold", len(gold_pages), gold), ("OCR", len(ocr_pages), ocr_sources)):
                 if named and count != len(page_files):
@@ -416,7 +369,6 @@ def add_document(
         doc_dir.mkdir()
         refs = []
         for number, page_file in enumerate(page_files, start=1):
-            open_image(page_file)  # every page must open before anything is kept
             suffix = page_file.suffix.lower().replace(".jpeg", ".jpg").replace(".tiff", ".tif")
             stored = doc_dir / f"{page_stem(number)}{suffix}"
             shutil.copyfile(page_file, stored)
