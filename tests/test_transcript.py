@@ -245,7 +245,7 @@ def test_rules_switched_off_in_the_store_apply_to_the_transcript(document):
 def test_undone_decision_leaves_the_transcript(document):
     collection, store, flags = document
     state = review.flag_state(store, DOC, flags[3].key)
-    review.undo(store, DOC, flags[3].key, reviewer="bob", version=state.version)
+    review.undo(store, DOC, flags[3].key, reviewer="ann", version=state.version)
     assert correct_document(collection, store, DOC).pages[1].text == PAGE_2
 
 

@@ -41,6 +41,7 @@ from workbench.evaluate import DocumentEvaluation, evaluate_texts
 from workbench.models import AlignTag, Decision, DecisionAction, Flag, FlagCategory, OcrPage
 from workbench.normalize import DEFAULT, ComparisonOptions
 from workbench.ocr.store import load_ocr_page, load_ocr_pages
+from workbench.ocrlines import ocr_line_spans
 from workbench.review import edit_line, edits_in_force, flag_states, line_state, line_states, reviewer_name
 from workbench.review.lines import LineConflict, check_line_text
 from workbench.store import LineEdit, RuleSetting, Store, now
@@ -197,16 +198,6 @@ class _Edit:
     rule: str | None = None
     drops_line: bool = False  # deleted noise: takes the line it empties and the spaces it leaves with it
     line_edit: LineEdit | None = None
-
-
-def ocr_line_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every line of an OCR text, line breaks excluded: line L (1-based) is item L - 1."""
-    spans, start = [], 0
-    for match in re.finditer("\n", text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
