@@ -145,3 +145,48 @@ def test_a_tiff_whose_second_frame_claims_40000_by_40000_is_one_line(tmp_collect
     status, _, err = run(capsys, "add", "fax", str(tiff), "--title", "z")
     assert_one_line_error(status, err, f"{tiff} frame 2 of 2: image too large (40000x40000 = 1600000000 pixels")
     assert list(tmp_collection.scans.iterdir()) == []
+
+
+# --- 8: an add killed between its renames is taken back by the next one -------------------------------------
+
+KILLED_ADD = """
+import os, sys
+from pathlib import Path
+from workbench.cli import main
+
+real = Path.rename
+
+def rename(self, target):
+    result = real(self, target)
+    os._exit(9)  # killed with the gold in place and the document not yet
+
+Path.rename = rename
+main(["add", "letter", "--title", "A letter", "--gold", sys.argv[1]])
+"""
+
+
+def test_an_add_killed_between_its_renames_is_taken_back_by_the_next_add(tmp_collection, capsys):
+    gold = str(ADD / "letter-gold.txt")
+    killed = subprocess.run([sys.executable, "-c", KILLED_ADD, gold], cwd=REPO_ROOT,
+                            env={**os.environ, "WORKBENCH_HOME": str(tmp_collection.home)})
+    assert killed.returncode == 9
+    assert tmp_collection.gold_dir("letter").exists() and not tmp_collection.document_dir("letter").exists()
+    assert [p.name[:15] for p in tmp_collection.scans.iterdir()] == [".adding-letter-"]
+    status, _, err = run(capsys, "add", "letter", "--title", "A letter", "--gold", gold)
+    assert status == 0, err
+    assert [p.name for p in tmp_collection.scans.iterdir()] == ["letter"]
+    assert tmp_collection.document("letter").page_count == 2
+
+
+def test_an_add_in_progress_is_not_taken_for_a_killed_one(tmp_collection, capsys):
+    from workbench.corpus import _hold
+
+    alive = tmp_collection.scans / ".adding-letter-abcd1234"
+    alive.mkdir()
+    lock = _hold(alive)
+    try:
+        status, _, err = run(capsys, "add", "letter", "--title", "A letter", "--gold", str(ADD / "letter-gold.txt"))
+    finally:
+        os.close(lock)
+    assert status == 0, err
+    assert alive.exists()

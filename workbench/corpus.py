@@ -12,7 +12,9 @@ Every loading error is a CorpusError whose one-line message names the file.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -337,6 +339,7 @@ def add_document(
     target = collection.document_dir(doc_id)
     gold_target = collection.gold_dir(doc_id)
     ocr_target = collection.ocr_dir(doc_id)
+    _undo_interrupted_adds(collection, doc_id)
     for existing in (target, gold_target, ocr_target):
         if existing.exists():  # an OCR or gold folder left by an older document would be taken as this one's
             raise CorpusError(f"{existing}: document {doc_id!r} already exists")
@@ -351,7 +354,8 @@ def add_document(
             f"but {len(gold_pages)} page(s) of gold in {_files(gold)}"
         )
     collection.scans.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".adding-{doc_id}-", dir=collection.scans))
+    staging = Path(tempfile.mkdtemp(prefix=f"{ADDING_PREFIX}{doc_id}-", dir=collection.scans))
+    alive = _hold(staging)  # while this add runs, nobody takes its staging folder for a dead one's
     moved: list[Path] = []
     try:
         work = staging / "work"
@@ -396,7 +400,12 @@ def add_document(
             # The same records and files as `workbench import-ocr`, written into the staging folder.
             save_imported_ocr(ocr_home, ocr_records(document, ocr_pages), ocr_sources)
         shutil.rmtree(work)
-        for stage, final in ((gold_stage, gold_target), (ocr_home.ocr_dir(doc_id), ocr_target)):
+        moves = [(stage, final) for stage, final in ((gold_stage, gold_target), (ocr_home.ocr_dir(doc_id), ocr_target))
+                 if stage.exists()]
+        # Before the first rename: what a process killed between the renames would leave, for the next add
+        # of this id to take back (`_undo_interrupted_adds`).
+        atomic_write_json(staging / MOVES_NAME, [[str(stage), str(final)] for stage, final in moves])
+        for stage, final in moves:
             if stage.exists():
                 final.parent.mkdir(parents=True, exist_ok=True)
                 stage.rename(final)
@@ -412,4 +421,43 @@ def add_document(
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(alive)
     return document
+
+
+ADDING_PREFIX = ".adding-"  # scans/.adding-DOC-XXXXXXXX: the staging folder of an add in progress
+MOVES_NAME = "moves.json"
+
+
+def _hold(folder: Path) -> int:
+    """An open descriptor of `folder` holding an exclusive lock on it (released when closed)."""
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _undo_interrupted_adds(collection: Collection, doc_id: str) -> None:
+    """Take back what an add of `doc_id` killed midway left: its staging folder, and the gold and OCR folders
+    it had already moved into place when its document never was. An add still running is left alone."""
+    pattern = re.compile(re.escape(f"{ADDING_PREFIX}{doc_id}-") + r"[a-z0-9_]{8}")  # mkdtemp's 8 characters
+    for staging in collection.scans.glob(f"{ADDING_PREFIX}{doc_id}-*"):
+        if not (pattern.fullmatch(staging.name) and staging.is_dir()):
+            continue
+        fd = os.open(staging, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # its add is alive
+        try:
+            if not collection.document_dir(doc_id).exists():
+                try:
+                    moves = json.loads((staging / MOVES_NAME).read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    moves = []  # killed before its first rename: nothing was moved
+                for stage, final in moves:
+                    if not Path(stage).exists() and Path(final).exists():  # moved by the killed add
+                        shutil.rmtree(final)
+            shutil.rmtree(staging)
+        finally:
+            os.close(fd)
