@@ -233,8 +233,8 @@ def test_review_progress_reviewers_and_corrected_transcript_are_reported(memo, t
     flags = _review_some(memo, DOC, reviewer=HOSTILE_NAME)
     store = open_store()
     set_page_status(store, DOC, 1, "in_review", reviewer=HOSTILE_NAME)
-    set_page_status(store, DOC, 1, "reviewed", reviewer=HOSTILE_NAME)
-    set_page_status(store, DOC, 1, "validated", reviewer="bo")  # validation takes a second reviewer
+    set_page_status(store, DOC, 1, "reviewed", reviewer=HOSTILE_NAME, despite_open_flags=True)
+    set_page_status(store, DOC, 1, "validated", reviewer="bo", despite_open_flags=True)  # by a second reviewer
     out = tmp_path / "out"
     report, _ = write_document_report(memo, DOC, out=out)
     review = report.metrics["review"]
@@ -452,3 +452,25 @@ def test_forecast_of_stamp_noise_and_hyphenation_is_the_cer_their_acceptance_giv
     corrected = json.loads((after / "metrics.json").read_text(encoding="utf-8"))["corrected"]["document"]
     assert corrected["body_cer"] == pytest.approx(forecast["body_cer"], abs=1e-9)
     assert corrected["body_wer"] == pytest.approx(forecast["body_wer"], abs=1e-9)
+
+
+def test_the_report_counts_and_lists_disputed_flags(memo, tmp_path):
+    from workbench.review import decide, flag_states
+    from workbench.store import open_store
+
+    _review_some(memo, DOC, reviewer="ann")
+    store = open_store()
+    first = next(s for s in flag_states(store, DOC) if s.decision is not None)
+    decide(store, DOC, first.key, action="keep_ocr", reviewer="bob", version=first.version, override=True,
+           note="the scan <b>really</b> reads so")
+    out = tmp_path / "out"
+    report, _ = write_document_report(memo, DOC, out=out)
+    review = report.metrics["review"]
+    assert review["disputed"] == 1
+    (dispute,) = review["disputes"]
+    assert (dispute["page"], [side["reviewer"] for side in dispute["sides"]]) == (first.flag.page, ["ann", "bob"])
+    assert dispute["sides"][1]["decision"] == "kept the OCR"
+    page_row = next(p for p in review["pages"] if p["page"] == first.flag.page)
+    assert page_row["disputed"] == 1
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "1 flag is disputed" in html and "the scan &lt;b&gt;really&lt;/b&gt; reads so" in html

@@ -358,15 +358,33 @@ def test_scripted_accept_leaves_flags_without_suggestion_open(store):
 def test_page_goes_through_review_and_is_validated_by_another_reviewer(store, flags):
     assert review.page_state(store, DOC, 1).status is PageStatus.NOT_REVIEWED
     review.set_page_status(store, DOC, 1, "in_review", reviewer="ann")
-    review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann")
+    review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann", despite_open_flags=True)
     with pytest.raises(ReviewError, match="ann marked it reviewed, so another reviewer must validate it"):
-        review.set_page_status(store, DOC, 1, "validated", reviewer="ann")
-    state = review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
+        review.set_page_status(store, DOC, 1, "validated", reviewer="ann", despite_open_flags=True)
+    state = review.set_page_status(store, DOC, 1, "validated", reviewer="bob", despite_open_flags=True)
     assert (state.status, state.reviewer, state.reviewed_by, state.seq) == (PageStatus.VALIDATED, "bob", "ann", 3)
 
 
+def test_reviewed_or_validated_with_open_flags_needs_a_confirmation(store, flags):
+    from workbench.review.pages import OpenFlagsLeft
+
+    review.set_page_status(store, DOC, 1, "in_review", reviewer="ann")
+    review.decide(store, DOC, flags[0].key, action="accept", reviewer="ann", version=0)
+    with pytest.raises(OpenFlagsLeft, match="page 1 still has 4 of 5 flags open") as caught:
+        review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann")
+    assert (caught.value.open_flags, caught.value.flags) == (4, 5)
+    assert review.page_state(store, DOC, 1).status is PageStatus.IN_REVIEW  # nothing was logged
+    review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann", despite_open_flags=True)
+    with pytest.raises(OpenFlagsLeft):
+        review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
+    # A page whose flags are all decided needs no confirmation.
+    review.set_page_status(store, DOC, 2, "in_review", reviewer="ann")
+    review.decide(store, DOC, flags[4].key, action="keep_ocr", reviewer="ann", version=0)
+    assert review.set_page_status(store, DOC, 2, "reviewed", reviewer="ann").status is PageStatus.REVIEWED
+
+
 def test_page_status_cannot_skip_a_step(store):
-    with pytest.raises(ReviewError, match="cannot go from not_reviewed to validated"):
+    with pytest.raises(ReviewError, match="page 1 is not reviewed: it cannot be marked validated"):
         review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
     with pytest.raises(ReviewError, match="unknown page status"):
         review.set_page_status(store, DOC, 1, "done", reviewer="bob")
@@ -383,7 +401,7 @@ def test_reopened_page_needs_a_new_review_before_validation(store):
 def test_page_status_from_an_old_state_is_a_conflict(store):
     seen = review.page_state(store, DOC, 1).seq
     review.set_page_status(store, DOC, 1, "in_review", reviewer="ann")
-    with pytest.raises(ReviewConflict, match="now in_review by ann"):
+    with pytest.raises(ReviewConflict, match=r"ann marked it in review on .* since you opened it"):
         review.set_page_status(store, DOC, 1, "in_review", reviewer="bob", seq=seen)
 
 
@@ -482,10 +500,13 @@ def test_cli_page_status_and_review_progress(store, gold_document, capsys):
     from workbench.cli import main
 
     assert main(["page-status", DOC, "1", "in_review", "--reviewer", "ann"]) == 0
-    assert main(["page-status", DOC, "1", "reviewed", "--reviewer", "ann"]) == 0
-    assert main(["page-status", DOC, "1", "validated", "--reviewer", "ann"]) == 2
+    assert main(["page-status", DOC, "1", "reviewed", "--reviewer", "ann"]) == 2
+    assert "page 1 still has 2 of 2 flags open" in capsys.readouterr().err
+    assert main(["page-status", DOC, "1", "reviewed", "--reviewer", "ann", "--despite-open-flags"]) == 0
+    assert "2 flags open" in capsys.readouterr().out
+    assert main(["page-status", DOC, "1", "validated", "--reviewer", "ann", "--despite-open-flags"]) == 2
     assert "another reviewer must validate it" in capsys.readouterr().err
-    assert main(["page-status", DOC, "1", "validated", "--reviewer", "bob"]) == 0
+    assert main(["page-status", DOC, "1", "validated", "--reviewer", "bob", "--despite-open-flags"]) == 0
     capsys.readouterr()
     assert main(["review", DOC]) == 0
     out = capsys.readouterr().out
@@ -557,3 +578,55 @@ def test_cli_review_needs_a_reviewer_and_filters_need_accept(store, gold_documen
     assert main(["review", DOC, "--no-gold"]) == 2
     assert "--no-gold chooses the flags of --accept or --sync" in capsys.readouterr().err
     assert review.decision_history(store, DOC) == []
+
+
+# -- overrides and disputes --------------------------------------------------------------------------------
+
+
+def test_deciding_over_another_reviewer_needs_an_override_with_a_note(store, flags):
+    from workbench.review.decisions import OverrideNeeded
+
+    key = flags[0].key
+    review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
+    with pytest.raises(OverrideNeeded, match=r"ann accepted “the” on .* override it and give a note"):
+        review.decide(store, DOC, key, action="keep_ocr", reviewer="bob", version=1)
+    with pytest.raises(OverrideNeeded, match="needs a note"):
+        review.decide(store, DOC, key, action="keep_ocr", reviewer="bob", version=1, override=True, note=" ")
+    with pytest.raises(OverrideNeeded):
+        review.undo(store, DOC, key, reviewer="bob", version=1)
+    assert [d.reviewer for d in review.decision_history(store, DOC, key)] == ["ann"]  # nothing written
+    review.decide(store, DOC, key, action="edit", text="the", reviewer="bob", version=1)  # agreeing is no override
+    assert review.flag_state(store, DOC, key).dispute is None
+
+
+def test_an_override_is_disputed_for_everyone_until_settled(store, flags):
+    key = flags[0].key
+    review.decide(store, DOC, key, action="accept", reviewer="ann", version=0)
+    review.decide(store, DOC, key, action="keep_ocr", reviewer="bob", version=1, override=True, note="scan says teh")
+    state = review.flag_state(store, DOC, key)
+    assert state.dispute.reviewers == ("ann", "bob") and state.dispute.later.note == "scan says teh"
+    assert [s.key for s in review.stored_queue(store, DOC, review.QueueFilter(disputed=True)).items] == [key]
+    assert review.progress(store, DOC).disputed == 1
+    with pytest.raises(ReviewError, match=r"bob kept the OCR .* The flag is disputed"):
+        review.undo_last(store, DOC, reviewer="ann")  # ann is told why, not "nothing to undo"
+    review.decide(store, DOC, key, action="accept", reviewer="carol", version=2, override=True, note="gold agrees")
+    assert review.flag_state(store, DOC, key).dispute is None
+    assert review.progress(store, DOC).disputed == 0
+
+
+def test_cli_decides_one_flag_and_overrides_only_with_a_note(store, gold_document, capsys):
+    from workbench.cli import main
+
+    _, flags = gold_document
+    key = flags[0].key
+    assert main(["review", DOC, "--decide", "keep_ocr", "--flag", key, "--reviewer", "ann"]) == 0
+    assert "page 1, “Mutual” (misread word): ann kept the OCR" in capsys.readouterr().out
+    assert main(["review", DOC, "--decide", "accept", "--flag", key, "--reviewer", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert "ann kept the OCR" in err and "override" in err and "\n" not in err.strip()
+    assert main(["review", DOC, "--decide", "accept", "--flag", key, "--reviewer", "bob", "--override"]) == 2
+    assert "needs a note" in capsys.readouterr().err
+    assert main(["review", DOC, "--decide", "accept", "--flag", key, "--reviewer", "bob", "--override",
+                 "--note", "the gold reads Mutal"]) == 0
+    out = capsys.readouterr().out
+    assert "1 disputed" in out and f"[{key}] is disputed: ann kept the OCR" in out and "the gold reads Mutal" in out

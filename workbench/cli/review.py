@@ -8,7 +8,9 @@ import sys
 from workbench import exporters, goldrevision, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
-from workbench.models import FlagCategory, FlagSource
+from workbench.models import DecisionAction, FlagCategory, FlagSource
+from workbench.review.pages import open_flags
+from workbench.review.state import describe_dispute, describe_flag, plain_time, what_it_did
 from workbench.store import head_revision, open_store, schema_revision
 
 
@@ -16,16 +18,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add `review`, `page-status`, `export`, `gold-errata`, `gold-revise` and `db` to the command line."""
     review = commands.add_parser(
         "review",
-        help="show review progress, or decide flags from a script: --accept the top suggestions, --undo-last",
-        description="Without an action, print the document's review progress. With --accept, refresh the "
-        "document's flags and accept the top suggestion of every open flag that matches the filters (all "
-        "open flags when none is given), each as a logged decision of one batch.",
+        help="show review progress, or decide flags from a script: --accept the top suggestions, --decide one "
+        "flag, --undo-last",
+        description="Without an action, print the document's review progress and the flags two reviewers "
+        "dispute. With --accept, refresh the document's flags and accept the top suggestion of every open flag "
+        "that matches the filters (all open flags when none is given), each as a logged decision of one batch. "
+        "With --decide ACTION --flag KEY, decide one flag; deciding over another reviewer's decision needs "
+        "--override and a --note saying why.",
     )
     review.add_argument("doc", help="document id")
     review.add_argument("--reviewer", help="who decides (recorded with every decision)")
     action = review.add_mutually_exclusive_group()
     action.add_argument("--accept", action="store_true", help="accept the top suggestion of every matching open flag")
     action.add_argument("--undo-last", action="store_true", help="undo the reviewer's latest decision or batch")
+    action.add_argument(
+        "--decide", choices=[a.value for a in DecisionAction if a is not DecisionAction.UNDO], metavar="ACTION",
+        help="decide the flag given by --flag: accept (a suggestion), keep_ocr, edit or gold_wrong (with --text)",
+    )
     action.add_argument(
         "--sync", action="store_true", help="run the flagger and store the document's current flags (no decision)"
     )
@@ -35,7 +44,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     review.add_argument("--min-confidence", type=float, metavar="X", help="only flags with confidence >= X (0..1)")
     review.add_argument("--no-gold", action="store_true", help="use the no-gold (heuristic) flags even with gold")
-    review.add_argument("--note", default="", help="a note recorded with each decision")
+    review.add_argument("--note", default="", help="a note recorded with each decision (an override needs one)")
+    review.add_argument("--flag", metavar="KEY", help="the flag --decide decides (keys as progress lists them)")
+    review.add_argument("--text", help="the text of --decide: a suggestion to accept, your reading, the gold's")
+    review.add_argument(
+        "--override", action="store_true",
+        help="let --decide decide over another reviewer's decision in force (needs --note saying why)",
+    )
     review.set_defaults(run=run_review)
 
     status = commands.add_parser("page-status", help="set a page's review status (validated needs a second reviewer)")
@@ -44,6 +59,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     status.add_argument("status", choices=["not_reviewed", "in_review", "reviewed", "validated"])
     status.add_argument("--reviewer", required=True, help="who sets it")
     status.add_argument("--note", default="")
+    status.add_argument(
+        "--despite-open-flags", action="store_true",
+        help="mark the page reviewed or validated although some of its flags are open (the count is recorded)",
+    )
     status.set_defaults(run=run_page_status)
 
     export = commands.add_parser(
@@ -103,8 +122,12 @@ def run_review(args: argparse.Namespace) -> int:
         raise ReviewError(f"review {args.doc}: --category and --min-confidence choose flags for --accept")
     if args.no_gold and not (args.accept or args.sync):
         raise ReviewError(f"review {args.doc}: --no-gold chooses the flags of --accept or --sync")
+    if (args.decide is None) != (args.flag is None):
+        raise ReviewError(f"review {args.doc}: --decide and --flag go together (which flag, and what to decide)")
+    if args.decide is None and (args.text is not None or args.override):
+        raise ReviewError(f"review {args.doc}: --text and --override belong to --decide")
     store = _store()
-    if args.accept or args.undo_last:
+    if args.accept or args.undo_last or args.decide:
         reviewer = review.reviewer_name(args.reviewer)
     if args.sync:
         use_gold = False if args.no_gold else collection.has_gold(document)
@@ -129,24 +152,44 @@ def run_review(args: argparse.Namespace) -> int:
         print(
             f"{args.doc}: {synced.added + synced.updated + synced.unchanged} {source} flags "
             f"({synced.added} new, {synced.stale} gone stale); accepted {len(batch)}"
-            + (f" in batch {batch.id}" if batch.id else "")
         )
     elif args.undo_last:
         batch = review.undo_last(store, args.doc, reviewer=reviewer)
-        print(f"{args.doc}: undid {len(batch)} decision(s)" + (f" (batch {batch.id})" if batch.id else ""))
+        print(f"{args.doc}: undid {len(batch)} decision(s)")
+    elif args.decide:
+        flag = review.flag_state(store, args.doc, args.flag)
+        decided = review.decide(
+            store, args.doc, args.flag, action=args.decide, reviewer=reviewer, version=flag.version, text=args.text,
+            note=args.note, override=args.override,
+        )
+        print(f"{args.doc}: {describe_flag(flag.flag)}: {reviewer} {what_it_did(decided)}")
     state = review.progress(store, args.doc, pages=[p.number for p in document.pages])
     print(
         f"{args.doc}: {state.decided}/{state.flags} flags decided ({100 * state.fraction:.0f}%), "
-        f"reviewers: {', '.join(state.reviewers) or '-'}"
+        f"{state.disputed} disputed, reviewers: {', '.join(state.reviewers) or '-'}"
     )
     for page in state.pages:
-        print(f"  page {page.page}\t{page.decided}/{page.flags} decided\t{page.status.value}")
+        print(f"  page {page.page}\t{page.decided}/{page.flags} decided\t{page.status.label}")
+    for item in review.flag_states(store, args.doc, include_stale=True):
+        if item.dispute is not None:
+            print(f"  {describe_flag(item.flag)} [{item.key}] is {describe_dispute(item.dispute)}")
     return 0
 
 
 def run_page_status(args: argparse.Namespace) -> int:
-    state = review.set_page_status(_store(), args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note)
-    print(f"{args.doc} page {state.page}: {state.status.value} by {state.reviewer} at {state.time}")
+    collection = Collection.default()
+    document = collection.document(args.doc)
+    store = _store()
+    source = review.reviewed_flag_source(collection, document)
+    still_open, _ = open_flags(store, args.doc, args.page, source=source)
+    state = review.set_page_status(
+        store, args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note,
+        despite_open_flags=args.despite_open_flags, source=source,
+    )
+    print(
+        f"{args.doc} page {state.page}: {state.status.label}, by {state.reviewer} on {plain_time(state.time or '')}"
+        + (f" ({still_open} flags open)" if still_open else "")
+    )
     return 0
 
 

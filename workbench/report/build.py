@@ -36,6 +36,7 @@ from workbench.normalize import DEFAULT
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
 from workbench.review import decision_history, flag_states, progress
+from workbench.review.state import FlagState, what_it_did
 from workbench.store import PageStatusEvent, Store, open_store
 from workbench.transcript import Rule, evaluate_corrected
 
@@ -222,6 +223,20 @@ def _corrected(
     }, None
 
 
+def _dispute(state: FlagState) -> dict:
+    """A flag two reviewers dispute: where it is, and each side in words (who, what, when, the note)."""
+    assert state.dispute is not None
+    return {
+        "page": state.flag.page,
+        "flag": state.key,
+        "text": state.flag.text,
+        "sides": [
+            {"reviewer": d.reviewer, "decision": what_it_did(d), "time": d.time, "note": d.note}
+            for d in (state.dispute.earlier, state.dispute.later)
+        ],
+    }
+
+
 def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
     """Review progress and every stored flag with its decision in force (workbench.review)."""
     states = flag_states(store, document.id, include_stale=True)
@@ -241,8 +256,11 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
         "events": done.events,
         "actions": dict(sorted(done.by_action.items())),
         "pages": [
-            {"page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value} for p in done.pages
+            {"page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value, "disputed": p.disputed}
+            for p in done.pages
         ],
+        "disputed": done.disputed,
+        "disputes": [_dispute(state) for state in states if state.dispute is not None and not state.stale],
         "pages_done": sum(1 for p in done.pages if p.status.value in ("reviewed", "validated")),
         "reviewers": _reviewers(decision_history(store, document.id), store.page_status_events(document.id)),
         "stale_flags": sum(1 for state in states if state.stale),

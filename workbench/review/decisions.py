@@ -76,9 +76,14 @@ def _check_choice(state: FlagState, choice: Choice) -> str | None:
 
 def _check_override(state: FlagState, event: Decision, *, override: bool) -> None:
     """OverrideNeeded when `event` decides over another reviewer's decision in force on `state`'s flag and
-    the reviewer did not ask to override, or gave no note saying why."""
+    the reviewer did not ask to override, or gave no note saying why.
+
+    A decision in force the reviewer cannot have seen (made at or after the version they decided against)
+    is left to the store, which refuses the event as a conflict: that reviewer was not overriding anyone.
+    """
     new = None if event.action is DecisionAction.UNDO else event
-    if not overrides(event.reviewer, state.decision, new):
+    unseen = state.decision is not None and state.decision.version >= event.version
+    if unseen or not overrides(event.reviewer, state.decision, new):
         return
     assert state.decision is not None
     where = f"{describe_flag(state.flag)}: {describe_decision(state.decision)}"
@@ -137,8 +142,7 @@ def decide_many(
             version=choice.version,
             batch=batch,
         )
-        if state.version == choice.version:  # from an older version it is a conflict, told as such below
-            _check_override(state, event, override=override)
+        _check_override(state, event, override=override)
         events.append(event)
     return Batch(id=batch, decisions=tuple(_append(store, events)))
 
@@ -216,8 +220,7 @@ def undo(
         version=version,
         ref=state.decision.id,
     )
-    if state.version == version:
-        _check_override(state, event, override=override)
+    _check_override(state, event, override=override)
     return _append(store, [event])[0]
 
 
@@ -240,8 +243,7 @@ def redo(
         version=version,
         ref=state.redo_ref,
     )
-    if state.version == version:
-        _check_override(state, event, override=override)
+    _check_override(state, event, override=override)
     return _append(store, [event])[0]
 
 

@@ -1,7 +1,9 @@
 """Page status and review progress.
 
 Page status follows the proofreading communities: not reviewed -> in review -> reviewed -> validated,
-validation by someone other than the reviewer who marked the page reviewed.
+validation by someone other than the reviewer who marked the page reviewed. A page with open flags is
+marked reviewed or validated only when the reviewer confirms it, and the status event records how many
+flags were open.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from workbench.errors import ReviewConflict, ReviewError
-from workbench.models import Decision
-from workbench.review.queue import ReviewQueue, queue
-from workbench.review.state import reviewer_name
+from workbench.models import Decision, FlagSource
+from workbench.review.queue import QueueFilter, ReviewQueue, queue
+from workbench.review.state import plain_time, reviewer_name
 from workbench.store import (
     PageStatusEvent,
     SequenceConflict,
@@ -29,6 +31,24 @@ class PageStatus(StrEnum):
     IN_REVIEW = "in_review"
     REVIEWED = "reviewed"
     VALIDATED = "validated"
+
+    @property
+    def label(self) -> str:
+        """The status in words: 'in review'."""
+        return self.value.replace("_", " ")
+
+
+# The statuses that say a page's review is done: reaching them with flags still open needs a confirmation.
+DONE_STATUSES = frozenset({PageStatus.REVIEWED, PageStatus.VALIDATED})
+
+
+class OpenFlagsLeft(ReviewError):
+    """A page was to be marked reviewed or validated while some of its flags are open, unconfirmed."""
+
+    def __init__(self, message: str, open_flags: int, flags: int):
+        super().__init__(message)
+        self.open_flags = open_flags
+        self.flags = flags
 
 
 # Forward one step at a time; a reviewed or validated page can be reopened (back to in review).
@@ -61,6 +81,7 @@ class PageProgress:
     flags: int
     decided: int
     status: PageStatus
+    disputed: int = 0
 
     @property
     def open(self) -> int:
@@ -78,6 +99,7 @@ class ReviewProgress:
     reviewers: tuple[str, ...]
     pages: tuple[PageProgress, ...]
     events: int = 0
+    disputed: int = 0  # live flags two reviewers dispute
 
     @property
     def open(self) -> int:
@@ -121,6 +143,14 @@ def page_states(store: Store, document: str, pages: Iterable[int]) -> list[PageS
     return [_page_state(document, page, by_page.get(page, [])) for page in pages]
 
 
+def open_flags(store: Store, document: str, page: int, *, source: FlagSource | None = None) -> tuple[int, int]:
+    """How many live flags of a page (of `source` when given) are open, and how many it has."""
+    on_page = queue(
+        store.flags(document), store.decisions(document), QueueFilter(source=source, pages=frozenset({page}))
+    ).items
+    return sum(1 for s in on_page if s.decision is None), len(on_page)
+
+
 def set_page_status(
     store: Store,
     document: str,
@@ -130,12 +160,16 @@ def set_page_status(
     reviewer: str,
     note: str = "",
     seq: int | None = None,
+    despite_open_flags: bool = False,
+    source: FlagSource | None = None,
 ) -> PageState:
     """Move a page to `status` (a logged event); returns its new state.
 
     Allowed: forward one step (not reviewed -> in review -> reviewed -> validated), or reopen to in review.
     Validation must come from a reviewer other than the one who marked the page reviewed. `seq` is the
     status sequence the reviewer saw (PageState.seq); ReviewConflict when someone changed it since.
+    Reviewed or validated while flags of the page (of `source`, when given) are open: OpenFlagsLeft unless
+    `despite_open_flags` confirms it.
     """
     reviewer = reviewer_name(reviewer)
     try:
@@ -144,15 +178,24 @@ def set_page_status(
         raise ReviewError(f"unknown page status {status!r} ({', '.join(s.value for s in PageStatus)})") from None
     current = page_state(store, document, page)
     if seq is not None and seq != current.seq:
-        raise ReviewConflict(
-            f"{document} page {page}: status changed since you saw it; now {current.status.value} "
-            f"by {current.reviewer} at {current.time}"
-        )
+        raise ReviewConflict(f"{document} page {page}: {_changed(current)} since you opened it")
     if target not in PAGE_TRANSITIONS[current.status]:
-        raise ReviewError(f"{document} page {page}: cannot go from {current.status.value} to {target.value}")
+        allowed = " or ".join(sorted(s.label for s in PAGE_TRANSITIONS[current.status]))
+        raise ReviewError(
+            f"{document} page {page} is {current.status.label}: it cannot be marked {target.label} "
+            f"from there, only {allowed}"
+        )
     if target is PageStatus.VALIDATED and current.reviewed_by == reviewer:
         raise ReviewError(
             f"{document} page {page}: {reviewer} marked it reviewed, so another reviewer must validate it"
+        )
+    still_open, flags = open_flags(store, document, page, source=source)
+    if target in DONE_STATUSES and still_open and not despite_open_flags:
+        raise OpenFlagsLeft(
+            f"{document} page {page} still has {still_open} of {flags} flags open: confirm that you want "
+            f"to mark it {target.label} anyway (the number of open flags is recorded with the status)",
+            still_open,
+            flags,
         )
     event = PageStatusEvent(
         document=document, page=page, status=target.value, reviewer=reviewer, time=now(), note=note,
@@ -161,12 +204,15 @@ def set_page_status(
     try:
         store.append_page_status(event)
     except SequenceConflict:
-        latest = page_state(store, document, page)
         raise ReviewConflict(
-            f"{document} page {page}: status changed meanwhile; now {latest.status.value} "
-            f"by {latest.reviewer} at {latest.time}"
+            f"{document} page {page}: {_changed(page_state(store, document, page))} meanwhile"
         ) from None
     return page_state(store, document, page)
+
+
+def _changed(state: PageState) -> str:
+    """'bob marked it reviewed on 2 Dec 2026, 13:01 UTC': who last changed a page's status, in words."""
+    return f"{state.reviewer} marked it {state.status.label} on {plain_time(state.time or '')}"
 
 
 # -- progress ---------------------------------------------------------------------------------------------
@@ -189,8 +235,11 @@ def progress_of(
     by_action: dict[str, int] = {}
     flags_on: dict[int, int] = {}
     decided_on: dict[int, int] = {}
+    disputed_on: dict[int, int] = {}
     for state in states:
         flags_on[state.flag.page] = flags_on.get(state.flag.page, 0) + 1
+        if state.dispute is not None:
+            disputed_on[state.flag.page] = disputed_on.get(state.flag.page, 0) + 1
         if state.decision is not None:
             by_action[state.decision.action.value] = by_action.get(state.decision.action.value, 0) + 1
             decided_on[state.flag.page] = decided_on.get(state.flag.page, 0) + 1
@@ -203,6 +252,7 @@ def progress_of(
             flags=flags_on.get(number, 0),
             decided=decided_on.get(number, 0),
             status=_page_state(document, number, by_page.get(number, [])).status,
+            disputed=disputed_on.get(number, 0),
         )
         for number in numbers
     )
@@ -215,6 +265,7 @@ def progress_of(
         reviewers=tuple(reviewers),
         pages=page_rows,
         events=len(events),
+        disputed=len(queue.disputed),
     )
 
 
