@@ -86,6 +86,7 @@ navigation = st.navigation(
                 default=True),
         st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
         st.Page(PAGES / "review.py", title="Review", icon=":material/rate_review:", url_path="review"),
+        st.Page(PAGES / "transcribe.py", title="Transcribe", icon=":material/edit_note:", url_path="transcribe"),
         st.Page(PAGES / "reports.py", title="Reports", icon=":material/bar_chart:", url_path="reports"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:", url_path="export"),
     ]

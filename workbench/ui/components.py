@@ -7,8 +7,10 @@ cached computations at the bottom are the only parts that touch Streamlit.
 
 from __future__ import annotations
 
+import base64
 import html
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -86,6 +88,8 @@ DIFF_CSS = """
 .wb-sub {background: #ffe9a8;}
 .wb-tag {font-size: 0.7rem; color: #6a3d7c;}
 .wb-legend span {display: inline-block; padding: 0 6px; margin: 0 4px 4px 0; border-radius: 3px; font-size: 0.8rem;}
+.wb-low {text-decoration: underline wavy #D55E00; text-underline-offset: 3px;}
+.wb-context td {color: #666;}
 </style>
 """
 
@@ -150,6 +154,172 @@ def context_html(before: str, text: str, after: str, *, css: str = "wb-sub") -> 
         f'{DIFF_CSS}<div class="wb-diff" style="white-space: pre-wrap">{html.escape(before)}'
         f'<span class="{css}">{html.escape(text) or "&#8203;"}</span>{html.escape(after)}</div>'
     )
+
+
+def line_words_html(words: Sequence[tuple[str, bool]]) -> str:
+    """A line's OCR words, those read with low confidence marked (`(text, low)` pairs), all escaped."""
+    parts = [
+        f'<span class="wb-low" title="read with low confidence">{html.escape(text)}</span>' if low
+        else html.escape(text)
+        for text, low in words
+    ]
+    return f'{DIFF_CSS}<div class="wb-diff">{" ".join(parts) or "&#8203;"}</div>'
+
+
+def context_lines_html(lines: Sequence[tuple[int, str]], *, edited: frozenset[int] = frozenset()) -> str:
+    """The lines around the one being transcribed: number and text, greyed; edited lines say so."""
+    rows = "".join(
+        f'<tr><td class="wb-n">{number}</td><td>{html.escape(text) or "&#8203;"}</td>'
+        f'<td class="wb-tag">{"edited" if number in edited else ""}</td></tr>'
+        for number, text in lines
+    )
+    return f'{DIFF_CSS}<table class="wb-diff wb-context">{rows}</table>'
+
+
+# --- the clickable scan and the line editor's keys ---------------------------------------------------
+# Both are st.components.v2 components: built into Streamlit (no frontend build, no new dependency), they
+# send a click's position and the editor's keys back to Python as trigger values, which plain st.image
+# and st.text_input cannot; Streamlit's own button shortcuts do not fire while a text field has focus.
+
+_SCAN_JS = """
+export default function ({ parentElement, data, setTriggerValue }) {
+  const root = parentElement.querySelector(".wb-scan");
+  const img = parentElement.querySelector("img");
+  if (img.getAttribute("src") !== data.src) img.setAttribute("src", data.src);
+  img.style.width = data.display + "px";
+  root.style.width = data.display + "px";
+  root.querySelectorAll(".wb-mark").forEach((el) => el.remove());
+  const scale = data.display / data.width;
+  for (const mark of data.marks) {
+    const el = document.createElement("div");
+    el.className = "wb-mark";
+    el.style.left = mark.box[0] * scale - 3 + "px";
+    el.style.top = mark.box[1] * scale - 3 + "px";
+    el.style.width = (mark.box[2] - mark.box[0]) * scale + 6 + "px";
+    el.style.height = (mark.box[3] - mark.box[1]) * scale + 6 + "px";
+    el.style.borderColor = mark.colour;
+    root.appendChild(el);
+  }
+  img.onclick = (event) => {
+    const rect = img.getBoundingClientRect();
+    const factor = data.width / rect.width;
+    setTriggerValue("click", {
+      x: (event.clientX - rect.left) * factor,
+      y: (event.clientY - rect.top) * factor,
+      at: Date.now(),
+    });
+  };
+}
+"""
+_SCAN_HTML = '<div class="wb-scan"><img alt="the scan of this page: click a line to go to it"></div>'
+_SCAN_CSS = """
+.wb-scan {position: relative; line-height: 0;}
+.wb-scan img {cursor: crosshair; display: block;}
+.wb-mark {position: absolute; border: 3px solid #000; pointer-events: none; box-sizing: border-box;}
+"""
+
+_KEYS_JS = """
+export default function ({ data, setTriggerValue }) {
+  const selector = `input[aria-label="${data.label}"]`;
+  const previous = window.__workbenchLineKeys;
+  if (previous) document.removeEventListener("keydown", previous, true);
+  const moves = { Enter: 1, ArrowDown: 1, ArrowUp: -1 };
+  const handler = (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.matches(selector) || event.isComposing) return;
+    if (!(event.key in moves) && event.key !== "Escape") return;
+    if (event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+    // Ours alone: Streamlit would commit the field on Enter and clear nothing on Escape.
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const restore = event.key === "Escape";
+    setTriggerValue("key", { move: restore ? 0 : moves[event.key], restore, text: input.value, at: Date.now() });
+  };
+  window.__workbenchLineKeys = handler;
+  document.addEventListener("keydown", handler, true);
+  const focus = () => {
+    const input = document.querySelector(selector);
+    if (!input) return false;
+    if (document.activeElement !== input) input.focus();
+    const caret = data.caret === null || data.caret === undefined ? input.value.length : data.caret;
+    input.setSelectionRange(caret, caret);
+    return true;
+  };
+  if (!focus()) setTimeout(focus, 50);
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _scan_component():
+    return st.components.v2.component("workbench_scan", html=_SCAN_HTML, css=_SCAN_CSS, js=_SCAN_JS)
+
+
+@st.cache_resource(show_spinner=False)
+def _keys_component():
+    return st.components.v2.component("workbench_line_keys", html="<span></span>", js=_KEYS_JS)
+
+
+def image_data_url(image: Image.Image, display_width: int) -> str:
+    """`image` scaled to `display_width` pixels wide, as a JPEG data URL (what the clickable scan shows)."""
+    scaled = image.convert("RGB")
+    if scaled.width > display_width:
+        scaled = scaled.resize((display_width, max(1, round(image.height * display_width / image.width))))
+    buffer = io.BytesIO()
+    scaled.save(buffer, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def clickable_scan(
+    key: str,
+    src: str,
+    size: tuple[int, int],
+    display_width: int,
+    marks: Sequence[BoxStyle],
+    on_click: Callable[[], None],
+) -> None:
+    """The scan (`src`, a data URL of an image of `size` pixels) shown `display_width` wide with `marks`
+    outlined; a click calls `on_click`, which reads the point with `clicked_point(key)`."""
+    _scan_component()(
+        key=key,
+        data={
+            "src": src,
+            "width": size[0],
+            "height": size[1],
+            "display": display_width,
+            "marks": [
+                {"box": [m.box.left, m.box.top, m.box.right, m.box.bottom], "colour": m.colour} for m in marks
+            ],
+        },
+        on_click_change=on_click,
+        height="content",
+    )
+
+
+def clicked_point(key: str) -> tuple[float, float] | None:
+    """The point (scan pixels) of the click that reran the page, from the clickable scan `key`."""
+    value = _trigger(key, "click")
+    if not value:
+        return None
+    return float(value["x"]), float(value["y"])
+
+
+def line_keys(key: str, label: str, on_key: Callable[[], None], *, caret: int | None = None) -> None:
+    """Keyboard for the text field labelled `label`: Enter or Down, Up and Esc call `on_key` (read with
+    `pressed_key(key)`); the field gets the focus, the caret at `caret` (default: the end)."""
+    _keys_component()(key=key, data={"label": label, "caret": caret}, on_key_change=on_key, height=0)
+
+
+def pressed_key(key: str) -> dict | None:
+    """The key press that reran the page: {"move": 1 | -1 | 0, "restore": bool, "text": the field's text}."""
+    return _trigger(key, "key")
+
+
+def _trigger(key: str, name: str):
+    result = st.session_state.get(key)
+    if result is None:
+        return None
+    return result.get(name) if isinstance(result, dict) else getattr(result, name, None)
 
 
 # --- Streamlit widgets ------------------------------------------------------------------------------
@@ -277,3 +447,9 @@ def scan_image(path: str, checksum: str | None) -> Image.Image:
     """A page's scan, opened safely (ScanError naming the file) and cached on its checksum."""
 
     return open_image(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def scan_data_url(path: str, checksum: str | None, display_width: int) -> str:
+    """A page's scan scaled for the clickable view, as a data URL, cached on its checksum and width."""
+    return image_data_url(scan_image(path, checksum), display_width)
