@@ -190,3 +190,31 @@ def test_an_add_in_progress_is_not_taken_for_a_killed_one(tmp_collection, capsys
         os.close(lock)
     assert status == 0, err
     assert alive.exists()
+
+
+# --- 4: no spreadsheet formula reaches a CSV file ------------------------------------------------------------
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_collection, tmp_path):
+    import csv
+    import json
+
+    from tests.test_report import _review_some, make_document
+    from workbench.report import write_document_report
+    from workbench.report.render import spreadsheet_safe
+
+    reviewer = '=HYPERLINK("http://evil")'
+    make_document(tmp_collection, "memo", title="-2+3")
+    _review_some(tmp_collection, "memo", reviewer=reviewer)
+    out = tmp_path / "out"
+    write_document_report(tmp_collection, "memo", out=out)
+    with open(out / "flags.csv", newline="", encoding="utf-8") as handle:
+        reviewers = {row["reviewer"] for row in csv.DictReader(handle) if row["decision"]}
+    assert reviewers == {"'" + reviewer}
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["review"]["reviewers"][0]["name"] == reviewer  # the JSON keeps the exact text
+    assert "a spreadsheet shows it as text" in (out / "index.html").read_text(encoding="utf-8")
+    for cell in ("@SUM(A1)", "+cmd|'/c calc'!A0", "-2+3", "\t=1", "\r=1", "=1"):
+        assert spreadsheet_safe(cell) == "'" + cell
+    for cell in ("Québec", "", "'quoted", -0.5, 3, None):
+        assert spreadsheet_safe(cell) == cell

@@ -168,11 +168,23 @@ def render_html(report: Report, svgs: dict[str, str] | None = None) -> str:
     )
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection: a reviewer named
+# =HYPERLINK(...), OCR reading +cmd|...): OWASP's advice is a leading apostrophe, which spreadsheets show
+# as text. Only the CSV files get it; metrics.json keeps the exact text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value` as a CSV cell no spreadsheet runs: text starting with = + - @, a tab or a carriage return gets a
+    leading apostrophe; numbers (a negative CER delta) and other text stay as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
