@@ -374,13 +374,16 @@ def test_reviewed_or_validated_with_open_flags_needs_a_confirmation(store, flags
         review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann")
     assert (caught.value.open_flags, caught.value.flags) == (4, 5)
     assert review.page_state(store, DOC, 1).status is PageStatus.IN_REVIEW  # nothing was logged
-    review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann", despite_open_flags=True)
+    marked = review.set_page_status(store, DOC, 1, "reviewed", reviewer="ann", despite_open_flags=True)
+    assert marked.open_flags == 4  # the status event records what was confirmed
+    assert [p.open_when_set for p in review.progress(store, DOC, pages=[1]).pages] == [4]
     with pytest.raises(OpenFlagsLeft):
         review.set_page_status(store, DOC, 1, "validated", reviewer="bob")
     # A page whose flags are all decided needs no confirmation.
     review.set_page_status(store, DOC, 2, "in_review", reviewer="ann")
     review.decide(store, DOC, flags[4].key, action="keep_ocr", reviewer="ann", version=0)
-    assert review.set_page_status(store, DOC, 2, "reviewed", reviewer="ann").status is PageStatus.REVIEWED
+    done = review.set_page_status(store, DOC, 2, "reviewed", reviewer="ann")
+    assert (done.status, done.open_flags) == (PageStatus.REVIEWED, 0)
 
 
 def test_page_status_cannot_skip_a_step(store):

@@ -67,6 +67,7 @@ page_status_table = sa.Table(
     sa.Column("reviewer", sa.String(200), nullable=False),
     sa.Column("time", sa.String(32), nullable=False),
     sa.Column("note", sa.Text, nullable=False),
+    sa.Column("open_flags", sa.Integer, nullable=True),  # flags open when it was set (migration 0004)
     sa.UniqueConstraint("document", "page", "seq", name="uq_page_status_seq"),
 )
 

@@ -109,6 +109,7 @@ class PageStatusEvent:
     time: str
     note: str = ""
     seq: int = 0
+    open_flags: int | None = None  # the page's flags still open when it was set (None: not counted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,7 +451,7 @@ class Store:
             return [
                 PageStatusEvent(
                     document=r.document, page=r.page, status=r.status, reviewer=r.reviewer, time=r.time,
-                    note=r.note, seq=r.seq,
+                    note=r.note, seq=r.seq, open_flags=r.open_flags,
                 )
                 for r in rows
             ]
@@ -469,7 +470,7 @@ class Store:
                 conn.execute(
                     page_status_table.insert().values(
                         document=item.document, page=item.page, seq=item.seq, status=item.status,
-                        reviewer=item.reviewer, time=item.time, note=item.note,
+                        reviewer=item.reviewer, time=item.time, note=item.note, open_flags=item.open_flags,
                     )
                 )
         except IntegrityError as error:

@@ -9,9 +9,8 @@ from workbench import exporters, goldrevision, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import DecisionAction, FlagCategory, FlagSource
-from workbench.review.pages import open_flags
 from workbench.review.state import describe_dispute, describe_flag, plain_time, what_it_did
-from workbench.store import head_revision, open_store, schema_revision
+from workbench.store import check_integrity, head_revision, open_store, schema_revision, upgrade_schema
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -169,7 +168,8 @@ def run_review(args: argparse.Namespace) -> int:
         f"{state.disputed} disputed, reviewers: {', '.join(state.reviewers) or '-'}"
     )
     for page in state.pages:
-        print(f"  page {page.page}\t{page.decided}/{page.flags} decided\t{page.status.label}")
+        left_open = f" with {page.open_when_set} flags open" if page.open_when_set else ""
+        print(f"  page {page.page}\t{page.decided}/{page.flags} decided\t{page.status.label}{left_open}")
     for item in review.flag_states(store, args.doc, include_stale=True):
         if item.dispute is not None:
             print(f"  {describe_flag(item.flag)} [{item.key}] is {describe_dispute(item.dispute)}")
@@ -180,15 +180,13 @@ def run_page_status(args: argparse.Namespace) -> int:
     collection = Collection.default()
     document = collection.document(args.doc)
     store = _store()
-    source = review.reviewed_flag_source(collection, document)
-    still_open, _ = open_flags(store, args.doc, args.page, source=source)
     state = review.set_page_status(
         store, args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note,
-        despite_open_flags=args.despite_open_flags, source=source,
+        despite_open_flags=args.despite_open_flags, source=review.reviewed_flag_source(collection, document),
     )
     print(
         f"{args.doc} page {state.page}: {state.status.label}, by {state.reviewer} on {plain_time(state.time or '')}"
-        + (f" ({still_open} flags open)" if still_open else "")
+        + (f" ({state.open_flags} flags open)" if state.open_flags else "")
     )
     return 0
 
@@ -265,8 +263,12 @@ def run_gold_revise(args: argparse.Namespace) -> int:
 
 
 def run_db(args: argparse.Namespace) -> int:
-    store = open_store(upgrade=args.action == "upgrade")
+    store = open_store(upgrade=False)
+    check_integrity(store)  # a damaged file is refused before anything reads or migrates it
+    if args.action == "upgrade":
+        upgrade_schema(store)
     current = schema_revision(store)
     print(f"review store: {store.display_url} ({store.backend})")
     print(f"schema revision: {current or 'none'} (latest: {head_revision()})")
+    print("integrity: ok (quick check)" if store.backend == "sqlite" else "integrity: left to the server")
     return 0

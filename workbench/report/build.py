@@ -256,7 +256,10 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
         "events": done.events,
         "actions": dict(sorted(done.by_action.items())),
         "pages": [
-            {"page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value, "disputed": p.disputed}
+            {
+                "page": p.page, "flags": p.flags, "decided": p.decided, "status": p.status.value,
+                "disputed": p.disputed, "open_when_set": p.open_when_set,
+            }
             for p in done.pages
         ],
         "disputed": done.disputed,

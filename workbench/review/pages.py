@@ -71,6 +71,7 @@ class PageState:
     time: str | None = None
     seq: int = 0
     reviewed_by: str | None = None
+    open_flags: int | None = None  # flags open when the status was set (None: not counted, before 0004)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class PageProgress:
     decided: int
     status: PageStatus
     disputed: int = 0
+    open_when_set: int | None = None  # flags open when the status in force was set (None: not counted)
 
     @property
     def open(self) -> int:
@@ -127,6 +129,7 @@ def _page_state(document: str, page: int, events: Sequence[PageStatusEvent]) -> 
         time=last.time,
         seq=last.seq,
         reviewed_by=reviewed_by,
+        open_flags=last.open_flags,
     )
 
 
@@ -199,7 +202,7 @@ def set_page_status(
         )
     event = PageStatusEvent(
         document=document, page=page, status=target.value, reviewer=reviewer, time=now(), note=note,
-        seq=current.seq + 1,
+        seq=current.seq + 1, open_flags=still_open,
     )
     try:
         store.append_page_status(event)
@@ -246,13 +249,15 @@ def progress_of(
     by_page: dict[int, list[PageStatusEvent]] = {}
     for item in status_events:
         by_page.setdefault(item.page, []).append(item)
+    page_states_now = {number: _page_state(document, number, by_page.get(number, [])) for number in numbers}
     page_rows = tuple(
         PageProgress(
             page=number,
             flags=flags_on.get(number, 0),
             decided=decided_on.get(number, 0),
-            status=_page_state(document, number, by_page.get(number, [])).status,
+            status=page_states_now[number].status,
             disputed=disputed_on.get(number, 0),
+            open_when_set=page_states_now[number].open_flags,
         )
         for number in numbers
     )
