@@ -3,7 +3,7 @@
 On the Transcribe page a reviewer corrects a word no flagger flagged (Down to the line, Ctrl+A, type,
 Enter), reloads and lands on the same line, and sees the word in the Export; a second reviewer in another
 browser context, whose view of that line is stale, is refused with the first reviewer's text shown and their
-own kept in the field; a click on the scan selects the line under it.
+own kept in the field; a click on the scan selects the line under it, on Transcribe and on Compare.
 """
 
 from __future__ import annotations
@@ -121,15 +121,24 @@ def test_keyboard_transcription_reload_stale_context_and_click(minutes_server, b
     settle(ann)
     assert url_line(ann) == "3" and field_value(ann) == LINES[2]  # the same line after the reload
 
-    # A click on the scan, on the last line's words (the fixture's grid: 40 px a line from y 40, 12 px a
-    # character from x 40, on a 600 px wide scan), selects that line.
-    scan = ann.locator("img[alt^='the scan of this page']")
-    box = scan.bounding_box()
-    scale = box["width"] / 600
-    scan.click(position={"x": 70 * scale, "y": (40 + 40 * 3 + 15) * scale})
+    click_line(ann, 3)  # a click on the scan, on the last line's words, selects that line
     wait_for_line(ann, 4)
     assert field_value(ann) == LINES[3]
 
     open_page(ann, "Export")
     expect(ann.locator("textarea").first).to_contain_text(FIXED)
+
+    # On Compare too a click on the scan selects the line under it.
+    open_page(ann, "Compare")
+    click_line(ann, 1)
+    settle(ann)
+    expect(ann.locator("table.wb-diff tr.wb-selected")).to_contain_text(LINES[1])
     bob.context.close()
+
+
+def click_line(page, index: int) -> None:
+    """Click the scan on the first words of 0-based line `index` (the fixture's grid: 40 px a line from y 40,
+    12 px a character from x 40, on a 600 px wide scan)."""
+    scan = page.locator("img[alt^='the scan of this page']")
+    scale = scan.bounding_box()["width"] / 600
+    scan.click(position={"x": 70 * scale, "y": (40 + 40 * index + 15) * scale})

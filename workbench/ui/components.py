@@ -450,6 +450,18 @@ def scan_image(path: str, checksum: str | None) -> Image.Image:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def boxed_scan_data_url(
+    home: str, doc_id: str, number: int, checksum: str, path: str, scan_checksum: str | None, display_width: int
+) -> str:
+    """A page's scan with every word boxed in its flag category's colour (`views.page_box_styles`), scaled
+    for the clickable view, as a data URL; cached on the document's and the scan's checksums."""
+    page = compare_page(home, doc_id, number, checksum)
+    flags = _flags(home, doc_id, checksum).get(number, [])
+    drawn = draw_boxes(scan_image(path, scan_checksum), views.page_box_styles(page.ocr, flags))
+    return image_data_url(drawn, display_width)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def scan_data_url(path: str, checksum: str | None, display_width: int) -> str:
     """A page's scan scaled for the clickable view, as a data URL, cached on its checksum and width."""
     return image_data_url(scan_image(path, checksum), display_width)

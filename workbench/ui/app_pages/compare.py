@@ -1,4 +1,7 @@
-"""Compare: the scan with word boxes coloured by flag category, beside the OCR and gold texts, diffed."""
+"""Compare: the scan with word boxes coloured by flag category, beside the OCR and gold texts, diffed.
+
+A click on the scan selects the line under the pointer (and outlines the word), as the Line box does.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import streamlit as st
 
 from workbench import views
 from workbench.errors import WorkbenchError
+from workbench.ocrlines import hit_test, ocr_lines
 from workbench.ui import components
 
 st.title("Compare")
@@ -34,6 +38,20 @@ if page.ocr is None:
     st.stop()
 
 lines = page.lines
+geometry = ocr_lines(page.ocr)
+
+
+def on_scan_click() -> None:
+    """Select the line (and word) under the click."""
+    point = components.clicked_point("compare_scan")
+    hit = hit_test(geometry, *point) if point is not None else None
+    if hit is not None:
+        st.session_state["compare_line"] = hit.line - 1
+        st.session_state["compare_word"] = (number, hit.line, hit.word)
+
+
+if not 0 <= st.session_state.get("compare_line", 0) < len(lines):
+    st.session_state["compare_line"] = 0
 line = top[2].selectbox(
     "Line", range(len(lines)), format_func=lambda i: f"{i + 1}: {lines[i][:70]}", key="compare_line"
 )
@@ -41,15 +59,32 @@ flags = flags_by_page.get(number, [])
 
 left, right = st.columns([2, 3])
 with left:
-    scan = document.pages[number - 1].scan
-    if scan is not None and scan.exists():
+    ref = document.pages[number - 1]
+    if ref.scan is not None and ref.scan.exists():
         try:
-            image = components.scan_image(str(scan), document.pages[number - 1].sha256)
+            image = components.scan_image(str(ref.scan), ref.sha256)
+            width = components.scaled_width(image.width, zoom)
+            src = components.boxed_scan_data_url(
+                str(collection.home), document.id, number, components.document_checksum(collection, document),
+                str(ref.scan), ref.sha256, width,
+            )
         except WorkbenchError as error:
             st.error(str(error))
         else:
-            drawn = components.draw_boxes(image, views.page_box_styles(page.ocr, flags, selected_line=line))
-            st.image(drawn, width=components.scaled_width(image.width, zoom))
+            shape = geometry[line] if line is not None and line < len(geometry) else None
+            marks = []
+            if shape is not None and shape.box is not None:
+                marks.append(components.BoxStyle(shape.box, components.SELECTED_COLOUR, 3))
+                clicked = st.session_state.get("compare_word")
+                if clicked and clicked[:2] == (number, shape.number) and clicked[2] is not None:
+                    marks.append(components.BoxStyle(shape.words[clicked[2]].box, components.SELECTED_COLOUR, 2))
+                crop = components.crop_around(image, shape.box, margin_x=30, margin_y=12)[0]
+            else:
+                crop = None
+            components.clickable_scan("compare_scan", src, (image.width, image.height), width, marks, on_scan_click)
+            st.caption("Click a line of the scan to select it.")
+            if crop is not None:
+                st.image(crop, caption=f"Line {line + 1} on the scan")
     else:
         st.info("No scan for this page: the text alone.")
     st.html(components.legend_html())
