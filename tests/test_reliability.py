@@ -218,3 +218,55 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_col
         assert spreadsheet_safe(cell) == "'" + cell
     for cell in ("Québec", "", "'quoted", -0.5, 3, None):
         assert spreadsheet_safe(cell) == cell
+
+
+# --- 6: a damaged review store is one line, in the CLI (and, in tests/ui, the browser) ---------------------
+
+
+def damaged_store(path, *, everything: bool = False):
+    """A migrated review store with some bulk in it, then 16 KB of garbage in the middle of the file (or,
+    with `everything`, garbage over every page after the first, so that every table is unreadable)."""
+    import sqlite3
+
+    from workbench.store import open_store
+
+    open_store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE bulk (x TEXT)")
+        conn.executemany("INSERT INTO bulk VALUES (?)", [("x" * 200,) for _ in range(1000)])
+    size = path.stat().st_size
+    start, length = (4096, size - 4096) if everything else (size // 2 // 4096 * 4096, 16 * 1024)
+    with open(path, "r+b") as handle:
+        handle.seek(start)
+        handle.write(os.urandom(length))
+    return path
+
+
+def test_db_on_a_file_that_is_no_database_is_one_line(tmp_path, capsys, monkeypatch):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(os.urandom(5000))
+    monkeypatch.setenv("WORKBENCH_DB", str(garbage))
+    status, _, err = run(capsys, "db")
+    assert_one_line_error(status, err, "garbage.db: the review store is damaged (file is not a database)")
+
+
+def test_db_finds_garbage_in_the_middle_of_the_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DB", str(damaged_store(tmp_path / "review.db")))
+    status, out, err = run(capsys, "db")
+    assert_one_line_error(status, err, "the review store is damaged (", "restore it from a backup")
+    assert "schema revision" not in out
+
+
+def test_db_says_a_sound_store_passed_its_check(tmp_path, capsys):
+    status, out, err = run(capsys, "db", "upgrade")
+    assert status == 0, err
+    assert "integrity: ok (quick check)" in out
+
+
+def test_review_and_export_on_a_damaged_store_are_one_line(tmp_collection, tmp_path, capsys, monkeypatch):
+    gold = str(ADD / "letter-gold.txt")
+    assert run(capsys, "add", "letter", "--title", "L", "--ocr", str(ADD / "letter.alto.xml"), "--gold", gold)[0] == 0
+    monkeypatch.setenv("WORKBENCH_DB", str(damaged_store(tmp_path / "damaged.db", everything=True)))
+    for command in (["review", "letter"], ["export", "letter", "--format", "txt"]):
+        status, _, err = run(capsys, *command)
+        assert_one_line_error(status, err, "cannot read the review store (database disk image is malformed)")

@@ -31,7 +31,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import NullPool, QueuePool
 
 from workbench import settings
@@ -215,7 +215,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as error:
+        except IntegrityError:
+            raise  # a constraint said no: the caller decides what that means
+        except DatabaseError as error:  # locked, unreachable, not a database, "disk image is malformed"
             raise StoreError(f"{self.display_url}: cannot read the review store ({_reason(error)})") from None
 
     @contextmanager
@@ -224,7 +226,9 @@ class Store:
         try:
             with self._writer.begin() as conn:
                 yield conn
-        except OperationalError as error:
+        except IntegrityError:
+            raise  # a constraint said no: the caller decides what that means
+        except DatabaseError as error:  # locked, unreachable, not a database, "disk image is malformed"
             raise StoreError(f"{self.display_url}: cannot write the review store ({_reason(error)})") from None
 
     def close(self) -> None:
@@ -530,6 +534,22 @@ class Store:
         except IntegrityError:
             raise StoreError(f"gold {item.gold!r}: revision {item.revision} was written by someone else") from None
         return item
+
+
+def check_integrity(store: Store) -> None:
+    """A quick check that the database's pages are sound (SQLite's `PRAGMA quick_check`; PostgreSQL looks after
+    its own); StoreError naming the first problem when the file is damaged."""
+    if store.backend != "sqlite":
+        return
+    try:
+        with store.engine.connect() as conn:
+            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+    except DatabaseError as error:  # so damaged that the check itself cannot read it
+        problems = [_reason(error)]
+    if problems != ["ok"]:
+        raise StoreError(
+            f"{store.display_url}: the review store is damaged ({problems[0]}); restore it from a backup"
+        )
 
 
 def _reason(error: SQLAlchemyError) -> str:

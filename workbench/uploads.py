@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workbench import settings
 from workbench.corpus import Collection, add_document
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError, WorkbenchError, full_message
 from workbench.images import IMAGE_SUFFIXES
 from workbench.models import Document
 
@@ -116,7 +116,7 @@ def add_uploaded_document(
                 provenance=provenance.strip(),
             )
         except WorkbenchError as error:
-            raise type(error)(_as_uploaded(str(error), names, folder)) from None
+            raise type(error)(_as_uploaded(full_message(error), names, folder)) from None
 
 
 def _as_uploaded(message: str, names: dict[str, str], folder: Path) -> str:

@@ -6,6 +6,7 @@ Nothing here decides anything about OCR: it composes the package's records into 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,22 @@ class BoxStyle:
 def collection() -> Collection:
     """The collection at WORKBENCH_HOME."""
     return Collection.default()
+
+
+# A review store's URL opening a message ("sqlite:////srv/wb/workbench.db: cannot read ..."), and an absolute
+# path's folders ("/tmp/workbench-upload-x1/" of "/tmp/workbench-upload-x1/scan.pdf"), not inside a URL.
+_STORE_URL = re.compile(r"^(?:sqlite|postgresql)[\w+]*:\S*: ")
+_SERVER_FOLDERS = re.compile(r"(?<![\w:/.~-])/(?:[^\s/'\"():,;]+/)+")
+
+
+def public_message(message: str) -> str:
+    """An error message as a web user sees it: no server paths. The review store is not named by its URL,
+    a file of the collection is named from the collection's folder (scans/doc/page-001.png), and any other
+    file by its name alone. The command line keeps the full message."""
+    message = _STORE_URL.sub("", message)
+    home = str(settings.home())
+    message = message.replace(f"{home}/", "").replace(home, "the collection")
+    return _SERVER_FOLDERS.sub("", message)
 
 
 def default_document(document_ids: Sequence[str]) -> str | None:

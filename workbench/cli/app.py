@@ -14,7 +14,10 @@ ENTRY = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 # their reviewers are no app developers: no usage statistics leave the machine, and the toolbar offers
 # no Deploy button or developer menu. Set here rather than in a .streamlit/config.toml, which Streamlit
 # reads only from the folder it is started in.
-STREAMLIT_DEFAULTS = ("--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer")
+# A failure the pages did not foresee shows a short notice, never a traceback with server paths.
+STREAMLIT_DEFAULTS = (
+    "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none",
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

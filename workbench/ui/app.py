@@ -13,12 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from workbench import settings, views
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, show_publicly
 from workbench.ui import auth
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="OCR workbench", page_icon=":material/find_in_page:", layout="wide")
+show_publicly(views.public_message)  # every error a page shows reads without the server's paths
 
 for name, default in (("reviewer", ""), ("document", None), ("page", 1)):
     st.session_state.setdefault(name, default)
