@@ -4,6 +4,8 @@ Per page, under `transcripts/ocr/DOC/`:
     page-NNN.txt         the page text as read, lines kept; flags and words point into it by character offset
     page-NNN.words.json  engine, options and the word records (text, offsets, confidence, box, line ids)
     page-NNN.hocr        the engine's own hOCR, when it made one
+    page-NNN.source      the bytes of the OCR file the page was imported from (hOCR, ALTO, PAGE XML), kept so
+                         that corrections can be written back into it (`workbench export --into-source`)
 
 A page's files are replaced together (`save_ocr_page`): the new files are first written beside the old ones
 as hidden temporary files, then a small journal `.page-NNN.pending.json` naming them is written atomically
@@ -57,6 +59,21 @@ def hocr_path(collection: Collection, doc_id: str, number: int) -> Path:
     return collection.ocr_dir(doc_id) / f"{page_stem(number)}.hocr"
 
 
+def source_path(collection: Collection, doc_id: str, number: int) -> Path:
+    """Where the OCR file page `number` was imported from is kept (when it was imported from one)."""
+    return collection.ocr_dir(doc_id) / f"{page_stem(number)}.source"
+
+
+def load_ocr_source(collection: Collection, doc_id: str, number: int) -> bytes | None:
+    """The bytes of the OCR file page `number` was imported from, as kept with its stored OCR; None when
+    the page was not imported from a file (or was OCR'd again since, which removes it)."""
+    path = _current(collection, doc_id, number, "source")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def word_to_json(word: OcrWord) -> dict:
     """The JSON form of a word record, as stored in `page-NNN.words.json`."""
     return {
@@ -85,11 +102,15 @@ def word_from_json(data: dict) -> OcrWord:
     )
 
 
-def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | bytes | None = None) -> None:
-    """Store one page's OCR (text, words, optional hOCR) as one set: a reader sees the old set or the new one.
+def save_ocr_page(
+    collection: Collection, page: OcrPage, *, hocr: str | bytes | None = None, source: bytes | None = None
+) -> None:
+    """Store one page's OCR (text, words, optional hOCR, optional source file) as one set: a reader sees the
+    old set or the new one.
 
-    hOCR is kept as given (bytes keep the source's own encoding). Saving without hOCR removes an older
-    page's hOCR, which would no longer match the text. See the module's docstring for how the set is replaced.
+    hOCR is kept as given (bytes keep the source's own encoding), and so is `source`, the OCR file the page
+    was imported from. Saving without them removes an older page's, which would no longer match the text.
+    See the module's docstring for how the set is replaced.
     """
     for word in page.words:
         if page.text[word.start : word.end] != word.text:
@@ -111,6 +132,8 @@ def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | bytes | 
     }
     if hocr is not None:
         new_files[hocr_path(collection, doc_id, number)] = hocr.encode("utf-8") if isinstance(hocr, str) else hocr
+    if source is not None:
+        new_files[source_path(collection, doc_id, number)] = source
     folder = collection.ocr_dir(doc_id)
     folder.mkdir(parents=True, exist_ok=True)
     with _page_lock(folder):
@@ -123,7 +146,11 @@ def save_ocr_page(collection: Collection, page: OcrPage, *, hocr: str | bytes | 
                 staged.append(stage_bytes(final, data))
             journal = {
                 "replace": [[tmp.name, final.name] for tmp, final in zip(staged, new_files, strict=True)],
-                "remove": [] if hocr is not None else [hocr_path(collection, doc_id, number).name],
+                "remove": [
+                    path(collection, doc_id, number).name
+                    for path, given in ((hocr_path, hocr), (source_path, source))
+                    if given is None
+                ],
             }
             atomic_write_json(pending_path(collection, doc_id, number), journal)
         except BaseException:

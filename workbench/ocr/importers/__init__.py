@@ -121,8 +121,11 @@ def ocr_records(document: Document, pages: list[tuple[Path, ReadPage]]) -> list[
     The caller has checked that there is one read page per page of the document.
     """
     records = []
+    index = 0
     for number, (path, page) in enumerate(pages, start=1):
-        options = {"source": path.name, **page.details}
+        index = index + 1 if number > 1 and pages[number - 2][0] == path else 0
+        # source_page: which page of its file this is (0 for the first), for writing corrections back into it
+        options = {"source": path.name, "source_page": index, **page.details}
         records.append(
             OcrPage(
                 document=document.id,
@@ -150,17 +153,26 @@ def read_document_ocr(
     return ocr_records(document, pages)
 
 
+KEPT_SOURCE_FORMATS = ("import:hocr", "import:alto", "import:page")
+
+
 def save_imported_ocr(collection: Collection, records: list[OcrPage], sources: list[Path]) -> None:
-    """Store imported OCR records in `collection`; with one source file per page, an hOCR source is kept
-    whole as the page's hOCR."""
+    """Store imported OCR records in `collection`. The bytes of each page's hOCR, ALTO or PAGE XML file are
+    kept with the page (`page-NNN.source`, written in the page's file set), so corrections can be written
+    back into it; with one source file per page, an hOCR source is also kept whole as the page's hOCR."""
 
     hocr_by_page: dict[int, bytes | None] = {}
     if len(sources) == len(records):  # one file per page: an hOCR file can be kept whole
         for record, source in zip(records, sources, strict=True):
             # as bytes: an hOCR file in another encoding (Latin-1, declared in its head) stays readable as such
             hocr_by_page[record.number] = read_source_bytes(source) if record.engine == "import:hocr" else None
+    files = iter(sources)
+    path, data = None, None
     for record in records:
-        save_ocr_page(collection, record, hocr=hocr_by_page.get(record.number))
+        if path is None or record.options.get("source_page", 0) == 0:  # the first page of the next file
+            path = next(files)
+            data = read_source_bytes(path) if record.engine in KEPT_SOURCE_FORMATS else None
+        save_ocr_page(collection, record, hocr=hocr_by_page.get(record.number), source=data)
 
 
 def import_ocr(

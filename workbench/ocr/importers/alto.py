@@ -96,10 +96,11 @@ def _read_page(page: etree._Element, scale: float, source: Path | str, details: 
                             text=item.get("CONTENT", ""),
                             conf=confidence(item.get("WC"), scale=1, source=source, what="ALTO String"),
                             box=_box(item, scale, source),
+                            node=item,
                         )
                     )
                 elif name == "HYP" and words:
                     last = words[-1]
-                    words[-1] = SourceWord(last.text + item.get("CONTENT", "-"), last.conf, last.box)
+                    words[-1] = SourceWord(last.text + item.get("CONTENT", "-"), last.conf, last.box, last.node)
             lines.append(SourceLine(tuple(words), block_id, block_id))
     return assemble_page(lines, format="alto", details=details)

@@ -26,6 +26,9 @@ class SourceWord:
     text: str
     conf: float | None = None
     box: Box | None = None
+    # The source element the word was read from (an ALTO String, a PAGE Word, an hOCR ocrx_word, or the line
+    # whose text it was split from), so that corrections can be written back into that element.
+    node: object = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +45,15 @@ class ReadPage:
     """One page read from an OCR source: its text (lines kept) and words with offsets into it.
 
     `format` names the source format ("hocr", "alto", "page", "text"); `details` holds what the source
-    says about itself (format version, producing software) for the record stored with the OCR.
+    says about itself (format version, producing software) for the record stored with the OCR. `nodes`
+    holds each word's source element (`SourceWord.node`), in the order of `words`.
     """
 
     text: str
     words: tuple[OcrWord, ...]
     format: str
     details: dict = field(default_factory=dict, compare=False, hash=False)
+    nodes: tuple = field(default=(), compare=False, hash=False)
 
 
 def assemble_page(lines: list[SourceLine], *, format: str, details: dict | None = None) -> ReadPage:
@@ -60,6 +65,7 @@ def assemble_page(lines: list[SourceLine], *, format: str, details: dict | None 
     """
     parts: list[str] = []
     words: list[OcrWord] = []
+    nodes: list[object] = []
     position = 0
     line_no = paragraph_no = block_no = 0
     last_group: tuple[object, object] | None = None
@@ -96,18 +102,19 @@ def assemble_page(lines: list[SourceLine], *, format: str, details: dict | None 
                     block=block_no,
                 )
             )
+            nodes.append(word.node)
             position += len(text)
     text = "".join(parts)
     if text:
         text += "\n"
-    return ReadPage(text=text, words=tuple(words), format=format, details=dict(details or {}))
+    return ReadPage(text=text, words=tuple(words), format=format, details=dict(details or {}), nodes=tuple(nodes))
 
 
-def parse_xml(data: bytes, source: Path | str, *, what: str) -> etree._Element:
+def parse_xml(data: bytes, source: Path | str, *, what: str, keep_comments: bool = False) -> etree._Element:
     """Parse XML safely (no network, no external entities, no DTD loading); one-line InputError naming
-    `source` when it is malformed."""
+    `source` when it is malformed. `keep_comments` keeps comments (a file written back keeps them)."""
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=not keep_comments
     )
     try:
         root = etree.fromstring(data, parser)

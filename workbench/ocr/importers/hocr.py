@@ -141,7 +141,7 @@ def _read_line(line: etree._Element, block: object, paragraph: object, source: P
         _read_word(e, source) for e in line.iter() if isinstance(e.tag, str) and _classes(e) & WORD_CLASSES
     ]
     if not words:
-        words = [SourceWord(token) for token in "".join(line.itertext()).split()]
+        words = [SourceWord(token, node=line) for token in "".join(line.itertext()).split()]
     return SourceLine(tuple(words), block, paragraph)
 
 
@@ -151,4 +151,5 @@ def _read_word(word: etree._Element, source: Path | str) -> SourceWord:
         text="".join(word.itertext()),
         conf=confidence(props.get("x_wconf"), scale=100, source=source, what="hOCR word"),
         box=_box(props, source),
+        node=word,
     )

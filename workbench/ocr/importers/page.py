@@ -128,7 +128,8 @@ def _read_page(page: etree._Element, source: Path | str, details: dict) -> ReadP
         if not text_lines:
             equiv = _text_equiv(region, source)
             for row in (equiv[0] if equiv else "").splitlines():
-                lines.append(SourceLine(tuple(SourceWord(t, equiv[1]) for t in row.split()), region_id, region_id))
+                words = tuple(SourceWord(t, equiv[1], node=region) for t in row.split())
+                lines.append(SourceLine(words, region_id, region_id))
             continue
         for line in text_lines:
             lines.append(SourceLine(_line_words(line, source), region_id, region_id))
@@ -142,10 +143,10 @@ def _line_words(line: etree._Element, source: Path | str) -> tuple[SourceWord, .
         if equiv is None:  # a word without text: read its glyphs
             glyphs = [_text_equiv(g, source) for g in word if local_name(g) == "Glyph"]
             equiv = ("".join(g[0] for g in glyphs if g), None)
-        words.append(SourceWord(equiv[0], equiv[1], _box(word, source)))
+        words.append(SourceWord(equiv[0], equiv[1], _box(word, source), node=word))
     if words:
         return tuple(words)
     equiv = _text_equiv(line, source)
     if equiv is None:
         return ()
-    return tuple(SourceWord(token, equiv[1]) for token in equiv[0].split())
+    return tuple(SourceWord(token, equiv[1], node=line) for token in equiv[0].split())
