@@ -146,3 +146,45 @@ def test_where_refuses_both_places_and_no_workers():
         Where(scheduler="tcp://127.0.0.1:8786", workers=2)
     with pytest.raises(InputError, match="--workers must be at least 1"):
         Where(workers=0)
+
+
+# -- the commands' batch work: on a 2-worker LocalCluster, the same results as here --------------------------
+
+
+def test_scores_flags_and_folder_comparisons_on_a_cluster_equal_the_serial_ones(repo_collection, tmp_path):
+    from workbench.compare import compare_folders
+    from workbench.compare_report import comparison_dict
+    from workbench.evaluate import evaluate_document, evaluation_dict
+    from workbench.flags import flag_document
+
+    gt, ocr = tmp_path / "gt", tmp_path / "ocr"
+    gt.mkdir()
+    ocr.mkdir()
+    for number in range(1, 6):
+        stem = f"page-{number:03d}"
+        (gt / f"p{number}.gt.txt").write_bytes((repo_collection.gold_dir("us-japan-1974") / f"{stem}.txt").read_bytes())
+        (ocr / f"p{number}.txt").write_bytes((repo_collection.ocr_dir("us-japan-1974") / f"{stem}.txt").read_bytes())
+    with Batch(Where(workers=2)) as batch:
+        for use_gold in (True, False):
+            assert flag_document(repo_collection, "us-japan-1974", use_gold=use_gold, batch=batch) == flag_document(
+                repo_collection, "us-japan-1974", use_gold=use_gold
+            )
+        there = evaluate_document(repo_collection, "us-japan-1974", batch=batch)
+        assert evaluation_dict(there) == evaluation_dict(evaluate_document(repo_collection, "us-japan-1974"))
+        assert [p.page for p in there.pages] == [1, 2, 3, 4, 5]
+        compared = compare_folders(gt, ocr, batch=batch)
+        assert comparison_dict(compared) == comparison_dict(compare_folders(gt, ocr))
+
+
+def test_the_collection_report_built_on_a_cluster_equals_the_serial_one(copied_collection, tmp_path):
+    from workbench.report import write_collection_report
+
+    serial = write_collection_report(copied_collection, out=tmp_path / "serial", generated="2026-01-01T00:00:00Z")
+    with Batch(Where(workers=2)) as batch:
+        cluster = write_collection_report(
+            copied_collection, out=tmp_path / "cluster", generated="2026-01-01T00:00:00Z", batch=batch
+        )
+    assert [e.id for e in cluster.entries] == [e.id for e in serial.entries] and not cluster.failed
+    for path in serial.files:
+        relative = path.relative_to(tmp_path / "serial")
+        assert (tmp_path / "cluster" / relative).read_bytes() == path.read_bytes(), relative

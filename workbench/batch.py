@@ -29,17 +29,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench import __version__
-from workbench.errors import InputError
+from workbench.errors import InputError, WorkbenchError
 
 # Tries of one task after its first failure (an exception, or its worker dying).
 TASK_RETRIES = 2
 # Tasks in flight per worker: enough to keep every worker busy while results travel back, few enough that
 # the client never holds more than a handful of page images in memory at once.
 TASKS_PER_WORKER = 2
+# Runs per worker when short items are grouped (Batch.chunks): enough to even out uneven runs.
+CHUNKS_PER_WORKER = 4
 # How long a client waits for a scheduler to answer and for its first worker to join.
 CONNECT_TIMEOUT_S = 30
 # The worker environment: one OpenMP thread per Tesseract (on few cores its threads fight each other).
 WORKER_ENVIRONMENT = {"OMP_THREAD_LIMIT": "1"}
+
+
+class BatchError(WorkbenchError):
+    """A piece of batch work failed on every try; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,12 +297,36 @@ class Batch:
             return _local_map(function, tasks, shared, jobs=self.where.jobs, retries=self.retries)
         return self._dask_map(function, tasks, shared)
 
+    def chunks(self, items: Sequence) -> list[Sequence]:
+        """`items` cut into consecutive runs, a few per worker: for work of milliseconds an item (scoring a
+        page), where one task per item would spend more time travelling than working."""
+        size = max(1, -(-len(items) // (self.worker_count * CHUNKS_PER_WORKER)))
+        return [items[start : start + size] for start in range(0, len(items), size)]
+
+    def map_all(self, function: Callable, tasks: Sequence[Task], *, shared: Mapping[str, Any] | None = None) -> list:
+        """`map`'s results in task order, for work whose every piece is needed (scores of every page): a
+        task that failed every try raises BatchError naming it (and how many others failed)."""
+        results: list[Any] = [None] * len(tasks)
+        failures: list[TaskFailure] = []
+        for index, result in self.map(function, tasks, shared=shared):
+            if isinstance(result, TaskFailure):
+                failures.append(result)
+            results[index] = result
+        if failures:
+            first = failures[0]
+            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+            raise BatchError(f"{first.name}: {first.message}{more}")
+        return results
+
     def _dask_map(self, function: Callable, tasks: Sequence[Task], shared: dict[str, Any]) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed  # as in _connect: only distributed runs import distributed
 
         client = self._client
         # Large shared values (a lexicon) travel to each worker once, as scattered data.
-        shared_futures = {name: client.scatter(value, broadcast=True, hash=False) for name, value in shared.items()}
+        # (each in a list of one: scatter would spread a dict or a list's items as separate pieces)
+        shared_futures = {
+            name: client.scatter([value], broadcast=True, hash=False)[0] for name, value in shared.items()
+        }
         queue = deque(enumerate(tasks))
         window = self.worker_count * TASKS_PER_WORKER
         running: dict[Any, int] = {}

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workbench.batch import Batch, Task
 from workbench.corpus import split_pages
 from workbench.errors import InputError
 from workbench.evaluate import DocumentEvaluation, evaluate_texts
@@ -338,10 +339,23 @@ def _pooled_flexible(pairs: Sequence[Comparison], fca: str) -> PooledFlexibleAcc
     return PooledFlexibleAccuracy(accuracy, errors, gold_length, ocr_length, len(results), fca)
 
 
+def _compare_run(
+    pairs: Sequence[tuple[str, SourceText, SourceText]], *, options: ComparisonOptions, fca: str
+) -> list[Comparison]:
+    """A batch task: `compare_sources` over a run of (stem, GT, OCR) pairs already read."""
+    return [compare_sources(gt, ocr, name=stem, options=options, fca=fca) for stem, gt, ocr in pairs]
+
+
 def compare_folders(
-    gt_dir: Path, ocr_dir: Path, *, options: ComparisonOptions = DEFAULT, fca: str = "default"
+    gt_dir: Path,
+    ocr_dir: Path,
+    *,
+    options: ComparisonOptions = DEFAULT,
+    fca: str = "default",
+    batch: Batch | None = None,
 ) -> FolderComparison:
     """A folder of GT files against a folder of OCR files, paired by stem (see the module docstring).
+    With `batch` (workbench.batch), the files are read here and the pairs scored where it runs.
 
     InputError with one line naming the folder or file when a folder is unreadable or holds no
     GT/OCR files, when no stem is in both, when two files of one side share a stem, or when a file
@@ -356,10 +370,19 @@ def compare_folders(
             f"{ocr_dir}: no OCR file has the stem of a GT file in {gt_dir} "
             f"(GT stems: {_some(gt_listing.files)}; OCR stems: {_some(ocr_listing.files)})"
         )
-    pairs = tuple(
-        compare_files(gt_listing.files[stem], ocr_listing.files[stem], options=options, fca=fca, name=stem)
-        for stem in stems
-    )
+    if batch is None:
+        pairs = tuple(
+            compare_files(gt_listing.files[stem], ocr_listing.files[stem], options=options, fca=fca, name=stem)
+            for stem in stems
+        )
+    else:
+        read = [
+            (stem, read_source(gt_listing.files[stem], role="GT"), read_source(ocr_listing.files[stem], role="OCR"))
+            for stem in stems
+        ]
+        tasks = [Task(f"{run[0][0]}..{run[-1][0]}", (run,)) for run in batch.chunks(read)]
+        scored = batch.map_all(_compare_run, tasks, shared={"options": options, "fca": fca})
+        pairs = tuple(pair for run in scored for pair in run)
     pages = []
     for pair in pairs:
         for page in pair.evaluation.pages:
@@ -380,7 +403,7 @@ def compare_folders(
 
 
 def compare_paths(
-    gt: Path, ocr: Path, *, options: ComparisonOptions = DEFAULT, fca: str = "default"
+    gt: Path, ocr: Path, *, options: ComparisonOptions = DEFAULT, fca: str = "default", batch: Batch | None = None
 ) -> Comparison | FolderComparison:
     """Two files (`compare_files`) or two folders (`compare_folders`); InputError naming the path when
     one is missing or one is a file and the other a folder."""
@@ -392,5 +415,5 @@ def compare_paths(
         folder, file = (gt, ocr) if gt.is_dir() else (ocr, gt)
         raise InputError(f"{file}: is a file but {folder} is a folder; give two files or two folders")
     if gt.is_dir():
-        return compare_folders(gt, ocr, options=options, fca=fca)
+        return compare_folders(gt, ocr, options=options, fca=fca, batch=batch)
     return compare_files(gt, ocr, options=options, fca=fca)

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.batch import Batch, Task
 from workbench.confidence import RateInterval, pooled_rate_interval
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
@@ -151,6 +152,7 @@ def evaluate_texts(
     gold: str = "",
     options: ComparisonOptions = DEFAULT,
     exact: bool = False,
+    batch: Batch | None = None,
 ) -> DocumentEvaluation:
     """Score OCR texts against their gold pages, page by page (`evaluate_page`), pooled as a document.
 
@@ -160,16 +162,35 @@ def evaluate_texts(
     """
     if len(golds) != len(texts):
         raise ValueError(f"{len(golds)} gold pages but {len(texts)} texts to score")
+    if batch is not None:  # the pages scored where the batch runs (workbench.batch), in runs of pages
+        runs = batch.chunks(list(zip(golds, texts, strict=True)))
+        tasks = [Task(f"pages {run[0][0].number}-{run[-1][0].number}", (run,)) for run in runs]
+        scored = batch.map_all(_evaluate_run, tasks, shared={"options": options, "exact": exact})
+        pages = tuple(page for run in scored for page in run)
+        return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
     pages = tuple(
         evaluate_page(page, text, options=options, exact=exact) for page, text in zip(golds, texts, strict=True)
     )
     return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
 
 
+def _evaluate_run(
+    pairs: Sequence[tuple[GoldPage, str]], *, options: ComparisonOptions, exact: bool
+) -> list[PageEvaluation]:
+    """A batch task: `evaluate_page` over a run of (gold page, OCR text) pairs."""
+    return [evaluate_page(page, text, options=options, exact=exact) for page, text in pairs]
+
+
 def evaluate_document(
-    collection: Collection, doc_id: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
+    collection: Collection,
+    doc_id: str,
+    *,
+    options: ComparisonOptions = DEFAULT,
+    exact: bool = False,
+    batch: Batch | None = None,
 ) -> DocumentEvaluation:
-    """Evaluate every page of `doc_id`'s stored OCR against the gold its manifest names.
+    """Evaluate every page of `doc_id`'s stored OCR against the gold its manifest names (pages scored
+    where `batch` runs, when one is given).
 
     CorpusError when the document has no gold or its gold pages do not match its pages; InputError
     (from the OCR store) naming the file when a page has no stored OCR.
@@ -180,7 +201,9 @@ def evaluate_document(
         raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
     golds = collection.gold_pages(document)
     texts = [load_ocr_page(collection, doc_id, page.number).text for page in golds]
-    return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact)
+    return evaluate_texts(
+        golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact, batch=batch
+    )
 
 
 def _rate(value: float) -> float | None:

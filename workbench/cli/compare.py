@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from workbench.cli.batching import add_batch_options, open_batch
 from workbench.cli.comparison import add_comparison_options, comparison_options
 from workbench.compare import compare_paths
 from workbench.compare_report import comparison_dict, format_comparison, render_html
@@ -56,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="skip flexible character accuracy: for long texts (a 1 MB pair takes minutes even with one weight set)",
     )
     add_comparison_options(compare)
+    add_batch_options(compare)
     compare.set_defaults(run=run_compare)
 
 
@@ -64,7 +66,8 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise InputError(f"--top {args.top}: must not be negative")
     options = comparison_options(args)
-    result = compare_paths(args.gt, args.ocr, options=options, fca=args.fca)
+    with open_batch(args) as batch:
+        result = compare_paths(args.gt, args.ocr, options=options, fca=args.fca, batch=batch)
     if args.html is not None:
         try:
             atomic_write_text(args.html, render_html(result, top=args.top, seed=args.seed))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.cli.batching import add_batch_options, open_batch
 from workbench.cli.comparison import add_comparison_options, comparison_options
 from workbench.corpus import Collection
 from workbench.evaluate import evaluate_document, evaluation_dict, format_table
@@ -32,13 +33,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="align long texts with the full quadratic Levenshtein instead of the anchored one",
     )
     add_comparison_options(evaluate)
+    add_batch_options(evaluate)
     evaluate.set_defaults(run=run_evaluate)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score the document and print the table or the JSON."""
     options = comparison_options(args)
-    evaluation = evaluate_document(Collection.default(), args.doc, options=options, exact=args.exact)
+    with open_batch(args) as batch:
+        evaluation = evaluate_document(Collection.default(), args.doc, options=options, exact=args.exact, batch=batch)
     if args.json:
         print(json.dumps(evaluation_dict(evaluation, top=args.top), ensure_ascii=False, indent=2))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from workbench.cli.batching import add_batch_options, open_batch
 from workbench.corpus import Collection
 from workbench.flags import evaluate_document, flag_document, flags_to_json
 
@@ -23,6 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="score the no-gold flags against the gold flags (precision, recall, F1, top-1/top-3)",
     )
+    add_batch_options(parser)
     parser.set_defaults(run=run_flag)
 
 
@@ -52,7 +54,8 @@ def run_flag(args: argparse.Namespace) -> int:
         evaluation = evaluate_document(collection, args.doc)
         print(json.dumps(evaluation.to_dict(), indent=2) if args.json else evaluation_table(evaluation))
         return 0
-    flags = flag_document(collection, args.doc, use_gold=not args.no_gold)
+    with open_batch(args) as batch:
+        flags = flag_document(collection, args.doc, use_gold=not args.no_gold, batch=batch)
     if args.json:
         print(json.dumps(flags_to_json(flags), ensure_ascii=False, indent=1))
         return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.cli.batching import add_batch_options, open_batch
 from workbench.corpus import Collection
 from workbench.report import write_collection_report, write_document_report
 from workbench.report.render import format_rate
@@ -27,6 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=Path,
         help="folder to write into (default: reports/DOC, or reports/ with --all)",
     )
+    add_batch_options(report)
     report.set_defaults(run=run_report)
 
 
@@ -34,7 +36,8 @@ def run_report(args: argparse.Namespace) -> int:
     collection = Collection.default()
     if args.all:
         # A document whose report fails is listed in the index with its error; the others are still written.
-        written = write_collection_report(collection, out=args.out)
+        with open_batch(args) as batch:
+            written = write_collection_report(collection, out=args.out, batch=batch)
         for entry in written.entries:
             figures = entry.figures
             headline = (

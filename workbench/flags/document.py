@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workbench.batch import Batch, Task
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
 from workbench.flags.gold import gold_flags
 from workbench.flags.heuristic import heuristic_flags
+from workbench.flags.lexicon import Lexicon
 from workbench.images import image_size
 from workbench.models import Document, Flag, OcrPage
 from workbench.ocr.importers import declared_page_size
@@ -29,11 +31,14 @@ def page_sizes(document: Document, ocr_pages: Sequence[OcrPage] = ()) -> dict[in
     return sizes
 
 
-def flag_document(collection: Collection, document: Document | str, *, use_gold: bool) -> list[Flag]:
+def flag_document(
+    collection: Collection, document: Document | str, *, use_gold: bool, batch: Batch | None = None
+) -> list[Flag]:
     """Every flag of a document's stored OCR, in page and text order.
 
     With `use_gold`, the gold-diff flags (CorpusError when the document has no gold); without, the
-    heuristic flags, which read nothing of the gold. InputError when a page has no OCR.
+    heuristic flags, which read nothing of the gold. InputError when a page has no OCR. With `batch`
+    (workbench.batch), runs of pages are flagged where it runs; the flags are the same.
     """
     if isinstance(document, str):
         document = collection.document(document)
@@ -41,12 +46,31 @@ def flag_document(collection: Collection, document: Document | str, *, use_gold:
     if not use_gold:
         # The manifest's language drives the lexicon, hyphenation and stamp words; English when unsaid.
         language = getattr(document, "lang", "") or "eng"
-        return heuristic_flags(pages, page_sizes=page_sizes(document, pages), language=language)
+        if batch is None:
+            return heuristic_flags(pages, page_sizes=page_sizes(document, pages), language=language)
+        # The document's lexicon is learnt here, from every page, and sent once to each worker.
+        shared = {"lexicon": Lexicon.for_pages(pages, language=language), "page_sizes": page_sizes(document, pages)}
+        return _batch_flags(batch, heuristic_flags, [(run,) for run in batch.chunks(pages)], shared)
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")
     golds = collection.gold_pages(document)
     markings = [m for gold in golds for m in gold.markings]
+    if batch is not None:
+        runs = batch.chunks(list(zip(pages, golds, strict=True)))
+        return _batch_flags(batch, _gold_run, [([p for p, _ in run], [g for _, g in run]) for run in runs],
+                            {"document_markings": markings})
+    return _gold_run(pages, golds, document_markings=markings)
+
+
+def _gold_run(pages: Sequence[OcrPage], golds: Sequence, *, document_markings: Sequence) -> list[Flag]:
+    """The gold-diff flags of a run of pages (a batch task, or the whole document)."""
     flags: list[Flag] = []
     for page, gold in zip(pages, golds, strict=True):
-        flags.extend(gold_flags(page, gold, document_markings=markings))
+        flags.extend(gold_flags(page, gold, document_markings=document_markings))
     return flags
+
+
+def _batch_flags(batch: Batch, function, runs: list[tuple], shared: dict) -> list[Flag]:
+    """`function` over runs of pages where `batch` runs; the flags in page order."""
+    tasks = [Task(f"pages {run[0][0].number}-{run[0][-1].number}", run) for run in runs]
+    return [flag for flags in batch.map_all(function, tasks, shared=shared) for flag in flags]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.batch import Batch, Task
 from workbench.confidence import sample_estimate
 from workbench.corpus import Collection
 from workbench.errors import WorkbenchError
@@ -75,22 +76,43 @@ def _sample(pages: list[dict], *, population: int) -> dict | None:
     }
 
 
+def _build_or_error(collection: Collection, doc_id: str, *, generated: str) -> Report | WorkbenchError:
+    """A batch task: one document's report, or the error that stopped it (final, not tried again)."""
+    try:
+        return build_report(collection, doc_id, generated=generated)
+    except WorkbenchError as error:
+        return error
+
+
+def _built_reports(collection: Collection, doc_ids: list[str], generated: str, batch: Batch | None):
+    """(doc_id, Report or WorkbenchError) per document, in order; built here, or where `batch` runs."""
+    if batch is None:
+        return ((doc_id, _build_or_error(collection, doc_id, generated=generated)) for doc_id in doc_ids)
+    tasks = [Task(doc_id, (collection, doc_id)) for doc_id in doc_ids]
+    results = batch.map_all(_build_or_error, tasks, shared={"generated": generated})
+    return zip(doc_ids, results, strict=True)
+
+
 def write_collection_report(
-    collection: Collection, *, out: Path | None = None, generated: str | None = None
+    collection: Collection, *, out: Path | None = None, generated: str | None = None, batch: Batch | None = None
 ) -> CollectionWritten:
     """Every document's report in `out`/DOC, then `out`/index.html, metrics.json and documents.csv.
 
     A document whose report fails (e.g. a malformed OCR file) is listed with the one-line error instead of
-    a link, and the others are still written.
+    a link, and the others are still written. With `batch` (workbench.batch), the documents' reports are
+    built where it runs (its workers read the collection and the review store at the same place as this
+    process) and written here.
     """
     out = Path(out) if out is not None else collection.reports
     generated = generated or utc_now()
     entries: list[CollectionEntry] = []
     files: list[Path] = []
     checked: list[dict] = []  # the pages scored against gold, over every document
-    for doc_id in collection.document_ids():
+    for doc_id, built in _built_reports(collection, collection.document_ids(), generated, batch):
         try:
-            report, written = write_document_report(collection, doc_id, out=out / doc_id, generated=generated)
+            if isinstance(built, WorkbenchError):
+                raise built
+            report, written = built, write_report(built, out / doc_id)
         except WorkbenchError as error:
             entries.append(_failed_entry(collection, doc_id, error))
             continue
