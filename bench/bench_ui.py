@@ -1,17 +1,21 @@
-"""Benchmark: server time of a review action in the Streamlit app, from the click to the end of the rerun.
+"""Benchmark: server time of a review action and of a line edit in the Streamlit app, from the click to
+the end of the rerun.
 
 The app is driven in-process with Streamlit's AppTest: open the Review page, then click Accept (Keep OCR
 when a flag has no suggestion) N times; each timing is one `AppTest.run()` after the click, i.e. the
-callback that writes the decision plus the whole rerun of the entry script and the Review page.
+callback that writes the decision plus the whole rerun of the entry script and the Review page. Then open
+the Transcribe page and, N times, type a changed text into the line's field and click "Save and next" (what
+Enter does): the callback that writes the line edit plus the whole rerun of the entry script and the page.
 
   five-page   the briefing paper (default us-japan-1974) with its stored OCR; when the collection has none,
               it is made first with `workbench.ocr.run_ocr` (Tesseract, cached under WORKBENCH_CACHE)
   synthetic   a document of --pages pages made from the briefing paper's five (scans linked, OCR text and
               words, gold and markings copied with their page numbers), in a temporary folder
 
-Targets (issue 7): median under 200 ms on the five-page document, under 500 ms on 500 pages.
+Targets: a review action's median under 200 ms on the five-page document, under 500 ms on 500 pages
+(issue 7); a line edit's median under 150 ms on both (issue 13).
 
-    .venv/bin/python bench/bench_ui.py [--actions 30] [--pages 500] [--document us-japan-1974]
+    .venv/bin/python bench/bench_ui.py [--actions 30] [--edits 30] [--pages 500] [--document us-japan-1974]
 
 Prints the figures and writes reports/bench/ui.json.
 """
@@ -34,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 ENTRY = REPO / "workbench" / "ui" / "app.py"
 TARGETS_MS = {"five-page": 200.0, "synthetic": 500.0}
+LINE_EDIT_TARGET_MS = 150.0
 
 
 def copy_document(source_home: Path, home: Path, doc_id: str) -> None:
@@ -156,11 +161,56 @@ def measure(home: Path, doc_id: str, *, actions: int, database: Path) -> dict:
     }
 
 
+def measure_line_edits(home: Path, doc_id: str, *, edits: int, database: Path) -> dict:
+    """Open Transcribe on `doc_id` (the review store already holds its flags) and time `edits` line edits,
+    each a changed text saved with "Save and next"; returns the figures in ms."""
+    from streamlit.testing.v1 import AppTest
+
+    from workbench.store import open_store
+
+    os.environ["WORKBENCH_HOME"] = str(home)
+    os.environ["WORKBENCH_DB"] = str(database)
+    at = AppTest.from_file(str(ENTRY), default_timeout=1800)
+    at.session_state["document"] = doc_id
+    at.session_state["reviewer"] = "bench"
+    at.run()
+    started = time.perf_counter()
+    at.switch_page("app_pages/transcribe.py").run()
+    first_open = time.perf_counter() - started
+    if at.exception or at.error:
+        raise SystemExit(f"bench_ui: the Transcribe page failed: {(at.exception or at.error)[0].value}")
+    timings = []
+    for _ in range(edits):
+        field = at.text_input(key="transcribe_text")
+        field.input(f"{field.value} (checked)")
+        at.button(key="transcribe_save").click()
+        started = time.perf_counter()
+        at.run()
+        timings.append(time.perf_counter() - started)
+        if at.exception or at.error or at.warning:
+            failure = (at.exception or at.error or at.warning)[0].value
+            raise SystemExit(f"bench_ui: a line edit failed: {failure}")
+    made = len(open_store().line_edits(doc_id))
+    if made != edits:
+        raise SystemExit(f"bench_ui: {edits} line edits but {made} in the store")
+    ms = sorted(1000 * t for t in timings)
+    return {
+        "edits": edits,
+        "first_open_s": round(first_open, 2),
+        "median_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+        "min_ms": round(ms[0], 1),
+        "max_ms": round(ms[-1], 1),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--document", default="us-japan-1974", help="the five-page document (default %(default)s)")
     parser.add_argument("--pages", type=int, default=500, help="pages of the synthetic document")
     parser.add_argument("--actions", type=int, default=30, help="review actions timed per document")
+    parser.add_argument("--edits", type=int, default=30, help="line edits timed per document")
+    parser.add_argument("--skip-review", action="store_true", help="time the line edits only")
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench" / "ui.json")
     args = parser.parse_args()
     os.environ.setdefault("WORKBENCH_CACHE", str(REPO / ".workbench-cache"))
@@ -171,27 +221,40 @@ def main() -> int:
         home = Path(folder) / "collection"
         copy_document(REPO, home, args.document)
         ocr = ensure_ocr(home, args.document)
-        results["five-page"] = {**measure(home, args.document, actions=args.actions,
-                                          database=Path(folder) / "five.db"), "ocr": ocr}
         synthetic = make_synthetic(home, args.document, args.pages)
-        results["synthetic"] = measure(home, synthetic, actions=args.actions, database=Path(folder) / "synthetic.db")
+        for name, doc_id in (("five-page", args.document), ("synthetic", synthetic)):
+            database = Path(folder) / f"{name}.db"
+            figures = {} if args.skip_review else measure(home, doc_id, actions=args.actions, database=database)
+            figures["line_edit"] = measure_line_edits(home, doc_id, edits=args.edits, database=database)
+            results[name] = figures
+        results["five-page"]["ocr"] = ocr
 
     for name, figures in results.items():
         target = TARGETS_MS[name]
-        verdict = "meets" if figures["median_ms"] < target else "MISSES"
+        if "median_ms" in figures:
+            verdict = "meets" if figures["median_ms"] < target else "MISSES"
+            print(
+                f"{name:10s} {figures['document']}: {figures['pages']} pages, {figures['flags']} flags; "
+                f"review action median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
+                f"(min {figures['min_ms']:.1f}, max {figures['max_ms']:.1f}; {figures['actions']} actions) "
+                f"-> {verdict} the {target:.0f} ms target; cold open (flags made, synced) "
+                f"{figures['cold_open_s']:.1f} s"
+            )
+        lines = figures["line_edit"]
+        verdict = "meets" if lines["median_ms"] < LINE_EDIT_TARGET_MS else "MISSES"
         print(
-            f"{name:10s} {figures['document']}: {figures['pages']} pages, {figures['flags']} flags; "
-            f"review action median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
-            f"(min {figures['min_ms']:.1f}, max {figures['max_ms']:.1f}; {figures['actions']} actions) "
-            f"-> {verdict} the {target:.0f} ms target; cold open (flags made, synced) {figures['cold_open_s']:.1f} s"
+            f"{name:10s} line edit median {lines['median_ms']:.1f} ms, p95 {lines['p95_ms']:.1f} ms "
+            f"(min {lines['min_ms']:.1f}, max {lines['max_ms']:.1f}; {lines['edits']} edits) "
+            f"-> {verdict} the {LINE_EDIT_TARGET_MS:.0f} ms target; Transcribe opened in {lines['first_open_s']:.1f} s"
         )
     report = {
-        "benchmark": "ui review action (AppTest: click to rerun done)",
+        "benchmark": "ui review action and line edit (AppTest: click to rerun done)",
         "command": "python bench/bench_ui.py " + " ".join(sys.argv[1:]),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "targets_ms": TARGETS_MS,
+        "line_edit_target_ms": LINE_EDIT_TARGET_MS,
         "results": results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -291,11 +291,15 @@ class Store:
                 stale = len(gone)
         return SyncResult(added=added, updated=updated, unchanged=unchanged, stale=stale)
 
-    def flags(self, document: str, *, keys: Sequence[str] | None = None) -> list[StoredFlag]:
-        """The stored flags of a document (stale ones too), in page and span order."""
+    def flags(
+        self, document: str, *, keys: Sequence[str] | None = None, page: int | None = None
+    ) -> list[StoredFlag]:
+        """The stored flags of a document (stale ones too; of some keys or one page), in page and span order."""
         query = sa.select(flags_table).where(flags_table.c.document == document)
         if keys is not None:
             query = query.where(flags_table.c.key.in_(list(keys)))
+        if page is not None:
+            query = query.where(flags_table.c.page == page)
         query = query.order_by(flags_table.c.page, flags_table.c.span_start, flags_table.c.span_end, flags_table.c.id)
         with self.read() as conn:
             return [_stored_flag(row) for row in conn.execute(query)]

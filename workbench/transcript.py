@@ -42,7 +42,16 @@ from workbench.models import AlignTag, Decision, DecisionAction, Flag, FlagCateg
 from workbench.normalize import DEFAULT, ComparisonOptions
 from workbench.ocr.store import load_ocr_page, load_ocr_pages
 from workbench.ocrlines import ocr_line_spans
-from workbench.review import edit_line, edits_in_force, flag_states, line_state, line_states, reviewer_name
+from workbench.review import (
+    QueueFilter,
+    edit_line,
+    edits_in_force,
+    flag_states,
+    line_state,
+    line_states,
+    queue,
+    reviewer_name,
+)
 from workbench.review.lines import LineConflict, check_line_text
 from workbench.store import LineEdit, RuleSetting, Store, now
 
@@ -559,15 +568,14 @@ def transcribed_lines(
     return result
 
 
-def page_lines(store: Store, ocr: OcrPage, *, flag_keys: Sequence[str] | None = None) -> list[TranscribedLine]:
-    """`transcribed_lines` of a stored OCR page, from the decisions and line edits in the store. `flag_keys`
-    are the page's flags when the caller knows them (one small read instead of the document's flags)."""
+def page_lines(store: Store, ocr: OcrPage) -> list[TranscribedLine]:
+    """`transcribed_lines` of a stored OCR page, from the decisions and line edits in the store (reading the
+    page's flags alone, so a long document costs no more than a short one)."""
     document, number = ocr.document, ocr.number
-    if flag_keys is not None:
-        states = flag_states(store, document, keys=list(flag_keys), include_stale=True) if flag_keys else []
-    else:
-        states = flag_states(store, document, page=number, include_stale=True)
-    decided = [(s.flag, s.decision) for s in states if s.decision is not None and s.flag.page == number]
+    stored = store.flags(document, page=number)
+    events = store.decisions(document, keys=[s.flag.key for s in stored]) if stored else []
+    states = queue(stored, events, QueueFilter(include_stale=True)).items
+    decided = [(s.flag, s.decision) for s in states if s.decision is not None]
     lines = line_states(store, document, page=number)
     in_force = [state.edit for state in lines.values() if state.edit is not None]
     versions = {line: state.version for (_page, line), state in lines.items()}

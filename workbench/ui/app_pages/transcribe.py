@@ -66,7 +66,7 @@ if page.ocr is None:
 geometry = ocr_lines(page.ocr)
 page_flags = flags_by_page.get(number, [])
 try:
-    lines = transcript.page_lines(store, page.ocr, flag_keys=[flag.key for flag in page_flags])
+    lines = transcript.page_lines(store, page.ocr)
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
