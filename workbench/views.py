@@ -282,6 +282,30 @@ def gold_in_context(page: PageComparison, flag: Flag) -> InContext | None:
     return InContext(gold_line[:at], reading, gold_line[at + len(reading) :])
 
 
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place an apply-to-all would decide: the flag, its OCR line (1-based, the number Transcribe shows)
+    and the OCR text around it."""
+
+    flag: Flag
+    line: int
+    context: InContext
+
+
+def occurrences_in_context(collection: Collection, document: Document, flags: Sequence[Flag]) -> list[Occurrence]:
+    """Each flag with its line number and its OCR line, reading each page's OCR text once (a page without
+    stored OCR text shows its flags without context)."""
+    texts: dict[int, str] = {}
+    found = []
+    for flag in flags:
+        if flag.page not in texts:
+            path = text_path(collection, document.id, flag.page)
+            texts[flag.page] = path.read_text(encoding="utf-8") if path.exists() else ""
+        text = texts[flag.page]
+        found.append(Occurrence(flag, line_of_offset(text, flag.start) + 1, ocr_in_context(text, flag.start, flag.end)))
+    return found
+
+
 def flag_box(flag: Flag) -> Box | None:
     """The box around all of the flag's word boxes, None when it has none (OCR without word records)."""
     box = None

@@ -210,12 +210,21 @@ def store_flags(doc_id: str):
 
 
 def test_apply_to_all_identical_decides_every_occurrence(ui_collection):
-    at = open_review()
+    from tests.ui.conftest import make_document
+
+    make_document(ui_collection, "twice", [["teh cat and teh dog"]], gold=True)
+    gold = ui_collection.gold_dir("twice")
+    gold.mkdir(parents=True)
+    (gold / "page-001.txt").write_text("the cat and the dog\n", encoding="utf-8")
+    at = open_review(doc_id="twice")
     key = at.session_state["review_key"]
-    at.button(key="review_apply_all").click().run()
+    at.button(key="review_apply_all").click().run()  # lists the occurrences first
     no_errors(at)
-    assert key in store_decisions("memo-1975")
-    assert "identical flag(s)" in at.success[0].value
+    assert not store_decisions("twice")
+    at.button(key="review_apply_confirm").click().run()
+    no_errors(at)
+    assert key in store_decisions("twice") and len(store_decisions("twice")) == 2
+    assert "in all 2 places" in at.success[0].value
 
 
 def test_a_conflict_shows_the_other_reviewers_decision(ui_collection):
@@ -228,7 +237,7 @@ def test_a_conflict_shows_the_other_reviewers_decision(ui_collection):
     at.button(key="review_accept").click().run()
     no_errors(at)
     warning = at.warning[0].value
-    assert "Another reviewer decided first" in warning and "bob" in warning and "kept the OCR" in warning
+    assert "another reviewer changed this flag" in warning and "bob kept the OCR" in warning
     assert store_decisions("memo-1975")[state.key].reviewer == "bob"
 
 
@@ -375,7 +384,7 @@ def test_page_status_is_set_on_review_and_shown_on_documents(ui_collection):
     at.selectbox(key="review_page_status").select("in_review")
     at.button(key="review_set_page_status").click().run()
     no_errors(at)
-    assert "Page 1: in review." in [s.value for s in at.success]
+    assert "Page 1 is now in review." in [s.value for s in at.success]
     at.switch_page("app_pages/documents.py").run()
     pages = at.dataframe[1].value
     assert pages["status"].tolist() == ["in review", "not reviewed"]

@@ -213,7 +213,7 @@ def test_review_a_flag_and_see_the_correction_in_the_export(briefing_paper, serv
     shoot(page, "review")
     accept.click()
     settle(page)
-    expect(page.get_by_text("accept: saved.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Saved: you accepted"))).to_be_visible()
 
     open_page(page, "Reports")
     shoot(page, "reports")
@@ -246,7 +246,7 @@ def test_a_document_without_scans_is_reviewed_and_exported(scanless_server, brow
     expect(page.locator(".wb-sub", has_text="Cooperatlon").first).to_be_visible()
     accept.click()
     settle(page)
-    expect(page.get_by_text("accept: saved.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Saved: you accepted"))).to_be_visible()
 
     open_page(page, "Export")
     expect(page.locator("textarea").first).to_contain_text("Mutual Cooperation stands.")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from workbench import settings, views
 from workbench.errors import WorkbenchError, show_publicly
-from workbench.ui import auth
+from workbench.ui import auth, session
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -69,17 +69,22 @@ elif auth_mode != "local":
     st.error(f"WORKBENCH_AUTH={auth_mode!r}: expected 'local' or 'team'")
     st.stop()
 
+session.start(auth_mode)  # the reviewer's name across reloads (a session cookie, local mode)
+
 with st.sidebar:
     if documents:
         if st.session_state.get("select_document") in documents:
             st.session_state["document"] = st.session_state.pop("select_document")
         if st.session_state["document"] not in documents:
             st.session_state["document"] = views.default_document(documents)
-        st.selectbox("Document", documents, key="document")
+        # Bound to the URL (?document=...), so a reload or a shared link opens the same document.
+        default = documents.index(views.default_document(documents))
+        st.selectbox("Document", documents, index=default, key="document", bind="query-params")
     else:
         st.info("The collection has no documents yet: add one on the Documents page.")
     if auth_mode == "local" and st.session_state["reviewer"]:
         st.caption(f"Reviewer: **{st.session_state['reviewer']}**")
+        st.button("Change reviewer", key="reviewer_change", type="tertiary", on_click=session.forget_reviewer)
 
 navigation = st.navigation(
     [

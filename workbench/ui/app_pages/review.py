@@ -1,4 +1,10 @@
-"""Review: the flag queue, the current flag on the scan and in its lines, and the reviewer's decisions."""
+"""Review: the flag queue, the current flag on the scan and in its lines, and the reviewer's decisions.
+
+The place in the queue is in the URL (`flag`, and the filters bound to query parameters), so a reload or a
+restarted server opens the same flag. Previous and Next walk every flag the filters keep, decided ones too;
+after a decision or a batch the page goes on to the next flag of the chosen status after the one decided,
+after Undo back to the flag undone.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,26 @@ import streamlit as st
 
 from workbench import review, views
 from workbench.errors import ReviewConflict, WorkbenchError
-from workbench.models import DecisionAction, FlagCategory
+from workbench.models import DecisionAction, FlagCategory, FlagSource
 from workbench.ocr.store import has_ocr
-from workbench.ui import components
+from workbench.review.decisions import OverrideNeeded
+from workbench.review.pages import DONE_STATUSES, OpenFlagsLeft
+from workbench.review.state import describe_decision, describe_dispute, describe_flag, quoted, what_it_did
+from workbench.ui import components, session
+
+STATUSES = ("open", "decided", "disputed", "all")
+SHORTCUT_SUGGESTIONS = 3  # keys 1-3 accept the first three suggestions
+PREVIEW_CROPS = 60  # an apply-to-all preview shows this many scan crops; further occurrences as text only
+
+# A callback ran for this run's click (set by every callback, read once here): see `clicked` below.
+acted = st.session_state.pop("review_acted", False)
 
 st.title("Review")
 doc_id = components.chosen_document_id()
 
 reviewer = components.reviewer_name_widget()
 if not reviewer:
-    st.info("Give your name once for this session; it is recorded with every decision.")
+    st.info("Give your name once for this browser session; it is recorded with every decision.")
     st.stop()
 
 collection = views.collection()
@@ -30,103 +46,205 @@ except WorkbenchError as error:
     st.stop()
 
 
-def act(kind: str, key: str, version: int, text_key: str | None = None) -> None:
+def report(error: WorkbenchError) -> None:
+    """Keep an action's refusal for the rerun: a conflict or a refused override as a warning, else an error."""
+    kind = "warning" if isinstance(error, ReviewConflict | OverrideNeeded | OpenFlagsLeft) else "error"
+    st.session_state["review_message"] = (kind, str(error))
+
+
+def act(kind: str, key: str, version: int, text: str | None = None, text_key: str | None = None) -> None:
     """Run one review action against the flag version the reviewer saw; report the outcome on the rerun.
 
-    The text comes from the widget named `text_key` as it is at the click (a callback's arguments were
-    bound when the page was last drawn, before the reviewer typed).
+    The text is `text`, or the widget named `text_key` as it is at the click (a callback's arguments were
+    bound when the page was last drawn, before the reviewer typed). An override and its note come from the
+    flag's override widgets.
     """
-    text = st.session_state.get(text_key) if text_key else None
+    st.session_state["review_acted"] = True
+    if text_key:
+        text = st.session_state.get(text_key)
+    override = bool(st.session_state.get(f"review_override_{key}"))
+    note = (st.session_state.get(f"review_note_{key}") or "").strip()
     try:
         if kind == "undo":
             batch = review.undo_last(store, doc_id, reviewer=reviewer)
-            message = f"Undid {len(batch)} decision(s)."
+            undone = [event.flag_key for event in batch.decisions]
+            st.session_state["review_key"] = key if key in undone else undone[0]
+            where = describe_flag(review.flag_state(store, doc_id, st.session_state["review_key"]).flag)
+            message = f"Undone: your last decision, on {where}." if len(batch) == 1 else (
+                f"Undone: your last action, {len(batch)} decisions at once (back at {where})."
+            )
         elif kind == "apply_all":
-            action = DecisionAction(st.session_state.get("review_all_action", DecisionAction.ACCEPT.value))
-            # Exactly the occurrences the button counted, at the versions shown: any change meanwhile is a
+            shown = st.session_state.pop("review_preview")
+            # Exactly the occurrences the preview listed, at the versions shown: any change meanwhile is a
             # conflict, never a silently larger batch.
-            shown = st.session_state.get("review_alike", {})
-            batch = review.apply_to_all(store, doc_id, key, action=action, reviewer=reviewer, text=text,
-                                        expected=shown)
-            message = f"{action.value} applied to {len(batch)} identical flag(s)."
+            batch = review.apply_to_all(
+                store, doc_id, shown["key"], action=shown["action"], reviewer=reviewer, text=shown["text"],
+                expected=shown["expected"], note=note,
+            )
+            st.session_state["review_after"] = shown["key"]
+            message = f"Saved: {what_it_did(batch.decisions[0])} in all {len(batch)} places."
         else:
-            review.decide(store, doc_id, key, action=kind, reviewer=reviewer, version=version, text=text)
-            message = f"{kind.replace('_', ' ')}: saved."
-            st.session_state["review_key"] = st.session_state.get("review_next_key") or key
+            decision = review.decide(
+                store, doc_id, key, action=kind, reviewer=reviewer, version=version, text=text, note=note,
+                override=override,
+            )
+            st.session_state["review_after"] = key
+            where = describe_flag(review.flag_state(store, doc_id, key).flag)
+            message = f"Saved: you {what_it_did(decision)} on {where}."
         st.session_state["review_message"] = ("success", message)
-    except ReviewConflict as conflict:
-        st.session_state["review_message"] = ("conflict", str(conflict))
     except WorkbenchError as error:
-        st.session_state["review_message"] = ("error", str(error))
+        report(error)
+
+
+def preview_all(key: str, action: str, text: str | None, expected: dict[str, int]) -> None:
+    """Show the occurrences an apply-to-all would decide, before anything is written."""
+    st.session_state["review_acted"] = True
+    st.session_state["review_preview"] = {"key": key, "action": action, "text": text, "expected": expected}
+
+
+def cancel_preview() -> None:
+    st.session_state["review_acted"] = True
+    st.session_state.pop("review_preview", None)
 
 
 def set_status(page: int, seq: int) -> None:
     """Move a page to the status chosen in its selectbox, against the status sequence the reviewer saw."""
+    st.session_state["review_acted"] = True
     target = st.session_state.get("review_page_status")
     try:
-        done = review.set_page_status(store, doc_id, page, target, reviewer=reviewer, seq=seq)
-        st.session_state["review_message"] = ("success", f"Page {page}: {done.status.value.replace('_', ' ')}.")
-    except ReviewConflict as conflict:
-        st.session_state["review_message"] = ("conflict", str(conflict))
+        done = review.set_page_status(
+            store, doc_id, page, target, reviewer=reviewer, seq=seq,
+            despite_open_flags=bool(st.session_state.get("review_status_confirm")), source=source,
+        )
+        left = f", with {done.open_flags} flags open" if done.open_flags and done.status in DONE_STATUSES else ""
+        st.session_state["review_message"] = ("success", f"Page {page} is now {done.status.label}{left}.")
     except WorkbenchError as error:
-        st.session_state["review_message"] = ("error", str(error))
+        report(error)
 
 
 def move(key: str | None) -> None:
     """Make `key` the current flag (Previous / Next)."""
+    st.session_state["review_acted"] = True
     if key:
         st.session_state["review_key"] = key
 
 
-# Filters
+def clicked(label: str, key: str, callback, args: tuple = (), **options) -> bool:
+    """A button that runs `callback(*args)` when clicked, also when the click reaches a new session.
+
+    A tab left open across a server restart (or an expired session) sends its click to a session that
+    never drew the button: Streamlit then runs no callback, but the button still reads as pressed. Such a
+    click is carried out here, on the flag the URL names, and the page redrawn, so it is never dropped
+    silently; if the flag changed meanwhile the action says why it was refused.
+    """
+    pressed = st.button(label, key=key, on_click=callback, args=args, **options)
+    if pressed and not acted:
+        callback(*args)
+        st.rerun()
+    return pressed
+
+
+def reading(suggestion: str | None) -> str:
+    """A suggestion in a button's label: quoted, or "(delete)" for the deletion an empty one means."""
+    return views.suggestion_label(suggestion) if suggestion == "" else quoted(suggestion)
+
+
+def scan_crop(flag, *, margin_x: int = 240, margin_y: int = 90):
+    """The scan around a flag with its words outlined, or a sentence saying why there is none."""
+    ref = document.pages[flag.page - 1]
+    box = views.flag_box(flag)
+    if ref.scan is None:
+        return "No scan for this page: the text alone."
+    if not ref.scan.exists() or box is None:
+        return "No scan region for this flag (the OCR has no word boxes here)."
+    image = components.scan_image(str(ref.scan), ref.sha256)
+    crop, region = components.crop_around(image, box, margin_x=margin_x, margin_y=margin_y)
+    styles = [components.BoxStyle(components.shift_box(b, region), components.SELECTED_COLOUR, 3) for b in flag.boxes]
+    return components.draw_boxes(crop, styles)
+
+
+# Filters: bound to the URL's query parameters, so a reload or a shared link keeps them.
 pages = [p.number for p in document.pages]
 with st.expander("Filter the queue", expanded=False):
     columns = st.columns(4)
     page_filter = columns[0].selectbox(
-        "Page", [None, *pages], format_func=lambda p: "all" if p is None else str(p), key="review_filter_page"
+        "Page", [None, *pages], format_func=lambda p: "all" if p is None else str(p), key="review_filter_page",
+        bind="query-params",
     )
     categories = columns[1].multiselect(
         "Category", [c.value for c in FlagCategory], format_func=lambda c: c.replace("_", " "),
-        key="review_filter_categories",
+        key="review_filter_categories", bind="query-params",
     )
-    confidence = columns[2].slider("Confidence", 0.0, 1.0, (0.0, 1.0), step=0.05, key="review_filter_confidence")
-    status = columns[3].selectbox("Status", ["open", "decided", "all"], key="review_filter_status")
+    confidence = columns[2].slider(
+        "Confidence", 0.0, 1.0, (0.0, 1.0), step=0.05, key="review_filter_confidence", bind="query-params"
+    )
+    status = columns[3].selectbox(
+        "Status", STATUSES, key="review_filter_status", bind="query-params",
+        help="Which flags the queue goes to after a decision; Previous and Next walk all flags the other "
+        "filters keep, decided ones too.",
+    )
 
 try:
+    source = review.reviewed_flag_source(collection, document)
     flags_by_page = components.document_flags(collection, document)
-    queue = review.queue(
+    wanted = review.QueueFilter.of(
+        pages=page_filter, categories=categories, min_confidence=confidence[0], max_confidence=confidence[1],
+        status=status if status in ("open", "decided") else None, disputed=status == "disputed",
+    )
+    # The walk: every flag the filters keep, of any status; `targets` those of the chosen status.
+    walk = review.queue(
         (flag for page_flags in flags_by_page.values() for flag in page_flags),
         review.decision_history(store, doc_id),
-        review.QueueFilter.of(
-            pages=page_filter,
-            categories=categories,
-            min_confidence=confidence[0],
-            max_confidence=confidence[1],
-            status=None if status == "all" else status,
-        ),
+        wanted.but(status=None, disputed=False),
     )
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
+targets = [s for s in walk.items if wanted.admits(s)]
 
-st.progress(queue.fraction, text=f"{queue.decided} of {queue.flags} flags decided · reviewer: {reviewer}")
+st.progress(
+    walk.fraction,
+    text=f"{walk.decided} of {walk.flags} flags decided · {len(walk.disputed)} disputed · reviewer: {reviewer}",
+)
 kind, message = st.session_state.pop("review_message", (None, None))
 if kind == "success":
     st.success(message)
-elif kind == "conflict":
-    st.warning(f"Another reviewer decided first. {message}")
+elif kind == "warning":
+    st.warning(message)
 elif kind == "error":
     st.error(message)
+mine = [s for s in walk.disputed if reviewer in s.dispute.reviewers]
+if mine:
+    st.warning(
+        f"{len(mine)} flag(s) you decided are disputed with another reviewer: choose Status “disputed” to see "
+        "them. A third reviewer settles a dispute, or one of you agrees with the other."
+    )
 
-if not queue.items:
-    st.info("No flag matches the filters." if queue.flags else "This document has no flags.")
-    st.button("Undo my last decision", key="review_undo", on_click=act, args=("undo", "", 0), shortcut="U")
+if not walk.items:
+    st.info("No flag matches the filters." if walk.flags else "This document has no flags.")
+    clicked("Undo my last decision", "review_undo", act, ("undo", "", 0), shortcut="U")
     st.stop()
 
-keys = [item.key for item in queue.items]
-if st.session_state.get("review_key") not in keys:
-    st.session_state["review_key"] = keys[0]
+# Where in the queue: the flag the session is on, or on a new session the one the URL names; after a
+# decision the next flag of the chosen status after the one decided; else the first at or after the place.
+keys = [item.key for item in walk.items]
+position = {s.key: (s.flag.page, s.flag.start, s.flag.end) for s in walk.states}
+if "review_key" not in st.session_state:
+    st.session_state["review_key"] = session.place("flag")
+after = st.session_state.pop("review_after", None)
+current = st.session_state.get("review_key")
+if after is not None or current not in keys:
+    place = position.get(after if after is not None else current)
+    ahead = [
+        s.key for s in targets
+        if place is None or position[s.key] > place or (after is None and position[s.key] == place)
+    ]
+    fallback = current if current in keys else keys[0]
+    st.session_state["review_key"] = next(iter(ahead or [s.key for s in targets]), fallback)
+if not targets:
+    st.info(f"No {status} flag matches the filters; Previous and Next walk the {len(keys)} flags they keep.")
 index = keys.index(st.session_state["review_key"])
+session.mark("flag", keys[index])
 try:
     # The version the next decision must be made against, read fresh for this one flag.
     state = review.flag_state(store, doc_id, keys[index])
@@ -134,36 +252,30 @@ except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 flag = state.flag
-st.session_state["review_next_key"] = keys[index + 1] if index + 1 < len(keys) else None
 
-st.subheader(f"Flag {index + 1} of {len(queue.items)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
+st.subheader(f"Flag {index + 1} of {len(keys)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
+found_by = "comparing the OCR with the gold" if flag.source is FlagSource.GOLD else "the no-gold flagger"
 st.caption(
-    f"confidence {flag.confidence:.2f} · source {flag.source.value} · "
-    + ("open" if state.decision is None else f"decided by {state.decision.reviewer}: {state.decision.action.value}"
-       + (f" {state.decision.text!r}" if state.decision.text is not None else ""))
+    f"confidence {flag.confidence:.2f} · found by {found_by} · "
+    + ("open" if state.decision is None else f"decided: {describe_decision(state.decision)}")
 )
+if state.dispute is not None:
+    st.warning(f"This flag is {describe_dispute(state.dispute)}")
 
 page = components.compare_page(
     str(collection.home), doc_id, flag.page, components.document_checksum(collection, document)
 )
 left, right = st.columns([3, 2])
 with left:
-    scan = document.pages[flag.page - 1].scan
-    box = views.flag_box(flag)
-    if scan is not None and scan.exists() and box is not None:
-        try:
-            image = components.scan_image(str(scan), document.pages[flag.page - 1].sha256)
-        except WorkbenchError as error:
-            st.error(str(error))
-        else:
-            crop, region = components.crop_around(image, box)
-            styles = [components.BoxStyle(components.shift_box(b, region), components.SELECTED_COLOUR, 3)
-                      for b in flag.boxes]
-            st.image(components.draw_boxes(crop, styles), caption="The scan around the flagged word")
-    elif scan is None:
-        st.caption("No scan for this page: the text alone.")
+    try:
+        crop = scan_crop(flag)
+    except WorkbenchError as error:
+        st.error(str(error))
     else:
-        st.caption("No scan region for this flag (the OCR has no word boxes here).")
+        if isinstance(crop, str):
+            st.caption(crop)
+        else:
+            st.image(crop, caption="The scan around the flagged word")
     if page.ocr is not None:
         ocr = views.ocr_in_context(page.ocr.text, flag.start, flag.end)
         st.markdown("**OCR**")
@@ -175,44 +287,112 @@ with left:
 
 with right:
     suggestions = list(flag.suggestions)
-    choice, choice_key, edit_key = None, f"review_choice_{flag.key}", f"review_edit_text_{flag.key}"
+    top = suggestions[0] if suggestions else None
+    edit_key = f"review_edit_text_{flag.key}"
+    if state.decision is not None and state.decision.reviewer != reviewer:
+        st.checkbox(
+            f"Override {state.decision.reviewer}'s decision", key=f"review_override_{flag.key}",
+            help="Deciding over another reviewer's decision is recorded as an override; the flag is then "
+            "shown as disputed until a third reviewer settles it or one of you agrees.",
+        )
+        st.text_input("Why you decide differently (kept with the override)", key=f"review_note_{flag.key}")
     if suggestions:
-        choice = st.radio("Suggestions (best first)", suggestions, format_func=views.suggestion_label, key=choice_key)
+        st.markdown("**Suggestions** (best first; a click or its number key accepts it)")
+        for number, suggestion in enumerate(suggestions, start=1):
+            clicked(
+                f"{number} · {views.suggestion_label(suggestion)}", f"review_pick_{number}", act,
+                (DecisionAction.ACCEPT.value, flag.key, state.version, suggestion),
+                shortcut=str(number) if number <= SHORTCUT_SUGGESTIONS else None,
+            )
     else:
-        st.caption("No suggestion: keep the OCR or enter the right text.")
+        st.caption("No suggestion: keep the OCR or type the right text.")
     buttons = st.columns(2)
-    buttons[0].button("Accept", key="review_accept", type="primary", disabled=choice is None, shortcut="A",
-                      on_click=act, args=(DecisionAction.ACCEPT.value, flag.key, state.version, choice_key))
-    buttons[1].button("Keep OCR", key="review_keep", shortcut="K",
-                      on_click=act, args=(DecisionAction.KEEP_OCR.value, flag.key, state.version))
-    st.text_input("Your reading", value=choice or flag.text, key=edit_key)
+    with buttons[0]:
+        clicked(f"Accept {reading(top)}" if top is not None else "Accept", "review_accept", act,
+                (DecisionAction.ACCEPT.value, flag.key, state.version, top), type="primary", disabled=top is None,
+                shortcut="A")
+    with buttons[1]:
+        clicked("Keep OCR", "review_keep", act, (DecisionAction.KEEP_OCR.value, flag.key, state.version),
+                shortcut="K")
+    st.text_input("Your reading", value=top if top is not None else flag.text, key=edit_key)
     buttons = st.columns(2)
-    buttons[0].button("Save edit", key="review_edit", shortcut="E",
-                      on_click=act, args=(DecisionAction.EDIT.value, flag.key, state.version, edit_key))
-    buttons[1].button("Gold is wrong", key="review_gold_wrong", shortcut="G",
-                      help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.",
-                      on_click=act, args=(DecisionAction.GOLD_WRONG.value, flag.key, state.version, edit_key))
-    all_action = st.selectbox("Apply to all identical as", [DecisionAction.ACCEPT.value, DecisionAction.KEEP_OCR.value],
-                              format_func=lambda a: a.replace("_", " "), key="review_all_action")
-    alike = queue.alike(flag, reading=choice if all_action == DecisionAction.ACCEPT.value else None)
-    st.session_state["review_alike"] = {s.key: s.version for s in alike}
-    st.button(f"Apply to all {len(alike)} identical", key="review_apply_all",
-              disabled=state.decision is not None or not alike,
-              on_click=act, args=("apply_all", flag.key, state.version, choice_key))
+    with buttons[0]:
+        clicked("Save edit", "review_edit", act, (DecisionAction.EDIT.value, flag.key, state.version, None, edit_key),
+                shortcut="E")
+    with buttons[1]:
+        clicked("Gold is wrong", "review_gold_wrong", act,
+                (DecisionAction.GOLD_WRONG.value, flag.key, state.version, None, edit_key), shortcut="G",
+                help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.")
+    open_here = state.decision is None
+    accept_alike = walk.alike(flag, reading=top) if top is not None else ()
+    keep_alike = walk.alike(flag)
+    buttons = st.columns(2)
+    with buttons[0]:
+        clicked(f"All {len(accept_alike)} identical: accept {reading(top)}…", "review_apply_all", preview_all,
+                (flag.key, DecisionAction.ACCEPT.value, top, {s.key: s.version for s in accept_alike}),
+                disabled=not open_here or len(accept_alike) < 2)
+    with buttons[1]:
+        clicked(f"All {len(keep_alike)} identical: keep the OCR…", "review_keep_all", preview_all,
+                (flag.key, DecisionAction.KEEP_OCR.value, None, {s.key: s.version for s in keep_alike}),
+                disabled=not open_here or len(keep_alike) < 2)
     buttons = st.columns(3)
-    buttons[0].button("Previous", key="review_prev", shortcut="P", disabled=index == 0,
-                      on_click=move, args=(keys[index - 1] if index else None,))
-    buttons[1].button("Next", key="review_next", shortcut="N", disabled=index + 1 >= len(keys),
-                      on_click=move, args=(st.session_state["review_next_key"],))
-    buttons[2].button("Undo", key="review_undo", shortcut="U", on_click=act, args=("undo", flag.key, state.version))
+    with buttons[0]:
+        clicked("Previous", "review_prev", move, (keys[index - 1] if index else None,), shortcut="P",
+                disabled=index == 0)
+    with buttons[1]:
+        clicked("Next", "review_next", move, (keys[index + 1] if index + 1 < len(keys) else None,), shortcut="N",
+                disabled=index + 1 >= len(keys))
+    with buttons[2]:
+        clicked("Undo", "review_undo", act, ("undo", flag.key, state.version), shortcut="U")
+
     page_now = review.page_state(store, doc_id, flag.page)
     choices = sorted(s.value for s in review.PAGE_TRANSITIONS[page_now.status])
     columns = st.columns([3, 2])
-    columns[0].selectbox(
-        f"Page {flag.page} is {page_now.status.value.replace('_', ' ')}"
-        + (f" ({page_now.reviewer})" if page_now.reviewer else "") + "; move it to",
-        choices, format_func=lambda s: s.replace("_", " "), key="review_page_status",
+    target = columns[0].selectbox(
+        f"Page {flag.page} is {page_now.status.label}" + (f" ({page_now.reviewer})" if page_now.reviewer else "")
+        + "; move it to", choices, format_func=lambda s: s.replace("_", " "), key="review_page_status",
     )
-    columns[1].button("Set page status", key="review_set_page_status", on_click=set_status,
-                      args=(flag.page, page_now.seq))
-    st.caption("Shortcuts: A accept · K keep OCR · E save edit · G gold is wrong · N next · P previous · U undo")
+    on_page = [s for s in walk.states if s.flag.page == flag.page and not s.stale]
+    still_open = sum(1 for s in on_page if s.decision is None)
+    if review.PageStatus(target) in DONE_STATUSES and still_open:
+        st.checkbox(
+            f"Yes, mark page {flag.page} {target.replace('_', ' ')} with {still_open} of {len(on_page)} flags "
+            "open (the number is recorded)", key="review_status_confirm",
+        )
+    with columns[1]:
+        clicked("Set page status", "review_set_page_status", set_status, (flag.page, page_now.seq))
+    st.caption(
+        "Keys: 1-3 accept that suggestion · A accept the first · K keep the OCR · E save your reading · "
+        "G gold is wrong · N next · P previous · U undo"
+    )
+
+shown = st.session_state.get("review_preview")
+if shown is not None and shown["key"] != flag.key:
+    st.session_state.pop("review_preview")  # the reviewer moved on: a preview belongs to its flag
+elif shown is not None:
+    listed = [s.flag for s in walk.states if s.key in shown["expected"]]
+    what = f"accept {reading(shown['text'])}" if shown["action"] == DecisionAction.ACCEPT.value else "keep the OCR"
+    with st.container(border=True):
+        st.markdown(f"**{what.capitalize()} in these {len(listed)} places?** Nothing is saved until you apply.")
+        for number, item in enumerate(views.occurrences_in_context(collection, document, listed)):
+            row = st.columns([2, 3])
+            if number < PREVIEW_CROPS:
+                try:
+                    crop = scan_crop(item.flag, margin_x=160, margin_y=24)
+                except WorkbenchError as error:
+                    crop = str(error)
+                if isinstance(crop, str):
+                    row[0].caption(crop)
+                else:
+                    row[0].image(crop)
+            row[1].markdown(f"page {item.flag.page}, line {item.line}")
+            with row[1]:
+                st.html(components.context_html(item.context.before, item.context.text, item.context.after))
+        if len(listed) > PREVIEW_CROPS:
+            st.caption(f"Scan crops of the first {PREVIEW_CROPS} places; the others are listed by their text.")
+        buttons = st.columns(2)
+        with buttons[0]:
+            clicked(f"Apply to these {len(listed)}", "review_apply_confirm", act,
+                    ("apply_all", flag.key, state.version), type="primary")
+        with buttons[1]:
+            clicked("Cancel", "review_apply_cancel", cancel_preview)
