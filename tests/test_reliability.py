@@ -5,6 +5,7 @@ tests/ui/test_e2e_reliability.py."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -270,3 +271,35 @@ def test_review_and_export_on_a_damaged_store_are_one_line(tmp_collection, tmp_p
     for command in (["review", "letter"], ["export", "letter", "--format", "txt"]):
         status, _, err = run(capsys, *command)
         assert_one_line_error(status, err, "cannot read the review store (database disk image is malformed)")
+
+
+# --- 10: a scan replaced on disk is not read as the page ------------------------------------------------------
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")
+def test_a_scan_replaced_after_it_was_added_is_not_ocred(tmp_collection, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    assert run(capsys, "add", "d", str(blank_scan(tmp_path / "p.png")), "--title", "z")[0] == 0
+    scan = tmp_collection.document("d").pages[0].scan
+    Image.new("L", (300, 200), 0).save(scan)  # another image under the page's name
+    status, _, err = run(capsys, "ocr", "d")
+    assert status != 0
+    assert f"{scan}: not the scan its manifest recorded" in err
+    assert not (tmp_collection.ocr_dir("d") / "page-001.txt").exists()
+
+
+def test_a_scan_is_verified_against_its_manifest(tmp_path):
+    from workbench.errors import ScanError
+    from workbench.fsutil import sha256_file
+    from workbench.images import verified_scan_sha256
+    from workbench.models import PageRef
+
+    scan = blank_scan(tmp_path / "page-001.png")
+    recorded = sha256_file(scan)
+    assert verified_scan_sha256(PageRef("d", 1, scan, recorded)) == recorded
+    assert verified_scan_sha256(PageRef("d", 1, scan, None)) == recorded  # an old manifest without checksums
+    blank_scan(scan, size=(301, 200))
+    with pytest.raises(ScanError, match=r"page-001\.png: not the scan its manifest recorded"):
+        verified_scan_sha256(PageRef("d", 1, scan, recorded))
+    with pytest.raises(ScanError, match="scan not found"):
+        verified_scan_sha256(PageRef("d", 1, tmp_path / "gone.png", recorded))

@@ -89,3 +89,19 @@ def test_unsafe_document_ids_are_refused(tmp_collection):
         uploads.add_uploaded_document(
             tmp_collection, "../evil", title="Evil", scans=[uploads.Upload("a.png", png_bytes())]
         )
+
+
+def test_an_oversized_frame_or_pdf_page_is_named_as_uploaded_without_the_staging_folder(tmp_collection, tmp_path):
+    from tests.test_images import claim_size, huge_pdf, two_frame_tiff
+
+    tiff = claim_size(two_frame_tiff(tmp_path / "fax.tif", (400, 400)), 2, 40000, 40000)
+    pdf = huge_pdf(tmp_path / "huge.pdf")
+    for path, expected in ((tiff, "Fax 1974.tif frame 2 of 2: image too large"),
+                           (pdf, "Fax 1974.pdf page 1 at 300 dpi: image too large")):
+        upload = uploads.Upload(f"Fax 1974{path.suffix}", path.read_bytes())
+        with pytest.raises(InputError) as caught:
+            uploads.add_uploaded_document(tmp_collection, "fax", title="Fax", scans=[upload])
+        message = str(caught.value)
+        assert message.startswith(expected), message
+        assert "/" not in message.split(":")[0] and "workbench-upload-" not in message and ".adding-" not in message
+    assert list(tmp_collection.scans.iterdir()) == []

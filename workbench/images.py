@@ -17,6 +17,8 @@ from PIL import Image, UnidentifiedImageError
 
 from workbench import settings
 from workbench.errors import ScanError
+from workbench.fsutil import sha256_file
+from workbench.models import PageRef
 
 IMAGE_SUFFIXES = {".png", ".tif", ".tiff", ".jpg", ".jpeg"}
 PDF_RENDER_DPI = 300  # PDF pages become page images at this resolution, as a scanner would make them
@@ -139,6 +141,31 @@ def _render_pdf(source: Path, workdir: Path, *, start: int) -> list[Path]:
     finally:
         pdf.close()
     return out
+
+
+def verified_scan_sha256(ref: PageRef) -> str:
+    """The SHA-256 of page `ref`'s scan, checked against the one its manifest recorded when the page was added.
+
+    ScanError naming the scan when it is missing, unreadable, or no longer the file the manifest recorded (a
+    scan replaced on disk would otherwise be read as the page without a word); a changed file that no longer
+    opens is named for what is wrong with it. A page whose manifest records no checksum is taken as it is.
+    """
+    if ref.scan is None:
+        raise ScanError(f"page {ref.number} of {ref.document!r} has no scan")
+    try:
+        actual = sha256_file(ref.scan)
+    except FileNotFoundError:
+        raise ScanError(f"{ref.scan}: scan not found") from None
+    except OSError as error:
+        raise ScanError(f"{ref.scan}: cannot read scan ({error.strerror or error})") from None
+    if ref.sha256 and actual != ref.sha256:
+        open_image(ref.scan)  # a file damaged in place is named for its damage (empty, truncated, too large)
+        raise ScanError(
+            f"{ref.scan}: not the scan its manifest recorded (sha256 {actual[:12]}, recorded {ref.sha256[:12]}): "
+            "it was replaced or changed after it was added; put the original back, or add the new scan as a "
+            "new document"
+        )
+    return actual
 
 
 def image_size(path: Path | None) -> tuple[int, int] | None:

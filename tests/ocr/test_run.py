@@ -7,12 +7,15 @@ or hang on demand; tests/ocr/test_tesseract.py runs the real one.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
 from workbench.batch import Batch, Where
+from workbench.corpus import write_manifest
 from workbench.errors import OcrError
+from workbench.fsutil import sha256_file
 from workbench.ocr.options import OcrOptions
 from workbench.ocr.run import run_ocr
 from workbench.ocr.store import load_ocr_page
@@ -71,7 +74,11 @@ def test_changed_options_or_image_miss_the_cache(tmp_collection, small_document,
     assert load_ocr_page(tmp_collection, "small", 1).text.endswith("psm6\n")
     scan = small_document.pages[1].scan
     Image.new("L", (400, 200), 200).save(scan, dpi=(300, 300))
-    result = run_ocr(tmp_collection, small_document, options=OcrOptions(psm=6))
+    # a new scan of page 2, recorded in the manifest (a scan replaced without it is refused: test_reliability)
+    pages = list(small_document.pages)
+    pages[1] = replace(pages[1], sha256=sha256_file(scan))
+    write_manifest(replace(small_document, pages=tuple(pages)), small_document.manifest_path)
+    result = run_ocr(tmp_collection, tmp_collection.document("small"), options=OcrOptions(psm=6))
     assert result.read == (2,) and result.cached == (1, 3)
 
 

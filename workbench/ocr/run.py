@@ -23,8 +23,8 @@ from pathlib import Path
 from workbench import settings
 from workbench.batch import Batch, Task, TaskFailure, Where
 from workbench.corpus import Collection
-from workbench.errors import InputError, WorkbenchError
-from workbench.fsutil import sha256_file
+from workbench.errors import InputError, ScanError, WorkbenchError
+from workbench.images import verified_scan_sha256
 from workbench.models import Document, OcrPage
 from workbench.ocr.cache import OcrCache
 from workbench.ocr.options import OcrOptions, document_options
@@ -274,12 +274,9 @@ def run_ocr(
             fail(ref.number, None, f"{document.manifest_path}: page {ref.number} has no scan")
             continue
         try:
-            image_sha256 = sha256_file(ref.scan)
-        except FileNotFoundError:
-            fail(ref.number, ref.scan, f"{ref.scan}: scan not found")
-            continue
-        except OSError as error:
-            fail(ref.number, ref.scan, f"{ref.scan}: cannot read scan ({error.strerror or error})")
+            image_sha256 = verified_scan_sha256(ref)  # missing, unreadable, or replaced since it was added
+        except ScanError as error:
+            fail(ref.number, ref.scan, str(error))
             continue
         key = cache.key(image_sha256=image_sha256, engine=engine, languages=languages, options=options)
         item = _Todo(ref.number, ref.scan, image_sha256, key)
