@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from workbench import checksums, views
 from workbench.corpus import Collection
+from workbench.errors import WorkbenchError
 from workbench.images import open_image
 from workbench.linediff import BODY, Line, Piece
 from workbench.models import Box, FlagSource
@@ -377,6 +378,20 @@ def compare_page(home: str, doc_id: str, number: int, checksum: str):
 
     collection = Collection(Path(home))
     return views.compare_page(collection, collection.document(doc_id), number)
+
+
+def page_with_ocr(collection, document, number: int):
+    """The page's comparison (`compare_page`, cached); stops the page with a one-line message when it cannot
+    be read or has no OCR yet."""
+    try:
+        page = compare_page(str(collection.home), document.id, number, document_checksum(collection, document))
+    except WorkbenchError as error:
+        st.error(str(error))
+        st.stop()
+    if page.ocr is None:
+        st.warning(f"Page {number} has no OCR yet: run OCR on the Documents page.")
+        st.stop()
+    return page
 
 
 @st.cache_resource(show_spinner="Finding the likely OCR errors of this document (once per change of its files)",

@@ -26,16 +26,7 @@ except WorkbenchError as error:
 top = st.columns([1, 2, 3])
 number = top[0].number_input("Page", 1, document.page_count, key="page")
 zoom = top[1].slider("Zoom (% of the scan's width)", 10, 100, 35, step=5, key="compare_zoom")
-try:
-    page = components.compare_page(
-        str(collection.home), document.id, number, components.document_checksum(collection, document)
-    )
-except WorkbenchError as error:
-    st.error(str(error))
-    st.stop()
-if page.ocr is None:
-    st.warning(f"Page {number} has no OCR yet: run OCR on the Documents page.")
-    st.stop()
+page = components.page_with_ocr(collection, document, number)
 
 lines = page.lines
 geometry = ocr_lines(page.ocr)

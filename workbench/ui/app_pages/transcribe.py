@@ -51,16 +51,11 @@ st.session_state["page"] = min(max(1, int(st.session_state.get("page", 1))), doc
 
 top = st.columns([1, 1, 4])
 number = top[0].number_input("Page", 1, document.page_count, key="page")
+page = components.page_with_ocr(collection, document, number)
 try:
     flags_by_page = components.document_flags(collection, document)
-    page = components.compare_page(
-        str(collection.home), doc_id, number, components.document_checksum(collection, document)
-    )
 except WorkbenchError as error:
     st.error(str(error))
-    st.stop()
-if page.ocr is None:
-    st.warning(f"Page {number} has no OCR yet: run OCR on the Documents page.")
     st.stop()
 
 geometry = ocr_lines(page.ocr)
