@@ -134,3 +134,17 @@ def test_a_document_without_scans_is_transcribed_from_the_text_alone(ui_collecti
     at.button(key="transcribe_save").click().run()
     no_errors(at)
     assert open_store().line_edits("notes")[0].text == "Handwritten notes of the meeting"
+
+
+def test_words_read_with_low_confidence_are_marked(ui_collection):
+    from dataclasses import replace
+
+    from workbench.ocr.store import load_ocr_page, save_ocr_page
+
+    page = load_ocr_page(ui_collection, "notes", 1)
+    words = tuple(replace(w, conf=31.0) if w.text == "nctes" else w for w in page.words)
+    save_ocr_page(ui_collection, replace(page, words=words))
+    at = transcribe()
+    marked = next(h.value for h in at.html if "wb-low" in h.value and "<span" in h.value)
+    assert '<span class="wb-low" title="read with low confidence">nctes</span>' in marked
+    assert "meeting" in marked and '">meeting<' not in marked  # read with confidence: not marked
