@@ -5,6 +5,7 @@ noise leaves no blank first line or stray spaces behind."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -215,3 +216,29 @@ def test_undoing_a_line_edit_gives_the_line_back_to_the_ocr_and_the_flags(memo):
     assert "CONFIDENTIAL" in correct_document(collection, store, DOC).pages[0].text
     review.undo_line(store, DOC, 1, 2, reviewer="ann", version=1)
     assert "CONFIDENTIAL" not in correct_document(collection, store, DOC).pages[0].text
+
+
+def test_a_decision_made_after_a_line_edit_on_a_word_it_kept_applies_too():
+    text = "Teh cat sat\nnext"
+    teh = flag_at(text, "Teh", suggestions=("The",))
+    cat = flag_at(text, "cat", suggestions=("dog",))
+    later = "2026-12-03T09:00:00.000Z"
+    flag_teh, on_teh = decided(teh, id=1)
+    flag_cat, on_cat = decided(cat, id=2)
+    edit = line_edit(1, "Teh cat sat", "Teh cat sat down")  # the reviewer kept "Teh" and "cat" as read
+    result = correct_page(
+        text, [(flag_teh, replace(on_teh, time=later)), (flag_cat, on_cat)], line_edits=[edit]
+    )
+    assert result.text == "The cat sat down\nnext"  # the newer decision on a kept word; the older settled
+    assert [s.flag.key for s in result.settled] == [cat.key]
+    lines = transcribed_lines(text, [(flag_teh, replace(on_teh, time=later))], [edit])
+    assert lines[0].text == "The cat sat down"
+
+
+def test_a_decision_made_after_a_line_edit_on_a_word_it_changed_is_settled():
+    text = "Teh cat sat"
+    teh = flag_at(text, "Teh", suggestions=("The",))
+    flag, decision = decided(teh, id=1)
+    edit = line_edit(1, "Teh cat sat", "A cat sat")
+    result = correct_page(text, [(flag, replace(decision, time="2026-12-03T09:00:00.000Z"))], line_edits=[edit])
+    assert result.text == "A cat sat" and [s.flag.key for s in result.settled] == [teh.key]

@@ -17,10 +17,12 @@ Deleted noise (an accepted stamp or stray character read as "") takes with it wh
 the line it empties (with its line break), the blank lines it would leave at the top of the page, and the
 spaces it would leave at the start or end of its line.
 
-A line edit (`review.lines`) replaces a whole OCR line with a reviewer's text. It settles every flag
-decision touching that line (`settled`: the reviewer's text already says what the line reads, so no flag
-is applied on top of it); a line edit whose OCR line changed since is left out (`skipped_lines`). An edit
-to an empty text removes the line with its line break, as dropped noise does.
+A line edit (`review.lines`) replaces a whole OCR line with a reviewer's text. It settles the flag
+decisions touching that line (`settled`: the reviewer's text already says what the line reads, so no flag
+is applied on top of it), except a decision made after the edit on words the reviewer's text kept as the
+OCR read them, which applies too (the later decision is never lost, and nothing is applied twice). A line
+edit whose OCR line changed since is left out (`skipped_lines`). An edit to an empty text removes the line
+with its line break, as dropped noise does.
 
 Overlapping decisions are never merged into garbled text: the first (by position) is applied, the other is
 reported in `skipped` with the reason, as is a flag whose span no longer holds the text it flagged.
@@ -331,15 +333,40 @@ def _what(edit: _Edit | None) -> str:
     return f"flag {edit.flag.key}"
 
 
-def _settle(edits: list[_Edit], edited: dict[int, tuple[int, int]], settled: list[Skipped]) -> list[_Edit]:
-    """The flag edits that touch no edited line; the others are settled by the line edit."""
+def _clash(a: _Edit, b: _Edit) -> bool:
+    """True when two edits change the same text (an insertion clashes with what it touches)."""
+    if a.start == a.end or b.start == b.end:
+        return a.start <= b.end and b.start <= a.end
+    return a.start < b.end and b.start < a.end
+
+
+@dataclass(frozen=True, slots=True)
+class _EditedLine:
+    edit: LineEdit
+    span: tuple[int, int]
+    parts: tuple[_Edit, ...]
+
+
+def _settled_by(edit: _Edit, line: _EditedLine) -> bool:
+    """True when a line edit settles a flag's edit: the edit touches the line, unless it is a decision made
+    after the line edit on text the reviewer's text kept as the OCR read it (then both apply)."""
+    if not _touches(edit, line.span):
+        return False
+    newer = edit.decision is not None and edit.decision.time > line.edit.time
+    inside = line.span[0] <= edit.start <= edit.end <= line.span[1]
+    return not (newer and inside and not any(_clash(edit, part) for part in line.parts))
+
+
+def _settle(edits: list[_Edit], edited: Sequence[_EditedLine], settled: list[Skipped]) -> list[_Edit]:
+    """The flag edits no line edit settles; the others go to `settled`."""
     kept = []
     for edit in edits:
-        line = next((number for number, span in edited.items() if _touches(edit, span)), None)
+        line = next((line for line in edited if _settled_by(edit, line)), None)
         if line is None:
             kept.append(edit)
         else:
-            settled.append(Skipped(edit.flag, edit.decision, f"settled by the reviewer's text of line {line}"))
+            reason = f"settled by the reviewer's text of line {line.edit.line}"
+            settled.append(Skipped(edit.flag, edit.decision, reason))
     return kept
 
 
@@ -363,7 +390,7 @@ def correct_page(
     skipped: list[Skipped] = []
     settled: list[Skipped] = []
     spans = ocr_line_spans(ocr_text)
-    edited: dict[int, tuple[int, int]] = {}
+    edited: list[_EditedLine] = []
     applied_lines: list[LineEdit] = []
     skipped_lines: list[SkippedLine] = []
     for line_edit in sorted(line_edits, key=lambda e: e.line):
@@ -374,7 +401,8 @@ def correct_page(
                 SkippedLine(line_edit, f"the OCR of line {line_edit.line} changed since the edit (OCR run again)")
             )
         else:
-            edited[line_edit.line] = spans[line_edit.line - 1]
+            span = spans[line_edit.line - 1]
+            edited.append(_EditedLine(line_edit, span, tuple(_line_edit_parts(ocr_text, line_edit, span))))
             applied_lines.append(line_edit)
     for flag, decision in decided:
         outcome = _edit_for(ocr_text, flag, decision, rules)
@@ -383,8 +411,8 @@ def correct_page(
         elif outcome:
             skipped.append(Skipped(flag, decision, outcome))
     edits = _settle(edits, edited, settled)
-    for line_edit in applied_lines:
-        edits.extend(_line_edit_parts(ocr_text, line_edit, edited[line_edit.line]))
+    for line in edited:
+        edits.extend(line.parts)
     _drop_emptied_lines(ocr_text, edits)
     edits = [e for e in edits if e.flag is None] + _settle([e for e in edits if e.flag is not None], edited, settled)
     edits.sort(key=lambda e: (e.start, e.end, e.decision.id if e.decision is not None else 0))
@@ -558,10 +586,10 @@ def transcribed_lines(
         edit = edits.get(number)
         if edit is not None and edit.ocr != ocr:
             edit = None
-        if edit is not None:
-            text = edit.text or ""
-        elif number in inside:
-            text = correct_page(ocr, inside[number], rules=rules).text
+        if edit is not None or number in inside:
+            # The line alone, as the page's transcript makes it (the same rules, edits and flags).
+            alone = [replace(edit, line=1)] if edit is not None else []
+            text = correct_page(ocr, inside.get(number, ()), rules=rules, line_edits=alone).text
         else:
             text = ocr
         result.append(TranscribedLine(number, ocr, text, edit, (versions or {}).get(number, 0)))
