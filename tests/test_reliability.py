@@ -303,3 +303,17 @@ def test_a_scan_is_verified_against_its_manifest(tmp_path):
         verified_scan_sha256(PageRef("d", 1, scan, recorded))
     with pytest.raises(ScanError, match="scan not found"):
         verified_scan_sha256(PageRef("d", 1, tmp_path / "gone.png", recorded))
+
+
+# --- 5: a mismatched pair of stored OCR files is refused, not used --------------------------------------------
+
+
+def test_export_refuses_words_that_do_not_belong_to_the_text(tmp_collection, capsys):
+    from workbench.ocr.store import text_path
+
+    gold = str(ADD / "letter-gold.txt")
+    assert run(capsys, "add", "letter", "--title", "L", "--ocr", str(ADD / "letter.alto.xml"), "--gold", gold)[0] == 0
+    text_path(tmp_collection, "letter", 1).write_text("A new text beside the old words\n", encoding="utf-8")
+    for command in (["export", "letter", "--format", "txt"], ["flag", "letter"], ["review", "letter", "--sync"]):
+        status, _, err = run(capsys, *command)
+        assert_one_line_error(status, err, "page-001.words.json: OCR words do not belong to page-001.txt")
