@@ -419,11 +419,12 @@ def document_flags(collection, document) -> dict:
     flags = _flags(str(collection.home), document.id, checksum)
     url = database_url()
     store = _open_store(url)
-    flat = [flag for page_flags in flags.values() for flag in page_flags]
+    computed = sum(len(page_flags) for page_flags in flags.values())  # not a list of them: this runs every rerun
     synced = _synced_checksums(url)
     token = (str(collection.home), document.id, checksum)
     source = reviewed_flag_source(collection, document)
-    if token not in synced or store.live_flag_count(document.id, source=source) != len(flat):
+    if token not in synced or store.live_flag_count(document.id, source=source) != computed:
+        flat = [flag for page_flags in flags.values() for flag in page_flags]
         refresh_flags(collection, store, document.id, use_gold=source is FlagSource.GOLD, flags=flat)
         synced.add(token)
     return flags
