@@ -233,7 +233,11 @@ if "review_key" not in st.session_state:
     st.session_state["review_key"] = session.place("flag")
 after = st.session_state.pop("review_after", None)
 current = st.session_state.get("review_key")
-if after is not None or current not in keys:
+# Changed filters land on a flag they admit; otherwise the current flag stays, whatever its status.
+filters = (page_filter, tuple(categories), tuple(confidence), status)
+refiltered = st.session_state.get("review_filters", filters) != filters
+st.session_state["review_filters"] = filters
+if after is not None or current not in keys or (refiltered and not any(s.key == current for s in targets)):
     place = position.get(after if after is not None else current)
     ahead = [
         s.key for s in targets
