@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench import __version__
+from workbench import __version__, writeback
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
 from workbench.fsutil import atomic_write_bytes, atomic_write_text
@@ -35,7 +35,8 @@ from workbench.transcript import (
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ALTO_SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
-FORMATS = ("txt", "json", "alto")
+FORMATS = ("txt", "json", "alto", "hocr", "page")
+WRITTEN_BACK_ONLY = ("hocr", "page")  # formats exported only into the files the pages were imported from
 
 
 def _decision_json(decision: Decision) -> dict:
@@ -268,6 +269,7 @@ def export(
     format: str,
     out: Path | str | None = None,
     rules: TranscriptRules | None = None,
+    into_source: bool = False,
 ) -> ExportResult:
     """Export a document's corrected transcript as txt, json or alto.
 
@@ -275,13 +277,24 @@ def export(
     is an existing folder or ends with a slash, one file per page goes there (page-NNN.txt /
     page-NNN.alto.xml) plus the whole document (DOC.txt / DOC.json / DOC.alto.xml); otherwise the whole
     document is written to `out`. Every file is written atomically.
+
+    `into_source` (alto, hocr, page): the files the pages were imported from, with only the corrected words
+    changed (`workbench.writeback`); several files go into `out` as a folder.
     """
     if format not in FORMATS:
         raise InputError(f"export {document_id}: unknown format {format!r} ({', '.join(FORMATS)})")
+    if into_source and format not in writeback.SOURCE_FORMATS:
+        raise InputError(f"export {document_id}: --into-source takes {', '.join(writeback.SOURCE_FORMATS)}")
+    if format in WRITTEN_BACK_ONLY and not into_source:
+        raise InputError(f"export {document_id}: {format} is written back into the imported files only (--into-source)")
     document = collection.document(document_id)
 
     ocr_pages = load_ocr_pages(collection, document)
     corrected = correct_document(collection, store, document_id, rules=rules, ocr_pages=ocr_pages)
+    if into_source:
+        written = writeback.write_back(collection, corrected, ocr_pages, format)
+        paths = writeback.save_written(document_id, written, out)
+        return ExportResult(format=format, paths=tuple(paths), content=written[0].content, corrected=corrected)
     sizes, names = _image_sizes(document, ocr_pages) if format == "alto" else ({}, {})
 
     def whole() -> str | bytes:

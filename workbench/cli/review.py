@@ -66,13 +66,20 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     export = commands.add_parser(
         "export",
-        help="write the corrected transcript (OCR + decisions) as txt, json (with provenance) or alto",
+        help="write the corrected transcript (OCR + decisions) as txt, json (with provenance) or alto, or "
+        "write the corrections back into the imported hOCR, ALTO or PAGE files (--into-source)",
         description="Without --out the whole document goes to standard output (txt: pages separated by a "
         "form feed). --out FILE writes the whole document; --out DIR/ (an existing folder or a path ending "
-        "in /) also writes one file per page (txt, alto). --save writes to transcripts/corrected/DOC/.",
+        "in /) also writes one file per page (txt, alto). --save writes to transcripts/corrected/DOC/. "
+        "--into-source with --format alto, hocr or page writes the files the pages were imported from with "
+        "only the corrected words changed (a processing step recorded); several files go into --out DIR/.",
     )
     export.add_argument("doc", help="document id")
-    export.add_argument("--format", choices=["txt", "json", "alto"], default="txt")
+    export.add_argument("--format", choices=list(exporters.FORMATS), default="txt")
+    export.add_argument(
+        "--into-source", action="store_true",
+        help="write the corrections back into the imported source files (alto, hocr, page)",
+    )
     where = export.add_mutually_exclusive_group()
     # A string, not a Path: Path() would drop the trailing slash that asks for per-page files.
     where.add_argument("--out", metavar="PATH", help="file, or folder (ending in /) for per-page files")
@@ -220,7 +227,9 @@ def run_export(args: argparse.Namespace) -> int:
     if args.save:
         out = collection.corrected_dir(args.doc)
         out.mkdir(parents=True, exist_ok=True)
-    result = exporters.export(collection, store, args.doc, format=args.format, out=out, rules=rules)
+    result = exporters.export(
+        collection, store, args.doc, format=args.format, out=out, rules=rules, into_source=args.into_source
+    )
     skipped = [s for p in result.corrected.pages for s in p.skipped]
     if out is None:
         if isinstance(result.content, bytes):

@@ -58,11 +58,16 @@ def _box(props: dict[str, str], source: Path | str) -> Box | None:
     return Box(left, top, right, bottom)
 
 
-def _parse(data: bytes, source: Path | str) -> etree._Element:
-    """XHTML hOCR (Tesseract's) is parsed as strict XML so damage is reported; HTML hOCR leniently."""
+def is_xhtml(data: bytes) -> bool:
+    """True when an hOCR file is XHTML (parsed and written as XML), False for HTML."""
     head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<?xml") or b"xmlns=" in data[:2000]:
-        return parse_xml(data, source, what="hOCR (XHTML)")
+    return head.startswith(b"<?xml") or b"xmlns=" in data[:2000]
+
+
+def _parse(data: bytes, source: Path | str, *, keep_comments: bool = False) -> etree._Element:
+    """XHTML hOCR (Tesseract's) is parsed as strict XML so damage is reported; HTML hOCR leniently."""
+    if is_xhtml(data):
+        return parse_xml(data, source, what="hOCR (XHTML)", keep_comments=keep_comments)
     try:
         return lxml.html.fromstring(data)
     except (etree.ParserError, ValueError) as error:
@@ -75,7 +80,14 @@ def read_hocr(data: bytes, *, source: Path | str) -> list[ReadPage]:
     Confidences come from `x_wconf` (0-100); boxes from `bbox`. A line without `ocrx_word` children is
     split on whitespace into words without boxes.
     """
-    root = _parse(data, source)
+    return read_hocr_root(data, source=source)[1]
+
+
+def read_hocr_root(
+    data: bytes, *, source: Path | str, keep_comments: bool = False
+) -> tuple[etree._Element, list[ReadPage]]:
+    """`read_hocr`, also returning the parsed root the pages' word nodes belong to (for writing back)."""
+    root = _parse(data, source, keep_comments=keep_comments)
     system = ""
     for meta in root.iter():
         if local_name(meta) == "meta" and meta.get("name") == "ocr-system":
@@ -88,7 +100,7 @@ def read_hocr(data: bytes, *, source: Path | str) -> list[ReadPage]:
     details = {"format": "hocr"}
     if system:
         details["software"] = system
-    return [_read_page(page, source, _with_page_size(page, source, details)) for page in pages]
+    return root, [_read_page(page, source, _with_page_size(page, source, details)) for page in pages]
 
 
 def _with_page_size(page: etree._Element, source: Path | str, details: dict) -> dict:
