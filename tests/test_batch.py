@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from workbench import batch as batch_module
-from workbench.batch import Batch, Task, TaskFailure, Where
+from workbench.batch import Batch, Task, TaskFailure, Where, local_cluster
 from workbench.errors import InputError
 
 PLACES = {
@@ -121,9 +121,7 @@ def pause(seconds: float) -> float:
 
 
 def test_an_existing_scheduler_runs_the_tasks():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+    with local_cluster(1) as cluster:
         results = _run(Where(scheduler=cluster.scheduler_address), double, [Task("x", (3,))])
     assert results == {0: 6}
 

@@ -165,11 +165,16 @@ def _local_map(
     running: dict[Future, _Pending] = {}
     try:
         while queue or running:
+            broken = False
             while queue and len(running) < window:
                 pending = queue.popleft()
-                running[pool.submit(_call_local, function, pending.task.arguments())] = pending
+                try:
+                    future = pool.submit(_call_local, function, pending.task.arguments())
+                except BrokenProcessPool:  # the pool broke between two results: this task joins the others
+                    future = Future()
+                    future.set_exception(BrokenProcessPool("the pool's workers died"))
+                running[future] = pending
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
             for future in done:
                 pending = running.pop(future)
                 try:
@@ -212,6 +217,26 @@ def _package_version() -> str:
     return __version__
 
 
+def local_cluster(workers: int):
+    """A dask.distributed LocalCluster of `workers` single-threaded worker processes on loopback only, with
+    OMP_THREAD_LIMIT=1 in their environment and no dashboard; the caller closes it."""
+    # Imported here: distributed takes a second to import, and only distributed runs need it.
+    from distributed import LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        # The scheduler's HTTP routes (health, metrics) on a free loopback port, never a fixed one.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        env=dict(WORKER_ENVIRONMENT),
+        silence_logs=logging.ERROR,
+    )
+
+
 @dataclass
 class Batch:
     """An open place to run tasks (see the module docstring); a context manager that closes what it started.
@@ -251,19 +276,10 @@ class Batch:
 
     def _connect(self) -> None:
         # Imported here: distributed takes a second to import, and only distributed runs need it.
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        logging.getLogger("distributed").setLevel(logging.ERROR)
         if self.where.workers is not None:
-            self._cluster = LocalCluster(
-                n_workers=self.where.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                env=dict(WORKER_ENVIRONMENT),
-                silence_logs=logging.ERROR,
-            )
+            self._cluster = local_cluster(self.where.workers)
             self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
             return
         address = self.where.scheduler

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from workbench.batch import Batch, Where
+from workbench.batch import Batch, Where, local_cluster
 from workbench.corpus import write_manifest
 from workbench.errors import OcrError
 from workbench.fsutil import sha256_file
@@ -299,10 +299,8 @@ def test_cluster_ocr_names_a_failing_page_and_keeps_the_others(
 def test_an_existing_scheduler_reads_pages_when_its_tesseract_is_the_clients(
     tmp_collection, small_document, fake_tesseract
 ):
-    from distributed import LocalCluster
-
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        local_cluster(2) as cluster,
         Batch(Where(scheduler=cluster.scheduler_address)) as batch,
     ):
         result = run_ocr(tmp_collection, small_document, batch=batch)
@@ -312,10 +310,8 @@ def test_an_existing_scheduler_reads_pages_when_its_tesseract_is_the_clients(
 def test_an_existing_schedulers_worker_with_other_language_data_fails_its_pages(
     tmp_collection, small_document, fake_tesseract, monkeypatch, tmp_path
 ):
-    from distributed import LocalCluster
-
     # The workers start seeing one folder of language data; the client then sees another, as on two machines.
-    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+    with local_cluster(1) as cluster:
         other = tmp_path / "other-tessdata"
         other.mkdir()
         (other / "eng.traineddata").write_bytes(b"another english model")
