@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench import __version__, writeback
+from workbench import __version__, pagexml, writeback
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
 from workbench.fsutil import atomic_write_bytes, atomic_write_text
@@ -36,7 +36,7 @@ ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ALTO_SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
 FORMATS = ("txt", "json", "alto", "hocr", "page")
-WRITTEN_BACK_ONLY = ("hocr", "page")  # formats exported only into the files the pages were imported from
+WRITTEN_BACK_ONLY = ("hocr",)  # formats exported only into the files the pages were imported from
 
 
 def _decision_json(decision: Decision) -> dict:
@@ -261,6 +261,24 @@ class ExportResult:
     corrected: CorrectedDocument
 
 
+def _export_pages(corrected: CorrectedDocument, pages: dict[int, bytes], out: Path | str | None) -> ExportResult:
+    """PAGE XML files, one a page: into `out` as a folder (page-NNN.page.xml), or a one-page document to
+    `out` as a file or to standard output."""
+    as_folder = out is not None and (str(out).endswith(("/", "\\")) or Path(out).is_dir())
+    if len(pages) != 1 and not as_folder:
+        raise InputError(
+            f"export {corrected.document}: PAGE XML holds one page a file and the document has {len(pages)}; "
+            "give --out FOLDER/"
+        )
+    paths = []
+    if out is not None:
+        for number, content in pages.items():
+            path = Path(out) / f"{page_stem(number)}.page.xml" if as_folder else Path(out)
+            atomic_write_bytes(path, content)
+            paths.append(path)
+    return ExportResult(format="page", paths=tuple(paths), content=next(iter(pages.values())), corrected=corrected)
+
+
 def export(
     collection: Collection,
     store: Store,
@@ -295,7 +313,12 @@ def export(
         written = writeback.write_back(collection, corrected, ocr_pages, format)
         paths = writeback.save_written(document_id, written, out)
         return ExportResult(format=format, paths=tuple(paths), content=written[0].content, corrected=corrected)
-    sizes, names = _image_sizes(document, ocr_pages) if format == "alto" else ({}, {})
+    sizes, names = _image_sizes(document, ocr_pages) if format in ("alto", "page") else ({}, {})
+    if format == "page":  # PAGE XML holds one page a file
+        return _export_pages(
+            corrected, pagexml.document_pages(collection, store, document_id, ocr_pages, sizes=sizes, names=names),
+            out,
+        )
 
     def whole() -> str | bytes:
         if format == "txt":

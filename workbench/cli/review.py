@@ -70,7 +70,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "write the corrections back into the imported hOCR, ALTO or PAGE files (--into-source)",
         description="Without --out the whole document goes to standard output (txt: pages separated by a "
         "form feed). --out FILE writes the whole document; --out DIR/ (an existing folder or a path ending "
-        "in /) also writes one file per page (txt, alto). --save writes to transcripts/corrected/DOC/. "
+        "in /) also writes one file per page (txt, alto; page: PAGE XML 2019, one file a page). --save writes "
+        "to transcripts/corrected/DOC/. "
         "--into-source with --format alto, hocr or page writes the files the pages were imported from with "
         "only the corrected words changed (a processing step recorded); several files go into --out DIR/.",
     )
