@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench import __version__, pagexml, writeback
+from workbench import __version__, pagexml, tei, writeback
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
 from workbench.fsutil import atomic_write_bytes, atomic_write_text
@@ -35,7 +35,7 @@ from workbench.transcript import (
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ALTO_SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
-FORMATS = ("txt", "json", "alto", "hocr", "page")
+FORMATS = ("txt", "json", "alto", "hocr", "page", "tei")
 WRITTEN_BACK_ONLY = ("hocr",)  # formats exported only into the files the pages were imported from
 
 
@@ -313,7 +313,7 @@ def export(
         written = writeback.write_back(collection, corrected, ocr_pages, format)
         paths = writeback.save_written(document_id, written, out)
         return ExportResult(format=format, paths=tuple(paths), content=written[0].content, corrected=corrected)
-    sizes, names = _image_sizes(document, ocr_pages) if format in ("alto", "page") else ({}, {})
+    sizes, names = _image_sizes(document, ocr_pages) if format in ("alto", "page", "tei") else ({}, {})
     if format == "page":  # PAGE XML holds one page a file
         return _export_pages(
             corrected, pagexml.document_pages(collection, store, document_id, ocr_pages, sizes=sizes, names=names),
@@ -325,6 +325,8 @@ def export(
             return corrected.text
         if format == "json":
             return json.dumps(to_json(corrected), indent=2, ensure_ascii=False) + "\n"
+        if format == "tei":
+            return tei.to_tei(corrected, ocr_pages, image_sizes=sizes, image_names=names)
         return to_alto(corrected, ocr_pages, image_sizes=sizes, image_names=names)
 
     content = whole()
@@ -332,7 +334,7 @@ def export(
     if out is not None:
         as_folder = str(out).endswith(("/", "\\")) or Path(out).is_dir()
         out = Path(out)
-        suffix = {"txt": ".txt", "json": ".json", "alto": ".alto.xml"}[format]
+        suffix = {"txt": ".txt", "json": ".json", "alto": ".alto.xml", "tei": ".tei.xml"}[format]
         if as_folder:
             if format == "txt":
                 for page in corrected.pages:
