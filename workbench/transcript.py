@@ -38,7 +38,7 @@ from enum import StrEnum
 
 from workbench.align import opcodes
 from workbench.corpus import Collection
-from workbench.errors import ReviewError
+from workbench.errors import InputError, ReviewError
 from workbench.evaluate import DocumentEvaluation, evaluate_texts
 from workbench.models import AlignTag, Decision, DecisionAction, Flag, FlagCategory, OcrPage
 from workbench.normalize import DEFAULT, ComparisonOptions
@@ -631,10 +631,16 @@ def correct_line(
     them the edit is made against the line as it is. InputError when the page has no OCR; ReviewError when
     it has no such line.
     """
-    document = collection.document(document_id)
-    if not 1 <= page <= document.page_count:
-        raise ReviewError(f"{document_id}: no page {page} (it has {document.page_count})")
-    ocr = load_ocr_page(collection, document_id, page)
+    if page < 1:
+        raise ReviewError(f"{document_id}: no page {page} (pages start at 1)")
+    try:
+        ocr = load_ocr_page(collection, document_id, page)
+    except InputError:
+        # Read the manifest (a 500-page one takes milliseconds) only to say which is wrong: page or OCR.
+        document = collection.document(document_id)
+        if page > document.page_count:
+            raise ReviewError(f"{document_id}: no page {page} (it has {document.page_count})") from None
+        raise
     lines = page_lines(store, ocr)
     if not 1 <= line <= len(lines):
         raise ReviewError(f"{document_id} page {page}: no line {line} (its OCR text has {len(lines)} lines)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -402,31 +403,36 @@ def _flags(home: str, doc_id: str, checksum: str):
 
 
 @st.cache_resource(show_spinner=False)
-def _synced_checksums(url: str) -> set[tuple[str, str, str]]:
-    """(collection, document, checksum) whose flags this process has synced into the store at `url`."""
-    return set()
+def _synced_checksums(url: str) -> dict[tuple[str, str, str], float]:
+    """(collection, document, checksum) whose flags this process has synced into the store at `url`, with
+    when (time.monotonic) the store was last seen to hold them."""
+    return {}
 
 
 def document_flags(collection, document) -> dict:
     """The document's flags by page (cached on its checksum), synced to the review store when needed.
 
-    The sync (`review.refresh_flags`) runs once per store, document and checksum, and again whenever the
-    store no longer holds as many live flags of the reviewed set as were computed (the database was
-    replaced or reset while the app ran): one count query per rerun decides.
+    The sync (`review.refresh_flags`) runs once per store, document and checksum, and again when the store
+    no longer holds as many live flags of the reviewed set as were computed (the database was replaced or
+    reset while the app ran). That count (a scan of the document's flags, ~20 ms on 500 pages) is made at
+    most once per `checksums.RECHECK_SECONDS`, the grace the files' checksum has too, not on every rerun.
     """
 
     checksum = document_checksum(collection, document)
     flags = _flags(str(collection.home), document.id, checksum)
     url = database_url()
     store = _open_store(url)
-    computed = sum(len(page_flags) for page_flags in flags.values())  # not a list of them: this runs every rerun
     synced = _synced_checksums(url)
     token = (str(collection.home), document.id, checksum)
+    seen = synced.get(token)
+    if seen is not None and time.monotonic() - seen < checksums.RECHECK_SECONDS:
+        return flags
+    computed = sum(len(page_flags) for page_flags in flags.values())
     source = reviewed_flag_source(collection, document)
-    if token not in synced or store.live_flag_count(document.id, source=source) != computed:
+    if seen is None or store.live_flag_count(document.id, source=source) != computed:
         flat = [flag for page_flags in flags.values() for flag in page_flags]
         refresh_flags(collection, store, document.id, use_gold=source is FlagSource.GOLD, flags=flat)
-        synced.add(token)
+    synced[token] = time.monotonic()
     return flags
 
 
