@@ -10,6 +10,7 @@ import pytest
 
 from tests.test_images import huge_pdf
 from tests.test_reliability import damaged_store
+from tests.ui.test_app import team_mode  # noqa: F401 - a fixture
 from tests.ui.test_e2e import (  # noqa: F401 - browser_page and briefing_paper are fixtures
     CHROMIUM,
     briefing_paper,
@@ -39,19 +40,8 @@ def assert_nothing_leaks(page) -> None:
 
 
 @pytest.fixture
-def team_server(briefing_paper, tmp_path, monkeypatch):  # noqa: F811 - briefing_paper is a fixture
-    """`workbench app` in team mode over the briefing paper, with one reviewer (ann / s3cret)."""
-    import bcrypt
-
-    hashed = bcrypt.hashpw(b"s3cret", bcrypt.gensalt(rounds=4)).decode()
-    credentials = tmp_path / "credentials.yaml"
-    credentials.write_text(
-        "credentials:\n  usernames:\n    ann:\n      name: Ann Archivist\n      email: ann@example.org\n"
-        f"      password: '{hashed}'\n"
-        "cookie:\n  name: wb_e2e\n  key: 'an-e2e-cookie-secret-key-of-32-characters'\n  expiry_days: 1\n"
-    )
-    monkeypatch.setenv("WORKBENCH_AUTH", "team")
-    monkeypatch.setenv("WORKBENCH_CREDENTIALS", str(credentials))
+def team_server(briefing_paper, team_mode, tmp_path):  # noqa: F811 - fixtures
+    """`workbench app` in team mode (test_app's credentials: ann / s3cret) over the briefing paper."""
     yield from serve(briefing_paper.home, tmp_path)
 
 
@@ -69,8 +59,8 @@ def test_sign_out_signs_out_and_the_old_cookie_no_longer_signs_in(team_server, b
 
     page = browser_page
     sign_in(page, team_server)
-    page.wait_for_function("() => document.cookie.includes('wb_e2e=')", timeout=30_000)
-    stolen = [c for c in page.context.cookies() if c["name"] == "wb_e2e"]
+    page.wait_for_function("() => document.cookie.includes('wb_test=')", timeout=30_000)
+    stolen = [c for c in page.context.cookies() if c["name"] == "wb_test"]
     assert stolen and stolen[0]["sameSite"] == "Strict"
 
     page.get_by_role("button", name="Sign out").click()
@@ -122,26 +112,10 @@ def test_uploading_a_tiny_pdf_with_a_huge_page_is_one_line(server, browser_page,
 
 @pytest.fixture
 def damaged_server(briefing_paper, tmp_path):  # noqa: F811 - briefing_paper is a fixture
-    """`workbench app` over the briefing paper with a review store whose pages after the first are garbage."""
-    import os
-
-    damaged = damaged_store(tmp_path / "damaged.db", everything=True)
-    previous = os.environ.get("WORKBENCH_DB")
-    os.environ["WORKBENCH_DB"] = str(damaged)
-    try:
-        yield from serve_with_db(briefing_paper.home, tmp_path, damaged)
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBENCH_DB", None)
-        else:
-            os.environ["WORKBENCH_DB"] = previous
-
-
-def serve_with_db(home, tmp_path, database):
-    """`serve`, with the review store at `database` instead of a fresh one."""
-    e2e = tmp_path / "e2e.db"  # the name `serve` gives the store: the damaged file takes its place
-    database.replace(e2e)
-    yield from serve(home, tmp_path)
+    """`workbench app` over the briefing paper with a review store whose pages after the first are garbage
+    (at e2e.db, where `serve` points WORKBENCH_DB)."""
+    damaged_store(tmp_path / "e2e.db", everything=True)
+    yield from serve(briefing_paper.home, tmp_path)
 
 
 def test_export_and_reports_on_a_damaged_store_are_one_line(damaged_server, browser_page):  # noqa: F811
