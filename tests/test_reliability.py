@@ -215,6 +215,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_col
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["review"]["reviewers"][0]["name"] == reviewer  # the JSON keeps the exact text
     assert "a spreadsheet shows it as text" in (out / "index.html").read_text(encoding="utf-8")
+    from workbench.report.model import CollectionEntry
+    from workbench.report.render import collection_csv
+
+    (row,) = csv.DictReader(collection_csv([CollectionEntry("memo", "@SUM(A1)", "", 2, {"cer": -0.5}, None)])
+                            .splitlines())
+    assert (row["title"], row["cer"]) == ("'@SUM(A1)", "-0.5")  # text neutralised, a number left as it is
     for cell in ("@SUM(A1)", "+cmd|'/c calc'!A0", "-2+3", "\t=1", "\r=1", "=1"):
         assert spreadsheet_safe(cell) == "'" + cell
     for cell in ("Québec", "", "'quoted", -0.5, 3, None):
