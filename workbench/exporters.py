@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench import __version__, pagexml, tei, writeback
+from workbench import __version__, iiif, pagexml, tei, writeback
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
 from workbench.fsutil import atomic_write_bytes, atomic_write_text
@@ -35,7 +35,7 @@ from workbench.transcript import (
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ALTO_SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
-FORMATS = ("txt", "json", "alto", "hocr", "page", "tei")
+FORMATS = ("txt", "json", "alto", "hocr", "page", "tei", "iiif-annotations")
 WRITTEN_BACK_ONLY = ("hocr",)  # formats exported only into the files the pages were imported from
 
 
@@ -327,6 +327,9 @@ def export(
             return json.dumps(to_json(corrected), indent=2, ensure_ascii=False) + "\n"
         if format == "tei":
             return tei.to_tei(corrected, ocr_pages, image_sizes=sizes, image_names=names)
+        if format == "iiif-annotations":
+            page = iiif.annotation_page(collection, store, document_id, ocr_pages)
+            return json.dumps(page, indent=2, ensure_ascii=False) + "\n"
         return to_alto(corrected, ocr_pages, image_sizes=sizes, image_names=names)
 
     content = whole()
@@ -334,7 +337,10 @@ def export(
     if out is not None:
         as_folder = str(out).endswith(("/", "\\")) or Path(out).is_dir()
         out = Path(out)
-        suffix = {"txt": ".txt", "json": ".json", "alto": ".alto.xml", "tei": ".tei.xml"}[format]
+        suffix = {
+            "txt": ".txt", "json": ".json", "alto": ".alto.xml", "tei": ".tei.xml",
+            "iiif-annotations": ".annotations.json",
+        }[format]
         if as_folder:
             if format == "txt":
                 for page in corrected.pages:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from workbench import iiif
 from workbench.corpus import Collection, add_document
+from workbench.errors import CorpusError
 from workbench.ocr.store import has_ocr
 from workbench.settings import describe
 
@@ -37,6 +39,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--ocr-format", default="auto", choices=("auto", "hocr", "alto", "page", "text"))
     add.add_argument("--dpi", type=int, default=300, help="for ALTO positions in mm10 or inch1200 (default 300)")
     add.add_argument("--lang", default="", help="Tesseract language code(s) of the text, e.g. eng or eng+fra")
+    add.add_argument(
+        "--iiif", metavar="MANIFEST",
+        help="take the pages from a IIIF Presentation 2 or 3 manifest (a file or an http(s) URL) instead of scans",
+    )
+    add.add_argument(
+        "--iiif-size", default="max", metavar="SIZE",
+        help="the size the images are taken at: max (default), a width in pixels, or an Image API size",
+    )
     add.add_argument("--date", default="", help="the document's date")
     add.add_argument("--provenance", default="", help="where the document comes from")
     add.set_defaults(run=run_add)
@@ -69,20 +79,18 @@ def run_documents(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     collection = Collection.default()
-    document = add_document(
-        collection,
-        args.doc,
-        title=args.title,
-        sources=args.scans,
-        gold=args.gold,
-        ocr=args.ocr,
-        lang=args.lang,
-        date=args.date,
-        provenance=args.provenance,
-        ocr_format=args.ocr_format,
-        dpi=args.dpi,
+    options = dict(
+        title=args.title, gold=args.gold, ocr=args.ocr, lang=args.lang, date=args.date,
+        provenance=args.provenance, ocr_format=args.ocr_format, dpi=args.dpi,
     )
-    made = [name for name, given in (("scans", args.scans), ("OCR", args.ocr), ("gold", args.gold)) if given]
+    if args.iiif:
+        if args.scans:
+            raise CorpusError(f"add {args.doc}: give scans or --iiif, not both")
+        document = iiif.add_from_manifest(collection, args.doc, args.iiif, size=args.iiif_size, **options)
+    else:
+        document = add_document(collection, args.doc, sources=args.scans, **options)
+    given = (("IIIF images", args.iiif), ("scans", args.scans), ("OCR", args.ocr), ("gold", args.gold))
+    made = [name for name, value in given if value]
     print(
         f"added {document.id}: {document.page_count} page(s) ({', '.join(made)}) "
         f"in {document.manifest_path.parent}"
