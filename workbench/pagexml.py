@@ -13,6 +13,7 @@ never made up, and a page without a scan or a declared size has imageWidth and i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,12 +125,7 @@ def _points(box: Box | None) -> str:
 
 def _union(boxes) -> Box | None:
     known = [b for b in boxes if b is not None]
-    if not known:
-        return None
-    result = known[0]
-    for box in known[1:]:
-        result = result.union(box)
-    return result
+    return functools.reduce(Box.union, known) if known else None
 
 
 def to_page_xml(
