@@ -455,8 +455,9 @@ def _undo_interrupted_adds(collection: Collection, doc_id: str) -> None:
                     moves = json.loads((staging / MOVES_NAME).read_text(encoding="utf-8"))
                 except (OSError, ValueError):
                     moves = []  # killed before its first rename: nothing was moved
+                ours = {collection.gold_dir(doc_id), collection.ocr_dir(doc_id)}  # all an add of doc_id moves
                 for stage, final in moves:
-                    if not Path(stage).exists() and Path(final).exists():  # moved by the killed add
+                    if Path(final) in ours and not Path(stage).exists() and Path(final).exists():  # moved by it
                         shutil.rmtree(final)
             shutil.rmtree(staging)
         finally:
