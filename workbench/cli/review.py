@@ -242,7 +242,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"wrote {len(result.paths)} file(s): {', '.join(str(p) for p in result.paths)}")
         print(f"{result.corrected.changes} change(s) applied, {len(skipped)} decision(s) left out")
     for item in skipped:
-        print(f"note: page {item.flag.page} flag {item.flag.key} not applied: {item.reason}", file=sys.stderr)
+        print(f"note: {describe_flag(item.flag)} was not applied: {item.reason}", file=sys.stderr)
     return 0
 
 
