@@ -266,6 +266,37 @@ st.caption(
 if state.dispute is not None:
     st.warning(f"This flag is {describe_dispute(state.dispute)}")
 
+shown = st.session_state.get("review_preview")
+if shown is not None and shown["key"] != flag.key:
+    st.session_state.pop("review_preview")  # the reviewer moved on: a preview belongs to its flag
+elif shown is not None:
+    listed = [s.flag for s in walk.states if s.key in shown["expected"]]
+    what = f"accept {reading(shown['text'])}" if shown["action"] == DecisionAction.ACCEPT.value else "keep the OCR"
+    with st.container(border=True):  # above the flag, where the reviewer's eyes are after the click
+        st.markdown(f"**{what.capitalize()} in these {len(listed)} places?** Nothing is saved until you apply.")
+        for number, item in enumerate(views.occurrences_in_context(collection, document, listed)):
+            row = st.columns([2, 3])
+            if number < PREVIEW_CROPS:
+                try:
+                    crop = scan_crop(item.flag, margin_x=160, margin_y=24)
+                except WorkbenchError as error:
+                    crop = str(error)
+                if isinstance(crop, str):
+                    row[0].caption(crop)
+                else:
+                    row[0].image(crop)
+            row[1].markdown(f"page {item.flag.page}, line {item.line}")
+            with row[1]:
+                st.html(components.context_html(item.context.before, item.context.text, item.context.after))
+        if len(listed) > PREVIEW_CROPS:
+            st.caption(f"Scan crops of the first {PREVIEW_CROPS} places; the others are listed by their text.")
+        buttons = st.columns(2)
+        with buttons[0]:
+            clicked(f"Apply to these {len(listed)}", "review_apply_confirm", act,
+                    ("apply_all", flag.key, state.version), type="primary")
+        with buttons[1]:
+            clicked("Cancel", "review_apply_cancel", cancel_preview)
+
 page = components.compare_page(
     str(collection.home), doc_id, flag.page, components.document_checksum(collection, document)
 )
@@ -330,15 +361,12 @@ with right:
     open_here = state.decision is None
     accept_alike = walk.alike(flag, reading=top) if top is not None else ()
     keep_alike = walk.alike(flag)
-    buttons = st.columns(2)
-    with buttons[0]:
-        clicked(f"All {len(accept_alike)} identical: accept {reading(top)}…", "review_apply_all", preview_all,
-                (flag.key, DecisionAction.ACCEPT.value, top, {s.key: s.version for s in accept_alike}),
-                disabled=not open_here or len(accept_alike) < 2)
-    with buttons[1]:
-        clicked(f"All {len(keep_alike)} identical: keep the OCR…", "review_keep_all", preview_all,
-                (flag.key, DecisionAction.KEEP_OCR.value, None, {s.key: s.version for s in keep_alike}),
-                disabled=not open_here or len(keep_alike) < 2)
+    clicked(f"All {len(accept_alike)} identical: accept {reading(top)}…", "review_apply_all", preview_all,
+            (flag.key, DecisionAction.ACCEPT.value, top, {s.key: s.version for s in accept_alike}),
+            disabled=not open_here or len(accept_alike) < 2, help="Lists every place first; nothing is saved yet.")
+    clicked(f"All {len(keep_alike)} identical: keep the OCR…", "review_keep_all", preview_all,
+            (flag.key, DecisionAction.KEEP_OCR.value, None, {s.key: s.version for s in keep_alike}),
+            disabled=not open_here or len(keep_alike) < 2, help="Lists every place first; nothing is saved yet.")
     buttons = st.columns(3)
     with buttons[0]:
         clicked("Previous", "review_prev", move, (keys[index - 1] if index else None,), shortcut="P",
@@ -369,34 +397,3 @@ with right:
         "Keys: 1-3 accept that suggestion · A accept the first · K keep the OCR · E save your reading · "
         "G gold is wrong · N next · P previous · U undo"
     )
-
-shown = st.session_state.get("review_preview")
-if shown is not None and shown["key"] != flag.key:
-    st.session_state.pop("review_preview")  # the reviewer moved on: a preview belongs to its flag
-elif shown is not None:
-    listed = [s.flag for s in walk.states if s.key in shown["expected"]]
-    what = f"accept {reading(shown['text'])}" if shown["action"] == DecisionAction.ACCEPT.value else "keep the OCR"
-    with st.container(border=True):
-        st.markdown(f"**{what.capitalize()} in these {len(listed)} places?** Nothing is saved until you apply.")
-        for number, item in enumerate(views.occurrences_in_context(collection, document, listed)):
-            row = st.columns([2, 3])
-            if number < PREVIEW_CROPS:
-                try:
-                    crop = scan_crop(item.flag, margin_x=160, margin_y=24)
-                except WorkbenchError as error:
-                    crop = str(error)
-                if isinstance(crop, str):
-                    row[0].caption(crop)
-                else:
-                    row[0].image(crop)
-            row[1].markdown(f"page {item.flag.page}, line {item.line}")
-            with row[1]:
-                st.html(components.context_html(item.context.before, item.context.text, item.context.after))
-        if len(listed) > PREVIEW_CROPS:
-            st.caption(f"Scan crops of the first {PREVIEW_CROPS} places; the others are listed by their text.")
-        buttons = st.columns(2)
-        with buttons[0]:
-            clicked(f"Apply to these {len(listed)}", "review_apply_confirm", act,
-                    ("apply_all", flag.key, state.version), type="primary")
-        with buttons[1]:
-            clicked("Cancel", "review_apply_cancel", cancel_preview)
