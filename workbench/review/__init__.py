@@ -6,8 +6,9 @@ the flag version it was made against; undo and redo are events too, so nothing i
 state of a flag is a fold over its events (`derive_state`).
 
 Two reviewers deciding the same flag from the same state: the store lets exactly one through; the other
-gets ReviewConflict naming the decision that won. Batches ("apply to all N identical occurrences") are
-all-or-nothing, each occurrence logged, and undone as one.
+gets ReviewConflict naming the decision that won. Deciding over another reviewer's decision in force is an
+override with a note (OverrideNeeded otherwise), and the flag is disputed until settled. Batches ("apply
+to all N identical occurrences") are all-or-nothing, each occurrence logged, and undone as one.
 
 Page status follows the proofreading communities: not reviewed -> in review -> reviewed -> validated,
 validation by someone other than the reviewer who marked the page reviewed.
@@ -20,6 +21,7 @@ No SQL here: the store (`workbench.store`) keeps the events; this module decides
 from __future__ import annotations
 
 from workbench.review.decisions import (
+    OverrideNeeded,
     accept_all,
     apply_to_all,
     decide,
@@ -41,11 +43,14 @@ from workbench.review.lines import (
     undo_line,
 )
 from workbench.review.pages import (
+    DONE_STATUSES,
     PAGE_TRANSITIONS,
+    OpenFlagsLeft,
     PageProgress,
     PageState,
     PageStatus,
     ReviewProgress,
+    open_flags,
     page_state,
     page_states,
     progress,
@@ -70,23 +75,31 @@ from workbench.review.state import (
     DECIDING_ACTIONS,
     Batch,
     Choice,
+    Dispute,
     Erratum,
     FlagState,
     FlagStatus,
     derive_state,
+    describe_decision,
+    describe_dispute,
+    describe_flag,
     reviewer_name,
 )
 
 __all__ = [
     "DECIDING_ACTIONS",
+    "DONE_STATUSES",
     "PAGE_TRANSITIONS",
     "Batch",
     "Choice",
+    "Dispute",
     "Erratum",
     "FlagState",
     "FlagStatus",
     "LineConflict",
     "LineState",
+    "OpenFlagsLeft",
+    "OverrideNeeded",
     "PageProgress",
     "PageState",
     "PageStatus",
@@ -100,6 +113,9 @@ __all__ = [
     "decide_many",
     "decision_history",
     "derive_state",
+    "describe_decision",
+    "describe_dispute",
+    "describe_flag",
     "edit_line",
     "edits_in_force",
     "flag_state",
@@ -108,6 +124,7 @@ __all__ = [
     "line_state",
     "line_states",
     "occurrences",
+    "open_flags",
     "page_state",
     "page_states",
     "progress",
