@@ -16,12 +16,12 @@ from workbench.transcript import correct_document, correct_line
 ENTRY = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "app.py"
 
 
-def transcribe(doc_id: str = "notes", reviewer: str = "ann", **state) -> AppTest:
+def transcribe(doc_id: str = "notes", reviewer: str = "ann", **url) -> AppTest:
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
     at.session_state["document"] = doc_id
     at.session_state["reviewer"] = reviewer
-    for key, value in state.items():
-        at.session_state[key] = value
+    for key, value in url.items():
+        at.query_params[key] = value
     at.run()
     at.switch_page("app_pages/transcribe.py").run()
     no_errors(at)
@@ -148,3 +148,16 @@ def test_words_read_with_low_confidence_are_marked(ui_collection):
     marked = next(h.value for h in at.html if "wb-low" in h.value and "<span" in h.value)
     assert '<span class="wb-low" title="read with low confidence">nctes</span>' in marked
     assert "meeting" in marked and '">meeting<' not in marked  # read with confidence: not marked
+
+
+def test_past_the_last_line_is_the_next_page_and_before_the_first_the_previous(ui_collection):
+    at = transcribe("memo-1975", line="3")
+    assert field(at).value == "to recognise an arned attack <script>"
+    at.button(key="transcribe_save").click().run()
+    no_errors(at)
+    assert (at.session_state["page"], at.session_state["transcribe_line"]) == (2, 1)
+    assert field(at).value == "Second page text."
+    at.button(key="transcribe_prev").click().run()
+    no_errors(at)
+    assert (at.session_state["page"], at.session_state["transcribe_line"]) == (1, 3)
+    assert field(at).value == "to recognise an arned attack <script>"

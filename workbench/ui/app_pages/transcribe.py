@@ -1,9 +1,9 @@
 """Transcribe: every OCR line with its image and its text in an editable field, line after line.
 
-Keyboard first: Enter or Down saves the line and moves to the next, Up saves and goes back, Esc restores the
-line as it was. A click on the scan goes to the line under the pointer. Each save is a line edit
-(`review.lines`), refused when another reviewer changed the line meanwhile (their text shown, yours kept).
-The page and the line live in the URL (`?page=N&line=L`).
+Keyboard first: Enter or Down saves the line and moves to the next (past the last, to the next page), Up
+saves and goes back, Esc restores the line as it was. A click on the scan goes to the line under the
+pointer. Each save is a line edit (`review.lines`), refused when another reviewer changed the line
+meanwhile (their text shown, yours kept). The page and the line live in the URL (`?page=N&line=L`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from workbench.ui import components
 FIELD = "Line text"  # the field's label: the keyboard component finds the field by it
 CONTEXT = 2  # lines shown before and after the current one
 SCAN_WIDTH = 520  # pixels of the clickable page
+LAST_LINE = 10**6  # "the last line" of a page not read yet (any line number is clipped to the page's)
 
 st.title("Transcribe")
 doc_id = components.chosen_document_id()
@@ -46,7 +47,7 @@ def _from_url(name: str, upper: int) -> int | None:
 if st.session_state.get("transcribe_url_document") != doc_id:
     st.session_state["transcribe_url_document"] = doc_id
     st.session_state["page"] = _from_url("page", document.page_count) or st.session_state.get("page", 1)
-    st.session_state["transcribe_line"] = _from_url("line", 10**6) or 1
+    st.session_state["transcribe_line"] = _from_url("line", LAST_LINE) or 1
 st.session_state["page"] = min(max(1, int(st.session_state.get("page", 1))), document.page_count)
 
 top = st.columns([1, 1, 4])
@@ -83,8 +84,15 @@ if st.session_state.get("transcribe_seen") != seen:
 
 
 def go(target: int) -> None:
-    """Make line `target` (clipped to the page) the current one, with its own text in the field."""
-    st.session_state["transcribe_line"] = min(max(1, target), count)
+    """Make line `target` the current one, with its own text in the field: past the page's last line the
+    next page's first, before its first the previous page's last (on the first and the last page: stay)."""
+    if target > count and number < document.page_count:
+        st.session_state["page"], st.session_state["transcribe_line"] = number + 1, 1
+    elif target < 1 and number > 1:
+        # Clipped to that page's lines when it is shown.
+        st.session_state["page"], st.session_state["transcribe_line"] = number - 1, LAST_LINE
+    else:
+        st.session_state["transcribe_line"] = min(max(1, target), count)
     st.session_state.pop("transcribe_kept", None)
 
 
@@ -218,7 +226,7 @@ with right:
     )
     buttons = st.columns(4)
     buttons[0].button("Previous line", key="transcribe_prev", on_click=on_button, args=(-1,),
-                      disabled=line.number == 1)
+                      disabled=line.number == 1 and number == 1)
     buttons[1].button("Save and next", key="transcribe_save", type="primary", on_click=on_button, args=(1,))
     buttons[2].button("Restore", key="transcribe_restore", on_click=restore)
     buttons[3].button("Undo my edit", key="transcribe_undo", on_click=undo, disabled=line.edit is None)
