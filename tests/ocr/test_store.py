@@ -112,7 +112,8 @@ def test_a_save_killed_midway_leaves_the_old_set_or_the_new_set(tmp_collection, 
     assert pending_path(tmp_collection, "doc", 1).exists() == (where == "between-renames")
     # the next save finishes or discards what the killed one left: no journal, no temporary file
     save_ocr_page(tmp_collection, OcrPage("doc", 1, "third\n", (OcrWord("third", 0, 5),)))
-    assert sorted(p.name for p in tmp_collection.ocr_dir("doc").iterdir()) == ["page-001.txt", "page-001.words.json"]
+    names = sorted(p.name for p in tmp_collection.ocr_dir("doc").iterdir())
+    assert names == ["page-001.previous.txt", "page-001.txt", "page-001.words.json"]  # previous: the text replaced
     assert load_ocr_page(tmp_collection, "doc", 1).text == "third\n"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench import exporters, goldrevision, review, transcript
+from workbench import exporters, goldrevision, reanchor, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import DecisionAction, FlagCategory, FlagSource
@@ -36,6 +36,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     action.add_argument(
         "--sync", action="store_true", help="run the flagger and store the document's current flags (no decision)"
+    )
+    action.add_argument(
+        "--reanchor", action="store_true",
+        help="after the OCR was run again: move the decisions and line edits made on the old OCR onto the new "
+        "text, and list those that cannot be placed",
     )
     review.add_argument(
         "--category", action="append", choices=[c.value for c in FlagCategory], metavar="C",
@@ -163,6 +168,8 @@ def run_review(args: argparse.Namespace) -> int:
     elif args.undo_last:
         batch = review.undo_last(store, args.doc, reviewer=reviewer)
         print(f"{args.doc}: undid {len(batch)} decision(s)")
+    elif args.reanchor:
+        _print_reanchored(args.doc, reanchor.reanchor_document(collection, store, args.doc))
     elif args.decide:
         flag = review.flag_state(store, args.doc, args.flag)
         decided = review.decide(
@@ -182,6 +189,21 @@ def run_review(args: argparse.Namespace) -> int:
         if item.dispute is not None:
             print(f"  {describe_flag(item.flag)} [{item.key}] is {describe_dispute(item.dispute)}")
     return 0
+
+
+def _print_reanchored(document: str, reports) -> None:
+    """What --reanchor moved, and every decision it could not place (page, what, why)."""
+    moved = sum(1 for r in reports for m in (*r.flags, *r.lines) if not m.reason)
+    settled = sum(1 for r in reports for m in r.flags if m.settled)
+    unplaced = [(r.page, m) for r in reports for m in r.unplaced]
+    print(f"{document}: {moved} decision(s) moved onto the new OCR, {settled} already read as decided, "
+          f"{len(unplaced)} could not be placed")
+    for page, move in unplaced:
+        if isinstance(move, reanchor.FlagMove):
+            what = f"{describe_flag(move.flag)}: {what_it_did(move.decision)}"
+        else:
+            what = f"line {move.edit.line} ({move.edit.reviewer} made it read {move.edit.text!r})"
+        print(f"  page {page}: {what}: not placed, {move.reason}")
 
 
 def run_page_status(args: argparse.Namespace) -> int:

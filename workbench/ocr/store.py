@@ -6,6 +6,8 @@ Per page, under `transcripts/ocr/DOC/`:
     page-NNN.hocr        the engine's own hOCR, when it made one
     page-NNN.source      the bytes of the OCR file the page was imported from (hOCR, ALTO, PAGE XML), kept so
                          that corrections can be written back into it (`workbench export --into-source`)
+    page-NNN.previous.txt  the text the latest save replaced, when it changed: what decisions made before
+                         the OCR was run again point into (`workbench reanchor` moves them onto the new text)
 
 A page's files are replaced together (`save_ocr_page`): the new files are first written beside the old ones
 as hidden temporary files, then a small journal `.page-NNN.pending.json` naming them is written atomically
@@ -62,6 +64,17 @@ def hocr_path(collection: Collection, doc_id: str, number: int) -> Path:
 def source_path(collection: Collection, doc_id: str, number: int) -> Path:
     """Where the OCR file page `number` was imported from is kept (when it was imported from one)."""
     return collection.ocr_dir(doc_id) / f"{page_stem(number)}.source"
+
+
+def previous_text_path(collection: Collection, doc_id: str, number: int) -> Path:
+    """Where the OCR text that page `number`'s latest save replaced is kept."""
+    return collection.ocr_dir(doc_id) / f"{page_stem(number)}.previous.txt"
+
+
+def load_previous_text(collection: Collection, doc_id: str, number: int) -> str | None:
+    """The OCR text page `number` had before its latest save changed it; None when it never changed."""
+    path = _current(collection, doc_id, number, "previous.txt")
+    return read_utf8(path, what="previous OCR text") if path.exists() else None
 
 
 def load_ocr_source(collection: Collection, doc_id: str, number: int) -> bytes | None:
@@ -138,6 +151,10 @@ def save_ocr_page(
     folder.mkdir(parents=True, exist_ok=True)
     with _page_lock(folder):
         _finish_pending(collection, doc_id, number)
+        replaced = text_path(collection, doc_id, number)
+        if replaced.exists() and replaced.read_bytes() != text:
+            # kept so decisions made on the old text can be moved onto the new one (`workbench.reanchor`)
+            new_files[previous_text_path(collection, doc_id, number)] = replaced.read_bytes()
         for orphan in folder.glob(f".{page_stem(number)}.*.tmp"):  # left by a save killed before its journal
             orphan.unlink(missing_ok=True)
         staged: list[Path] = []
