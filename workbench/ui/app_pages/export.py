@@ -50,16 +50,17 @@ if not reviewer:
 if message := st.session_state.pop("export_message", None):
     st.error(message)
 
+files = {"txt": (f"{doc_id}.txt", "text/plain"), "json": (f"{doc_id}.json", "application/json"),
+         "alto": (f"{doc_id}.alto.xml", "application/xml")}
 try:
-    exports = {fmt: exporters.export(collection, store, doc_id, format=fmt) for fmt in exporters.FORMATS}
+    # The formats offered here only: hOCR is written back into imported files alone (`--into-source`).
+    exports = {fmt: exporters.export(collection, store, doc_id, format=fmt) for fmt in files}
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 
 corrected = exports["txt"].corrected
 st.caption(f"{corrected.changes} change(s) from review decisions applied to the OCR of {document.page_count} page(s).")
-files = {"txt": (f"{doc_id}.txt", "text/plain"), "json": (f"{doc_id}.json", "application/json"),
-         "alto": (f"{doc_id}.alto.xml", "application/xml")}
 columns = st.columns(len(files))
 for column, (fmt, (name, mime)) in zip(columns, files.items(), strict=True):
     content = exports[fmt].content
