@@ -329,3 +329,33 @@ def test_words_written_back_read_as_the_corrected_text(choices):
     got = read_alto(back, source="back")[0].text
     assert [line for line in got.split("\n") if line.strip()] == [line for line in expected.split("\n") if line.strip()]
     assert all(r.words for r in rewrites(page, read[0].words))
+
+
+@pytest.mark.parametrize("fixture", ["alto-v4", "alto-v2", "page-2019", "hocr"])
+def test_a_line_deleted_as_noise_goes_with_its_words_and_the_file_stays_whole(letter, fixture):
+    """The signature line accepted as stamp noise: its words, its line (ALTO wants a String in every
+    TextLine) and an ALTO block left empty go; a PAGE region stays (the reading order points at it)."""
+    format, _ = FIXTURES[fixture]
+    collection, store = letter(fixture)
+    text = load_ocr_page(collection, DOC, 1).text
+    _decide(collection, store, [_flag(text, "Yours faithfuliy,", FlagCategory.STAMP_NOISE, "")])
+    content = export(collection, store, DOC, format=format, into_source=True).content
+    ids = _by_id(etree.fromstring(content))
+    gone = {"alto": {"S19", "S20", "L5", "B2"}, "page": {"r2l1"}, "hocr": {"line_1_5"}}[format]
+    assert not gone & ids.keys()
+    assert {"alto": "L4", "page": "r2", "hocr": "par_1_2"}[format] in ids
+    if format == "page":
+        assert ids["r2"].findtext("{*}TextEquiv/{*}Unicode") == ""
+        assert SCHEMA.validate(etree.fromstring(content)), SCHEMA.error_log.last_error
+    back = read_ocr_file_bytes(content) if format == "hocr" else None
+    assert back is None or "Yours" not in back
+
+
+SCHEMA = etree.XMLSchema(etree.parse(str(DATA / "pagecontent-2019-07-15.xsd")))
+
+
+def test_the_round_tripped_page_file_is_still_valid_page(letter):
+    collection, store = letter("page-2019")
+    _round_trip_decisions(collection, store)
+    _split_merge(collection, store)
+    assert SCHEMA.validate(etree.fromstring(export(collection, store, DOC, format="page", into_source=True).content))

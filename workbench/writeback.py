@@ -39,7 +39,7 @@ from workbench.fsutil import atomic_write_bytes
 from workbench.models import OcrPage, OcrWord
 from workbench.ocr.importers.alto import alto_version, read_alto
 from workbench.ocr.importers.common import local_name, namespace, parse_xml
-from workbench.ocr.importers.hocr import is_xhtml, read_hocr_root
+from workbench.ocr.importers.hocr import LINE_CLASSES, is_xhtml, read_hocr_root
 from workbench.ocr.importers.page import read_page_xml
 from workbench.ocr.store import load_ocr_source
 from workbench.ocrlines import ocr_line_spans
@@ -194,6 +194,31 @@ def _remove(element: etree._Element) -> None:
     elif tail.strip():
         parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+def _referenced(root: etree._Element, element: etree._Element, attribute: str) -> bool:
+    """True when another element of the file points at `element`'s id (a reading order, a relation)."""
+    key = element.get(attribute)
+    if not key:
+        return False
+    return any(
+        key in value.split()
+        for other in root.iter()
+        if isinstance(other.tag, str) and other is not element
+        for name, value in other.attrib.items()
+        if name != attribute
+    )
+
+
+def _remove_if_empty(root, element, child_names: set[str], attribute: str) -> bool:
+    """Remove a line or block left without any of `child_names` (the words were all deleted), unless something
+    points at it; True when it was removed."""
+    if element is None or element.getparent() is None:
+        return False
+    if any(local_name(c) in child_names for c in element) or _referenced(root, element, attribute):
+        return False
+    _remove(element)
+    return True
 
 
 def _insert_after(previous, element, parent) -> None:
@@ -407,7 +432,12 @@ class _Alto(_Writer):
         space = self._space(node)
         if space is not None:
             _remove(space)
+        line = node.getparent()
         _remove(node)
+        # a line whose words were all deleted (noise) goes; ALTO wants a String in every TextLine
+        block = line.getparent() if line is not None else None
+        if _remove_if_empty(self.root, line, {"String"}, "ID"):
+            _remove_if_empty(self.root, block, {"TextLine"}, "ID")
 
     def copy_after(self, node):
         hyp = self._hyp(node)
@@ -525,8 +555,8 @@ class _Page(_Writer):
         if local_name(element) == "TextLine":
             words = _children(element, "Word")
             return " ".join(self._equiv_text(w) or "" for w in words) if words else None
-        lines = _children(element, "TextLine")
-        return "\n".join(self._equiv_text(line) or "" for line in lines) if lines else None
+        # a region's lines ("" when it has none left: its lines' words were all deleted)
+        return "\n".join(self._equiv_text(line) or "" for line in _children(element, "TextLine"))
 
     def text(self, node) -> str:
         return self._equiv_text(node) or ""
@@ -552,7 +582,19 @@ class _Page(_Writer):
         self._set_equiv(node, text)
 
     def set_holder_text(self, node, lines) -> None:
-        self._set_equiv(node, "\n".join(" ".join(tokens) for tokens in lines))
+        text = "\n".join(" ".join(tokens) for tokens in lines)
+        if not text.strip() and local_name(node) == "TextLine" and self._remove_line(node):
+            return
+        self._set_equiv(node, text)
+
+    def _remove_line(self, line) -> bool:
+        return _remove_if_empty(self.root, line, {"Word"}, "id")
+
+    def remove(self, node) -> None:
+        line = node.getparent()
+        _remove(node)
+        if line is not None and local_name(line) == "TextLine":
+            self._remove_line(line)  # its words were all deleted
 
     def box(self, node):
         coords = next(iter(_children(node, "Coords")), None)
@@ -629,7 +671,16 @@ class _Hocr(_Writer):
         inner.text = text
 
     def set_holder_text(self, node, lines) -> None:
-        self.set_text(node, " ".join(t for tokens in lines for t in tokens))
+        text = " ".join(t for tokens in lines for t in tokens)
+        if not text and _remove_if_empty(self.root, node, set(), "id"):
+            return
+        self.set_text(node, text)
+
+    def remove(self, node) -> None:
+        line = next((a for a in node.iterancestors() if set((a.get("class") or "").split()) & LINE_CLASSES), None)
+        _remove(node)
+        if line is not None and not "".join(line.itertext()).strip():
+            _remove_if_empty(self.root, line, set(), "id")  # its words were all deleted
 
     def box(self, node):
         match = _BBOX.search(node.get("title") or "")
