@@ -6,6 +6,7 @@ hyphenated words in each format's own terms; refusals in one line."""
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 
 import pytest
@@ -359,3 +360,20 @@ def test_the_round_tripped_page_file_is_still_valid_page(letter):
     _round_trip_decisions(collection, store)
     _split_merge(collection, store)
     assert SCHEMA.validate(etree.fromstring(export(collection, store, DOC, format="page", into_source=True).content))
+
+
+def test_an_html_hocr_file_in_latin1_comes_back_in_latin1_with_its_charset(tmp_collection, tmp_path):
+    from tests.test_reliability import LATIN1_HOCR
+
+    source = tmp_path / "page.hocr"
+    source.write_bytes(LATIN1_HOCR.encode("latin-1"))
+    add_document(tmp_collection, DOC, title="Québec", ocr=[source])
+    store = open_store()
+    text = load_ocr_page(tmp_collection, DOC, 1).text
+    _decide(tmp_collection, store, [_flag(text, "façade", suggestion="façades")])
+    content = export(tmp_collection, store, DOC, format="hocr", into_source=True).content
+    assert b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">' in content
+    assert "façades".encode("latin-1") in content and "Québec".encode("latin-1") in content
+    assert read_ocr_file_bytes(content) == "Québec, façades\n"
+    without_step = re.sub(rb'<meta name="ocr-correction"[^>]*>\n?', b"", content)
+    assert without_step == source.read_bytes().replace("façade<".encode("latin-1"), "façades<".encode("latin-1"))

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from workbench import __version__
@@ -741,7 +740,8 @@ def _serialise(root: etree._Element, data: bytes, format: str) -> bytes:
     tree = root.getroottree()
     encoding = tree.docinfo.encoding or "UTF-8"
     if format == "hocr" and not is_xhtml(data):
-        body = lxml.html.tostring(root, encoding=encoding)
+        # as text, then encoded: libxml2's HTML writer given an encoding drops the file's own charset <meta>
+        body = etree.tostring(root, method="html", encoding="unicode").encode(encoding, "xmlcharrefreplace")
     else:
         # a copy outside the document: libxml2 writes a document with an XHTML doctype in its XHTML mode,
         # which adds attributes (xml:lang) and changes how empty elements are closed
