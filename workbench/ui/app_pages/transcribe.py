@@ -154,7 +154,7 @@ def on_scan_click() -> None:
 def undo() -> None:
     try:
         undo_line(store, doc_id, number, line.number, reviewer=reviewer, version=line.version)
-        st.session_state["transcribe_message"] = ("success", f"Line {line.number}: your edit was undone.", None)
+        st.session_state["transcribe_message"] = ("success", f"Line {line.number}: the edit was undone.", None)
         st.session_state.pop("transcribe_kept", None)
     except ReviewConflict as conflict:
         st.session_state["transcribe_message"] = ("conflict", str(conflict), None)
@@ -190,7 +190,10 @@ with left:
             components.clickable_scan(
                 "transcribe_scan", src, (image.width, image.height), SCAN_WIDTH, marks, on_scan_click
             )
-            st.caption("Click a line of the scan to go to it.")
+            if any(other.box is not None for other in geometry):
+                st.caption("Click a line of the scan to go to it.")
+            else:
+                st.caption("The OCR of this page has no word boxes: pick the line by its number.")
     else:
         crop = None
         st.info("No scan for this page: the text alone.")
@@ -229,5 +232,6 @@ with right:
                       disabled=line.number == 1 and number == 1)
     buttons[1].button("Save and next", key="transcribe_save", type="primary", on_click=on_button, args=(1,))
     buttons[2].button("Restore", key="transcribe_restore", on_click=restore)
-    buttons[3].button("Undo my edit", key="transcribe_undo", on_click=undo, disabled=line.edit is None)
+    buttons[3].button("Undo the line's edit", key="transcribe_undo", on_click=undo, disabled=line.edit is None,
+                      help="Withdraw the edit in force on this line (the caption says whose); logged like any edit")
     st.caption("Keys in the field: Enter or ↓ save and go to the next line · ↑ save and go back · Esc restore")
