@@ -242,3 +242,16 @@ def test_a_decision_made_after_a_line_edit_on_a_word_it_changed_is_settled():
     edit = line_edit(1, "Teh cat sat", "A cat sat")
     result = correct_page(text, [(flag, replace(decision, time="2026-12-03T09:00:00.000Z"))], line_edits=[edit])
     assert result.text == "A cat sat" and [s.flag.key for s in result.settled] == [teh.key]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab .", min_size=1, max_size=8), min_size=1, max_size=5),
+    st.dictionaries(st.integers(1, 5), st.text(alphabet="xyb .", min_size=1, max_size=8), max_size=5),
+)
+def test_the_lines_transcribe_shows_are_the_lines_of_the_corrected_page(lines, typed):
+    text = "\n".join(lines)
+    edits = [line_edit(n, lines[n - 1], t, id=n) for n, t in typed.items() if n <= len(lines) and t.strip()]
+    shown = transcribed_lines(text, [], edits)
+    assert "\n".join(line.text for line in shown) == correct_page(text, [], line_edits=edits).text
+    assert [line.edited for line in shown] == [any(e.line == n for e in edits) for n in range(1, len(lines) + 1)]
