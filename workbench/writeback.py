@@ -22,6 +22,7 @@ Each file then records the step: ALTO a `Processing` element (v2: a `postProcess
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 from collections.abc import Sequence
@@ -84,29 +85,27 @@ def _char_sources(page: CorrectedPage) -> list[int]:
 
 def _word_finder(text: str, words: Sequence[OcrWord]):
     """A function from an OCR offset to the index of the word holding it, else the nearest word on the same
-    line (before it, then after it), else the nearest word at all; None on a page without words."""
-    spans = ocr_line_spans(text)
+    line (before it, then after it), else the nearest word at all; None on a page without words. `words` are
+    in text order, as the importers give them."""
+    line_ends = [end for _, end in ocr_line_spans(text)]
+    starts = [w.start for w in words]
 
     def line_of(offset: int) -> int:
-        return next((i for i, (_, end) in enumerate(spans) if offset <= end), len(spans) - 1)
+        return min(bisect.bisect_left(line_ends, offset), len(line_ends) - 1)
 
     lines = [line_of(w.start) for w in words]
 
     def find(offset: int) -> int | None:
         if not words:
             return None
-        for index, word in enumerate(words):
-            if word.start <= offset < word.end:
-                return index
+        before = bisect.bisect_right(starts, offset) - 1  # the last word starting at or before the offset
+        if before >= 0 and offset < words[before].end:
+            return before
+        after = before + 1 if before + 1 < len(words) else None
+        before = before if before >= 0 else None
         line = line_of(offset)
-        before = [i for i, w in enumerate(words) if w.end <= offset]
-        after = [i for i, w in enumerate(words) if w.start >= offset]
-        same_before = [i for i in before if lines[i] == line]
-        same_after = [i for i in after if lines[i] == line]
-        for choice in (same_before[-1:], same_after[:1], before[-1:], after[:1]):
-            if choice:
-                return choice[0]
-        return None
+        same_line = [i for i in (before, after) if i is not None and lines[i] == line]
+        return same_line[0] if same_line else before if before is not None else after
 
     return find, lines
 
