@@ -633,3 +633,8 @@ def test_cli_decides_one_flag_and_overrides_only_with_a_note(store, gold_documen
                  "--note", "the gold reads Mutal"]) == 0
     out = capsys.readouterr().out
     assert "1 disputed" in out and f"[{key}] is disputed: ann kept the OCR" in out and "the gold reads Mutal" in out
+    assert main(["review", DOC, "--list", "disputed"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith(f"{key}\tpage 1, “Mutual” (misread word)\tdisputed: bob accepted “Mutal”")
+    assert main(["review", DOC, "--list", "open"]) == 0
+    assert capsys.readouterr().out.startswith(f"{flags[1].key}\tpage 1, a gap (missing text)\topen\n")

@@ -56,3 +56,4 @@ def test_decisions_are_described_in_plain_words():
     text = describe_decision(made(7, "bob", "keep_ocr"))
     assert text == "bob kept the OCR on 2 Dec 2026, 13:07 UTC"
     assert plain_time("not a time") == "not a time"
+    assert describe_decision(made(8, "ann", "accept", "")).startswith("ann deleted it on ")

@@ -9,7 +9,7 @@ from workbench import exporters, goldrevision, reanchor, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import DecisionAction, FlagCategory, FlagSource
-from workbench.review.state import describe_dispute, describe_flag, plain_time, what_it_did
+from workbench.review.state import describe_decision, describe_dispute, describe_flag, plain_time, what_it_did
 from workbench.store import check_integrity, head_revision, open_store, schema_revision, upgrade_schema
 
 
@@ -36,6 +36,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     action.add_argument(
         "--sync", action="store_true", help="run the flagger and store the document's current flags (no decision)"
+    )
+    action.add_argument(
+        "--list", choices=["open", "decided", "disputed", "all"], metavar="STATUS",
+        help="list the stored flags of that status (open, decided, disputed, all) with the keys --flag takes",
     )
     action.add_argument(
         "--reanchor", action="store_true",
@@ -170,6 +174,13 @@ def run_review(args: argparse.Namespace) -> int:
         print(f"{args.doc}: undid {len(batch)} decision(s)")
     elif args.reanchor:
         _print_reanchored(args.doc, reanchor.reanchor_document(collection, store, args.doc))
+    elif args.list:
+        where = review.QueueFilter.of(
+            status=args.list if args.list in ("open", "decided") else None, disputed=args.list == "disputed"
+        )
+        for item in review.stored_queue(store, args.doc, where).items:
+            now = "open" if item.decision is None else describe_decision(item.decision)
+            print(f"{item.key}\t{describe_flag(item.flag)}\t{'disputed: ' if item.dispute else ''}{now}")
     elif args.decide:
         flag = review.flag_state(store, args.doc, args.flag)
         decided = review.decide(

@@ -146,11 +146,14 @@ def quoted(text: str | None) -> str:
 
 def describe_flag(flag: Flag) -> str:
     """A flag as a reviewer finds it: page, OCR text and kind, e.g. 'page 1, “arned” (misread word)'."""
-    return f"page {flag.page}, {quoted(flag.text)} ({flag.category.value.replace('_', ' ')})"
+    where = quoted(flag.text) if flag.text.strip() else "a gap"  # a flag of missing text covers no characters
+    return f"page {flag.page}, {where} ({flag.category.value.replace('_', ' ')})"
 
 
 def what_it_did(decision: Decision) -> str:
     """What a decision did, as a verb phrase: 'kept the OCR', 'accepted “armed”'."""
+    if decision.action in (DecisionAction.ACCEPT, DecisionAction.EDIT) and decision.text == "":
+        return "deleted it"  # an empty reading removes the span (stamp noise, stray marks)
     match decision.action:
         case DecisionAction.ACCEPT:
             return f"accepted {quoted(decision.text)}"
