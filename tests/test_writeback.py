@@ -377,3 +377,15 @@ def test_an_html_hocr_file_in_latin1_comes_back_in_latin1_with_its_charset(tmp_c
     assert read_ocr_file_bytes(content) == "Québec, façades\n"
     without_step = re.sub(rb'<meta name="ocr-correction"[^>]*>\n?', b"", content)
     assert without_step == source.read_bytes().replace("façade<".encode("latin-1"), "façades<".encode("latin-1"))
+
+
+@pytest.mark.parametrize(("reading", "dash"), [("secu-rity", "-"), ("security", "—")])
+def test_a_join_keeps_the_printed_hyphen_once_whatever_dash_was_printed(tmp_collection, tmp_path, reading, dash):
+    source = tmp_path / "letter.hocr"
+    source.write_text((SOURCES / "letter.hocr").read_text().replace(">secu-<", f">secu{dash}<"))
+    add_document(tmp_collection, DOC, title="A letter", ocr=[source])
+    store = open_store()
+    text = load_ocr_page(tmp_collection, DOC, 1).text
+    _decide(tmp_collection, store, [_flag(text, f"secu{dash}\nrity", FlagCategory.BROKEN_HYPHENATION, reading)])
+    words = _by_id(etree.fromstring(export(tmp_collection, store, DOC, format="hocr", into_source=True).content))
+    assert ("".join(words["word_1_15"].itertext()), "".join(words["word_1_16"].itertext())) == (f"secu{dash}", "rity")

@@ -35,6 +35,7 @@ from workbench import __version__
 from workbench.align import opcodes
 from workbench.corpus import Collection
 from workbench.errors import InputError
+from workbench.flags.tokens import HYPHEN_LIKE
 from workbench.fsutil import atomic_write_bytes
 from workbench.models import OcrPage, OcrWord
 from workbench.ocr.importers.alto import alto_version, read_alto
@@ -298,13 +299,17 @@ class _Writer:
             old = self.text(node)
             if not part:
                 self.remove(node)
-            elif part != old.rstrip("-\u00ad\u2010") or not old.endswith(("-", "\u00ad", "\u2010")):
-                hyphen = old[len(old.rstrip("-\u00ad\u2010")) :] if node is not nodes[-1] else ""
-                if part + hyphen != old:
-                    self.set_text(node, part + hyphen)
+            elif (new := _with_printed_hyphen(part, old, last=node is nodes[-1])) != old:
+                self.set_text(node, new)
 
     def finish(self, changed: bool) -> None:
         """Record the processing step (when anything changed) and settle what depends on the words."""
+
+
+def _with_printed_hyphen(part: str, old: str, *, last: bool) -> str:
+    """The part of a joined word an element holds, with the hyphen (or dash) printed at the line's end kept."""
+    hyphen = old[len(old.rstrip(HYPHEN_LIKE)) :] if not last else ""
+    return part if part.endswith(hyphen) else part + hyphen
 
 
 def _apply(writer: _Writer, page: CorrectedPage, words: Sequence[OcrWord], nodes: Sequence) -> int:
@@ -321,9 +326,8 @@ def _apply(writer: _Writer, page: CorrectedPage, words: Sequence[OcrWord], nodes
             # words that are only their line's text: the line's text is rebuilt below
             if item.parts is not None:
                 for i, part in zip(item.words, item.parts, strict=True):
-                    old = words[i].text
-                    hyphen = old[len(old.rstrip("-\u00ad\u2010")) :] if i != item.words[-1] else ""
-                    new_tokens[i] = [part + hyphen] if part else []
+                    new = _with_printed_hyphen(part, words[i].text, last=i == item.words[-1])
+                    new_tokens[i] = [new] if part else []
             else:
                 for position, i in enumerate(item.words):
                     new_tokens[i] = list(item.tokens) if position == 0 else []
@@ -457,7 +461,7 @@ class _Alto(_Writer):
                 self.set_text(node, part)
                 continue
             if first and self._hyp(node) is None:
-                stripped = content.rstrip("-\u00ad\u2010")
+                stripped = content.rstrip(HYPHEN_LIKE)
                 if stripped != content:  # the hyphen was read into the word: ALTO's place for it is HYP
                     node.set("CONTENT", stripped)
                     node.addnext(etree.Element(self.q("HYP"), CONTENT=content[len(stripped) :]))
