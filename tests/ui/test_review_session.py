@@ -101,12 +101,13 @@ def test_reviewed_with_open_flags_needs_the_confirmation(ui_collection):
     at.button(key="review_set_page_status").click().run()
     at.selectbox(key="review_page_status").select("reviewed").run()
     open_flags = sum(1 for s in review.flag_states(open_store(), "memo-1975", page=1) if s.decision is None)
-    confirm = at.checkbox(key="review_status_confirm")
+    confirm_key = f"review_status_confirm_1_reviewed_{open_flags}"
+    confirm = at.checkbox(key=confirm_key)
     assert f"with {open_flags} of {open_flags} flags open" in confirm.label
     at.button(key="review_set_page_status").click().run()
     assert f"still has {open_flags} of {open_flags} flags open" in messages(at)
     assert review.page_state(open_store(), "memo-1975", 1).status.value == "in_review"
-    at.checkbox(key="review_status_confirm").check()
+    at.checkbox(key=confirm_key).check()
     at.button(key="review_set_page_status").click().run()
     no_errors(at)
     assert f"Page 1 is now reviewed, with {open_flags} flags open." in messages(at)

@@ -107,14 +107,15 @@ def cancel_preview() -> None:
     st.session_state.pop("review_preview", None)
 
 
-def set_status(page: int, seq: int) -> None:
-    """Move a page to the status chosen in its selectbox, against the status sequence the reviewer saw."""
+def set_status(page: int, seq: int, confirm_key: str) -> None:
+    """Move a page to the status chosen in its selectbox, against the status sequence the reviewer saw;
+    `confirm_key` names the checkbox that confirms open flags."""
     st.session_state["review_acted"] = True
     target = st.session_state.get("review_page_status")
     try:
         done = review.set_page_status(
             store, doc_id, page, target, reviewer=reviewer, seq=seq,
-            despite_open_flags=bool(st.session_state.get("review_status_confirm")), source=source,
+            despite_open_flags=bool(st.session_state.get(confirm_key)), source=source,
         )
         left = f", with {done.open_flags} flags open" if done.open_flags and done.status in DONE_STATUSES else ""
         st.session_state["review_message"] = ("success", f"Page {page} is now {done.status.label}{left}.")
@@ -386,13 +387,15 @@ with right:
     )
     on_page = [s for s in walk.states if s.flag.page == flag.page and not s.stale]
     still_open = sum(1 for s in on_page if s.decision is None)
+    # One checkbox per page, status and count: a confirmation given once never carries over to another.
+    confirm_key = f"review_status_confirm_{flag.page}_{target}_{still_open}"
     if review.PageStatus(target) in DONE_STATUSES and still_open:
         st.checkbox(
             f"Yes, mark page {flag.page} {target.replace('_', ' ')} with {still_open} of {len(on_page)} flags "
-            "open (the number is recorded)", key="review_status_confirm",
+            "open (the number is recorded)", key=confirm_key,
         )
     with columns[1]:
-        clicked("Set page status", "review_set_page_status", set_status, (flag.page, page_now.seq))
+        clicked("Set page status", "review_set_page_status", set_status, (flag.page, page_now.seq, confirm_key))
     st.caption(
         "Keys: 1-3 accept that suggestion · A accept the first · K keep the OCR · E save your reading · "
         "G gold is wrong · N next · P previous · U undo"
