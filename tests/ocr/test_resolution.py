@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
+from workbench.corpus import write_manifest
+from workbench.fsutil import sha256_file
 from workbench.ocr.options import OcrOptions
 from workbench.ocr.run import run_ocr
 from workbench.ocr.store import words_path
@@ -55,7 +58,11 @@ def test_the_record_round_trips():
 def test_the_stored_ocr_says_what_resolution_was_used_and_why(tmp_collection, small_document, fake_tesseract):
     scan = small_document.pages[0].scan
     Image.new("L", (1740, 2480), 255).save(scan, dpi=(72, 72))
-    run_ocr(tmp_collection, small_document, options=OcrOptions())
+    # the new scan recorded in the manifest (a scan replaced without it is refused before OCR)
+    pages = (replace(small_document.pages[0], sha256=sha256_file(scan)), *small_document.pages[1:])
+    document = replace(small_document, pages=pages)
+    write_manifest(document, small_document.manifest_path)
+    run_ocr(tmp_collection, document, options=OcrOptions())
     recorded = json.loads(words_path(tmp_collection, "small", 1).read_text("utf-8"))["options"]
     assert recorded["resolution"] == 300 and recorded["resolution_source"] == "estimate"
     assert "72 dpi" in recorded["resolution_reason"]
