@@ -389,3 +389,23 @@ def test_a_join_keeps_the_printed_hyphen_once_whatever_dash_was_printed(tmp_coll
     _decide(tmp_collection, store, [_flag(text, f"secu{dash}\nrity", FlagCategory.BROKEN_HYPHENATION, reading)])
     words = _by_id(etree.fromstring(export(tmp_collection, store, DOC, format="hocr", into_source=True).content))
     assert ("".join(words["word_1_15"].itertext()), "".join(words["word_1_16"].itertext())) == (f"secu{dash}", "rity")
+
+
+def test_a_corrected_word_loses_the_glyphs_of_the_old_reading(tmp_collection, tmp_path):
+    source = tmp_path / "glyphs.page.xml"
+    glyphs = "".join(
+        f'<Glyph id="w12g{n}"><Coords points="750,600 760,600 760,639 750,639"/><TextEquiv><Unicode>{c}</Unicode>'
+        "</TextEquiv></Glyph>"
+        for n, c in enumerate("yon")
+    )
+    original = (SOURCES / "letter.page.xml").read_text()
+    marker = '<Word id="w12"><Coords points="750,600 829,600 829,639 750,639"/>'
+    assert marker in original
+    source.write_text(original.replace(marker, marker + glyphs))
+    add_document(tmp_collection, DOC, title="A letter", ocr=[source])
+    store = open_store()
+    _decide(tmp_collection, store, [_flag(load_ocr_page(tmp_collection, DOC, 1).text, "yon", suggestion="you")])
+    root = etree.fromstring(export(tmp_collection, store, DOC, format="page", into_source=True).content)
+    words = _by_id(root)
+    assert "w12g0" not in words and words["w12"].findtext("{*}TextEquiv/{*}Unicode") == "you"
+    assert SCHEMA.validate(root), SCHEMA.error_log.last_error

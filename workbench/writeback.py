@@ -220,6 +220,12 @@ def _remove_if_empty(root, element, child_names: set[str], attribute: str) -> bo
     return True
 
 
+def _drop_glyphs(word) -> None:
+    """Remove a corrected word's Glyph elements: they are the characters of the OCR's reading."""
+    for glyph in [c for c in word if local_name(c) == "Glyph"]:
+        _remove(glyph)
+
+
 def _insert_after(previous, element, parent) -> None:
     """Put a new element after `previous` (or at the end of `parent`), indented as its neighbours are."""
     if previous is None:
@@ -403,6 +409,7 @@ class _Alto(_Writer):
         node.set("CONTENT", text)
         if "CC" in node.attrib:
             del node.attrib["CC"]  # character confidences of the OCR's reading, one per character it had
+        _drop_glyphs(node)
         self.mark(node)
 
     def mark(self, node) -> None:
@@ -582,6 +589,7 @@ class _Page(_Writer):
 
     def set_text(self, node, text: str) -> None:
         self._set_equiv(node, text)
+        _drop_glyphs(node)
 
     def set_holder_text(self, node, lines) -> None:
         text = "\n".join(" ".join(tokens) for tokens in lines)
