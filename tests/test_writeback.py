@@ -387,8 +387,10 @@ def test_a_join_keeps_the_printed_hyphen_once_whatever_dash_was_printed(tmp_coll
     store = open_store()
     text = load_ocr_page(tmp_collection, DOC, 1).text
     _decide(tmp_collection, store, [_flag(text, f"secu{dash}\nrity", FlagCategory.BROKEN_HYPHENATION, reading)])
-    words = _by_id(etree.fromstring(export(tmp_collection, store, DOC, format="hocr", into_source=True).content))
+    content = export(tmp_collection, store, DOC, format="hocr", into_source=True).content
+    words = _by_id(etree.fromstring(content))
     assert ("".join(words["word_1_15"].itertext()), "".join(words["word_1_16"].itertext())) == (f"secu{dash}", "rity")
+    assert content == source.read_bytes()  # nothing changed in the file, so no processing step either
 
 
 def test_a_corrected_word_loses_the_glyphs_of_the_old_reading(tmp_collection, tmp_path):

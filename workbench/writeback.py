@@ -802,6 +802,7 @@ def write_back(
         root, read = _read(format, data, name)
         writer = {"alto": _Alto, "page": _Page, "hocr": _Hocr}[format](root)
         changed = 0
+        before = etree.tostring(root, method="c14n")
         for ocr in pages:
             index = int(ocr.options.get("source_page", 0))
             if index >= len(read) or read[index].text != ocr.text:
@@ -810,7 +811,8 @@ def write_back(
                     "reads as its stored OCR; import it again"
                 )
             changed += _apply(writer, by_number[ocr.number], read[index].words, read[index].nodes)
-        writer.finish(changed > 0)
+        # the step is recorded only when a word changed (a join that keeps every printed part changes none)
+        writer.finish(etree.tostring(root, method="c14n") != before)
         content = _serialise(root, data, format)
         written.append(WrittenSource(name, format, tuple(p.number for p in pages), content, changed))
     return written
