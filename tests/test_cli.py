@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from workbench.cli import COMMAND_MODULES, COMMANDS, build_parser, main
@@ -53,6 +54,22 @@ def test_add_then_documents_lists_it(tmp_collection, tmp_path, capsys):
     assert main(["add", "memo", str(page), "--title", "A memo"]) == 0
     assert main(["documents"]) == 0
     assert "memo\t1 pages\tgold: -\tA memo" in capsys.readouterr().out
+
+
+def test_scans_given_after_the_options_are_scans_too(tmp_collection, tmp_path, capsys):
+    pages = [tmp_path / f"p{n}.png" for n in (1, 2, 3)]
+    for page in pages:
+        Image.new("L", (50, 50), 255).save(page)
+    assert main(["add", "memo", str(pages[0]), "--title", "A memo", str(pages[1]), str(pages[2])]) == 0
+    assert main(["documents"]) == 0
+    assert "memo\t3 pages\tgold: -\tA memo" in capsys.readouterr().out
+
+
+def test_an_unknown_option_after_the_scans_is_still_refused(tmp_collection, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["add", "memo", "--title", "A memo", "p.png", "--colour"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: p.png --colour" in capsys.readouterr().err
 
 
 def test_settings_lists_every_setting(capsys):

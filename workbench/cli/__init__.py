@@ -83,11 +83,24 @@ def _modules_for(argv: list[str]) -> str | None:
     return _command_module(argv)
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """`argv` parsed; words left after the options go to the command's list of trailing positionals, if it
+    names one (`set_defaults(trailing=(dest, type))`), so `add DOC --title T scan.tif` reads as it is typed."""
+    args, stray = parser.parse_known_args(argv)
+    if stray:
+        trailing = getattr(args, "trailing", None)
+        if trailing is None or any(word.startswith("-") for word in stray):
+            parser.error(f"unrecognized arguments: {' '.join(stray)}")
+        dest, kind = trailing
+        setattr(args, dest, [*getattr(args, dest), *map(kind, stray)])
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=_modules_for(argv))
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         status = args.run(args)
         sys.stdout.flush()  # inside the try: a reader that went away (`| head -1`) is seen here

@@ -49,7 +49,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--date", default="", help="the document's date")
     add.add_argument("--provenance", default="", help="where the document comes from")
-    add.set_defaults(run=run_add)
+    # Scans after the options (`add DOC --title T scan.tif`) are scans too, as a user types them.
+    add.set_defaults(run=run_add, trailing=("scans", Path))
 
     show = commands.add_parser("settings", help="list every WORKBENCH_* setting with its default")
     show.set_defaults(run=run_settings)
