@@ -121,9 +121,12 @@ def test_keyboard_transcription_reload_stale_context_and_click(minutes_server, b
     settle(ann)
     assert url_line(ann) == "3" and field_value(ann) == LINES[2]  # the same line after the reload
 
-    click_line(ann, 3)  # a click on the scan, on the last line's words, selects that line
+    click_line(ann, 3, column=8)  # a click on the scan, on "terms" of the last line, selects that line
     wait_for_line(ann, 4)
     assert field_value(ann) == LINES[3]
+    # ... and puts the caret before the word clicked, in the focused field
+    expect(ann.get_by_label(FIELD)).to_be_focused()
+    assert ann.get_by_label(FIELD).evaluate("input => input.selectionStart") == LINES[3].index("terms")
 
     open_page(ann, "Export")
     expect(ann.locator("textarea").first).to_contain_text(FIXED)
@@ -136,9 +139,9 @@ def test_keyboard_transcription_reload_stale_context_and_click(minutes_server, b
     bob.context.close()
 
 
-def click_line(page, index: int) -> None:
-    """Click the scan on the first words of 0-based line `index` (the fixture's grid: 40 px a line from y 40,
-    12 px a character from x 40, on a 600 px wide scan)."""
+def click_line(page, index: int, *, column: int = 1) -> None:
+    """Click the scan on character `column` of 0-based line `index` (the fixture's grid: 40 px a line from
+    y 40, 12 px a character from x 40, on a 600 px wide scan)."""
     scan = page.locator("img[alt^='the scan of this page']")
     scale = scan.bounding_box()["width"] / 600
-    scan.click(position={"x": 70 * scale, "y": (40 + 40 * index + 15) * scale})
+    scan.click(position={"x": (40 + 12 * column + 6) * scale, "y": (40 + 40 * index + 15) * scale})

@@ -239,15 +239,20 @@ export default function ({ data, setTriggerValue }) {
   };
   window.__workbenchLineKeys = handler;
   document.addEventListener("keydown", handler, true);
+  // The field gets the focus once it shows this rerun's text (Streamlit may fill it after this runs).
+  let tries = 0;
   const focus = () => {
     const input = document.querySelector(selector);
-    if (!input) return false;
+    if (!input || (input.value !== data.text && tries < 40)) {
+      tries += 1;
+      if (tries <= 40) setTimeout(focus, 50);
+      return;
+    }
     if (document.activeElement !== input) input.focus();
     const caret = data.caret === null || data.caret === undefined ? input.value.length : data.caret;
     input.setSelectionRange(caret, caret);
-    return true;
   };
-  if (!focus()) setTimeout(focus, 50);
+  focus();
 }
 """
 
@@ -306,10 +311,15 @@ def clicked_point(key: str) -> tuple[float, float] | None:
     return float(value["x"]), float(value["y"])
 
 
-def line_keys(key: str, label: str, on_key: Callable[[], None], *, caret: int | None = None) -> None:
+def line_keys(
+    key: str, label: str, text: str, on_key: Callable[[], None], *, caret: int | None = None
+) -> None:
     """Keyboard for the text field labelled `label`: Enter or Down, Up and Esc call `on_key` (read with
-    `pressed_key(key)`); the field gets the focus, the caret at `caret` (default: the end)."""
-    _keys_component()(key=key, data={"label": label, "caret": caret}, on_key_change=on_key, height=0)
+    `pressed_key(key)`); the field gets the focus once it shows `text`, the caret at `caret` (default: the
+    end)."""
+    _keys_component()(
+        key=key, data={"label": label, "text": text, "caret": caret}, on_key_change=on_key, height=0
+    )
 
 
 def pressed_key(key: str) -> dict | None:

@@ -214,7 +214,7 @@ with right:
     if word is not None:
         tokens = st.session_state.get("transcribe_text", "").split(" ")
         caret = sum(len(t) + 1 for t in tokens[: min(word, len(tokens))])
-    components.line_keys("transcribe_keys", FIELD, on_key, caret=caret)
+    components.line_keys("transcribe_keys", FIELD, st.session_state.get("transcribe_text", ""), on_key, caret=caret)
     if after:
         st.html(components.context_lines_html(after, edited=edited))
     low = set(low_confidence_words(shape, config_for(document.lang).low_conf))
