@@ -41,6 +41,7 @@ from workbench.review.lines import (
     line_states,
     redo_line,
     undo_line,
+    undo_line_batch,
 )
 from workbench.review.pages import (
     DONE_STATUSES,
@@ -65,6 +66,7 @@ from workbench.review.queue import (
     flag_state,
     flag_states,
     occurrences,
+    place_in_queue,
     queue,
     refresh_flags,
     reviewed_flag_source,
@@ -127,6 +129,7 @@ __all__ = [
     "open_flags",
     "page_state",
     "page_states",
+    "place_in_queue",
     "progress",
     "progress_of",
     "queue",
@@ -142,4 +145,5 @@ __all__ = [
     "undo_batch",
     "undo_last",
     "undo_line",
+    "undo_line_batch",
 ]

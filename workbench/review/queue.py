@@ -159,6 +159,40 @@ def _span_order(state: FlagState) -> tuple[int, int, int]:
     return state.flag.page, state.flag.start, state.flag.end
 
 
+def place_in_queue(
+    walk: ReviewQueue,
+    where: QueueFilter,
+    current: str | None,
+    *,
+    after: str | None = None,
+    refiltered: bool = False,
+) -> str | None:
+    """The flag a reviewer should be on, among `walk.items` (every flag the filters keep, any status).
+
+    `current` stays while it is in the walk (whatever its status: Previous and Next reach decided flags),
+    unless `after` names a flag just decided (or a batch's first flag): then the first flag `where` admits
+    (e.g. the next open one) after that flag; or unless the filters were just changed (`refiltered`) and
+    `where` does not admit `current`: then the first admitted flag at or after its place. With nothing
+    admitted there, the first admitted flag; with nothing admitted at all, `current` or the walk's first.
+    None only for an empty walk.
+    """
+    keys = {s.key for s in walk.items}
+    if not keys:
+        return None
+    targets = [s for s in walk.items if where.admits(s)]
+    if after is None and current in keys and not (refiltered and all(s.key != current for s in targets)):
+        return current
+    anchor = next((s for s in walk.states if s.key == (after if after is not None else current)), None)
+    place = _span_order(anchor) if anchor is not None else None
+    for state in targets:
+        order = _span_order(state)
+        if place is None or order > place or (after is None and order == place):
+            return state.key
+    if targets:
+        return targets[0].key
+    return current if current in keys else walk.items[0].key
+
+
 def queue(
     flags: Iterable[Flag | StoredFlag], events: Iterable[Decision], where: QueueFilter = QueueFilter()
 ) -> ReviewQueue:

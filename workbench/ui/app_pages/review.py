@@ -52,12 +52,14 @@ def report(error: WorkbenchError) -> None:
     st.session_state["review_message"] = (kind, str(error))
 
 
-def act(kind: str, key: str, version: int, text: str | None = None, text_key: str | None = None) -> None:
+def act(
+    kind: str, key: str, version: int, text: str | None = None, text_key: str | None = None, where: str = ""
+) -> None:
     """Run one review action against the flag version the reviewer saw; report the outcome on the rerun.
 
     The text is `text`, or the widget named `text_key` as it is at the click (a callback's arguments were
     bound when the page was last drawn, before the reviewer typed). An override and its note come from the
-    flag's override widgets.
+    flag's override widgets; `where` names the flag in the message.
     """
     st.session_state["review_acted"] = True
     if text_key:
@@ -89,7 +91,6 @@ def act(kind: str, key: str, version: int, text: str | None = None, text_key: st
                 override=override,
             )
             st.session_state["review_after"] = key
-            where = describe_flag(review.flag_state(store, doc_id, key).flag)
             message = f"Saved: you {what_it_did(decision)} on {where}."
         st.session_state["review_message"] = ("success", message)
     except WorkbenchError as error:
@@ -226,26 +227,18 @@ if not walk.items:
     clicked("Undo my last decision", "review_undo", act, ("undo", "", 0), shortcut="U")
     st.stop()
 
-# Where in the queue: the flag the session is on, or on a new session the one the URL names; after a
-# decision the next flag of the chosen status after the one decided; else the first at or after the place.
+# Where in the queue (`review.place_in_queue`): on a new session the flag the URL names; after a decision
+# the next flag of the chosen status; changed filters land on a flag they admit.
 keys = [item.key for item in walk.items]
-position = {s.key: (s.flag.page, s.flag.start, s.flag.end) for s in walk.states}
 if "review_key" not in st.session_state:
     st.session_state["review_key"] = session.place("flag")
-after = st.session_state.pop("review_after", None)
-current = st.session_state.get("review_key")
-# Changed filters land on a flag they admit; otherwise the current flag stays, whatever its status.
 filters = (page_filter, tuple(categories), tuple(confidence), status)
 refiltered = st.session_state.get("review_filters", filters) != filters
 st.session_state["review_filters"] = filters
-if after is not None or current not in keys or (refiltered and not any(s.key == current for s in targets)):
-    place = position.get(after if after is not None else current)
-    ahead = [
-        s.key for s in targets
-        if place is None or position[s.key] > place or (after is None and position[s.key] == place)
-    ]
-    fallback = current if current in keys else keys[0]
-    st.session_state["review_key"] = next(iter(ahead or [s.key for s in targets]), fallback)
+st.session_state["review_key"] = review.place_in_queue(
+    walk, wanted, st.session_state["review_key"], after=st.session_state.pop("review_after", None),
+    refiltered=refiltered,
+)
 if not targets:
     st.info(f"No {status} flag matches the filters; Previous and Next walk the {len(keys)} flags they keep.")
 index = keys.index(st.session_state["review_key"])
@@ -257,6 +250,7 @@ except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 flag = state.flag
+where = describe_flag(flag)
 
 st.subheader(f"Flag {index + 1} of {len(keys)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
 found_by = "comparing the OCR with the gold" if flag.source is FlagSource.GOLD else "the no-gold flagger"
@@ -337,7 +331,7 @@ with right:
         for number, suggestion in enumerate(suggestions, start=1):
             clicked(
                 f"{number} · {views.suggestion_label(suggestion)}", f"review_pick_{number}", act,
-                (DecisionAction.ACCEPT.value, flag.key, state.version, suggestion),
+                (DecisionAction.ACCEPT.value, flag.key, state.version, suggestion, None, where),
                 shortcut=str(number) if number <= SHORTCUT_SUGGESTIONS else None,
             )
     else:
@@ -345,19 +339,20 @@ with right:
     buttons = st.columns(2)
     with buttons[0]:
         clicked(f"Accept {reading(top)}" if top is not None else "Accept", "review_accept", act,
-                (DecisionAction.ACCEPT.value, flag.key, state.version, top), type="primary", disabled=top is None,
+                (DecisionAction.ACCEPT.value, flag.key, state.version, top, None, where), type="primary",
+                disabled=top is None,
                 shortcut="A")
     with buttons[1]:
-        clicked("Keep OCR", "review_keep", act, (DecisionAction.KEEP_OCR.value, flag.key, state.version),
-                shortcut="K")
+        clicked("Keep OCR", "review_keep", act,
+                (DecisionAction.KEEP_OCR.value, flag.key, state.version, None, None, where), shortcut="K")
     st.text_input("Your reading", value=top if top is not None else flag.text, key=edit_key)
     buttons = st.columns(2)
     with buttons[0]:
-        clicked("Save edit", "review_edit", act, (DecisionAction.EDIT.value, flag.key, state.version, None, edit_key),
-                shortcut="E")
+        clicked("Save edit", "review_edit", act,
+                (DecisionAction.EDIT.value, flag.key, state.version, None, edit_key, where), shortcut="E")
     with buttons[1]:
         clicked("Gold is wrong", "review_gold_wrong", act,
-                (DecisionAction.GOLD_WRONG.value, flag.key, state.version, None, edit_key), shortcut="G",
+                (DecisionAction.GOLD_WRONG.value, flag.key, state.version, None, edit_key, where), shortcut="G",
                 help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.")
     open_here = state.decision is None
     accept_alike = walk.alike(flag, reading=top) if top is not None else ()
