@@ -41,7 +41,6 @@ from workbench.review.lines import (
     line_states,
     redo_line,
     undo_line,
-    undo_line_batch,
 )
 from workbench.review.pages import (
     DONE_STATUSES,
@@ -145,5 +144,4 @@ __all__ = [
     "undo_batch",
     "undo_last",
     "undo_line",
-    "undo_line_batch",
 ]
