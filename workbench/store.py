@@ -410,6 +410,12 @@ class Store:
         with self.read() as conn:
             return [_line_edit(row) for row in conn.execute(query.order_by(table.c.id))]
 
+    def line_edit_batch(self, batch: str) -> list[LineEdit]:
+        """The line edit events of one batch, whatever documents it spans, oldest first."""
+        query = sa.select(line_edits_table).where(line_edits_table.c.batch == batch)
+        with self.read() as conn:
+            return [_line_edit(row) for row in conn.execute(query.order_by(line_edits_table.c.id))]
+
     def append_line_edits(self, events: Sequence[LineEdit]) -> list[LineEdit]:
         """Append line edit events in one transaction, all or none; returns them with their ids.
 

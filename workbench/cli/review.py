@@ -171,7 +171,11 @@ def run_review(args: argparse.Namespace) -> int:
         )
     elif args.undo_last:
         batch = review.undo_last(store, args.doc, reviewer=reviewer)
-        print(f"{args.doc}: undid {len(batch)} decision(s)")
+        if batch.lines:
+            touched = sorted({e.document for e in batch.lines})
+            print(f"{args.doc}: undid {len(batch.lines)} line edit(s) of one replace, in {', '.join(touched)}")
+        else:
+            print(f"{args.doc}: undid {len(batch)} decision(s)")
     elif args.reanchor:
         _print_reanchored(args.doc, reanchor.reanchor_document(collection, store, args.doc))
     elif args.list:

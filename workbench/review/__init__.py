@@ -41,6 +41,7 @@ from workbench.review.lines import (
     line_states,
     redo_line,
     undo_line,
+    undo_line_batch,
 )
 from workbench.review.pages import (
     DONE_STATUSES,
@@ -144,4 +145,5 @@ __all__ = [
     "undo_batch",
     "undo_last",
     "undo_line",
+    "undo_line_batch",
 ]

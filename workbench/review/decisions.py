@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.models import Decision, DecisionAction, FlagCategory, FlagSource
+from workbench.review.lines import last_line_batch, undo_line_batch
 from workbench.review.queue import current_decisions, flag_state, flag_states, occurrences
 from workbench.review.state import (
     Batch,
@@ -291,17 +292,22 @@ def undo_batch(store: Store, batch: str, *, reviewer: str, note: str = "", overr
 
 
 def undo_last(store: Store, document: str, *, reviewer: str) -> Batch:
-    """Undo this reviewer's most recent action on a document that is still in force (a batch as a whole).
+    """Undo this reviewer's most recent action on a document that is still in force (a batch as a whole):
+    a decision, a batch of decisions, or a batch of line edits (a replace across the collection, undone in
+    every document it touched).
 
     ReviewError when none is; it says so when the reviewer's latest decision was decided over by someone
     else (the flag is then disputed, and undoing it is that other reviewer's or an override's business).
     """
     reviewer = reviewer_name(reviewer)
+    line_batch = last_line_batch(store, document, reviewer=reviewer)
     in_force = current_decisions(store, document)
     in_force_ids = {d.id for d in in_force.values()}
     events = store.decisions(document)
     overridden: Decision | None = None  # the reviewer's latest decision someone else decided over
     for item in reversed(events):
+        if line_batch is not None and item.time < line_batch.time:
+            break  # the batch of line edits came after this decision
         if item.reviewer != reviewer or item.action is DecisionAction.UNDO:
             continue
         if item.id not in in_force_ids:
@@ -314,6 +320,9 @@ def undo_last(store: Store, document: str, *, reviewer: str) -> Batch:
         state = flag_state(store, document, item.flag_key)
         single = undo(store, document, item.flag_key, reviewer=reviewer, version=state.version)
         return Batch(id=None, decisions=(single,))
+    if line_batch is not None and line_batch.batch is not None:
+        undone = undo_line_batch(store, line_batch.batch, reviewer=reviewer)
+        return Batch(id=undone[0].batch, decisions=(), lines=tuple(undone))
     if overridden is not None:
         state = flag_state(store, document, overridden.flag_key)
         raise ReviewError(

@@ -15,6 +15,7 @@ flag decisions applied, and how an edit enters the corrected transcript, is `wor
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -189,3 +190,47 @@ def redo_line(
         reviewer=reviewer, time=now(), note=note, version=version, ref=state.redo_ref,
     )
     return _append(store, [event])[0]
+
+
+def undo_line_batch(store: Store, batch: str, *, reviewer: str, note: str = "") -> list[LineEdit]:
+    """Undo every line edit of a batch (a collection-wide replace) in one action: one new batch of undo
+    events, all or none, whatever documents it spans.
+
+    ReviewError when a line of the batch has been changed since (its batch edit is no longer the one in
+    force): undo that line's later change first. LineConflict when a line changes while this is written.
+    """
+    reviewer = reviewer_name(reviewer)
+    members = [e for e in store.line_edit_batch(batch) if e.action is DecisionAction.EDIT]
+    if not members:
+        raise ReviewError(f"no batch of line edits {batch!r} in the review store")
+    new_batch = uuid.uuid4().hex
+    stamp = now()
+    events = []
+    for member in members:
+        state = line_state(store, member.document, member.page, member.line)
+        if state.edit is None or state.edit.id != member.id:
+            now_in_force = describe(state.edit) if state.edit is not None else "its edit was undone"
+            raise ReviewError(
+                f"{member.document} page {member.page} line {member.line} was changed after that action "
+                f"({now_in_force}); undo that change first"
+            )
+        events.append(
+            LineEdit(
+                document=member.document, page=member.page, line=member.line, action=DecisionAction.UNDO,
+                ocr=member.ocr, before=member.text or "", text=None, reviewer=reviewer, time=stamp, note=note,
+                version=state.version, batch=new_batch, ref=member.id,
+            )
+        )
+    return _append(store, events)
+
+
+def last_line_batch(store: Store, document: str, *, reviewer: str) -> LineEdit | None:
+    """The reviewer's most recent edit on a document that belongs to a batch of line edits still in force
+    (its line still reads as that batch made it); None when there is none."""
+    reviewer = reviewer_name(reviewer)
+    in_force = {state.edit.id for state in line_states(store, document).values() if state.edit is not None}
+    batches = [
+        e for e in store.line_edits(document)
+        if e.batch is not None and e.reviewer == reviewer and e.action is DecisionAction.EDIT and e.id in in_force
+    ]
+    return batches[-1] if batches else None

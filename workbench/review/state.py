@@ -14,9 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from workbench.errors import ReviewError
 from workbench.models import Decision, DecisionAction, Flag
+
+if TYPE_CHECKING:
+    from workbench.store import LineEdit
 
 DECIDING_ACTIONS = (DecisionAction.ACCEPT, DecisionAction.KEEP_OCR, DecisionAction.EDIT, DecisionAction.GOLD_WRONG)
 
@@ -88,13 +92,15 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """The events one reviewer action wrote; `id` is shared by them (None for a single decision)."""
+    """The events one reviewer action wrote; `id` is shared by them (None for a single decision). An action
+    on lines (undoing a collection-wide replace) wrote `lines`, line edit events, instead of decisions."""
 
     id: str | None
     decisions: tuple[Decision, ...]
+    lines: tuple[LineEdit, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.decisions)
+        return len(self.decisions) + len(self.lines)
 
 
 @dataclass(frozen=True, slots=True)

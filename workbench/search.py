@@ -1,0 +1,521 @@
+"""Search and replace across the collection: every line of every document, as it reads now.
+
+A search runs over the corrected text of each OCR line, the text the Transcribe page shows and a line edit
+is made against (`transcript.transcribed_lines`: the OCR with the reviewers' line edits and the flag
+decisions inside the line applied). A pattern is plain text, a regular expression (Python's `re`), or a
+word or phrase matched within K edits (Levenshtein, word by word runs of the phrase's length). Each hit
+names its document, page, line (1-based, as in `transcripts/ocr/DOC/page-NNN.txt`) and its span in the line.
+
+A replacement is first a plan (`plan_replace`: each line before and after, nothing written) and then one
+batch of line edits (`apply_plan`) in the reviewer's name, undone as one (`review.undo_line_batch`, or
+`workbench review DOC --undo-last`). Each line is checked against what the plan saw: a line that another
+reviewer changed since (its text or its line version differ) is refused, that line only, and named.
+
+The index: the stored OCR text of each page is read once per process and kept in memory, keyed by the
+text file's size and modification time (a new OCR run rewrites the file, so the key changes), with each
+document's lines joined into one string so that one `re` scan covers a document. What the reviewers changed
+comes from the store on every search: only the lines of pages with decisions in force or line edits are
+recomputed, so a search costs one scan of the text plus two queries per document (bench/bench_search.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from workbench.corpus import Collection
+from workbench.errors import InputError, ReviewError
+from workbench.fsutil import read_utf8
+from workbench.models import Box, Decision, DecisionAction, Flag
+from workbench.ocr.store import load_ocr_page, pending_path, text_path
+from workbench.ocrlines import ocr_lines
+from workbench.review import QueueFilter, line_states, queue, reviewer_name
+from workbench.review.lines import check_line_text, describe
+from workbench.store import LineEdit, LineVersionConflict, Store, now
+from workbench.transcript import TranscribedLine, page_lines, rules_for, transcribed_lines
+
+# A word for --fuzzy: letters or digits, with inner apostrophes or hyphens (any script: `\w` is Unicode).
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
+MAX_FUZZY = 5  # edits: beyond this a fuzzy pattern matches most short words
+
+
+class SearchMode(StrEnum):
+    """How a pattern matches."""
+
+    PLAIN = "plain"
+    REGEX = "regex"
+    FUZZY = "fuzzy"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What to look for: the pattern, how it matches (`edits`: the fuzzy budget), in which documents
+    (None: all of the collection's), and whether case counts."""
+
+    pattern: str
+    mode: SearchMode = SearchMode.PLAIN
+    edits: int = 0
+    documents: tuple[str, ...] | None = None
+    ignore_case: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One match: its number in the result (from 1), where it is, the text it matched in the line as the
+    line reads now, and the line's version (the line edits it has had, for the conflict check)."""
+
+    number: int
+    document: str
+    page: int
+    line: int
+    start: int
+    end: int
+    text: str
+    line_text: str
+    ocr: str
+    version: int = 0
+    edited: bool = False  # the line reads as a reviewer's line edit, not as the OCR
+
+    @property
+    def where(self) -> str:
+        """`doc page P line L`, for messages."""
+        return f"{self.document} page {self.page} line {self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The hits of a query, in document, page, line and position order, and how many lines were searched."""
+
+    query: SearchQuery
+    hits: tuple[SearchHit, ...]
+    lines: int = 0
+    pages: int = 0
+    documents: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """What a replacement does to one line: the line as the plan saw it (`before`, at `version`), what it
+    will read (`after`), its OCR line, and the numbers of the hits it replaces."""
+
+    document: str
+    page: int
+    line: int
+    ocr: str
+    before: str
+    after: str
+    version: int
+    hits: tuple[int, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.document} page {self.page} line {self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacePlan:
+    """A replacement, line by line, before anything is written (the preview)."""
+
+    query: SearchQuery
+    replacement: str
+    changes: tuple[LineChange, ...]
+
+    @property
+    def hits(self) -> int:
+        return sum(len(c.hits) for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A line of a plan that was not written, and why."""
+
+    change: LineChange
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceResult:
+    """What applying a plan wrote: one batch of line edits (`batch` None when nothing was written), and
+    the lines refused because they changed since the preview."""
+
+    batch: str | None
+    applied: tuple[LineEdit, ...] = ()
+    refused: tuple[Refusal, ...] = field(default_factory=tuple)
+
+
+# -- the index --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentText:
+    """A document's OCR lines joined by line breaks, with where each line starts and which it is."""
+
+    key: tuple
+    text: str
+    starts: tuple[int, ...]
+    places: tuple[tuple[int, int], ...]  # (page, line) of each line
+    pages: dict[int, tuple[str, ...]]  # each page's OCR lines
+    words: frozenset[str]
+
+
+_PAGES: dict[tuple[str, str, int], tuple[tuple, str]] = {}
+_DOCUMENTS: dict[tuple[str, str], _DocumentText] = {}
+_LOCK = threading.Lock()
+
+
+def _page_key(collection: Collection, doc_id: str, number: int) -> tuple:
+    """What identifies a page's stored OCR text: the file's size and modification time, and whether a save
+    is pending (its journal names the new text)."""
+    path = text_path(collection, doc_id, number)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: no OCR for page {number} of {doc_id!r} (run `workbench ocr {doc_id}` first)"
+        ) from None
+    pending = pending_path(collection, doc_id, number).exists()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, pending)
+
+
+def _page_text(collection: Collection, doc_id: str, number: int, key: tuple) -> str:
+    cache_key = (str(collection.home), doc_id, number)
+    cached = _PAGES.get(cache_key)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if key[-1]:  # a save not finished: the OCR store knows which text counts
+        text = load_ocr_page(collection, doc_id, number).text
+    else:
+        text = read_utf8(text_path(collection, doc_id, number), what="OCR text")
+    _PAGES[cache_key] = (key, text)
+    return text
+
+
+def _document_text(collection: Collection, doc_id: str, page_count: int) -> _DocumentText:
+    """The document's OCR lines, from the cache when no page's text file changed."""
+    keys = tuple(_page_key(collection, doc_id, n) for n in range(1, page_count + 1))
+    cache_key = (str(collection.home), doc_id)
+    with _LOCK:
+        cached = _DOCUMENTS.get(cache_key)
+        if cached is not None and cached.key == keys:
+            return cached
+        pages: dict[int, tuple[str, ...]] = {}
+        places: list[tuple[int, int]] = []
+        for number, key in enumerate(keys, start=1):
+            lines = tuple(_page_text(collection, doc_id, number, key).split("\n"))
+            pages[number] = lines
+            places.extend((number, line) for line in range(1, len(lines) + 1))
+        all_lines = [line for number in pages for line in pages[number]]
+        starts, position = [], 0
+        for line in all_lines:
+            starts.append(position)
+            position += len(line) + 1
+        text = "\n".join(all_lines)
+        made = _DocumentText(
+            key=keys, text=text, starts=tuple(starts), places=tuple(places), pages=pages,
+            words=frozenset(WORD.findall(text)),
+        )
+        _DOCUMENTS[cache_key] = made
+        return made
+
+
+@dataclass(frozen=True, slots=True)
+class _Overlay:
+    """What the reviewers changed in a document: the lines that read otherwise than the OCR, and every
+    line's version (its count of line edit events)."""
+
+    lines: dict[tuple[int, int], TranscribedLine]
+    versions: dict[tuple[int, int], int]
+
+
+def _overlay(store: Store, doc_id: str, pages: dict[int, tuple[str, ...]]) -> _Overlay:
+    """The lines of a document that its decisions in force and line edits change (`transcribed_lines`)."""
+    events = store.decisions(doc_id)
+    states = line_states(store, doc_id)
+    versions = {key: state.version for key, state in states.items()}
+    if not events and not states:
+        return _Overlay({}, versions)
+    decided_by_page: dict[int, list[tuple[Flag, Decision]]] = {}
+    if events:
+        stored = store.flags(doc_id, keys=sorted({e.flag_key for e in events}))
+        for item in queue(stored, events, QueueFilter(include_stale=True)).items:
+            if item.decision is not None:
+                decided_by_page.setdefault(item.flag.page, []).append((item.flag, item.decision))
+    edits_by_page: dict[int, list[LineEdit]] = {}
+    for (page, _line), state in states.items():
+        if state.edit is not None:
+            edits_by_page.setdefault(page, []).append(state.edit)
+    rules = rules_for(store, doc_id)
+    changed: dict[tuple[int, int], TranscribedLine] = {}
+    for page in sorted(set(decided_by_page) | set(edits_by_page)):
+        if page not in pages:
+            continue
+        page_versions = {line: v for (p, line), v in versions.items() if p == page}
+        for item in transcribed_lines(
+            "\n".join(pages[page]), decided_by_page.get(page, ()), edits_by_page.get(page, ()),
+            versions=page_versions, rules=rules,
+        ):
+            if item.edited or item.text != item.ocr:
+                changed[(page, item.number)] = item
+    return _Overlay(changed, versions)
+
+
+# -- matching ---------------------------------------------------------------------------------------------
+
+
+def check_query(query: SearchQuery) -> re.Pattern | None:
+    """The compiled pattern of a plain or regex query (None for fuzzy); InputError saying what is wrong."""
+    if not query.pattern:
+        raise InputError("search: give a pattern to look for")
+    if "\n" in query.pattern:
+        raise InputError("search: a pattern is searched within one line; remove the line break")
+    flags = re.IGNORECASE if query.ignore_case else 0
+    if query.mode is SearchMode.FUZZY:
+        if not 0 <= query.edits <= MAX_FUZZY:
+            raise InputError(f"search: --fuzzy takes 0 to {MAX_FUZZY} edits (got {query.edits})")
+        if not WORD.findall(query.pattern):
+            raise InputError(f"search: {query.pattern!r} has no word to match fuzzily")
+        return None
+    source = query.pattern if query.mode is SearchMode.REGEX else re.escape(query.pattern)
+    try:
+        return re.compile(source, flags | re.MULTILINE)
+    except re.error as error:
+        raise InputError(f"search: {query.pattern!r} is not a regular expression Python reads ({error})") from None
+
+
+def _regex_spans(pattern: re.Pattern, line: str) -> Iterator[tuple[int, int]]:
+    for match in pattern.finditer(line):
+        if match.end() > match.start():  # an empty match replaces nothing
+            yield match.start(), match.end()
+
+
+def _fuzzy_spans(query: SearchQuery, line: str) -> Iterator[tuple[int, int]]:
+    """Runs of as many words as the pattern has, within `query.edits` edits of it, left to right."""
+    fold = str.casefold if query.ignore_case else str
+    target = fold(" ".join(WORD.findall(query.pattern)))
+    size = len(WORD.findall(query.pattern))
+    words = list(WORD.finditer(line))
+    index = 0
+    while index + size <= len(words):
+        run = words[index : index + size]
+        candidate = fold(" ".join(w.group() for w in run))
+        if Levenshtein.distance(candidate, target, score_cutoff=query.edits) <= query.edits:
+            yield run[0].start(), run[-1].end()
+            index += size
+        else:
+            index += 1
+
+
+def _near_words(query: SearchQuery, words: frozenset[str]) -> list[str]:
+    """The document's words within the fuzzy budget of the pattern's first word (a necessary condition)."""
+    first = WORD.findall(query.pattern)[0]
+    processor = str.casefold if query.ignore_case else None
+    found = process.extract(
+        first, words, scorer=Levenshtein.distance, score_cutoff=query.edits, limit=None, processor=processor
+    )
+    return [word for word, _score, _ in found]
+
+
+def _candidate_lines(query: SearchQuery, pattern: re.Pattern | None, doc: _DocumentText) -> list[int]:
+    """Indexes of the document's OCR lines a match may be on (one scan of the joined text)."""
+    if pattern is None:
+        near = _near_words(query, doc.words)
+        if not near:
+            return []
+        flags = re.IGNORECASE if query.ignore_case else 0
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, near)) + r")(?!\w)", flags)
+    found: set[int] = set()
+    for match in pattern.finditer(doc.text):
+        first = bisect.bisect_right(doc.starts, match.start()) - 1
+        last = bisect.bisect_right(doc.starts, max(match.start(), match.end() - 1)) - 1
+        found.update(range(first, last + 1))
+    return sorted(found)
+
+
+def _spans(query: SearchQuery, pattern: re.Pattern | None, line: str) -> list[tuple[int, int]]:
+    return list(_regex_spans(pattern, line) if pattern is not None else _fuzzy_spans(query, line))
+
+
+def search(collection: Collection, store: Store, query: SearchQuery) -> SearchResult:
+    """Every hit of `query` in the collection (or its `documents`), numbered from 1 in document, page, line
+    and position order. CorpusError for an unknown document; InputError for a bad pattern or missing OCR."""
+    pattern = check_query(query)
+    doc_ids = list(query.documents) if query.documents else collection.document_ids()
+    hits: list[SearchHit] = []
+    lines_searched = pages_searched = 0
+    for doc_id in doc_ids:
+        document = collection.document(doc_id)
+        doc = _document_text(collection, doc_id, document.page_count)
+        overlay = _overlay(store, doc_id, doc.pages)
+        lines_searched += len(doc.places)
+        pages_searched += len(doc.pages)
+        found: list[tuple[int, int, int, int, TranscribedLine | None]] = []
+        for index in _candidate_lines(query, pattern, doc):
+            page, line = doc.places[index]
+            if (page, line) in overlay.lines:
+                continue  # searched below, as it reads now
+            for start, end in _spans(query, pattern, doc.pages[page][line - 1]):
+                found.append((page, line, start, end, None))
+        for (page, line), item in overlay.lines.items():
+            for start, end in _spans(query, pattern, item.text):
+                found.append((page, line, start, end, item))
+        found.sort(key=lambda f: f[:4])
+        for page, line, start, end, item in found:
+            ocr = doc.pages[page][line - 1]
+            text = item.text if item is not None else ocr
+            hits.append(
+                SearchHit(
+                    number=len(hits) + 1, document=doc_id, page=page, line=line, start=start, end=end,
+                    text=text[start:end], line_text=text, ocr=ocr, version=overlay.versions.get((page, line), 0),
+                    edited=item is not None and item.edited,
+                )
+            )
+    return SearchResult(
+        query=query, hits=tuple(hits), lines=lines_searched, pages=pages_searched, documents=tuple(doc_ids)
+    )
+
+
+# -- replacing --------------------------------------------------------------------------------------------
+
+
+def _replacement_for(query: SearchQuery, pattern: re.Pattern | None, hit: SearchHit, replacement: str) -> str:
+    """What one hit becomes: the replacement text, with \\1 or \\g<name> expanded for a regex."""
+    if pattern is None or query.mode is not SearchMode.REGEX:
+        return replacement
+    match = pattern.match(hit.line_text, hit.start)
+    if match is None or match.end() != hit.end:
+        return replacement
+    try:
+        return match.expand(replacement)
+    except (re.error, IndexError) as error:
+        raise InputError(f"search: replacement {replacement!r} does not fit the pattern ({error})") from None
+
+
+def plan_replace(
+    result: SearchResult, replacement: str, *, hits: Iterable[int] | None = None
+) -> ReplacePlan:
+    """The preview of replacing the hits numbered `hits` (all when None) with `replacement`: each line
+    touched, before and after. Nothing is written. ReviewError for a hit number the result has not, or a
+    replacement holding a line break."""
+    check_line_text(replacement)
+    pattern = check_query(result.query)
+    by_number = {h.number: h for h in result.hits}
+    chosen = sorted(set(hits)) if hits is not None else sorted(by_number)
+    missing = [n for n in chosen if n not in by_number]
+    if missing:
+        raise ReviewError(
+            f"search: no hit {', '.join(map(str, missing))} (the search found {len(result.hits)}); search again"
+        )
+    by_line: dict[tuple[str, int, int], list[SearchHit]] = {}
+    for number in chosen:
+        hit = by_number[number]
+        by_line.setdefault((hit.document, hit.page, hit.line), []).append(hit)
+    changes = []
+    for (document, page, line), line_hits in by_line.items():
+        first = line_hits[0]
+        text = first.line_text
+        for hit in sorted(line_hits, key=lambda h: h.start, reverse=True):  # from the right: spans stay put
+            text = text[: hit.start] + _replacement_for(result.query, pattern, hit, replacement) + text[hit.end :]
+        if text == first.line_text:
+            continue
+        changes.append(
+            LineChange(
+                document=document, page=page, line=line, ocr=first.ocr, before=first.line_text, after=text,
+                version=first.version, hits=tuple(h.number for h in line_hits),
+            )
+        )
+    changes.sort(key=lambda c: (c.document, c.page, c.line))
+    return ReplacePlan(query=result.query, replacement=replacement, changes=tuple(changes))
+
+
+def _current_lines(collection: Collection, store: Store, changes: Sequence[LineChange]) -> dict:
+    """The lines of the plan as they read now, one page read at a time (`transcript.page_lines`)."""
+    now_reads: dict[tuple[str, int, int], TranscribedLine] = {}
+    for document, page in sorted({(c.document, c.page) for c in changes}):
+        for item in page_lines(store, load_ocr_page(collection, document, page)):
+            now_reads[(document, page, item.number)] = item
+    return now_reads
+
+
+def _refusal(store: Store, change: LineChange, current: TranscribedLine | None) -> Refusal:
+    if current is None:
+        return Refusal(change, f"{change.where}: the OCR has no such line any more")
+    events = store.line_edits(change.document, page=change.page, line=change.line)
+    who = f" ({describe(events[-1])})" if len(events) > change.version and events else ""
+    return Refusal(
+        change, f"{change.where} was changed since the preview{who}: it reads {current.text!r} now; not replaced"
+    )
+
+
+def apply_plan(
+    collection: Collection, store: Store, plan: ReplacePlan, *, reviewer: str, note: str = ""
+) -> ReplaceResult:
+    """Write a plan as one batch of line edits in the reviewer's name (exactly the plan's lines and texts).
+
+    Each line is checked first: one that reads otherwise than the plan saw, or has had a line edit since, is
+    refused (that line only, named in `refused`) and the others are written. A line another reviewer
+    changes while the batch is written is refused the same way.
+    """
+    reviewer = reviewer_name(reviewer)
+    if not plan.changes:
+        return ReplaceResult(batch=None)
+    current = _current_lines(collection, store, plan.changes)
+    refused: list[Refusal] = []
+    ready: list[LineChange] = []
+    for change in plan.changes:
+        line = current.get((change.document, change.page, change.line))
+        if line is None or line.text != change.before or line.version != change.version or line.ocr != change.ocr:
+            refused.append(_refusal(store, change, line))
+        else:
+            ready.append(change)
+    batch = uuid.uuid4().hex
+    stamp = now()
+    note = note or f"replace {plan.query.pattern!r} with {plan.replacement!r}"
+    while ready:
+        events = [
+            LineEdit(
+                document=c.document, page=c.page, line=c.line, action=DecisionAction.EDIT, ocr=c.ocr,
+                before=c.before, text=c.after, reviewer=reviewer, time=stamp, note=note, version=c.version,
+                batch=batch,
+            )
+            for c in ready
+        ]
+        try:
+            applied = store.append_line_edits(events)
+        except LineVersionConflict as conflict:
+            # Another reviewer got to this line after the check: refuse it alone and write the rest.
+            place = (conflict.document, conflict.page, conflict.line)
+            lost = next(c for c in ready if (c.document, c.page, c.line) == place)
+            ready.remove(lost)
+            line = _current_lines(collection, store, [lost]).get(place)
+            refused.append(_refusal(store, lost, line))
+            continue
+        return ReplaceResult(batch=batch, applied=tuple(applied), refused=tuple(refused))
+    return ReplaceResult(batch=None, refused=tuple(refused))
+
+
+def line_box(collection: Collection, hit: SearchHit | LineChange) -> Box | None:
+    """The box of a hit's line on the scan (from the OCR's word boxes); None when the OCR has none."""
+    page = load_ocr_page(collection, hit.document, hit.page)
+    lines = ocr_lines(page)
+    return lines[hit.line - 1].box if 1 <= hit.line <= len(lines) else None
+
+
+def scan_path(collection: Collection, hit: SearchHit | LineChange) -> Path | None:
+    """The scan of a hit's page, None when the document has none."""
+    document = collection.document(hit.document)
+    if not 1 <= hit.page <= document.page_count:
+        return None
+    scan = document.pages[hit.page - 1].scan
+    return scan if scan is not None and scan.exists() else None
