@@ -50,3 +50,12 @@ def test_changed_filters_land_on_a_flag_they_admit():
 
 def test_an_empty_walk_has_no_place():
     assert place_in_queue(queue([], []), OPEN, KEYS[0]) is None
+
+
+def test_an_unknown_category_is_named_with_the_known_ones():
+    import pytest
+
+    from workbench.errors import ReviewError
+
+    with pytest.raises(ReviewError, match=r"unknown flag category 'nope' \(one of stamp_noise, "):
+        QueueFilter.of(categories=["nope"])

@@ -66,10 +66,11 @@ class QueueFilter:
             wanted_status = FlagStatus(status) if status is not None else None
         except ValueError:
             raise ReviewError(f"unknown flag status {status!r} (open or decided)") from None
-        try:
-            wanted_categories = frozenset(FlagCategory(c) for c in categories or ())
-        except ValueError as error:
-            raise ReviewError(f"unknown flag category ({error})") from None
+        unknown = [c for c in categories or () if c not in {k.value for k in FlagCategory}]
+        if unknown:
+            known = ", ".join(k.value for k in FlagCategory)
+            raise ReviewError(f"unknown flag category {unknown[0]!r} (one of {known})")
+        wanted_categories = frozenset(FlagCategory(c) for c in categories or ())
         if isinstance(pages, int):
             pages = [pages]
         return cls(
