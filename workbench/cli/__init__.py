@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "flag",
     "review",
     "correct",
+    "search",
     "report",
     "app",
 )
@@ -45,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "flag": "flag",
     "review": "review",
     "correct": "correct",
+    "search": "search",
     "page-status": "review",
     "export": "review",
     "rules": "review",
