@@ -196,3 +196,11 @@ def test_image_urls_follow_the_service_version():
     (canvas,) = manifest.canvases
     assert image_url(canvas, "max") == "https://images.example/iiif/p1/full/full/0/default.jpg"
     assert image_url(canvas, "1500") == "https://images.example/iiif/p1/full/1500,/0/default.jpg"
+
+
+def test_a_v3_painting_body_given_as_a_choice_or_a_list_is_read():
+    image = {"id": "https://example.org/p1.jpg", "type": "Image"}
+    for body in ({"type": "Choice", "items": [image, {"id": "https://example.org/p1-uv.jpg"}]}, [image]):
+        canvas = {"id": "c1", "type": "Canvas", "items": [{"items": [{"motivation": "painting", "body": body}]}]}
+        manifest = parse_manifest({"type": "Manifest", "id": "m", "items": [canvas]}, source="m")
+        assert [c.image for c in manifest.canvases] == ["https://example.org/p1.jpg"]

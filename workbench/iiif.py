@@ -123,6 +123,15 @@ def _service(image: dict) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _bodies(body) -> list[dict]:
+    """A painting annotation's bodies: one, a list of them, or a Choice (its first item is the default)."""
+    if isinstance(body, list):
+        return [b for item in body for b in _bodies(item)]
+    if isinstance(body, dict) and body.get("type") == "Choice":
+        return _bodies((body.get("items") or [None])[0])
+    return [body] if isinstance(body, dict) else []
+
+
 def parse_manifest(data: dict, *, source: str) -> Manifest:
     """A Presentation 2 or 3 manifest's canvases and images; InputError naming `source` when it is neither
     or a canvas has no image."""
@@ -132,10 +141,11 @@ def parse_manifest(data: dict, *, source: str) -> Manifest:
         version = 3
         for index, canvas in enumerate(data.get("items") or [], start=1):
             bodies = [
-                annotation.get("body")
+                body
                 for page in canvas.get("items") or []
                 for annotation in page.get("items") or []
                 if annotation.get("motivation") == "painting"
+                for body in _bodies(annotation.get("body"))
             ]
             image = next((b for b in bodies if isinstance(b, dict) and b.get("id")), None)
             if image is None or canvas.get("type", "Canvas") != "Canvas":
