@@ -93,6 +93,7 @@ navigation = st.navigation(
         st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
         st.Page(PAGES / "review.py", title="Review", icon=":material/rate_review:", url_path="review"),
         st.Page(PAGES / "transcribe.py", title="Transcribe", icon=":material/edit_note:", url_path="transcribe"),
+        st.Page(PAGES / "search.py", title="Search", icon=":material/manage_search:", url_path="search"),
         st.Page(PAGES / "reports.py", title="Reports", icon=":material/bar_chart:", url_path="reports"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:", url_path="export"),
     ]

@@ -69,6 +69,11 @@ def act(
     try:
         if kind == "undo":
             batch = review.undo_last(store, doc_id, reviewer=reviewer)
+            if batch.lines:  # the last action was a replace across the collection (the Search page)
+                st.session_state["review_message"] = (
+                    "success", f"Undone: your last replace, on {len(batch.lines)} line(s) at once."
+                )
+                return
             undone = [event.flag_key for event in batch.decisions]
             st.session_state["review_key"] = key if key in undone else undone[0]
             where = describe_flag(review.flag_state(store, doc_id, st.session_state["review_key"]).flag)
