@@ -181,7 +181,7 @@ def measure_line_edits(home: Path, doc_id: str, *, edits: int, database: Path) -
         raise SystemExit(f"bench_ui: the Transcribe page failed: {(at.exception or at.error)[0].value}")
     timings, cpu = [], []
     for _ in range(edits):
-        field = at.text_input(key="transcribe_text")
+        field = at.text_input(key=at.session_state["transcribe_field"])
         field.input(f"{field.value} (checked)")
         at.button(key="transcribe_save").click()
         started, started_cpu = time.perf_counter(), time.process_time()

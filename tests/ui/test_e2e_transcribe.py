@@ -121,6 +121,19 @@ def test_keyboard_transcription_reload_stale_context_and_click(minutes_server, b
     settle(ann)
     assert url_line(ann) == "3" and field_value(ann) == LINES[2]  # the same line after the reload
 
+    ann.get_by_label(FIELD).click()
+    ann.keyboard.type(" and more")
+    ann.keyboard.press("Escape")  # Esc restores the line
+    ann.wait_for_function(f"() => document.querySelector('input[aria-label=\"{FIELD}\"]').value === {LINES[2]!r}")
+    settle(ann)
+    ann.keyboard.press("ArrowUp")  # Up goes back, to the line saved before
+    wait_for_line(ann, 2)
+    assert field_value(ann) == FIXED
+    ann.keyboard.press("ArrowDown")
+    wait_for_line(ann, 3)
+    edits = [e.text for e in open_store_edits(collection)]
+    assert edits == [FIXED], edits  # neither Esc nor moving wrote anything
+
     click_line(ann, 3, column=8)  # a click on the scan, on "terms" of the last line, selects that line
     wait_for_line(ann, 4)
     assert field_value(ann) == LINES[3]
@@ -137,6 +150,13 @@ def test_keyboard_transcription_reload_stale_context_and_click(minutes_server, b
     settle(ann)
     expect(ann.locator("table.wb-diff tr.wb-selected")).to_contain_text(LINES[1])
     bob.context.close()
+
+
+def open_store_edits(collection):
+    """The line edits of the document in the server's review store."""
+    from workbench.store import open_store
+
+    return open_store(str(collection.home.parent / "e2e.db")).line_edits(DOC)
 
 
 def click_line(page, index: int, *, column: int = 1) -> None:

@@ -34,7 +34,7 @@ def no_errors(at: AppTest) -> None:
 
 
 def field(at: AppTest):
-    return at.text_input(key="transcribe_text")
+    return at.text_input(key=at.session_state["transcribe_field"])
 
 
 def test_the_page_shows_the_line_its_image_its_neighbours_and_its_low_confidence_words(ui_collection):

@@ -226,6 +226,7 @@ export default function ({ data, setTriggerValue }) {
   const previous = window.__workbenchLineKeys;
   if (previous) document.removeEventListener("keydown", previous, true);
   const moves = { Enter: 1, ArrowDown: 1, ArrowUp: -1 };
+  let waiting = false;  // a key was sent: the next ones wait for the page it asked for (this runs again then)
   const handler = (event) => {
     const input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.matches(selector) || event.isComposing) return;
@@ -234,7 +235,14 @@ export default function ({ data, setTriggerValue }) {
     // Ours alone: Streamlit would commit the field on Enter and clear nothing on Escape.
     event.preventDefault();
     event.stopImmediatePropagation();
+    if (waiting) return;
+    waiting = true;
     const restore = event.key === "Escape";
+    if (restore) {
+      // Back on screen at once, so that a key pressed before the page answers reads the line, not the typing.
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, data.original);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     setTriggerValue("key", { move: restore ? 0 : moves[event.key], restore, text: input.value, at: Date.now() });
   };
   window.__workbenchLineKeys = handler;
@@ -312,13 +320,16 @@ def clicked_point(key: str) -> tuple[float, float] | None:
 
 
 def line_keys(
-    key: str, label: str, text: str, on_key: Callable[[], None], *, caret: int | None = None
+    key: str, label: str, text: str, original: str, run: int, on_key: Callable[[], None], *, caret: int | None = None
 ) -> None:
     """Keyboard for the text field labelled `label`: Enter or Down, Up and Esc call `on_key` (read with
-    `pressed_key(key)`); the field gets the focus once it shows `text`, the caret at `caret` (default: the
-    end)."""
+    `pressed_key(key)`), Esc after putting `original` back in the field; a key pressed while the page is
+    still answering the one before is dropped (never sent with a stale line). The field gets the focus once
+    it shows `text`, the caret at `caret` (default: the end). `run` must differ from one rerun to the next
+    (it re-arms the keys)."""
     _keys_component()(
-        key=key, data={"label": label, "text": text, "caret": caret}, on_key_change=on_key, height=0
+        key=key, data={"label": label, "text": text, "original": original, "caret": caret, "run": run},
+        on_key_change=on_key, height=0,
     )
 
 

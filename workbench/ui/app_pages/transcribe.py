@@ -73,13 +73,25 @@ line = lines[number_of_line - 1]
 shape = geometry[number_of_line - 1]
 st.query_params.update({"page": str(number), "line": str(number_of_line)})
 
+def field_key() -> str:
+    """The key of the line's text field: a new one each time the page loads text into the field, so the
+    browser shows that text whatever was typed and not sent (a field keeps unsent typing over new values)."""
+    return f"transcribe_text_{st.session_state.get('transcribe_loads', 0)}"
+
+
+def load(text: str) -> None:
+    """Put `text` in the line's field (a fresh field, see `field_key`)."""
+    st.session_state["transcribe_loads"] = st.session_state.get("transcribe_loads", 0) + 1
+    st.session_state[field_key()] = text
+
+
 # What the reviewer sees: the field is loaded with the line as it reads now, unless their own text was kept
 # after a refusal (then it stays until they save, restore or move on, and a save is made against the
 # other reviewer's text they were shown).
 seen = (doc_id, number, line.number, line.version, line.text)
 if st.session_state.get("transcribe_seen") != seen:
     if not st.session_state.get("transcribe_kept"):
-        st.session_state["transcribe_text"] = line.text
+        load(line.text)
     st.session_state["transcribe_seen"] = seen
 
 
@@ -108,13 +120,13 @@ def save(text: str, move: int) -> None:
             )
         except LineConflict as conflict:
             # Refused: the other reviewer's text is shown, the reviewer's own stays in the field.
-            st.session_state["transcribe_text"] = text
+            load(text)
             st.session_state["transcribe_kept"] = True
             theirs = conflict.current.text if conflict.current is not None else None
             st.session_state["transcribe_message"] = ("conflict", str(conflict), theirs)
             return
         except WorkbenchError as error:
-            st.session_state["transcribe_text"] = text
+            load(text)
             st.session_state["transcribe_kept"] = True
             st.session_state["transcribe_message"] = ("error", str(error), None)
             return
@@ -124,7 +136,7 @@ def save(text: str, move: int) -> None:
 
 def restore() -> None:
     """Put the line back as it reads in the store (Esc)."""
-    st.session_state["transcribe_text"] = line.text
+    load(line.text)
     st.session_state.pop("transcribe_kept", None)
     st.session_state["transcribe_seen"] = seen
 
@@ -140,7 +152,7 @@ def on_key() -> None:
 
 
 def on_button(move: int) -> None:
-    save(st.session_state.get("transcribe_text", ""), move)
+    save(st.session_state.get(field_key(), ""), move)
 
 
 def on_scan_click() -> None:
@@ -208,13 +220,17 @@ with right:
     edited = frozenset(n.number for n in lines if n.edited)
     if before:
         st.html(components.context_lines_html(before, edited=edited))
-    st.text_input(FIELD, key="transcribe_text", on_change="ignore")
+    st.text_input(FIELD, key=field_key(), on_change="ignore")
+    st.session_state["transcribe_field"] = field_key()
+    runs = st.session_state["transcribe_runs"] = st.session_state.get("transcribe_runs", 0) + 1
     word = st.session_state.pop("transcribe_caret_word", None)
     caret = None
     if word is not None:
-        tokens = st.session_state.get("transcribe_text", "").split(" ")
+        tokens = st.session_state.get(field_key(), "").split(" ")
         caret = sum(len(t) + 1 for t in tokens[: min(word, len(tokens))])
-    components.line_keys("transcribe_keys", FIELD, st.session_state.get("transcribe_text", ""), on_key, caret=caret)
+    components.line_keys(
+        "transcribe_keys", FIELD, st.session_state.get(field_key(), ""), line.text, runs, on_key, caret=caret
+    )
     if after:
         st.html(components.context_lines_html(after, edited=edited))
     low = set(low_confidence_words(shape, config_for(document.lang).low_conf))
