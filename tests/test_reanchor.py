@@ -117,3 +117,13 @@ def test_reanchor_leaves_a_decision_of_the_new_place_alone(tmp_collection, capsy
     assert main(["review", DOC, "--reanchor"]) == 0
     assert f"flag {new_flag.key} on the new text is decided already" in capsys.readouterr().out
     assert "shipmint" in correct_document(tmp_collection, store, DOC).pages[0].text
+
+
+def test_a_stored_ocr_folder_imported_elsewhere_leaves_its_previous_text_out(tmp_collection):
+    from workbench.ocr.importers import ocr_files
+
+    tmp_collection.document_dir(DOC).mkdir(parents=True)
+    write_manifest(Document(DOC, "A letter", (PageRef(DOC, 1),)), tmp_collection.manifest_path(DOC))
+    save_ocr_page(tmp_collection, OcrPage(DOC, 1, OLD, engine="import:text"))
+    save_ocr_page(tmp_collection, OcrPage(DOC, 1, NEW, engine="import:text"))
+    assert [p.name for p in ocr_files([tmp_collection.ocr_dir(DOC)])] == ["page-001.txt"]

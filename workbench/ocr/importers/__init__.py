@@ -95,7 +95,8 @@ def ocr_files(paths: list[Path]) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in OCR_SUFFIXES)
-            found = [p for p in found if not p.name.endswith(".words.json")]
+            # a stored OCR folder's own files: word records, and the text a save replaced (ocr.store)
+            found = [p for p in found if not p.name.endswith((".words.json", ".previous.txt"))]
             if not found:
                 raise InputError(f"{path}: folder holds no OCR files ({', '.join(sorted(OCR_SUFFIXES))})")
             files.extend(found)
