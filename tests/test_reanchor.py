@@ -83,6 +83,10 @@ def test_review_reanchor_moves_decisions_and_line_edits_onto_the_new_ocr(tmp_col
     before = correct_document(tmp_collection, store, DOC).pages[0]
     assert "shipment" not in before.text and len(before.skipped) == 2 and len(before.skipped_lines) == 1
 
+    assert main(["export", DOC, "--format", "txt"]) == 0
+    assert f"hint: the OCR was run again since some decisions; `workbench review {DOC} --reanchor`" in (
+        capsys.readouterr().err
+    )
     assert main(["review", DOC, "--reanchor"]) == 0
     out = capsys.readouterr().out
     assert f"{DOC}: 2 decision(s) moved onto the new OCR, 0 already read as decided, 1 could not be placed" in out

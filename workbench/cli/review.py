@@ -9,6 +9,7 @@ from workbench import exporters, goldrevision, reanchor, review, transcript
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import DecisionAction, FlagCategory, FlagSource
+from workbench.ocr.store import load_previous_text
 from workbench.review.state import describe_decision, describe_dispute, describe_flag, plain_time, what_it_did
 from workbench.store import check_integrity, head_revision, open_store, schema_revision, upgrade_schema
 
@@ -280,6 +281,10 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"{result.corrected.changes} change(s) applied, {len(skipped)} decision(s) left out")
     for item in skipped:
         print(f"note: {describe_flag(item.flag)} was not applied: {item.reason}", file=sys.stderr)
+    left_out = {s.flag.page for s in skipped} | {p.page for p in result.corrected.pages if p.skipped_lines}
+    if any(load_previous_text(collection, args.doc, page) is not None for page in left_out):
+        print(f"hint: the OCR was run again since some decisions; `workbench review {args.doc} --reanchor` "
+              "moves them onto the new text", file=sys.stderr)
     return 0
 
 
