@@ -21,8 +21,10 @@ recomputed, so a search costs one scan of the text plus two queries per document
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +34,12 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from workbench.corpus import Collection
+from workbench.checksums import RECHECK_SECONDS
+from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
 from workbench.fsutil import read_utf8
-from workbench.models import Box, Decision, DecisionAction, Flag
-from workbench.ocr.store import load_ocr_page, pending_path, text_path
+from workbench.models import Box, Decision, DecisionAction, Document, Flag
+from workbench.ocr.store import load_ocr_page, text_path
 from workbench.ocrlines import ocr_lines
 from workbench.review import QueueFilter, line_states, queue, reviewer_name
 from workbench.review.lines import check_line_text, describe
@@ -172,29 +175,61 @@ class _DocumentText:
 
 _PAGES: dict[tuple[str, str, int], tuple[tuple, str]] = {}
 _DOCUMENTS: dict[tuple[str, str], _DocumentText] = {}
+_CHECKED: dict[tuple[str, str], tuple[tuple, float, tuple]] = {}  # folder key, when checked, files key
+_MANIFESTS: dict[tuple[str, str], tuple[tuple, Document]] = {}
+_OVERLAYS: dict[tuple[str, str, str], tuple[tuple, _Overlay]] = {}
 _LOCK = threading.Lock()
 
 
-def _page_key(collection: Collection, doc_id: str, number: int) -> tuple:
-    """What identifies a page's stored OCR text: the file's size and modification time, and whether a save
-    is pending (its journal names the new text)."""
-    path = text_path(collection, doc_id, number)
+def _stat_key(path: Path | str) -> tuple | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
-        raise InputError(
-            f"{path}: no OCR for page {number} of {doc_id!r} (run `workbench ocr {doc_id}` first)"
-        ) from None
-    pending = pending_path(collection, doc_id, number).exists()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, pending)
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _page_text(collection: Collection, doc_id: str, number: int, key: tuple) -> str:
+def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[Document]:
+    """The documents searched, their manifests read again only when the file changed."""
+    home = str(collection.home)
+    found = []
+    for doc_id in doc_ids if doc_ids is not None else collection.document_ids():
+        path = collection.manifest_path(doc_id)
+        key = _stat_key(path)
+        cached = _MANIFESTS.get((home, doc_id))
+        if key is None or cached is None or cached[0] != key:
+            document = collection.document(doc_id)  # CorpusError naming the file when missing or malformed
+            _MANIFESTS[(home, doc_id)] = (key, document)
+            found.append(document)
+        else:
+            found.append(cached[1])
+    return found
+
+
+def _files_key(folder: str, page_count: int) -> tuple:
+    """Size, modification time and inode of each page's OCR text file, and the pending saves' journals."""
+    entries: dict[str, tuple] = {}
+    pending = []
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.name.endswith(".pending.json"):
+                    pending.append(entry.name)
+                elif entry.name.startswith("page-") and entry.name.count(".") == 1 and entry.name.endswith(".txt"):
+                    stat = entry.stat()
+                    entries[entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except FileNotFoundError:
+        pass
+    pages = [entries.get(f"{page_stem(n)}.txt") for n in range(1, page_count + 1)]
+    return (*pages, tuple(sorted(pending)))
+
+
+def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | None, pending: bool) -> str:
     cache_key = (str(collection.home), doc_id, number)
     cached = _PAGES.get(cache_key)
-    if cached is not None and cached[0] == key:
+    if cached is not None and cached[0] == key and not pending:
         return cached[1]
-    if key[-1]:  # a save not finished: the OCR store knows which text counts
+    if key is None or pending:  # no text (InputError naming the file), or a save not finished
         text = load_ocr_page(collection, doc_id, number).text
     else:
         text = read_utf8(text_path(collection, doc_id, number), what="OCR text")
@@ -202,18 +237,32 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple) -> 
     return text
 
 
-def _document_text(collection: Collection, doc_id: str, page_count: int) -> _DocumentText:
-    """The document's OCR lines, from the cache when no page's text file changed."""
-    keys = tuple(_page_key(collection, doc_id, n) for n in range(1, page_count + 1))
-    cache_key = (str(collection.home), doc_id)
+def _document_text(collection: Collection, document: Document) -> _DocumentText:
+    """The document's OCR lines, from the cache while its OCR folder is unchanged.
+
+    The files are listed again when the folder changed (the OCR store writes by atomic rename, which
+    changes it) or, for a file edited in place, at the latest `checksums.RECHECK_SECONDS` after the last
+    listing, as the app's other caches do.
+    """
+    cache_key = (str(collection.home), document.id)
+    folder = str(collection.ocr_dir(document.id))
     with _LOCK:
+        folder_key = _stat_key(folder)
+        checked = _CHECKED.get(cache_key)
+        moment = time.monotonic()
+        if checked is not None and checked[0] == folder_key and moment - checked[1] < RECHECK_SECONDS:
+            keys = checked[2]
+        else:
+            keys = _files_key(folder, document.page_count)
+            _CHECKED[cache_key] = (folder_key, moment, keys)
         cached = _DOCUMENTS.get(cache_key)
         if cached is not None and cached.key == keys:
             return cached
+        pending = {name.removeprefix(".").removesuffix(".pending.json") for name in keys[-1]}
         pages: dict[int, tuple[str, ...]] = {}
         places: list[tuple[int, int]] = []
-        for number, key in enumerate(keys, start=1):
-            lines = tuple(_page_text(collection, doc_id, number, key).split("\n"))
+        for number, key in enumerate(keys[:-1], start=1):
+            lines = tuple(_page_text(collection, document.id, number, key, page_stem(number) in pending).split("\n"))
             pages[number] = lines
             places.extend((number, line) for line in range(1, len(lines) + 1))
         all_lines = [line for number in pages for line in pages[number]]
@@ -269,6 +318,22 @@ def _overlay(store: Store, doc_id: str, pages: dict[int, tuple[str, ...]]) -> _O
             if item.edited or item.text != item.ocr:
                 changed[(page, item.number)] = item
     return _Overlay(changed, versions)
+
+
+def _cached_overlay(
+    store: Store, collection: Collection, doc_id: str, doc: _DocumentText, marks: tuple[int, ...] | None
+) -> _Overlay:
+    """`_overlay`, computed again only when the document's events (`Store.event_marks`) or its OCR changed."""
+    if marks is None:
+        return _Overlay({}, {})  # nothing logged for the document: every line reads as the OCR
+    cache_key = (store.url, str(collection.home), doc_id)
+    key = (marks, doc.key)
+    cached = _OVERLAYS.get(cache_key)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    made = _overlay(store, doc_id, doc.pages)
+    _OVERLAYS[cache_key] = (key, made)
+    return made
 
 
 # -- matching ---------------------------------------------------------------------------------------------
@@ -351,13 +416,15 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
     """Every hit of `query` in the collection (or its `documents`), numbered from 1 in document, page, line
     and position order. CorpusError for an unknown document; InputError for a bad pattern or missing OCR."""
     pattern = check_query(query)
-    doc_ids = list(query.documents) if query.documents else collection.document_ids()
+    documents = _documents(collection, list(query.documents) if query.documents else None)
+    doc_ids = [d.id for d in documents]
+    marks = store.event_marks()
     hits: list[SearchHit] = []
     lines_searched = pages_searched = 0
-    for doc_id in doc_ids:
-        document = collection.document(doc_id)
-        doc = _document_text(collection, doc_id, document.page_count)
-        overlay = _overlay(store, doc_id, doc.pages)
+    for document in documents:
+        doc_id = document.id
+        doc = _document_text(collection, document)
+        overlay = _cached_overlay(store, collection, doc_id, doc, marks.get(doc_id))
         lines_searched += len(doc.places)
         pages_searched += len(doc.pages)
         found: list[tuple[int, int, int, int, TranscribedLine | None]] = []

@@ -410,6 +410,19 @@ class Store:
         with self.read() as conn:
             return [_line_edit(row) for row in conn.execute(query.order_by(table.c.id))]
 
+    def event_marks(self) -> dict[str, tuple[int, ...]]:
+        """Per document, the count and the last id of its decision, line edit and rule switch events: what
+        changes whenever anything is logged for it (a cache of what the events make can be keyed on it)."""
+        marks: dict[str, list[int]] = {}
+        with self.read() as conn:
+            for slot, table in enumerate((decisions_table, line_edits_table, rule_settings_table)):
+                query = sa.select(table.c.document, sa.func.count(), sa.func.max(table.c.id)).group_by(
+                    table.c.document
+                )
+                for document, count, last in conn.execute(query):
+                    marks.setdefault(document, [0] * 6)[2 * slot : 2 * slot + 2] = [count, last]
+        return {document: tuple(values) for document, values in marks.items()}
+
     def line_edit_batch(self, batch: str) -> list[LineEdit]:
         """The line edit events of one batch, whatever documents it spans, oldest first."""
         query = sa.select(line_edits_table).where(line_edits_table.c.batch == batch)
