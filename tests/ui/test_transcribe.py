@@ -161,3 +161,13 @@ def test_past_the_last_line_is_the_next_page_and_before_the_first_the_previous(u
     no_errors(at)
     assert (at.session_state["page"], at.session_state["transcribe_line"]) == (1, 3)
     assert field(at).value == "to recognise an arned attack <script>"
+
+
+def test_another_document_starts_at_its_first_line(ui_collection):
+    at = transcribe("memo-1975", line="3")
+    assert at.session_state["transcribe_line"] == 3
+    at.session_state["document"] = "notes"
+    at.run()
+    no_errors(at)
+    assert (at.session_state["page"], at.session_state["transcribe_line"]) == (1, 1)
+    assert field(at).value == "Handwritten nctes of the meeting"

@@ -43,11 +43,14 @@ def _from_url(name: str, upper: int) -> int | None:
     return int(raw) if raw is not None and raw.isdigit() and 1 <= int(raw) <= upper else None
 
 
-# The place comes from the URL once per visit (a reload or a shared link), then from the widgets.
-if st.session_state.get("transcribe_url_document") != doc_id:
-    st.session_state["transcribe_url_document"] = doc_id
+# The place comes from the URL on the session's first visit (a reload or a shared link), then from the
+# widgets; another document starts at its first line (the URL still names the last document's place then).
+if "transcribe_document" not in st.session_state:
     st.session_state["page"] = _from_url("page", document.page_count) or st.session_state.get("page", 1)
     st.session_state["transcribe_line"] = _from_url("line", LAST_LINE) or 1
+elif st.session_state["transcribe_document"] != doc_id:
+    st.session_state["page"], st.session_state["transcribe_line"] = 1, 1
+st.session_state["transcribe_document"] = doc_id
 st.session_state["page"] = min(max(1, int(st.session_state.get("page", 1))), document.page_count)
 
 top = st.columns([1, 1, 4])
@@ -72,6 +75,7 @@ number_of_line = top[1].number_input("Line", 1, count, key="transcribe_line")
 line = lines[number_of_line - 1]
 shape = geometry[number_of_line - 1]
 st.query_params.update({"page": str(number), "line": str(number_of_line)})
+
 
 def field_key() -> str:
     """The key of the line's text field: a new one each time the page loads text into the field, so the
