@@ -3,7 +3,11 @@ preview that is exactly what is written, one batch undone as one, and a line cha
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.ui.conftest import make_document, ocr_page
 from workbench import review, search, transcript
@@ -149,3 +153,30 @@ def test_hit_numbers_and_replacements_are_checked(two_documents):
     with pytest.raises(ReviewError, match="one line"):
         search.plan_replace(result, "the\nend")
     assert search.apply_plan(collection, store, search.plan_replace(result, "tlie"), reviewer="ann").batch is None
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\b[Ss]ecurit[a-z]+\b", r"ab+cd", r"(?i)abc", r"x(?:abc|abd)yz", r"abc\s+d", r"[ab]abcab?"]
+)
+@given(text=st.text(alphabet="abcdxyzS ecurit\n", max_size=60))
+def test_law_every_match_holds_the_literal_the_search_looks_for_first(pattern, text):
+    compiled = re.compile(pattern)
+    literal = search.required_literal(compiled)
+    for match in compiled.finditer(text):
+        found = match.group().casefold() if compiled.flags & re.IGNORECASE else match.group()
+        assert literal is None or (literal.casefold() if compiled.flags & re.IGNORECASE else literal) in found
+
+
+def test_a_regex_with_or_without_a_plain_part_finds_the_same_as_matching_each_line(two_documents):
+    collection, store = two_documents
+    for pattern in (r"\bt[a-z]ie\b", r"tl(ie|ue)", r"(?i)TLIE t", r"[0-9]{4}$", r"^\w+"):
+        compiled = re.compile(pattern)
+        expected = [
+            (doc, page, line, m.start(), m.end())
+            for doc, pages in (("memo", MEMO), ("notes", NOTES))
+            for page, lines in enumerate(pages, start=1)
+            for line, text in enumerate(lines, start=1)
+            for m in compiled.finditer(text)
+        ]
+        found = search.search(collection, store, SearchQuery(pattern, SearchMode.REGEX))
+        assert [(h.document, h.page, h.line, h.start, h.end) for h in found.hits] == expected, pattern

@@ -392,19 +392,51 @@ def _near_words(query: SearchQuery, words: frozenset[str]) -> list[str]:
     return [word for word, _score, _ in found]
 
 
+def required_literal(pattern: re.Pattern) -> str | None:
+    """The longest run of plain characters (3 or more) every match of `pattern` must contain, read off its
+    top-level sequence; None when there is none to rely on (an alternation, a repeat, a parse this
+    does not know). Lets a regex be looked for with the fast literal search first."""
+    try:
+        from re import _parser  # the parser `re` itself uses; any surprise means no shortcut
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        literal = _parser.LITERAL
+    except (ImportError, AttributeError, re.error, TypeError):
+        return None
+    best, run = "", []
+    for op, value in list(parsed):
+        if op is literal:
+            run.append(chr(value))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+    best = max(best, "".join(run), key=len)
+    return best if len(best) >= 3 else None
+
+
+def _literal_scan(words: Iterable[str], ignore_case: bool) -> re.Pattern:
+    """One pattern finding any of `words` as plain text (a single word uses `re`'s fast literal search)."""
+    return re.compile("|".join(map(re.escape, sorted(set(words)))), re.IGNORECASE if ignore_case else 0)
+
+
 def _candidate_lines(query: SearchQuery, pattern: re.Pattern | None, doc: _DocumentText) -> list[int]:
-    """Indexes of the document's OCR lines a match may be on (one scan of the joined text)."""
+    """Indexes of the document's OCR lines a match may be on, from scans of the joined text: each word a
+    fuzzy match may be (the document's words within the budget of the pattern's first word) or the
+    plain text a regex match must hold, looked for as plain text, one word at a time (fast); otherwise the
+    pattern itself. The caller matches each candidate line on its own."""
+    scans: list[re.Pattern]
     if pattern is None:
-        near = _near_words(query, doc.words)
-        if not near:
-            return []
-        flags = re.IGNORECASE if query.ignore_case else 0
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, near)) + r")(?!\w)", flags)
+        scans = [_literal_scan([word], query.ignore_case) for word in _near_words(query, doc.words)]
+    else:
+        literal = required_literal(pattern)
+        ignore_case = bool(pattern.flags & re.IGNORECASE)
+        scans = [_literal_scan([literal], ignore_case) if literal is not None else pattern]
     found: set[int] = set()
-    for match in pattern.finditer(doc.text):
-        first = bisect.bisect_right(doc.starts, match.start()) - 1
-        last = bisect.bisect_right(doc.starts, max(match.start(), match.end() - 1)) - 1
-        found.update(range(first, last + 1))
+    for scan in scans:
+        for match in scan.finditer(doc.text):
+            first = bisect.bisect_right(doc.starts, match.start()) - 1
+            last = bisect.bisect_right(doc.starts, max(match.start(), match.end() - 1)) - 1
+            found.update(range(first, last + 1))
     return sorted(found)
 
 
