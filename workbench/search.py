@@ -21,6 +21,7 @@ recomputed, so a search costs one scan of the text plus two queries per document
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import threading
@@ -167,16 +168,27 @@ class _DocumentText:
 
     key: tuple
     text: str
-    starts: tuple[int, ...]
-    places: tuple[tuple[int, int], ...]  # (page, line) of each line
-    pages: dict[int, tuple[str, ...]]  # each page's OCR lines
-    words: frozenset[str]
+    starts: list[int]  # where each line starts in `text`
+    firsts: list[int]  # the index of each page's first line
+    pages: dict[int, list[str]]  # each page's OCR lines
+    home: str = ""
+    document: str = ""
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def place(self, index: int) -> tuple[int, int]:
+        """(page, line) of the document's line `index` (from 0)."""
+        page = bisect.bisect_right(self.firsts, index)
+        return page, index - self.firsts[page - 1] + 1
 
 
 _PAGES: dict[tuple[str, str, int], tuple[tuple, str]] = {}
 _DOCUMENTS: dict[tuple[str, str], _DocumentText] = {}
 _CHECKED: dict[tuple[str, str], tuple[tuple, float, tuple]] = {}  # folder key, when checked, files key
 _MANIFESTS: dict[tuple[str, str], tuple[tuple, Document]] = {}
+_WORDS: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
 _OVERLAYS: dict[tuple[str, str, str], tuple[tuple, _Overlay]] = {}
 _LOCK = threading.Lock()
 
@@ -232,7 +244,11 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | No
     if key is None or pending:  # no text (InputError naming the file), or a save not finished
         text = load_ocr_page(collection, doc_id, number).text
     else:
-        text = read_utf8(text_path(collection, doc_id, number), what="OCR text")
+        try:  # the common case without building a Path per page (10,000 of them cost a second)
+            with open(os.path.join(str(collection.ocr_dir(doc_id)), f"{page_stem(number)}.txt"), "rb") as file:
+                text = file.read().decode("utf-8").removeprefix("\ufeff")
+        except (OSError, UnicodeError):
+            text = read_utf8(text_path(collection, doc_id, number), what="OCR text")  # its one-line error
     _PAGES[cache_key] = (key, text)
     return text
 
@@ -259,21 +275,19 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
         if cached is not None and cached.key == keys:
             return cached
         pending = {name.removeprefix(".").removesuffix(".pending.json") for name in keys[-1]}
-        pages: dict[int, tuple[str, ...]] = {}
-        places: list[tuple[int, int]] = []
+        pages: dict[int, list[str]] = {}
+        firsts: list[int] = []
+        count = 0
         for number, key in enumerate(keys[:-1], start=1):
-            lines = tuple(_page_text(collection, document.id, number, key, page_stem(number) in pending).split("\n"))
+            lines = _page_text(collection, document.id, number, key, page_stem(number) in pending).split("\n")
             pages[number] = lines
-            places.extend((number, line) for line in range(1, len(lines) + 1))
+            firsts.append(count)
+            count += len(lines)
         all_lines = [line for number in pages for line in pages[number]]
-        starts, position = [], 0
-        for line in all_lines:
-            starts.append(position)
-            position += len(line) + 1
-        text = "\n".join(all_lines)
+        starts = list(itertools.accumulate((len(line) + 1 for line in all_lines), initial=0))[:-1]
         made = _DocumentText(
-            key=keys, text=text, starts=tuple(starts), places=tuple(places), pages=pages,
-            words=frozenset(WORD.findall(text)),
+            key=keys, text="\n".join(all_lines), starts=starts, firsts=firsts, pages=pages, home=cache_key[0],
+            document=document.id,
         )
         _DOCUMENTS[cache_key] = made
         return made
@@ -288,7 +302,7 @@ class _Overlay:
     versions: dict[tuple[int, int], int]
 
 
-def _overlay(store: Store, doc_id: str, pages: dict[int, tuple[str, ...]]) -> _Overlay:
+def _overlay(store: Store, doc_id: str, pages: dict[int, list[str]]) -> _Overlay:
     """The lines of a document that its decisions in force and line edits change (`transcribed_lines`)."""
     events = store.decisions(doc_id)
     states = line_states(store, doc_id)
@@ -382,6 +396,16 @@ def _fuzzy_spans(query: SearchQuery, line: str) -> Iterator[tuple[int, int]]:
             index += 1
 
 
+def _document_words(doc: _DocumentText) -> frozenset[str]:
+    """The distinct words of a document's OCR, made when a fuzzy search first needs them."""
+    cached = _WORDS.get((doc.home, doc.document))
+    if cached is not None and cached[0] == doc.key:
+        return cached[1]
+    words = frozenset(WORD.findall(doc.text))
+    _WORDS[(doc.home, doc.document)] = (doc.key, words)
+    return words
+
+
 def _near_words(query: SearchQuery, words: frozenset[str]) -> list[str]:
     """The document's words within the fuzzy budget of the pattern's first word (a necessary condition)."""
     first = WORD.findall(query.pattern)[0]
@@ -426,7 +450,7 @@ def _candidate_lines(query: SearchQuery, pattern: re.Pattern | None, doc: _Docum
     pattern itself. The caller matches each candidate line on its own."""
     scans: list[re.Pattern]
     if pattern is None:
-        scans = [_literal_scan([word], query.ignore_case) for word in _near_words(query, doc.words)]
+        scans = [_literal_scan([word], query.ignore_case) for word in _near_words(query, _document_words(doc))]
     else:
         literal = required_literal(pattern)
         ignore_case = bool(pattern.flags & re.IGNORECASE)
@@ -457,11 +481,11 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
         doc_id = document.id
         doc = _document_text(collection, document)
         overlay = _cached_overlay(store, collection, doc_id, doc, marks.get(doc_id))
-        lines_searched += len(doc.places)
+        lines_searched += doc.line_count
         pages_searched += len(doc.pages)
         found: list[tuple[int, int, int, int, TranscribedLine | None]] = []
         for index in _candidate_lines(query, pattern, doc):
-            page, line = doc.places[index]
+            page, line = doc.place(index)
             if (page, line) in overlay.lines:
                 continue  # searched below, as it reads now
             for start, end in _spans(query, pattern, doc.pages[page][line - 1]):
