@@ -255,3 +255,19 @@ def test_the_lines_transcribe_shows_are_the_lines_of_the_corrected_page(lines, t
     shown = transcribed_lines(text, [], edits)
     assert "\n".join(line.text for line in shown) == correct_page(text, [], line_edits=edits).text
     assert [line.edited for line in shown] == [any(e.line == n for e in edits) for n in range(1, len(lines) + 1)]
+
+
+def test_the_report_scores_the_corrected_transcript_with_its_line_edits(tmp_collection):
+    from workbench.report.build import build_report
+
+    doc = "scored"
+    write_manifest(Document(doc, "Scored", (PageRef(doc, 1),), gold=doc), tmp_collection.manifest_path(doc))
+    gold = tmp_collection.gold_dir(doc)
+    gold.mkdir(parents=True)
+    (gold / "page-001.txt").write_text("When the original was signed\n", encoding="utf-8")
+    text = "4. when the original was signed\n"
+    save_ocr_page(tmp_collection, OcrPage(doc, 1, text, words_of(text, 100), engine="test"))
+    assert build_report(tmp_collection, doc).metrics["corrected"] is None  # nothing changes the text yet
+    correct_line(tmp_collection, open_store(), doc, 1, 1, "When the original was signed", reviewer="ann")
+    corrected = build_report(tmp_collection, doc).metrics["corrected"]
+    assert corrected["document"]["cer"] == 0.0 and corrected["changes"] >= 1
