@@ -56,6 +56,14 @@ class FlaggerConfig:
     document_known_count: int = 2  # read the same way this often in the document: taken as real
     compounds: bool = False  # the language writes compounds closed up (German): two known parts make a word
     compound_part_zipf: float = 3.0  # how common each part of such a compound must be
+    # spelling variants of a known word: a word read without doubt that one or two of these rewrites
+    # (regular expressions over the lowercase word) turn into a word at least `variant_zipf` common is
+    # an old spelling of it ("keepe", "auec"), not a misreading; likewise one whose ending, swapped for
+    # another of `inflections`, gives such a word is another form of it ("redoublait", "fortuned")
+    old_spellings: tuple[tuple[str, str], ...] = ()
+    inflections: frozenset[str] = frozenset()
+    variant_zipf: float = 3.0
+    variant_min_stem: int = 4  # letters a word keeps before a swapped ending
 
     # the document's own vocabulary (what the flagger learns before it judges)
     settled_count: int = 3  # read this often, a well-read word is no misreading
@@ -114,6 +122,19 @@ ENGLISH = FlaggerConfig(
     no_stop_after=_words("the a an of to in for with by on at from into upon its their our his her this these those"),
     title_small_words=_words("a an and as at by for in of on or the to with"),
     accents_are_specks=True,
+    # Early Modern English (the spellings of books before about 1700, kept by their transcriptions)
+    old_spellings=(
+        (r"e$", ""),  # keepe, himselfe, againe
+        (r"es$", "s"),  # wordes, dayes
+        (r"([^aeiou])\1e?$", r"\1"),  # farre, runne, sorrowfull
+        (r"ie$", "y"),  # verie, tarrie
+        (r"y", "i"),  # voyce, spoyled
+        (r"^i(?=[aeiou])", "j"),  # iudge, ioy
+        (r"(?<=[aeio])u(?=[aeior])", "v"),  # haue, euer, giue
+        (r"^v(?=[^aeiou])", "u"),  # vnto, vse
+        (r"aun", "an"),  # commaunded
+    ),
+    inflections=_words("s es ed d ing er est ly"),
 )
 
 FRENCH = dataclasses.replace(
@@ -129,6 +150,24 @@ FRENCH = dataclasses.replace(
     accents_are_specks=False,
     vowels="aeiouyàâäéèêëîïôöùûüÿæœ",
     spaced_punctuation=";:!?«»",
+    # French before the 1835 reform and of the 16th-17th centuries (as the transcriptions keep it)
+    old_spellings=(
+        (r"oi(?=ss|s$|t$|ent$|re$)", "ai"),  # pouvoit, connoissance, connoître
+        (r"(?<=.)u(?=[aeiouréè])", "v"),  # auec, deuoir, nouuelle, liure, enuoya
+        (r"^v(?=[^aeiouy])", "u"),  # vn, vne, vtile
+        (r"^i(?=[aeiou])", "j"),  # iamais, iugement
+        (r"y$", "i"),  # pourquoy, ennemy
+        (r"^es(?=[^aeiou])", "é"),  # estoient, estat
+        (r"s(?=[tm])", ""),  # connoist, oste
+        (r"ns$", "nts"),  # talens, suivans
+        (r"sç", "s"),  # sçavoir, sçachant
+        (r"ez$", "és"),  # délibérez, referez
+    ),
+    inflections=_words(
+        "e es s a ai as ât âmes âtes èrent ait aient ais ions iez ons ez ent er é ée ées és ant "
+        "is it îmes îtes irent issait issaient issant ir ie ies i us ut ût urent û ue ues "
+        "ra ront rait raient rais rai rons rez"
+    ),
     merge_near_cost=1.0,  # old spellings one letter off a word ("pourroit") are no two words run together
     # books capitalise nouns of dignity and titles ("le Roi", "la Paix"): a capital inside a sentence is
     # no slip (on the dev half this rule was wrong on 2 of 3 French flags)
@@ -148,6 +187,7 @@ GERMAN = dataclasses.replace(
     title_small_words=_words("der die das und von zu im in am an für mit"),
     capital_inside_sentence=False,  # nouns are capitalised: a capital inside a sentence is no slip
     compounds=True,
+    inflections=_words("e en er es em ern ste sten ster stes st t te ten tet s n"),
     merge_near_cost=1.0,
     accents_are_specks=False,
     vowels="aeiouyäöü",

@@ -18,6 +18,8 @@ from importlib import resources
 
 _REPEAT = re.compile(r"([^\W\d])\1\1")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+# A quantity with its unit or an hour: 250g, 0.78KG, 5cm, 1.80€/kg, 12h30
+_MEASURE = re.compile(r"\d+([.,]\d+)?[^\W\d_]{1,3}(/[^\W\d_]{1,3})?|\d{1,2}h\d{2}|\d+([.,]\d+)?€/[^\W\d_]{1,3}")
 
 
 def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
@@ -41,7 +43,12 @@ def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
         return "mixed case"
     if re.fullmatch(r"[A-Z]{2,}[a-z]+", word) and not re.fullmatch(r"[A-Z]{2,}s", word):
         return "mixed case"  # capitals then lowercase ("GOd" for "GOJ"), not a plural acronym ("ASWs")
-    if letters and digits and not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)|\d+[a-z]\)?|[A-Z]{1,3}-?\d+", word):
+    if (
+        letters
+        and digits
+        and not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)|\d+[a-z]\)?|[A-Z]{1,3}-?\d+", word)
+        and not _MEASURE.fullmatch(word)
+    ):
         return "letters and digits"
     return None
 

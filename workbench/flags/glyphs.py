@@ -22,6 +22,7 @@ LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\d
 JUNK_LEAD = "‘’'*,.:;@_~|^•`°“”„»«<>"
 JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
 INITIAL = re.compile(r"^[(\[]?[A-ZÀ-Ý][a-z]?\.[,;:)\]]?$")
+ELLIPSIS = re.compile(r"^(\.{3,}|…)$")  # dots standing for words left out, or leading to a page number
 ROMAN = re.compile(r"^[(\[]?[IVXLCDM]{2,}\.?[,;:)\]]?$")
 ABBREVIATION = re.compile(r"^([A-Za-z]\.)+$|^(etc|Mr|Mrs|Dr|St|No|Nos|Vol|vs|cf|al|Jr|Sr|Gen|Sec|Dept|Co|Inc)\.$")
 
@@ -32,7 +33,7 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
         # A list marker opens its line ("2.", "-"); elsewhere only a lone digit is suspicious.
         return not first_on_line and (len(text) == 1 and not text.isalpha() and text != "&")
     if not has_alnum(text):
-        return text not in context.config.spaced_punctuation
+        return text not in context.config.spaced_punctuation and not ELLIPSIS.match(text)
     if INITIAL.match(text) or ROMAN.match(text):
         return False  # an initial or an abbreviation ("M.", "J."), a roman numeral ("XV", "IV.")
     core = strip_punct(text)[1]
@@ -60,6 +61,8 @@ def stray_flags(context: PageContext) -> list[Flag]:
             token = context.tokens[index]
             if not is_stray(token.text, context, first_on_line=index == line.first):
                 continue
+            if token.text.isdigit() and _counts_next_word(index, context):
+                continue
             if has_alnum(token.text) and len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
                 ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
@@ -72,6 +75,18 @@ def stray_flags(context: PageContext) -> list[Flag]:
             confidence = 0.85 if not has_alnum(token.text) else 0.65
             flags.append(context.flag(index, index, FlagCategory.STRAY_CHAR, ("",), confidence))
     return flags
+
+
+def _counts_next_word(index: int, context: PageContext) -> bool:
+    """True when the lone digit at `index` counts the word after it inside a sentence ("en 5 actes",
+    "the 3 ships", "1 acte"): a number of the text, not a speck. A digit before a singular word ("2
+    military" for "a military") stays suspect."""
+    tokens = context.tokens
+    if index == 0 or index + 1 >= len(tokens) or tokens[index - 1].text[-1] in ".!?:;":
+        return False
+    word = strip_punct(tokens[index + 1].text)[1]
+    counted = tokens[index].text == "1" or word.endswith(("s", "x"))
+    return counted and len(word) >= 4 and word.isalpha() and word.islower()
 
 
 def _is_symbol(char: str) -> bool:

@@ -34,6 +34,24 @@ _WORDLIKE = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]+)*$")
 
 
 @lru_cache(maxsize=8)
+def _compiled(rewrites: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in rewrites)
+
+
+def _rewritten(word: str, rewrites: tuple[tuple[re.Pattern, str], ...]) -> set[str]:
+    """`word` with each rewrite applied everywhere it matches, and at each single place it matches."""
+    forms = set()
+    for pattern, replacement in rewrites:
+        matches = list(pattern.finditer(word))
+        if not matches:
+            continue
+        forms.add(pattern.sub(replacement, word))
+        if len(matches) > 1:
+            forms.update(word[: m.start()] + m.expand(replacement) + word[m.end() :] for m in matches)
+    return forms
+
+
+@lru_cache(maxsize=8)
 def general_frequencies(language: str = "en") -> Mapping[str, float]:
     """wordfreq's words (lowercase) of `language` with their Zipf frequency; {} for a language without one."""
     config = config_for(language)
@@ -190,13 +208,47 @@ class Lexicon:
             return True  # a compound of words: self-defense, US-Japan, political-military
         if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
             return True  # a word hyphenated where a line once ended, the line break since removed
-        if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
-            return True  # a word hyphenated where a line once ended, the line break since removed
         if "'" in key.strip("'") and self._elided(key):
             return True  # an elision: l'homme, qu'il, d'Orléans
         if config.compounds and self._compound(key):
             return True  # a closed compound: Reichssicherheitshauptamt, Flüchtlingsfrage
         return self.document.get(key, 0) >= config.document_known_count
+
+    def variant_of(self, word: str) -> str | None:
+        """The common word of which `word` (unknown) is an old spelling or another inflected form, or None.
+
+        Only the language's own rewrites and endings are tried (FlaggerConfig.old_spellings,
+        .inflections): a word they do not lead to a common word of the language is no variant.
+        """
+        key = word_key(word)
+        if len(key) < 2 or not key.isalpha():
+            return None
+        memo = self.cache.setdefault("variant", {})
+        if key not in memo:
+            memo[key] = self._variant(key)
+        return memo[key]
+
+    def _variant(self, key: str) -> str | None:
+        config = self.config
+        floor = config.variant_zipf
+        forms = {key}
+        for _ in range(2):  # old spellings change a word in one or two places ("auoit": u -> v, oi -> ai)
+            forms |= {new for form in forms for new in _rewritten(form, _compiled(config.old_spellings))}
+        for form in sorted(forms - {key}):
+            if self.general.get(form, 0.0) >= floor:
+                return form
+        endings = sorted(config.inflections, key=len, reverse=True)
+        for form in sorted(forms):
+            for ending in ("", *endings):
+                if ending and not form.endswith(ending):
+                    continue
+                stem = form[: len(form) - len(ending)]
+                if len(stem) < config.variant_min_stem:
+                    continue
+                for other in endings:
+                    if other != ending and self.general.get(stem + other, 0.0) >= floor:
+                        return stem + other
+        return None
 
     def _elided(self, key: str) -> bool:
         head, _, tail = key.partition("'")

@@ -78,6 +78,8 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         return None
     if not word.isalpha() or len(word) < 4 or lexicon.zipf(word) >= config.merge_word_zipf or lexicon.count(word) > 1:
         return None
+    if lexicon.variant_of(word):
+        return None  # an old spelling or another form of one word ("yeares", "Devill"), not two
     floor = max(lexicon.zipf(word) + 2.5, config.merge_part_zipf)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
     if closest and closest[0].cost <= config.merge_near_cost:
@@ -158,6 +160,9 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     suggestions = suggest_token(text, lexicon, limit=3) if doubtful else []
     best = suggestions[0] if suggestions else None
     gain = lexicon.zipf(strip_punct(best.text)[1]) - lexicon.zipf(word) if best else 0.0
+    # One cheap OCR confusion from a far commoner word ("tho", "tbe", "thoy"): a misreading the engine
+    # repeats across the document is still one, so the document's vocabulary does not shield it.
+    systematic = best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= config.sure_gain
     confidence = 0.0
     if reason:
         confidence = 0.8
@@ -166,10 +171,13 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         if twin is None:
             return 0.0, suggestions  # GOJ, ASW, AEW: an abbreviation, not a misreading
         return 0.7, [Suggestion(text.replace(word, twin, 1), 0.0, 0.0), *suggestions]
-    elif (lexicon.settled(word) or lexicon.repeated_name(word)) and conf >= config.low_conf:
+    elif (lexicon.settled(word) or lexicon.repeated_name(word)) and conf >= config.low_conf and not systematic:
         # The document's own vocabulary: a word it reads often and well, or a name it repeats, is real
         # however rare the general list thinks it (old spellings, terms, people and places), unless the
         # engine doubted this very reading.
+        return 0.0, suggestions
+    elif lexicon.zipf(word) < config.variant_zipf and conf >= config.unsure_conf and lexicon.variant_of(word):
+        # an old spelling or another form of a common word ("keepe", "sonne", "auoit"), read without doubt
         return 0.0, suggestions
     elif not known and conf >= config.unsure_conf and _name_inside_sentence(index, context):
         if best is not None and best.cost <= config.name_max_cost:
@@ -177,13 +185,18 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     elif not known:
         if best is not None and best.cost <= config.unknown_max_cost:
             confidence = 0.75 if conf < config.unsure_conf else 0.6
-        elif conf < config.unsure_conf and config.unknown_alone:
+        elif (conf < config.unsure_conf or token.conf is None) and config.unknown_alone:
+            # Doubted by the engine, or read by one that reports no confidence (text imported without
+            # any): an unknown word that is no name, old spelling or word of the document is an error.
             confidence = 0.6
     elif best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= config.sure_gain:
         confidence = 0.7  # a rare word one cheap slip from a very common one ("Worid" -> "World", "oi" -> "of")
     elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < config.unsure_conf:
         if gain >= config.real_word_gain:
             confidence = 0.6
+    elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and token.conf is None:
+        if gain >= config.real_word_gain:
+            confidence = 0.55
     elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
         confidence = 0.6
     # A real word the document reads often is seldom a misreading, however unsure Tesseract was of it.

@@ -1,0 +1,124 @@
+"""Rules learnt on real OCR (the corpus bench's dev halves): old spellings and other forms of known words,
+misreadings the engine repeats, text imported without confidences, numbers and typed punctuation.
+
+Every snippet is written for these tests in the styles of the material (an early-modern English tale,
+a 17th-century French treatise, a 19th-century play list, a newspaper column, a shop receipt); none is
+copied from it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flags.helpers import ocr_page
+from workbench.flags import heuristic_flags
+from workbench.flags.garbage import garbage_reason
+from workbench.flags.lexicon import Lexicon
+from workbench.models import FlagCategory, OcrPage
+
+TALE = [
+    "Then the miller tooke his staffe and went forth to seeke his sonne, for hee",
+    "would not keepe the house alone, and the night was darke and the way was farre.",
+]
+TRAITE = [
+    "Nous ne sçavons si vous auez leu le liure qu'il nous enuoya, mais nous pensons qu'il",
+    "pouuoit bien dire qu'il connoissoit les raisons de ces choses auec la plus grande clarté.",
+]
+
+
+def plain_page(text: str) -> OcrPage:
+    """A page of text imported without boxes or confidences (as the text pairs are)."""
+    return OcrPage(document="doc", number=1, text=text)
+
+
+def flagged(page: OcrPage, language: str) -> list[tuple[str, FlagCategory]]:
+    return [(f.text, f.category) for f in heuristic_flags([page], language=language)]
+
+
+@pytest.mark.parametrize(
+    ("language", "old", "modern"),
+    [
+        ("en", "keepe", "keep"),
+        ("en", "himselfe", "himself"),
+        ("en", "dayes", "days"),
+        ("en", "haue", "have"),
+        ("en", "vnto", "unto"),
+        ("fr", "auec", "avec"),
+        ("fr", "pouvoit", "pouvait"),
+        ("fr", "iamais", "jamais"),
+        ("fr", "pourquoy", "pourquoi"),
+    ],
+)
+def test_an_old_spelling_is_a_variant_of_the_modern_word(language, old, modern):
+    assert Lexicon.for_texts([""], language=language).variant_of(old) == modern
+
+
+@pytest.mark.parametrize(("language", "word"), [("fr", "redoublait"), ("fr", "remplirent"), ("en", "fortuned")])
+def test_another_inflection_of_a_common_word_is_a_variant(language, word):
+    assert Lexicon.for_texts([""], language=language).variant_of(word) is not None
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "thoy"), ("en", "lespectlvly"), ("fr", "fanté"), ("de", "Xqzt")])
+def test_a_misreading_is_no_variant(language, word):
+    assert Lexicon.for_texts([""], language=language).variant_of(word) is None
+
+
+def test_old_spellings_read_without_doubt_are_not_flagged():
+    assert not [text for text, category in flagged(ocr_page("\n".join(TALE)), "en") if category.value == "misread_word"]
+    assert not [
+        text for text, category in flagged(ocr_page("\n".join(TRAITE)), "fr") if category.value == "misread_word"
+    ]
+
+
+def test_an_old_spelling_the_engine_doubted_is_still_flagged():
+    page = ocr_page("\n".join(TALE), conf={"keepe": 40.0})
+    assert ("keepe", FlagCategory.MISREAD_WORD) in flagged(page, "en")
+
+
+def test_a_misreading_the_engine_repeats_is_still_flagged():
+    column = "\n".join(
+        [
+            "The Council met on Monday and tho Mayor said that tho roads of the town",
+            "were in a bad state, and that tho work should be begun before the winter.",
+        ]
+    )
+    flags = heuristic_flags([ocr_page(column)], language="en")
+    assert Lexicon.for_pages([ocr_page(column)]).settled("tho")
+    assert [(f.text, f.suggestions[0]) for f in flags if f.text == "tho"] == [("tho", "the")] * 3
+
+
+def test_text_without_confidences_flags_unknown_words_that_are_no_names():
+    column = "The steamer arrived yesterday with a cargo of wheat and the passengers lespectlvly landed."
+    assert ("lespectlvly", FlagCategory.MISREAD_WORD) in flagged(plain_page(column), "en")
+    # with a confidence the engine was sure of, an unknown word without a correction is left alone
+    assert ("lespectlvly", FlagCategory.MISREAD_WORD) not in flagged(ocr_page(column), "en")
+
+
+def test_text_without_confidences_leaves_names_inside_sentences():
+    column = "The steamer arrived yesterday from Wollongbar with a cargo of wheat for the merchants."
+    assert not [text for text, _ in flagged(plain_page(column), "en") if "Wollongbar" in text]
+
+
+def test_a_lone_digit_counting_the_next_word_is_a_number():
+    playbill = "LE MARCHAND, comédie en 3 actes. LA FILLE DU MEUNIER, drame en 5 actes et un prologue."
+    assert not [text for text, category in flagged(plain_page(playbill), "fr") if category is FlagCategory.STRAY_CHAR]
+
+
+def test_a_lone_digit_between_function_words_is_still_a_speck():
+    line = "il ne voyait pas d'autre issue 4 la situation pénible dans laquelle il se trouvait alors."
+    assert ("4", FlagCategory.STRAY_CHAR) in flagged(plain_page(line), "fr")
+
+
+def test_an_ellipsis_is_typed_punctuation():
+    contents = "Chapter the first, of the voyage out ... 12\nChapter the second, of the return home .... 31"
+    assert not [text for text, category in flagged(plain_page(contents), "en") if category is FlagCategory.STRAY_CHAR]
+
+
+@pytest.mark.parametrize("token", ["250g", "0.78KG", "12h30", "5cm", "1.80€/kg"])
+def test_a_quantity_with_its_unit_is_no_garbage(token):
+    assert garbage_reason(token) is None
+
+
+@pytest.mark.parametrize("token", ["tbe1", "l0O", "55,O00"])
+def test_letters_inside_numbers_are_still_garbage(token):
+    assert garbage_reason(token) == "letters and digits"
