@@ -226,7 +226,17 @@ export default function ({ data, setTriggerValue }) {
   const previous = window.__workbenchLineKeys;
   if (previous) document.removeEventListener("keydown", previous, true);
   const moves = { Enter: 1, ArrowDown: 1, ArrowUp: -1 };
-  let waiting = false;  // a key was sent: the next ones wait for the page it asked for (this runs again then)
+  let waiting = false;  // a key was sent: the next one waits for the page it asked for (this runs again then)
+  const act = (input, key) => {
+    waiting = true;
+    const restore = key === "Escape";
+    if (restore) {
+      // Back on screen at once, so that a key pressed before the page answers reads the line, not the typing.
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, data.original);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    setTriggerValue("key", { move: restore ? 0 : moves[key], restore, text: input.value, at: Date.now() });
+  };
   const handler = (event) => {
     const input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.matches(selector) || event.isComposing) return;
@@ -235,19 +245,17 @@ export default function ({ data, setTriggerValue }) {
     // Ours alone: Streamlit would commit the field on Enter and clear nothing on Escape.
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (waiting) return;
-    waiting = true;
-    const restore = event.key === "Escape";
-    if (restore) {
-      // Back on screen at once, so that a key pressed before the page answers reads the line, not the typing.
-      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, data.original);
-      input.dispatchEvent(new Event("input", { bubbles: true }));
+    if (waiting) {
+      // Kept for the line the page is about to show (the last such key wins), never sent with this one's text.
+      window.__workbenchLinePending = event.key;
+      return;
     }
-    setTriggerValue("key", { move: restore ? 0 : moves[event.key], restore, text: input.value, at: Date.now() });
+    act(input, event.key);
   };
   window.__workbenchLineKeys = handler;
   document.addEventListener("keydown", handler, true);
-  // The field gets the focus once it shows this rerun's text (Streamlit may fill it after this runs).
+  // The field gets the focus once it shows this rerun's text (Streamlit may fill it after this runs); a key
+  // pressed while the page was answering then acts on it.
   let tries = 0;
   const focus = () => {
     const input = document.querySelector(selector);
@@ -259,6 +267,9 @@ export default function ({ data, setTriggerValue }) {
     if (document.activeElement !== input) input.focus();
     const caret = data.caret === null || data.caret === undefined ? input.value.length : data.caret;
     input.setSelectionRange(caret, caret);
+    const pending = window.__workbenchLinePending;
+    window.__workbenchLinePending = undefined;
+    if (pending && !waiting) act(input, pending);
   };
   focus();
 }
@@ -324,9 +335,9 @@ def line_keys(
 ) -> None:
     """Keyboard for the text field labelled `label`: Enter or Down, Up and Esc call `on_key` (read with
     `pressed_key(key)`), Esc after putting `original` back in the field; a key pressed while the page is
-    still answering the one before is dropped (never sent with a stale line). The field gets the focus once
-    it shows `text`, the caret at `caret` (default: the end). `run` must differ from one rerun to the next
-    (it re-arms the keys)."""
+    still answering the one before waits for the line it shows (never sent with a stale line). The field
+    gets the focus once it shows `text`, the caret at `caret` (default: the end). `run` must differ from
+    one rerun to the next (it re-arms the keys)."""
     _keys_component()(
         key=key, data={"label": label, "text": text, "original": original, "caret": caret, "run": run},
         on_key_change=on_key, height=0,
