@@ -103,6 +103,13 @@ class QueueFilter:
             and (not self.disputed or state.dispute is not None)
         )
 
+    def admits_status(self, state: FlagState) -> bool:
+        """True when `state` passes the status and dispute parts of the filter (the rest aside): for a
+        queue already filtered by `but(status=None, disputed=False)`, cheaper than `admits`."""
+        return (self.status is None or state.status == self.status) and (
+            not self.disputed or state.dispute is not None
+        )
+
     def but(self, **changes) -> QueueFilter:
         """This filter with some fields changed (e.g. `but(status=None)`: the same flags, any status)."""
         return replace(self, **changes)
@@ -139,12 +146,17 @@ class ReviewQueue:
         """Live flags of the queue's source that two reviewers dispute, in page and span order."""
         return tuple(s for s in self.states if not s.stale and s.dispute is not None)
 
-    def alike(self, flag: Flag, *, reading: str | None = None) -> tuple[FlagState, ...]:
+    def alike(
+        self, flag: Flag, *, reading: str | None = None, among: Iterable[FlagState] | None = None
+    ) -> tuple[FlagState, ...]:
         """The open, live flags identical to `flag`: same OCR text, category and source, and `reading` among
-        their suggestions when given; `flag` itself first when it is open. What apply-to-all decides."""
+        their suggestions when given; `flag` itself first when it is open. What apply-to-all decides.
+
+        `among` narrows the search to some of the queue's states (e.g. the result of a call without
+        `reading`), so a second question about the same flag does not walk the whole queue again."""
         same = [
             s
-            for s in self.states
+            for s in (self.states if among is None else among)
             if not s.stale
             and s.decision is None
             and s.flag.text == flag.text
@@ -168,7 +180,8 @@ def place_in_queue(
     after: str | None = None,
     refiltered: bool = False,
 ) -> str | None:
-    """The flag a reviewer should be on, among `walk.items` (every flag the filters keep, any status).
+    """The flag a reviewer should be on, among `walk.items`: the queue of `where` without its status and
+    dispute parts (`where.but(status=None, disputed=False)`: every flag the filters keep, any status).
 
     `current` stays while it is in the walk (whatever its status: Previous and Next reach decided flags),
     unless `after` names a flag just decided (or a batch's first flag): then the first flag `where` admits
@@ -177,12 +190,12 @@ def place_in_queue(
     admitted there, the first admitted flag; with nothing admitted at all, `current` or the walk's first.
     None only for an empty walk.
     """
-    keys = {s.key for s in walk.items}
-    if not keys:
+    if not walk.items:
         return None
-    targets = [s for s in walk.items if where.admits(s)]
-    if after is None and current in keys and not (refiltered and all(s.key != current for s in targets)):
+    here = next((s for s in walk.items if s.key == current), None)
+    if after is None and here is not None and (not refiltered or where.admits_status(here)):
         return current
+    targets = [s for s in walk.items if where.admits_status(s)]
     anchor = next((s for s in walk.states if s.key == (after if after is not None else current)), None)
     place = _span_order(anchor) if anchor is not None else None
     for state in targets:
@@ -191,7 +204,7 @@ def place_in_queue(
             return state.key
     if targets:
         return targets[0].key
-    return current if current in keys else walk.items[0].key
+    return current if here is not None else walk.items[0].key
 
 
 def queue(
@@ -214,17 +227,18 @@ def queue(
             continue
         if stale and not where.include_stale:
             continue
-        history = by_key.get(flag.key) if by_key else None
+        key = flag.key if by_key else None  # without events no key is needed here
+        history = by_key.get(key) if key is not None else None
         if history is None:
             version = entry.version if isinstance(entry, StoredFlag) else 0
-            states.append(FlagState(flag=flag, version=version, stale=stale))
+            states.append(FlagState(flag=flag, version=version, stale=stale, known_key=key))
             continue
         fold = derive_state(history)
         version = entry.version if isinstance(entry, StoredFlag) else len(history)
         states.append(
             FlagState(
                 flag=flag, version=version, stale=stale, decision=fold.current, redo=fold.redo,
-                redo_ref=fold.redo_ref, dispute=fold.dispute,
+                redo_ref=fold.redo_ref, dispute=fold.dispute, known_key=key,
             )
         )
     states.sort(key=_span_order)

@@ -62,10 +62,14 @@ class FlagState:
     redo: Decision | None = None
     redo_ref: int | None = None  # the undo event a redo would reverse
     dispute: Dispute | None = None  # two reviewers disagree and nobody has settled it yet
+    # The flag's key as the queue computed it: Flag.key formats a string on every call, and pages walk
+    # tens of thousands of states by key on every rerun.
+    known_key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
-        return self.flag.key
+        """The flag's key (`Flag.key`)."""
+        return self.known_key if self.known_key is not None else self.flag.key
 
     @property
     def status(self) -> FlagStatus:

@@ -198,7 +198,7 @@ try:
         pages=page_filter, categories=categories, min_confidence=confidence[0], max_confidence=confidence[1],
         status=status if status in ("open", "decided") else None, disputed=status == "disputed",
     )
-    # The walk: every flag the filters keep, of any status; `targets` those of the chosen status.
+    # The walk: every flag the filters keep, of any status (the status filter picks where to land).
     walk = review.queue(
         (flag for page_flags in flags_by_page.values() for flag in page_flags),
         review.decision_history(store, doc_id),
@@ -207,11 +207,11 @@ try:
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
-targets = [s for s in walk.items if wanted.admits(s)]
+disputed = walk.disputed
 
 st.progress(
     walk.fraction,
-    text=f"{walk.decided} of {walk.flags} flags decided · {len(walk.disputed)} disputed · reviewer: {reviewer}",
+    text=f"{walk.decided} of {walk.flags} flags decided · {len(disputed)} disputed · reviewer: {reviewer}",
 )
 kind, message = st.session_state.pop("review_message", (None, None))
 if kind == "success":
@@ -220,7 +220,7 @@ elif kind == "warning":
     st.warning(message)
 elif kind == "error":
     st.error(message)
-mine = [s for s in walk.disputed if reviewer in s.dispute.reviewers]
+mine = [s for s in disputed if reviewer in s.dispute.reviewers]
 if mine:
     st.warning(
         f"{len(mine)} flag(s) you decided are disputed with another reviewer: choose Status “disputed” to see "
@@ -244,7 +244,7 @@ st.session_state["review_key"] = review.place_in_queue(
     walk, wanted, st.session_state["review_key"], after=st.session_state.pop("review_after", None),
     refiltered=refiltered,
 )
-if not targets:
+if not any(wanted.admits_status(s) for s in walk.items):
     st.info(f"No {status} flag matches the filters; Previous and Next walk the {len(keys)} flags they keep.")
 index = keys.index(st.session_state["review_key"])
 session.mark("flag", keys[index])
@@ -360,8 +360,8 @@ with right:
                 (DecisionAction.GOLD_WRONG.value, flag.key, state.version, None, edit_key, where), shortcut="G",
                 help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.")
     open_here = state.decision is None
-    accept_alike = walk.alike(flag, reading=top) if top is not None else ()
     keep_alike = walk.alike(flag)
+    accept_alike = walk.alike(flag, reading=top, among=keep_alike) if top is not None else ()
     clicked(f"All {len(accept_alike)} identical: accept {reading(top)}…", "review_apply_all", preview_all,
             (flag.key, DecisionAction.ACCEPT.value, top, {s.key: s.version for s in accept_alike}),
             disabled=not open_here or len(accept_alike) < 2, help="Lists every place first; nothing is saved yet.")
@@ -385,11 +385,12 @@ with right:
         f"Page {flag.page} is {page_now.status.label}" + (f" ({page_now.reviewer})" if page_now.reviewer else "")
         + "; move it to", choices, format_func=lambda s: s.replace("_", " "), key="review_page_status",
     )
-    on_page = [s for s in walk.states if s.flag.page == flag.page and not s.stale]
+    done = review.PageStatus(target) in DONE_STATUSES
+    on_page = [s for s in walk.states if s.flag.page == flag.page and not s.stale] if done else []
     still_open = sum(1 for s in on_page if s.decision is None)
     # One checkbox per page, status and count: a confirmation given once never carries over to another.
     confirm_key = f"review_status_confirm_{flag.page}_{target}_{still_open}"
-    if review.PageStatus(target) in DONE_STATUSES and still_open:
+    if done and still_open:
         st.checkbox(
             f"Yes, mark page {flag.page} {target.replace('_', ' ')} with {still_open} of {len(on_page)} flags "
             "open (the number is recorded)", key=confirm_key,
