@@ -21,7 +21,9 @@ recomputed, so a search costs one scan of the text plus two queries per document
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
+import json
 import os
 import re
 import threading
@@ -35,10 +37,11 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from workbench import settings
 from workbench.checksums import RECHECK_SECONDS
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
-from workbench.fsutil import read_utf8
+from workbench.fsutil import atomic_write_bytes, read_utf8
 from workbench.models import Box, Decision, DecisionAction, Document, Flag
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.ocrlines import ocr_lines
@@ -253,6 +256,59 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | No
     return text
 
 
+# The same index kept on disk, so that a new process (each `workbench search` from a script) does not read
+# every page and recompute every document's changes again: one file per document under the workbench
+# cache (WORKBENCH_CACHE, default WORKBENCH_HOME/.workbench-cache), `search/`. It holds the key it was made
+# under, and a file whose key differs, or that cannot be read, is a miss: the index is made again.
+DISK_FORMAT = 1
+
+
+def _disk_path(collection: Collection, doc_id: str, kind: str) -> Path:
+    configured = settings.get("WORKBENCH_CACHE")
+    root = Path(configured) if configured else collection.home / ".workbench-cache"
+    name = hashlib.sha256(f"{collection.home.resolve()}\0{doc_id}".encode()).hexdigest()[:24]
+    return root / "search" / f"{name}.{kind}.json"
+
+
+def _as_json(value: object) -> object:
+    """`value` as JSON gives it back (tuples as lists), so a key read from disk compares equal."""
+    return json.loads(json.dumps(value))
+
+
+def _read_disk(path: Path, key: object) -> dict | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != DISK_FORMAT or data.get("key") != _as_json(key):
+        return None
+    return data
+
+
+def _write_disk(path: Path, key: object, value: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, json.dumps({"format": DISK_FORMAT, "key": key, **value}).encode("utf-8"))
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
+def _made(keys: tuple, home: str, doc_id: str, texts: Sequence[str]) -> _DocumentText:
+    pages: dict[int, list[str]] = {}
+    firsts: list[int] = []
+    count = 0
+    for number, text in enumerate(texts, start=1):
+        lines = text.split("\n")
+        pages[number] = lines
+        firsts.append(count)
+        count += len(lines)
+    all_lines = [line for number in pages for line in pages[number]]
+    starts = list(itertools.accumulate((len(line) + 1 for line in all_lines), initial=0))[:-1]
+    return _DocumentText(
+        key=keys, text="\n".join(all_lines), starts=starts, firsts=firsts, pages=pages, home=home, document=doc_id
+    )
+
+
 def _document_text(collection: Collection, document: Document) -> _DocumentText:
     """The document's OCR lines, from the cache while its OCR folder is unchanged.
 
@@ -274,21 +330,19 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
         cached = _DOCUMENTS.get(cache_key)
         if cached is not None and cached.key == keys:
             return cached
-        pending = {name.removeprefix(".").removesuffix(".pending.json") for name in keys[-1]}
-        pages: dict[int, list[str]] = {}
-        firsts: list[int] = []
-        count = 0
-        for number, key in enumerate(keys[:-1], start=1):
-            lines = _page_text(collection, document.id, number, key, page_stem(number) in pending).split("\n")
-            pages[number] = lines
-            firsts.append(count)
-            count += len(lines)
-        all_lines = [line for number in pages for line in pages[number]]
-        starts = list(itertools.accumulate((len(line) + 1 for line in all_lines), initial=0))[:-1]
-        made = _DocumentText(
-            key=keys, text="\n".join(all_lines), starts=starts, firsts=firsts, pages=pages, home=cache_key[0],
-            document=document.id,
-        )
+        disk = _disk_path(collection, document.id, "text")
+        stored = _read_disk(disk, keys) if not keys[-1] else None
+        if stored is not None and len(stored.get("pages", ())) == document.page_count:
+            made = _made(keys, cache_key[0], document.id, stored["pages"])
+        else:
+            pending = {name.removeprefix(".").removesuffix(".pending.json") for name in keys[-1]}
+            texts = [
+                _page_text(collection, document.id, number, key, page_stem(number) in pending)
+                for number, key in enumerate(keys[:-1], start=1)
+            ]
+            made = _made(keys, cache_key[0], document.id, texts)
+            if not keys[-1]:  # a save in progress is read through its journal, never kept
+                _write_disk(disk, keys, {"pages": texts})
         _DOCUMENTS[cache_key] = made
         return made
 
@@ -298,7 +352,7 @@ class _Overlay:
     """What the reviewers changed in a document: the lines that read otherwise than the OCR, and every
     line's version (its count of line edit events)."""
 
-    lines: dict[tuple[int, int], TranscribedLine]
+    lines: dict[tuple[int, int], tuple[str, bool]]  # (page, line): (what it reads, whether a line edit)
     versions: dict[tuple[int, int], int]
 
 
@@ -320,7 +374,7 @@ def _overlay(store: Store, doc_id: str, pages: dict[int, list[str]]) -> _Overlay
         if state.edit is not None:
             edits_by_page.setdefault(page, []).append(state.edit)
     rules = rules_for(store, doc_id)
-    changed: dict[tuple[int, int], TranscribedLine] = {}
+    changed: dict[tuple[int, int], tuple[str, bool]] = {}
     for page in sorted(set(decided_by_page) | set(edits_by_page)):
         if page not in pages:
             continue
@@ -330,7 +384,7 @@ def _overlay(store: Store, doc_id: str, pages: dict[int, list[str]]) -> _Overlay
             versions=page_versions, rules=rules,
         ):
             if item.edited or item.text != item.ocr:
-                changed[(page, item.number)] = item
+                changed[(page, item.number)] = (item.text, item.edited)
     return _Overlay(changed, versions)
 
 
@@ -345,7 +399,20 @@ def _cached_overlay(
     cached = _OVERLAYS.get(cache_key)
     if cached is not None and cached[0] == key:
         return cached[1]
-    made = _overlay(store, doc_id, doc.pages)
+    disk = _disk_path(collection, doc_id, "changes")
+    disk_key = [hashlib.sha256(store.url.encode()).hexdigest(), marks, doc.key]  # no password on disk
+    stored = _read_disk(disk, disk_key)
+    if stored is not None:
+        made = _Overlay(
+            {(p, n): (text, bool(edited)) for p, n, text, edited in stored["lines"]},
+            {(p, n): v for p, n, v in stored["versions"]},
+        )
+    else:
+        made = _overlay(store, doc_id, doc.pages)
+        _write_disk(disk, disk_key, {
+            "lines": [[p, n, text, edited] for (p, n), (text, edited) in made.lines.items()],
+            "versions": [[p, n, v] for (p, n), v in made.versions.items()],
+        })
     _OVERLAYS[cache_key] = (key, made)
     return made
 
@@ -483,7 +550,7 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
         overlay = _cached_overlay(store, collection, doc_id, doc, marks.get(doc_id))
         lines_searched += doc.line_count
         pages_searched += len(doc.pages)
-        found: list[tuple[int, int, int, int, TranscribedLine | None]] = []
+        found: list[tuple[int, int, int, int, tuple[str, bool] | None]] = []
         for index in _candidate_lines(query, pattern, doc):
             page, line = doc.place(index)
             if (page, line) in overlay.lines:
@@ -491,17 +558,17 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
             for start, end in _spans(query, pattern, doc.pages[page][line - 1]):
                 found.append((page, line, start, end, None))
         for (page, line), item in overlay.lines.items():
-            for start, end in _spans(query, pattern, item.text):
+            for start, end in _spans(query, pattern, item[0]):
                 found.append((page, line, start, end, item))
         found.sort(key=lambda f: f[:4])
         for page, line, start, end, item in found:
             ocr = doc.pages[page][line - 1]
-            text = item.text if item is not None else ocr
+            text = item[0] if item is not None else ocr
             hits.append(
                 SearchHit(
                     number=len(hits) + 1, document=doc_id, page=page, line=line, start=start, end=end,
                     text=text[start:end], line_text=text, ocr=ocr, version=overlay.versions.get((page, line), 0),
-                    edited=item is not None and item.edited,
+                    edited=item is not None and item[1],
                 )
             )
     return SearchResult(
