@@ -97,8 +97,10 @@ def fts5(collection: Collection, word: str, repeat: int) -> dict:
     return {"build_s": round(build, 3), "query_s": round(query, 4), "lines_found": len(found)}
 
 
-def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, str]:
+def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, float, str]:
+    """`workbench search WORD` in fresh processes: the first run's seconds, the median of the next ones'."""
     env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_DB": str(db), "WORKBENCH_PROGRESS": "false"}
+    # The first run writes the index of the changes just made; the median is of the runs after it.
     command = [str(REPO / ".venv" / "bin" / "workbench"), "search", word]
     if not Path(command[0]).exists():
         command = [sys.executable, "-m", "workbench", "search", word]
@@ -107,7 +109,11 @@ def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, st
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         return done.stdout.strip().splitlines()[-1]
 
-    return timed(run, repeat)
+    started = time.perf_counter()
+    run()
+    first = time.perf_counter() - started
+    seconds, last = timed(run, repeat)
+    return first, seconds, last
 
 
 def main() -> int:
@@ -129,13 +135,19 @@ def main() -> int:
         report: dict = {"pages": pages, "documents": len(collection.document_ids()), "target_s": TARGET_SECONDS}
 
         word = QUERIES["plain word"]
+        os.environ["WORKBENCH_CACHE"] = str(scratch / "cache")  # an empty disk index: every page read
         started = time.perf_counter()
         result = search.search(collection, store, word)
         report["cold_s"] = round(time.perf_counter() - started, 3)
+        search.forget_index()  # as a new process: the index on disk only
+        started = time.perf_counter()
+        search.search(collection, store, word)
+        report["disk_s"] = round(time.perf_counter() - started, 3)
         warm, _ = timed(lambda: search.search(collection, store, word), args.repeat)
         report["warm_s"] = round(warm, 4)
         report["lines"] = result.lines
-        print(f"{pages} pages, {result.lines} lines: first search {report['cold_s']} s, warm {warm:.3f} s")
+        print(f"{pages} pages, {result.lines} lines: first search {report['cold_s']} s, from the index on disk "
+              f"{report['disk_s']} s, warm {warm:.3f} s")
 
         def run_queries(label: str) -> dict:
             rows = {}
@@ -161,7 +173,8 @@ def main() -> int:
               f"recomputed); after one more decision {report['after_one_decision_s']} s")
         report["queries_with_decisions"] = run_queries("a decision on each page")
 
-        cli, last = cli_seconds(collection.home, db, word.pattern, max(3, args.repeat // 2))
+        cli_first, cli, last = cli_seconds(collection.home, db, word.pattern, max(3, args.repeat // 2))
+        report["cli_first_s"] = round(cli_first, 3)
         report["cli_s"] = round(cli, 3)
         imports, _ = timed(
             lambda: subprocess.run([sys.executable, "-c", "import workbench.cli.search"], check=True, cwd=REPO),
@@ -169,7 +182,7 @@ def main() -> int:
         )
         report["import_s"] = round(imports, 3)
         report["cli_last_line"] = last
-        print(f"workbench search {word.pattern}: {cli:.2f} s ({last})")
+        print(f"workbench search {word.pattern}: {cli:.2f} s, the first run {cli_first:.2f} s ({last})")
 
         rare = search.search(collection, store, SearchQuery("Treaty", documents=("scale-0001", "scale-0002")))
         started = time.perf_counter()
@@ -202,16 +215,19 @@ def write(report: dict, out: Path) -> None:
         f"{report['pages']} pages in {report['documents']} documents ({report['lines']} lines), made by "
         "bench/make_collection.py; `.venv/bin/python bench/bench_search.py COLLECTION`.",
         "",
-        "Index: each page's stored OCR text read once per process and kept in memory, keyed by its file's size "
-        "and modification time, each document's lines joined so one `re` scan covers it; the reviewers' changes "
-        "come from the store on every search (only the pages with decisions or line edits are recomputed).",
+        "Index: each page's stored OCR text kept in memory, keyed by its file's size, modification time and "
+        "inode, each document's lines joined so one `re` scan covers it (a regex or fuzzy word looked for by "
+        "plain text first); the lines the reviewers changed recomputed only for a document whose events "
+        "changed (`Store.event_marks`); both also kept on disk per document (WORKBENCH_CACHE/search), so a "
+        "new process starts from them.",
         "",
-        f"- first search of a process (reads every page): {report['cold_s']} s; warm: {report['warm_s']} s "
-        f"(x{report['cold_s'] / max(report['warm_s'], 1e-9):.0f})",
-        f"- `workbench search {QUERIES['plain word'].pattern}` in a fresh process, end to end: {report['cli_s']} s "
+        f"- first search of a process, nothing indexed (reads every page): {report['cold_s']} s; from the index "
+        f"on disk: {report['disk_s']} s; warm: {report['warm_s']} s "
+        f"(x{report['cold_s'] / max(report['warm_s'], 1e-9):.0f} against nothing indexed)",
+        f"- `workbench search {QUERIES['plain word'].pattern}` in a fresh process, end to end, printing every hit: "
+        f"{report['cli_s']} s (the first run after the decisions, writing their index: {report['cli_first_s']} s) "
         f"(of which importing the workbench, as every command using the store does: {report['import_s']} s); "
-        f"{'within' if report['cli_s'] < report['target_s'] else 'NOT within'} the target: a fresh process reads "
-        "every page and recomputes every document's changes (a persistent index would be the next step)",
+        f"{'within' if report['cli_s'] < report['target_s'] else 'NOT within'} the target",
         f"- with {report['decisions']} decisions just made: first search {report['after_decisions_first_s']} s "
         f"(every document's changes recomputed), after one more decision {report['after_one_decision_s']} s",
         f"- slowest warm query with {report['decisions']} decisions in force: {slowest} s "

@@ -182,29 +182,22 @@ def test_a_regex_with_or_without_a_plain_part_finds_the_same_as_matching_each_li
         assert [(h.document, h.page, h.line, h.start, h.end) for h in found.hits] == expected, pattern
 
 
-def forget_in_memory_index():
-    """As a new process starts: nothing of the index in memory, only what is on disk."""
-    for cache in (search._PAGES, search._DOCUMENTS, search._CHECKED, search._MANIFESTS, search._OVERLAYS,
-                  search._WORDS):
-        cache.clear()
-
-
 def test_a_new_process_finds_the_index_on_disk_and_never_a_stale_one(two_documents):
     collection, store = two_documents
     first = where(search.search(collection, store, SearchQuery("tlie")))
     files = sorted((collection.home / ".workbench-cache" / "search").glob("*.json"))
     assert len(files) == 2  # one per document: its text (no changes logged yet)
-    forget_in_memory_index()
+    search.forget_index()
     assert where(search.search(collection, store, SearchQuery("tlie"))) == first
     transcript.correct_line(collection, store, "notes", 1, 1, "Notes on the meeting", reviewer="ann")
     save_ocr_page(collection, ocr_page("memo", 2, ["the end of the talks"]))
-    forget_in_memory_index()
+    search.forget_index()
     assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits] == [("memo", 1)]
-    forget_in_memory_index()  # the changes read back from disk: the same answer
+    search.forget_index()  # the changes read back from disk: the same answer
     assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits] == [("memo", 1)]
     (edited,) = search.search(collection, store, SearchQuery("the meeting")).hits
     assert edited.edited and edited.version == 1
     for path in (collection.home / ".workbench-cache" / "search").glob("*.json"):
         path.write_text("{damaged", encoding="utf-8")
-    forget_in_memory_index()
+    search.forget_index()
     assert len(search.search(collection, store, SearchQuery("tlie"))) == 1  # a damaged file is a miss

@@ -196,6 +196,13 @@ _OVERLAYS: dict[tuple[str, str, str], tuple[tuple, _Overlay]] = {}
 _LOCK = threading.Lock()
 
 
+def forget_index() -> None:
+    """Drop the index this process holds in memory (the files on disk stay): as a new process starts."""
+    with _LOCK:
+        for cache in (_PAGES, _DOCUMENTS, _CHECKED, _MANIFESTS, _WORDS, _OVERLAYS):
+            cache.clear()
+
+
 def _stat_key(path: Path | str) -> tuple | None:
     try:
         stat = os.stat(path)
