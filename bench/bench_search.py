@@ -100,7 +100,6 @@ def fts5(collection: Collection, word: str, repeat: int) -> dict:
 def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, float, str]:
     """`workbench search WORD` in fresh processes: the first run's seconds, the median of the next ones'."""
     env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_DB": str(db), "WORKBENCH_PROGRESS": "false"}
-    # The first run writes the index of the changes just made; the median is of the runs after it.
     command = [str(REPO / ".venv" / "bin" / "workbench"), "search", word]
     if not Path(command[0]).exists():
         command = [sys.executable, "-m", "workbench", "search", word]
@@ -225,7 +224,7 @@ def write(report: dict, out: Path) -> None:
         f"on disk: {report['disk_s']} s; warm: {report['warm_s']} s "
         f"(x{report['cold_s'] / max(report['warm_s'], 1e-9):.0f} against nothing indexed)",
         f"- `workbench search {QUERIES['plain word'].pattern}` in a fresh process, end to end, printing every hit: "
-        f"{report['cli_s']} s (the first run after the decisions, writing their index: {report['cli_first_s']} s) "
+        f"{report['cli_s']} s (median of the runs after the first; the first: {report['cli_first_s']} s) "
         f"(of which importing the workbench, as every command using the store does: {report['import_s']} s); "
         f"{'within' if report['cli_s'] < report['target_s'] else 'NOT within'} the target",
         f"- with {report['decisions']} decisions just made: first search {report['after_decisions_first_s']} s "
