@@ -77,3 +77,10 @@ def test_bad_input_is_one_line_and_exit_2(two_documents, capsys):
     assert status == 2 and "missing" in err
     status, _, err = run(capsys, "search", "tlie", "--replace", "the", "--hit", "7", "--reviewer", "ann")
     assert status == 2 and "no hit 7" in err
+
+
+def test_pages_without_ocr_are_named_on_stderr(two_documents, capsys):
+    (two_documents.ocr_dir("notes") / "page-001.txt").unlink()
+    status, out, err = run(capsys, "search", "tlie")
+    assert status == 0 and out.splitlines()[-1] == "3 hit(s) in 2 page(s) of 2 document(s)"
+    assert "note: 1 page(s) have no OCR yet and were not searched (notes: run `workbench ocr DOC`)" in err

@@ -201,3 +201,16 @@ def test_a_new_process_finds_the_index_on_disk_and_never_a_stale_one(two_documen
         path.write_text("{damaged", encoding="utf-8")
     search.forget_index()
     assert len(search.search(collection, store, SearchQuery("tlie"))) == 1  # a damaged file is a miss
+
+
+def test_pages_without_ocr_are_left_out_and_named(two_documents):
+    collection, store = two_documents
+    (collection.ocr_dir("memo") / "page-002.txt").unlink()
+    (collection.ocr_dir("memo") / "page-002.words.json").unlink()
+    result = search.search(collection, store, SearchQuery("tlie"))
+    assert [(h.document, h.page) for h in result.hits] == [("memo", 1), ("notes", 1)]
+    assert result.without_ocr == (("memo", 2),) and result.pages == 2
+    save_ocr_page(collection, ocr_page("memo", 2, ["tlie end"]))  # once it has OCR, it is searched
+    assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits] == [
+        ("memo", 1), ("memo", 2), ("notes", 1)
+    ]

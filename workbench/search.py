@@ -107,6 +107,7 @@ class SearchResult:
     lines: int = 0
     pages: int = 0
     documents: tuple[str, ...] = ()
+    without_ocr: tuple[tuple[str, int], ...] = ()  # (document, page) of the pages with no OCR yet, not searched
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -251,7 +252,9 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | No
     cached = _PAGES.get(cache_key)
     if cached is not None and cached[0] == key and not pending:
         return cached[1]
-    if key is None or pending:  # no text (InputError naming the file), or a save not finished
+    if key is None and not pending:
+        return ""  # no OCR yet: nothing to find (the search names the page)
+    if pending:  # a save not finished: its journal says which text counts
         text = load_ocr_page(collection, doc_id, number).text
     else:
         try:  # the common case without building a Path per page (10,000 of them cost a second)
@@ -544,19 +547,23 @@ def _spans(query: SearchQuery, pattern: re.Pattern | None, line: str) -> list[tu
 
 def search(collection: Collection, store: Store, query: SearchQuery) -> SearchResult:
     """Every hit of `query` in the collection (or its `documents`), numbered from 1 in document, page, line
-    and position order. CorpusError for an unknown document; InputError for a bad pattern or missing OCR."""
+    and position order; pages without OCR yet are left out and named in `without_ocr`. CorpusError for an
+    unknown document; InputError for a bad pattern."""
     pattern = check_query(query)
     documents = _documents(collection, list(query.documents) if query.documents else None)
     doc_ids = [d.id for d in documents]
     marks = store.event_marks()
     hits: list[SearchHit] = []
+    without_ocr: list[tuple[str, int]] = []
     lines_searched = pages_searched = 0
     for document in documents:
         doc_id = document.id
         doc = _document_text(collection, document)
         overlay = _cached_overlay(store, collection, doc_id, doc, marks.get(doc_id))
-        lines_searched += doc.line_count
-        pages_searched += len(doc.pages)
+        missing = [(doc_id, n) for n, key in enumerate(doc.key[:-1], start=1) if key is None]
+        without_ocr.extend(missing)
+        lines_searched += doc.line_count - len(missing)
+        pages_searched += len(doc.pages) - len(missing)
         found: list[tuple[int, int, int, int, tuple[str, bool] | None]] = []
         for index in _candidate_lines(query, pattern, doc):
             page, line = doc.place(index)
@@ -579,7 +586,8 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
                 )
             )
     return SearchResult(
-        query=query, hits=tuple(hits), lines=lines_searched, pages=pages_searched, documents=tuple(doc_ids)
+        query=query, hits=tuple(hits), lines=lines_searched, pages=pages_searched, documents=tuple(doc_ids),
+        without_ocr=tuple(without_ocr),
     )
 
 

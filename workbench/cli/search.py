@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 
 from workbench import search
@@ -53,6 +54,8 @@ def run_search(args: argparse.Namespace) -> int:
     collection = Collection.default()
     store = open_store()
     result = search.search(collection, store, query)
+    if args.json or args.replace is not None:
+        _note_without_ocr(result)
     if args.replace is None:
         _print_hits(result, as_json=args.json)
         return 0
@@ -74,6 +77,14 @@ def _print_hits(result: search.SearchResult, *, as_json: bool) -> None:
         text = hit.line_text
         print(f"{hit.number}\t{hit.document}\t{hit.page}\t{hit.line}\t{text[: hit.start]}[{hit.text}]{text[hit.end :]}")
     print(f"{len(result)} hit(s) in {result.pages} page(s) of {len(result.documents)} document(s)")
+    _note_without_ocr(result)
+
+
+def _note_without_ocr(result: search.SearchResult) -> None:
+    if result.without_ocr:
+        documents = sorted({doc for doc, _ in result.without_ocr})
+        print(f"note: {len(result.without_ocr)} page(s) have no OCR yet and were not searched "
+              f"({', '.join(documents)}: run `workbench ocr DOC`)", file=sys.stderr)
 
 
 def _print_plan(plan: search.ReplacePlan, done: search.ReplaceResult | None, *, as_json: bool) -> None:

@@ -138,6 +138,10 @@ if result is None:
     st.stop()
 
 st.subheader(f"{len(result)} hit(s) in {result.pages} page(s) of {len(result.documents)} document(s)")
+if result.without_ocr:
+    unread = sorted({doc for doc, _ in result.without_ocr})
+    st.info(f"{len(result.without_ocr)} page(s) have no OCR yet and were not searched ({', '.join(unread)}): "
+            "run OCR on the Documents page.")
 if not result.hits:
     st.stop()
 
