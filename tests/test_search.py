@@ -214,3 +214,15 @@ def test_pages_without_ocr_are_left_out_and_named(two_documents):
     assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits] == [
         ("memo", 1), ("memo", 2), ("notes", 1)
     ]
+
+
+def test_a_flag_decided_on_the_line_since_the_preview_refuses_that_line_too(two_documents):
+    collection, store = two_documents
+    store.sync_flags("notes", [Flag("notes", 1, 9, 13, "tlie", FlagCategory.MISREAD_WORD, ("the",), 0.9)])
+    plan = search.plan_replace(search.search(collection, store, SearchQuery("tlie")), "THE")
+    (flag,) = review.flag_states(store, "notes")
+    review.decide(store, "notes", flag.key, action="accept", reviewer="bob", version=flag.version)
+    done = search.apply_plan(collection, store, plan, reviewer="ann")
+    (refused,) = done.refused
+    assert refused.change.where == "notes page 1 line 1" and "'Notes on the meeting'" in refused.reason
+    assert {e.document for e in done.applied} == {"memo"}

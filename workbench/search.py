@@ -43,12 +43,12 @@ from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
 from workbench.fsutil import atomic_write_bytes, read_utf8
 from workbench.models import Box, Decision, DecisionAction, Document, Flag
-from workbench.ocr.store import load_ocr_page, text_path
+from workbench.ocr.store import load_ocr_page, pending_path, text_path
 from workbench.ocrlines import ocr_lines
 from workbench.review import QueueFilter, line_states, queue, reviewer_name
 from workbench.review.lines import check_line_text, describe
 from workbench.store import LineEdit, LineVersionConflict, Store, now
-from workbench.transcript import TranscribedLine, page_lines, rules_for, transcribed_lines
+from workbench.transcript import TranscribedLine, rules_for, transcribed_lines
 
 # A word for --fuzzy: letters or digits, with inner apostrophes or hyphens (any script: `\w` is Unicode).
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -644,12 +644,27 @@ def plan_replace(
     return ReplacePlan(query=result.query, replacement=replacement, changes=tuple(changes))
 
 
+def _fresh_text(collection: Collection, doc_id: str, number: int) -> str:
+    """A page's stored OCR text as it is on disk now (through a pending save's journal when there is one)."""
+    if os.path.exists(pending_path(collection, doc_id, number)):
+        return load_ocr_page(collection, doc_id, number).text
+    return read_utf8(text_path(collection, doc_id, number), what="OCR text")
+
+
 def _current_lines(collection: Collection, store: Store, changes: Sequence[LineChange]) -> dict:
-    """The lines of the plan as they read now, one page read at a time (`transcript.page_lines`)."""
+    """The lines of the plan as they read now: the OCR read again, the store asked again (one fold per
+    document, as the search's own: `transcribed_lines`); (document, page, line) -> TranscribedLine."""
     now_reads: dict[tuple[str, int, int], TranscribedLine] = {}
-    for document, page in sorted({(c.document, c.page) for c in changes}):
-        for item in page_lines(store, load_ocr_page(collection, document, page)):
-            now_reads[(document, page, item.number)] = item
+    for document in sorted({c.document for c in changes}):
+        numbers = {c.page for c in changes if c.document == document}
+        pages = {number: _fresh_text(collection, document, number).split("\n") for number in numbers}
+        changed = _overlay(store, document, pages)
+        for page, lines in pages.items():
+            for number, ocr in enumerate(lines, start=1):
+                text, _edited = changed.lines.get((page, number), (ocr, False))
+                now_reads[(document, page, number)] = TranscribedLine(
+                    number, ocr, text, version=changed.versions.get((page, number), 0)
+                )
     return now_reads
 
 
