@@ -11,11 +11,14 @@ batch of line edits (`apply_plan`) in the reviewer's name, undone as one (`revie
 `workbench review DOC --undo-last`). Each line is checked against what the plan saw: a line that another
 reviewer changed since (its text or its line version differ) is refused, that line only, and named.
 
-The index: the stored OCR text of each page is read once per process and kept in memory, keyed by the
-text file's size and modification time (a new OCR run rewrites the file, so the key changes), with each
-document's lines joined into one string so that one `re` scan covers a document. What the reviewers changed
-comes from the store on every search: only the lines of pages with decisions in force or line edits are
-recomputed, so a search costs one scan of the text plus two queries per document (bench/bench_search.py).
+The index: each page's stored OCR text is kept in memory, keyed by the text file's size, modification time
+and inode (a new OCR run rewrites the file, so the key changes), with each document's lines joined into one
+string so that one `re` scan covers a document; a regex is looked for by the plain text every match must
+hold, a fuzzy word by each word of the document within the budget, and only the lines found are matched
+one by one. The lines the reviewers changed are recomputed only for a document whose events changed
+(`Store.event_marks`). Both are kept on disk too, one file per document under the workbench cache, so a
+new process (each `workbench search` from a script) starts from them. bench/bench_search.py measures it
+at 10,000 pages, beside SQLite FTS5 (tokens only, and it would have to follow every decision).
 """
 
 from __future__ import annotations
