@@ -195,15 +195,18 @@ def place_in_queue(
     here = next((s for s in walk.items if s.key == current), None)
     if after is None and here is not None and (not refiltered or where.admits_status(here)):
         return current
-    targets = [s for s in walk.items if where.admits_status(s)]
     anchor = next((s for s in walk.states if s.key == (after if after is not None else current)), None)
     place = _span_order(anchor) if anchor is not None else None
-    for state in targets:
+    first = None  # the first admitted flag, should none come after the place
+    for state in walk.items:  # in span order: the first admitted one past the place is the answer
+        if not where.admits_status(state):
+            continue
         order = _span_order(state)
         if place is None or order > place or (after is None and order == place):
             return state.key
-    if targets:
-        return targets[0].key
+        first = first or state
+    if first is not None:
+        return first.key
     return current if here is not None else walk.items[0].key
 
 

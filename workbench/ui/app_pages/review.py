@@ -234,7 +234,6 @@ if not walk.items:
 
 # Where in the queue (`review.place_in_queue`): on a new session the flag the URL names; after a decision
 # the next flag of the chosen status; changed filters land on a flag they admit.
-keys = [item.key for item in walk.items]
 if "review_key" not in st.session_state:
     st.session_state["review_key"] = session.place("flag")
 filters = (page_filter, tuple(categories), tuple(confidence), status)
@@ -245,19 +244,20 @@ st.session_state["review_key"] = review.place_in_queue(
     refiltered=refiltered,
 )
 if not any(wanted.admits_status(s) for s in walk.items):
-    st.info(f"No {status} flag matches the filters; Previous and Next walk the {len(keys)} flags they keep.")
-index = keys.index(st.session_state["review_key"])
-session.mark("flag", keys[index])
+    st.info(f"No {status} flag matches the filters; Previous and Next walk the {len(walk.items)} flags they keep.")
+items = walk.items
+index = next(i for i, item in enumerate(items) if item.key == st.session_state["review_key"])
+session.mark("flag", items[index].key)
 try:
     # The version the next decision must be made against, read fresh for this one flag.
-    state = review.flag_state(store, doc_id, keys[index])
+    state = review.flag_state(store, doc_id, items[index].key)
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 flag = state.flag
 where = describe_flag(flag)
 
-st.subheader(f"Flag {index + 1} of {len(keys)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
+st.subheader(f"Flag {index + 1} of {len(items)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
 found_by = "comparing the OCR with the gold" if flag.source is FlagSource.GOLD else "the no-gold flagger"
 st.caption(
     f"confidence {flag.confidence:.2f} · found by {found_by} · "
@@ -370,11 +370,11 @@ with right:
             disabled=not open_here or len(keep_alike) < 2, help="Lists every place first; nothing is saved yet.")
     buttons = st.columns(3)
     with buttons[0]:
-        clicked("Previous", "review_prev", move, (keys[index - 1] if index else None,), shortcut="P",
+        clicked("Previous", "review_prev", move, (items[index - 1].key if index else None,), shortcut="P",
                 disabled=index == 0)
     with buttons[1]:
-        clicked("Next", "review_next", move, (keys[index + 1] if index + 1 < len(keys) else None,), shortcut="N",
-                disabled=index + 1 >= len(keys))
+        clicked("Next", "review_next", move, (items[index + 1].key if index + 1 < len(items) else None,),
+                shortcut="N", disabled=index + 1 >= len(items))
     with buttons[2]:
         clicked("Undo", "review_undo", act, ("undo", flag.key, state.version), shortcut="U")
 
