@@ -131,7 +131,8 @@ def main() -> int:
         shutil.copyfile(source_db, db)
         store = open_store(str(db))
         pages = sum(d.page_count for d in collection.documents())
-        report: dict = {"pages": pages, "documents": len(collection.document_ids()), "target_s": TARGET_SECONDS}
+        report: dict = {"pages": pages, "documents": len(collection.document_ids()), "target_s": TARGET_SECONDS,
+                        "load_before": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count()}
 
         word = QUERIES["plain word"]
         os.environ["WORKBENCH_CACHE"] = str(scratch / "cache")  # an empty disk index: every page read
@@ -198,6 +199,7 @@ def main() -> int:
 
         report["fts5"] = fts5(collection, word.pattern, args.repeat)
         print(f"FTS5: build {report['fts5']['build_s']} s, query {report['fts5']['query_s']} s")
+        report["load_after"] = [round(x, 1) for x in os.getloadavg()]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     write(report, args.out)
@@ -212,7 +214,9 @@ def write(report: dict, out: Path) -> None:
         "# Search across the collection",
         "",
         f"{report['pages']} pages in {report['documents']} documents ({report['lines']} lines), made by "
-        "bench/make_collection.py; `.venv/bin/python bench/bench_search.py COLLECTION`.",
+        "bench/make_collection.py; `.venv/bin/python bench/bench_search.py COLLECTION`. "
+        f"{report.get('cpus')} CPUs shared with other work: load average (1, 5, 15 min) "
+        f"{report.get('load_before')} before, {report.get('load_after')} after.",
         "",
         "Index: each page's stored OCR text kept in memory, keyed by its file's size, modification time and "
         "inode, each document's lines joined so one `re` scan covers it (a regex or fuzzy word looked for by "
