@@ -10,7 +10,8 @@ holds every document's flags), then each step runs in a fresh process so that it
   report-all         `report --all`: every document's report and the collection index
   review             Streamlit AppTest: open Review on one 100-page document of the collection, then time
                      review actions (bench/bench_ui.py's `measure`: click to rerun done)
-  search             not measured: the workbench has no search yet
+  search             not a step here: bench/bench_search.py measures it on a 10,000-page collection from
+                     the same make_collection.py (reports/bench/search.md); it came after this bench's run
 
 Wall time (inside the step's process, start-up excluded) and peak resident memory (the step's process and
 its children, from the kernel's rusage) of each, and the growth exponent of each step: the slope of
@@ -266,7 +267,8 @@ def _markdown(report: dict) -> str:
         f"`{report['command']}` on {report['cpus']} cores (shared with other work; load average at the start "
         f"{report['load_at_start']}). Collections from `bench/make_collection.py`: documents of 100 pages "
         "copied from the briefing paper (OCR and flags copied and varied, not re-OCRed). Each step in a fresh "
-        "process; time inside it, peak memory of it and its children. Search: not measured (no search yet).",
+        "process; time inside it, peak memory of it and its children. Search: measured by `bench/bench_search.py` on "
+        "a 10,000-page collection from the same script ([search.md](search.md)).",
         "",
         "| step | " + " | ".join(f"{int(p):,} pages" for p in sizes) + " | growth exponent |",
         "|---|" + "---|" * len(sizes) + "---|",
