@@ -131,3 +131,23 @@ def test_a_stored_ocr_folder_imported_elsewhere_leaves_its_previous_text_out(tmp
     save_ocr_page(tmp_collection, OcrPage(DOC, 1, OLD, engine="import:text"))
     save_ocr_page(tmp_collection, OcrPage(DOC, 1, NEW, engine="import:text"))
     assert [p.name for p in ocr_files([tmp_collection.ocr_dir(DOC)])] == ["page-001.txt"]
+
+
+def test_import_ocr_again_moves_the_decisions_at_once(tmp_collection, tmp_path, capsys):
+    tmp_collection.document_dir(DOC).mkdir(parents=True)
+    write_manifest(Document(DOC, "A letter", (PageRef(DOC, 1),)), tmp_collection.manifest_path(DOC))
+    first, again = tmp_path / "first.txt", tmp_path / "again.txt"
+    first.write_text(OLD, encoding="utf-8")
+    again.write_text(NEW, encoding="utf-8")
+    assert main(["import-ocr", DOC, str(first)]) == 0
+    assert "moved onto the new OCR" not in capsys.readouterr().out  # nobody has reviewed it: nothing said
+    store = open_store()
+    review.sync_flags(store, DOC, [flag_at(OLD, "shipmcnt", suggestions=("shipment",))])
+    review.accept_all(store, DOC, reviewer="ann")
+
+    assert main(["import-ocr", DOC, str(again)]) == 0
+    assert f"{DOC}: 1 decision(s) moved onto the new OCR, 0 already read as decided, 0 could not be placed" in (
+        capsys.readouterr().out
+    )
+    page = correct_document(tmp_collection, store, DOC).pages[0]
+    assert "The shipment of b0oks" in page.text and page.skipped == ()

@@ -29,6 +29,7 @@ from workbench.models import AlignTag, Decision, Flag, OcrPage
 from workbench.ocr.store import load_ocr_page, load_previous_text
 from workbench.ocrlines import ocr_line_spans
 from workbench.review import decide, edit_line, edits_in_force, flag_states, line_state, undo, undo_line
+from workbench.review.state import describe_flag, what_it_did
 from workbench.store import LineEdit, Store
 
 
@@ -255,3 +256,30 @@ def reanchor_document(
         lines = _move_lines(store, document_id, ref.number, lines)
         reports.append(PageReport(ref.number, tuple(flags), tuple(lines)))
     return reports
+
+
+def summary(document: str, reports: Sequence[PageReport]) -> list[str]:
+    """What re-anchoring did, in plain words: one line of counts, then every decision it could not place
+    (page, what, why); the same for `review --reanchor` and for the OCR commands that run it."""
+    moved = sum(1 for r in reports for m in (*r.flags, *r.lines) if not m.reason)
+    settled = sum(1 for r in reports for m in r.flags if m.settled)
+    unplaced = [(r.page, m) for r in reports for m in r.unplaced]
+    lines = [
+        f"{document}: {moved} decision(s) moved onto the new OCR, {settled} already read as decided, "
+        f"{len(unplaced)} could not be placed"
+    ]
+    for page, move in unplaced:
+        if isinstance(move, FlagMove):
+            what = f"{describe_flag(move.flag)}: {what_it_did(move.decision)}"
+        else:
+            what = f"line {move.edit.line} ({move.edit.reviewer} made it read {move.edit.text!r})"
+        lines.append(f"  page {page}: {what}: not placed, {move.reason}")
+    return lines
+
+
+def reanchor_if_reviewed(collection: Collection, store: Store, document_id: str) -> list[str]:
+    """After the OCR of `document_id` was run or imported again: re-anchor its decisions when the store holds
+    any for it (the summary lines), else nothing (a document nobody reviewed has nothing to move)."""
+    if document_id not in store.documents():
+        return []
+    return summary(document_id, reanchor_document(collection, store, document_id))

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from workbench import settings
 from workbench.cli.batching import add_batch_options, open_batch
 from workbench.corpus import Collection
-from workbench.errors import InputError
+from workbench.errors import InputError, StoreError
 from workbench.ocr.importers import import_ocr
 from workbench.ocr.options import BINARIZATIONS, document_options
 from workbench.ocr.run import run_ocr
@@ -112,6 +112,8 @@ def _ocr_document(collection: Collection, document, options, args: argparse.Name
         f"({len(result.read)} read, {len(result.cached)} from cache) with {result.engine} "
         f"in {result.seconds:.1f} s -> {collection.ocr_dir(document.id)}"
     )
+    if result.read:
+        _reanchor(collection, document.id, "ocr")
     if not result.failures:
         return 0
     pages = ", ".join(str(f.page) for f in result.failures)
@@ -128,4 +130,27 @@ def run_import(args: argparse.Namespace) -> int:
         f"{document.id}: imported {len(pages)} page(s) of {', '.join(formats)} OCR "
         f"-> {collection.ocr_dir(document.id)}"
     )
+    _reanchor(collection, document.id, "import-ocr")
     return 0
+
+
+def _reanchor(collection: Collection, document_id: str, command: str) -> None:
+    """Decisions made on the OCR just replaced are moved onto the new text at once (and those that cannot be
+    placed listed), so that re-running the OCR never silently drops a reviewer's work."""
+    # Imported here: only a run that read pages needs the review store and the aligner.
+    from workbench.reanchor import reanchor_if_reviewed
+    from workbench.store import open_store
+
+    try:
+        store = open_store()
+        try:
+            lines = reanchor_if_reviewed(collection, store, document_id)
+        finally:
+            store.close()
+    except StoreError as error:
+        # The new OCR is stored; the decisions wait, untouched, for `review --reanchor`.
+        print(f"workbench {command}: {document_id}: decisions not re-anchored ({error}); "
+              f"run `workbench review {document_id} --reanchor` when the review store is readable", file=sys.stderr)
+        return
+    if lines:
+        print("\n".join(lines))

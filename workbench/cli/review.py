@@ -178,7 +178,7 @@ def run_review(args: argparse.Namespace) -> int:
         else:
             print(f"{args.doc}: undid {len(batch)} decision(s)")
     elif args.reanchor:
-        _print_reanchored(args.doc, reanchor.reanchor_document(collection, store, args.doc))
+        print("\n".join(reanchor.summary(args.doc, reanchor.reanchor_document(collection, store, args.doc))))
     elif args.list:
         where = review.QueueFilter.of(
             status=args.list if args.list in ("open", "decided") else None, disputed=args.list == "disputed"
@@ -205,21 +205,6 @@ def run_review(args: argparse.Namespace) -> int:
         if item.dispute is not None:
             print(f"  {describe_flag(item.flag)} [{item.key}] is {describe_dispute(item.dispute)}")
     return 0
-
-
-def _print_reanchored(document: str, reports) -> None:
-    """What --reanchor moved, and every decision it could not place (page, what, why)."""
-    moved = sum(1 for r in reports for m in (*r.flags, *r.lines) if not m.reason)
-    settled = sum(1 for r in reports for m in r.flags if m.settled)
-    unplaced = [(r.page, m) for r in reports for m in r.unplaced]
-    print(f"{document}: {moved} decision(s) moved onto the new OCR, {settled} already read as decided, "
-          f"{len(unplaced)} could not be placed")
-    for page, move in unplaced:
-        if isinstance(move, reanchor.FlagMove):
-            what = f"{describe_flag(move.flag)}: {what_it_did(move.decision)}"
-        else:
-            what = f"line {move.edit.line} ({move.edit.reviewer} made it read {move.edit.text!r})"
-        print(f"  page {page}: {what}: not placed, {move.reason}")
 
 
 def run_page_status(args: argparse.Namespace) -> int:
