@@ -104,3 +104,22 @@ def test_a_line_another_reviewer_changed_after_the_preview_is_refused_alone(ui_c
     assert "notes page 1 line 1 was changed since the preview (bob made it read" in warning.value
     (bobs,) = open_store().line_edits("notes")
     assert bobs.reviewer == "bob"
+
+
+def test_a_selection_is_kept_across_the_views_of_a_long_result(ui_collection):
+    from tests.ui.conftest import make_document
+
+    make_document(ui_collection, "long", [[f"tlie line {n}" for n in range(1, 31)]], gold=False)
+    at = find(search_page(), "tlie")
+    assert len(hit_labels(at)) == 25  # one view at a time
+    at.checkbox(key="search_hit_2").check().run()
+    at.number_input(key="search_view").set_value(2).run()
+    no_errors(at)
+    assert hit_labels(at)[0] == "26. long page 1 line 26"
+    at.checkbox(key="search_hit_30").check().run()
+    at.number_input(key="search_view").set_value(1).run()
+    assert at.checkbox(key="search_hit_2").value  # still selected after the other view
+    at.text_input(key="search_replacement").input("the").run()
+    at.button(key="search_preview").click().run()
+    no_errors(at)
+    assert list(at.dataframe[0].value["line"]) == ["long page 1 line 2", "long page 1 line 30"]

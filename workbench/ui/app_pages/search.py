@@ -36,8 +36,8 @@ except WorkbenchError as error:
 
 def run_search() -> None:
     """Search with the widgets' values; the hits replace the previous ones, their selection is cleared."""
-    for key in [k for k in st.session_state if str(k).startswith("search_hit_")]:
-        del st.session_state[key]
+    _forget_checkboxes()
+    st.session_state["search_selected"] = set()
     st.session_state.pop("search_plan", None)
     mode = MODES[st.session_state.get("search_mode", "Plain text")]
     query = SearchQuery(
@@ -53,13 +53,30 @@ def run_search() -> None:
         st.session_state["search_message"] = ("error", str(error))
 
 
+def chosen() -> set[int]:
+    """The numbers of the hits selected, kept apart from the checkboxes: only one view of them is drawn at
+    a time, and Streamlit forgets the state of a checkbox that is not drawn."""
+    return st.session_state.setdefault("search_selected", set())
+
+
 def selected(result: search.SearchResult) -> list[int]:
-    return [h.number for h in result.hits if st.session_state.get(f"search_hit_{h.number}")]
+    numbers = chosen()
+    return [h.number for h in result.hits if h.number in numbers]
+
+
+def toggle(number: int) -> None:
+    (chosen().add if st.session_state.get(f"search_hit_{number}") else chosen().discard)(number)
+    st.session_state.pop("search_plan", None)
+
+
+def _forget_checkboxes() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("search_hit_")]:
+        del st.session_state[key]
 
 
 def select_all(result: search.SearchResult, value: bool) -> None:
-    for hit in result.hits:
-        st.session_state[f"search_hit_{hit.number}"] = value
+    st.session_state["search_selected"] = {h.number for h in result.hits} if value else set()
+    _forget_checkboxes()  # drawn again from the selection
     st.session_state.pop("search_plan", None)
 
 
@@ -155,7 +172,8 @@ if views_count > 1:
 for hit in result.hits[(shown - 1) * HITS_PER_VIEW : shown * HITS_PER_VIEW]:
     left, right = st.columns([3, 2])
     with left:
-        st.checkbox(f"{hit.number}. {hit.where}" + (" (edited)" if hit.edited else ""), key=f"search_hit_{hit.number}")
+        st.checkbox(f"{hit.number}. {hit.where}" + (" (edited)" if hit.edited else ""), key=f"search_hit_{hit.number}",
+                    value=hit.number in chosen(), on_change=toggle, args=(hit.number,))
         st.html(components.context_html(hit.line_text[: hit.start], hit.text, hit.line_text[hit.end :]))
     with right:
         try:
@@ -171,11 +189,11 @@ for hit in result.hits[(shown - 1) * HITS_PER_VIEW : shown * HITS_PER_VIEW]:
             st.caption(str(error))
 
 st.divider()
-chosen = selected(result)
+picked = selected(result)
 st.text_input("Replace with", key="search_replacement",
               help="The text each selected hit becomes; with a regular expression, \\1 is its first group")
-st.button(f"Preview the replacement of {len(chosen)} hit(s)", key="search_preview", on_click=preview,
-          args=(result,), disabled=not chosen)
+st.button(f"Preview the replacement of {len(picked)} hit(s)", key="search_preview", on_click=preview,
+          args=(result,), disabled=not picked)
 plan: search.ReplacePlan | None = st.session_state.get("search_plan")
 if plan is not None:
     st.markdown(f"**Preview: {plan.hits} hit(s) on {len(plan.changes)} line(s)**, nothing written yet")
