@@ -84,3 +84,5 @@ def test_pages_without_ocr_are_named_on_stderr(two_documents, capsys):
     status, out, err = run(capsys, "search", "tlie")
     assert status == 0 and out.splitlines()[-1] == "3 hit(s) in 2 page(s) of 2 document(s)"
     assert "note: 1 page(s) have no OCR yet and were not searched (notes: run `workbench ocr DOC`)" in err
+    status, out, err = run(capsys, "search", "tlie", "--json")
+    assert json.loads(out)["without_ocr"] == [{"document": "notes", "page": 1}] and "no OCR yet" in err

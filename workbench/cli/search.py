@@ -70,8 +70,10 @@ def run_search(args: argparse.Namespace) -> int:
 
 def _print_hits(result: search.SearchResult, *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"hits": [asdict(h) for h in result.hits], "lines": result.lines, "pages": result.pages},
-                         ensure_ascii=False, indent=1))
+        print(json.dumps({
+            "hits": [asdict(h) for h in result.hits], "lines": result.lines, "pages": result.pages,
+            "without_ocr": [{"document": d, "page": p} for d, p in result.without_ocr],
+        }, ensure_ascii=False, indent=1))
         return
     for hit in result.hits:
         text = hit.line_text
