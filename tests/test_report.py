@@ -474,3 +474,32 @@ def test_the_report_counts_and_lists_disputed_flags(memo, tmp_path):
     assert page_row["disputed"] == 1
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "1 flag is disputed" in html and "the scan &lt;b&gt;really&lt;/b&gt; reads so" in html
+
+
+@pytest.mark.parametrize("which", ["memo", "briefing_paper"])
+def test_forecast_rows_equal_the_document_scored_from_scratch(which, request):
+    """The forecast scores again only the pages a row changes; each row must equal evaluate_texts over every
+    page of the corrected texts, exactly (the computation before that reuse)."""
+    from workbench.evaluate import evaluate_texts, evaluation_dict
+    from workbench.flags import apply_flags, flag_document
+    from workbench.report.build import build_report
+
+    collection, doc = (request.getfixturevalue("memo"), DOC) if which == "memo" else request.getfixturevalue(which)
+    document = collection.document(doc)
+    golds = collection.gold_pages(document)
+    gold_flags = flag_document(collection, document, use_gold=True)
+    forecast = build_report(collection, doc, generated="2026-01-01T00:00:00Z").metrics["correction_forecast"]
+    assert forecast, "the document's OCR has errors, so the forecast has rows"
+    ocr_texts = {page.number: text for page, text in zip(golds, _ocr_texts(collection, doc, golds), strict=True)}
+    for row in forecast:
+        chosen = [f for f in gold_flags if f.category.value in row["categories"]]
+        texts = [apply_flags(ocr_texts[g.number], [f for f in chosen if f.page == g.number]) for g in golds]
+        scratch = evaluation_dict(evaluate_texts(golds, texts))["document"]
+        assert (row["body_cer"], row["body_wer"]) == (scratch["body_cer"], scratch["body_wer"])
+        assert row["flags"] == len(chosen)
+
+
+def _ocr_texts(collection, doc, golds):
+    from workbench.ocr.store import load_ocr_page
+
+    return [load_ocr_page(collection, doc, gold.number).text for gold in golds]

@@ -174,6 +174,23 @@ def evaluate_texts(
     return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
 
 
+def rescore_texts(
+    previous: DocumentEvaluation, previous_texts: Sequence[str], golds: Sequence[GoldPage], texts: Sequence[str]
+) -> DocumentEvaluation:
+    """`evaluate_texts(golds, texts)` of the document `previous` scored (its options, without `exact`),
+    scoring again only the pages whose text differs from `previous_texts`: a page's measures depend on its
+    gold and its text alone, so an unchanged page keeps its evaluation (the report's forecasts change a few
+    pages of a document each). ValueError when the counts differ.
+    """
+    if not len(golds) == len(texts) == len(previous_texts) == len(previous.pages):
+        raise ValueError(f"{len(golds)} gold pages, {len(previous.pages)} scored pages but {len(texts)} texts")
+    pages = tuple(
+        scored if text == before else evaluate_page(gold, text, options=previous.options)
+        for scored, before, gold, text in zip(previous.pages, previous_texts, golds, texts, strict=True)
+    )
+    return DocumentEvaluation(document=previous.document, gold=previous.gold, pages=pages, options=previous.options)
+
+
 def _evaluate_run(
     pairs: Sequence[tuple[GoldPage, str]], *, options: ComparisonOptions, exact: bool
 ) -> list[PageEvaluation]:
@@ -226,12 +243,18 @@ def _score_dict(score: PageScore) -> dict:
     }
 
 
+def document_rates(evaluation: DocumentEvaluation) -> dict:
+    """The pooled document figures as `evaluation_dict(...)["document"]` gives them (rates, lengths, S/I/D),
+    without the bootstrap interval and the other extras."""
+    return _score_dict(evaluation.score())
+
+
 def evaluation_dict(evaluation: DocumentEvaluation, *, top: int = 20) -> dict:
     """The evaluation as plain JSON data: rates as fractions (null for an infinite rate)."""
     document = {
         "id": evaluation.document,
         "gold": evaluation.gold,
-        **_score_dict(evaluation.score()),
+        **document_rates(evaluation),
         "char_errors": sum(p.chars.distance for p in evaluation.pages),
         "word_errors": sum(p.words.distance for p in evaluation.pages),
         "bag_of_words_error": _rate(evaluation.bag_of_words_rate()),

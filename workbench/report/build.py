@@ -22,10 +22,11 @@ from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import (
     DocumentEvaluation,
+    document_rates,
     evaluate_document,
-    evaluate_texts,
     evaluation_dict,
     options_dict,
+    rescore_texts,
 )
 from workbench.flags import apply_flags, flag_document
 from workbench.flags import evaluate_document as evaluate_document_flags
@@ -119,14 +120,19 @@ RULE_CATEGORIES = ("stamp_noise", "broken_hyphenation")
 
 
 def _correction_forecast(
-    golds: Sequence[GoldPage], ocr: dict[int, OcrPage], flags_gold: dict[int, list[Flag]]
+    golds: Sequence[GoldPage],
+    ocr: dict[int, OcrPage],
+    flags_gold: dict[int, list[Flag]],
+    scored_ocr: DocumentEvaluation,
 ) -> list[dict]:
     """The pooled body CER/WER the document would have if the gold flags of some categories were accepted.
 
     One row per category found (most frequent first), then one for the categories the automatic rules act
     on together; each applies those flags' gold readings to the OCR and scores the result with
-    workbench.evaluate, exactly as the corrected transcript will be scored after those decisions.
+    workbench.evaluate, exactly as the corrected transcript will be scored after those decisions. Only the
+    pages a row changes are scored again: the others keep their score in `scored_ocr`, the OCR's own.
     """
+    ocr_texts = [ocr[gold.number].text for gold in golds]
     found = Counter(f.category.value for flags in flags_gold.values() for f in flags)
     groups = [(name,) for name, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
     if all(found[name] for name in RULE_CATEGORIES):
@@ -134,9 +140,8 @@ def _correction_forecast(
     rows = []
     for group in groups:
         chosen = {n: [f for f in flags if f.category.value in group] for n, flags in flags_gold.items()}
-        texts = [apply_flags(ocr[gold.number].text, chosen.get(gold.number, [])) for gold in golds]
-        evaluation = evaluate_texts(golds, texts)
-        scored = evaluation_dict(evaluation)["document"]  # the JSON rates of `workbench evaluate`
+        texts = [apply_flags(text, chosen.get(gold.number, [])) for gold, text in zip(golds, ocr_texts, strict=True)]
+        scored = document_rates(rescore_texts(scored_ocr, ocr_texts, golds, texts))  # `workbench evaluate`'s rates
         rows.append(
             {
                 "categories": list(group),
@@ -284,6 +289,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
     golds = collection.gold_pages(document) if has_gold else []
     missing: dict[str, str] = {}
     evaluation: dict | None = None
+    scored_ocr: DocumentEvaluation | None = None
     if not has_gold:
         no_gold = f"{doc_id} has no gold transcription"
         missing.update(
@@ -300,7 +306,8 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         for section in ("document", "pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
             missing[section] = no_ocr
     else:
-        evaluation = _evaluation_json(evaluate_document(collection, doc_id))
+        scored_ocr = evaluate_document(collection, doc_id)
+        evaluation = _evaluation_json(scored_ocr)
 
     flags_gold: dict[int, list[Flag]] = {}
     flag_evaluation = None
@@ -318,7 +325,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         if not evaluation["confusions"]:
             missing["confusions"] = "The OCR confuses no characters: it equals the gold."
     error_categories = _error_categories([f for page in sorted(flags_gold) for f in flags_gold[page]])
-    forecast = _correction_forecast(golds, ocr, flags_gold) if evaluation is not None else []
+    forecast = _correction_forecast(golds, ocr, flags_gold, scored_ocr) if scored_ocr is not None else []
     if evaluation is not None and not error_categories:
         missing["error_categories"] = "The gold-based flagger finds no error in the OCR."
 
