@@ -35,7 +35,7 @@ from workbench.metrics import (
 )
 from workbench.models import GoldPage, PageScore
 from workbench.normalize import DEFAULT, ComparisonOptions, char_units, word_units
-from workbench.ocr.store import load_ocr_page
+from workbench.ocr.store import load_ocr_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +217,7 @@ def evaluate_document(
         where = collection.gold_dir(document.gold) if document.gold else document.manifest_path
         raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
     golds = collection.gold_pages(document)
-    texts = [load_ocr_page(collection, doc_id, page.number).text for page in golds]
+    texts = [load_ocr_text(collection, doc_id, page.number) for page in golds]  # scoring reads no words
     return evaluate_texts(
         golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact, batch=batch
     )

@@ -6,7 +6,7 @@ import pytest
 
 from workbench.errors import InputError
 from workbench.models import Box, OcrPage, OcrWord
-from workbench.ocr.store import has_ocr, load_ocr_page, save_ocr_page
+from workbench.ocr.store import has_ocr, load_ocr_page, load_ocr_text, save_ocr_page
 
 
 def test_page_round_trips_with_words_and_boxes(tmp_collection):
@@ -33,6 +33,8 @@ def test_missing_ocr_names_the_file_and_the_command(tmp_collection):
     hint = r"\(run `workbench ocr doc` on its scans, or `workbench import-ocr doc FILE...`\)"
     with pytest.raises(InputError, match=r"page-002.txt: no OCR for page 2 of 'doc' " + hint):
         load_ocr_page(tmp_collection, "doc", 2)
+    with pytest.raises(InputError, match=r"page-002.txt: no OCR for page 2 of 'doc' " + hint):
+        load_ocr_text(tmp_collection, "doc", 2)
 
 
 def test_has_ocr_needs_every_page(tmp_collection, repo_collection):
@@ -108,6 +110,7 @@ def test_a_save_killed_midway_leaves_the_old_set_or_the_new_set(tmp_collection, 
     killed_save(tmp_collection, where)
     page = load_ocr_page(tmp_collection, "doc", 1)  # words and text of one set, never a mix
     assert page.text == seen
+    assert load_ocr_text(tmp_collection, "doc", 1) == seen  # the text alone: of the same set
     assert [w.text for w in page.words] == seen.split()
     assert pending_path(tmp_collection, "doc", 1).exists() == (where == "between-renames")
     # the next save finishes or discards what the killed one left: no journal, no temporary file
@@ -140,3 +143,17 @@ def test_hocr_is_kept_in_its_own_encoding(tmp_collection):
     latin1 = '<html><head><meta charset="iso-8859-1"></head><body>Québec</body></html>'.encode("latin-1")
     save_ocr_page(tmp_collection, OcrPage("doc", 1, "Québec\n", (OcrWord("Québec", 0, 6),)), hocr=latin1)
     assert hocr_path(tmp_collection, "doc", 1).read_bytes() == latin1
+
+
+def test_the_text_alone_is_read_without_the_words_which_are_still_refused_when_used(tmp_collection):
+    from workbench.ocr.store import words_path
+
+    save_ocr_page(tmp_collection, OLD)
+    old_words = words_path(tmp_collection, "doc", 1).read_bytes()
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "newer\n", (OcrWord("newer", 0, 5),)))
+    words_path(tmp_collection, "doc", 1).write_bytes(old_words)  # a mismatched pair
+    assert load_ocr_text(tmp_collection, "doc", 1) == "newer\n"  # scoring uses no words
+    with pytest.raises(InputError, match="do not belong"):
+        load_ocr_page(tmp_collection, "doc", 1)
+    words_path(tmp_collection, "doc", 1).write_text("{not json")  # nor parses them
+    assert load_ocr_text(tmp_collection, "doc", 1) == "newer\n"

@@ -224,9 +224,8 @@ def _current(collection: Collection, doc_id: str, number: int, kind: str) -> Pat
     return final
 
 
-def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
-    """One page's stored OCR; a text-only page (no words file) has no words. InputError when missing, or
-    when the words do not belong to the text (a pair left by an older, interrupted writer)."""
+def _current_text(collection: Collection, doc_id: str, number: int) -> Path:
+    """The text file of the set that counts for page `number` (see `_current`); InputError when none."""
     txt = _current(collection, doc_id, number, "txt")
     if not txt.exists():
         txt = text_path(collection, doc_id, number)
@@ -234,6 +233,21 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
             f"{txt}: no OCR for page {number} of {doc_id!r} "
             f"(run `workbench ocr {doc_id}` on its scans, or `workbench import-ocr {doc_id} FILE...`)"
         )
+    return txt
+
+
+def load_ocr_text(collection: Collection, doc_id: str, number: int) -> str:
+    """Page `number`'s stored OCR text alone, for readers that use no word record (scoring): the text of
+    the set that counts, the same `load_ocr_page` reads (an unfinished save's once its journal is written).
+    The words file is not read, so nor is it checked against the text: every reader of words goes through
+    `load_ocr_page`, which refuses a mismatched pair. InputError when the page has no OCR."""
+    return read_utf8(_current_text(collection, doc_id, number), what="OCR text")
+
+
+def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
+    """One page's stored OCR; a text-only page (no words file) has no words. InputError when missing, or
+    when the words do not belong to the text (a pair left by an older, interrupted writer)."""
+    txt = _current_text(collection, doc_id, number)
     text = read_utf8(txt, what="OCR text")
     meta_path = _current(collection, doc_id, number, "words.json")
     if not meta_path.exists():
