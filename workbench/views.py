@@ -322,16 +322,16 @@ def suggestion_label(suggestion: str) -> str:
 # --- flags -----------------------------------------------------------------------------------------
 
 
-def document_flags(collection: Collection, document: Document) -> dict[int, list[Flag]]:
-    """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names.
-    Pages without OCR have none."""
+def document_flags(collection: Collection, document: Document, *, learned=None) -> dict[int, list[Flag]]:
+    """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names
+    (no-gold flags revised by `learned`, workbench.learning). Pages without OCR have none."""
 
     if not has_ocr(collection, document):
         return {}
 
     use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     by_page: dict[int, list[Flag]] = {p.number: [] for p in document.pages}
-    for flag in flag_document(collection, document, use_gold=use_gold):
+    for flag in flag_document(collection, document, use_gold=use_gold, learned=None if use_gold else learned):
         by_page.setdefault(flag.page, []).append(flag)
     return by_page
 

@@ -110,6 +110,7 @@ class FlaggerConfig:
     frequency_weight: float = 0.25  # cost units per Zipf point
     document_bonus: float = 0.6  # a candidate the document's OCR also reads
     case_cost: float = 0.1
+    min_learned_count: int = 2  # reviewers' corrections of one confusion before it raises flags (learning)
 
 
 ENGLISH = FlaggerConfig(

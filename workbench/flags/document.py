@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from workbench.batch import Batch, Task
 from workbench.corpus import Collection
@@ -14,6 +15,9 @@ from workbench.images import image_size
 from workbench.models import Document, Flag, OcrPage
 from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
+
+if TYPE_CHECKING:
+    from workbench.learning import Learned
 
 
 def page_sizes(document: Document, ocr_pages: Sequence[OcrPage] = ()) -> dict[int, tuple[int, int]]:
@@ -32,13 +36,19 @@ def page_sizes(document: Document, ocr_pages: Sequence[OcrPage] = ()) -> dict[in
 
 
 def flag_document(
-    collection: Collection, document: Document | str, *, use_gold: bool, batch: Batch | None = None
+    collection: Collection,
+    document: Document | str,
+    *,
+    use_gold: bool,
+    batch: Batch | None = None,
+    learned: Learned | None = None,
 ) -> list[Flag]:
     """Every flag of a document's stored OCR, in page and text order.
 
     With `use_gold`, the gold-diff flags (CorpusError when the document has no gold); without, the
     heuristic flags, which read nothing of the gold. InputError when a page has no OCR. With `batch`
-    (workbench.batch), runs of pages are flagged where it runs; the flags are the same.
+    (workbench.batch), runs of pages are flagged where it runs; the flags are the same. `learned`
+    (workbench.learning.learned_for) revises the heuristic flags with what the reviewers taught.
     """
     if isinstance(document, str):
         document = collection.document(document)
@@ -47,9 +57,12 @@ def flag_document(
         # The manifest's language drives the lexicon, hyphenation and stamp words; English when unsaid.
         language = getattr(document, "lang", "") or "eng"
         if batch is None:
-            return heuristic_flags(pages, page_sizes=page_sizes(document, pages), language=language)
+            return heuristic_flags(
+                pages, page_sizes=page_sizes(document, pages), language=language, learned=learned
+            )
         # The document's lexicon is learnt here, from every page, and sent once to each worker.
-        shared = {"lexicon": Lexicon.for_pages(pages, language=language), "page_sizes": page_sizes(document, pages)}
+        shared = {"lexicon": Lexicon.for_pages(pages, language=language), "page_sizes": page_sizes(document, pages),
+                  "learned": learned}
         return _batch_flags(batch, heuristic_flags, [(run,) for run in batch.chunks(pages)], shared)
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")

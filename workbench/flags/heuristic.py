@@ -16,6 +16,7 @@ missing text (an empty span at a line end, which may touch a word's flag but nev
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from workbench.flags.context import PageContext, page_context
 from workbench.flags.glyphs import punctuation_flags, stray_flags
@@ -26,6 +27,9 @@ from workbench.flags.stamp_noise import stamp_noise_flags
 from workbench.flags.stamps import StampVocabulary
 from workbench.flags.words import merged_flags, misread_flags, split_flags
 from workbench.models import Flag, OcrPage
+
+if TYPE_CHECKING:
+    from workbench.learning import Learned
 
 DETECTORS: tuple[Callable[[PageContext], list[Flag]], ...] = (
     stamp_noise_flags,
@@ -46,13 +50,15 @@ def heuristic_flags(
     vocabulary: StampVocabulary | None = None,
     page_sizes: Mapping[int, tuple[int, int]] | None = None,
     language: str = "eng",
+    learned: Learned | None = None,
 ) -> list[Flag]:
     """Flags (source "heuristic") for the OCR pages of one document, in page and text order.
 
     `language` is the document's (ISO 639 "fr" or Tesseract "fra"; English by default); `lexicon`
     defaults to wordfreq's word list of that language plus the vocabulary of `ocr_pages` (a lexicon
     given brings its own language); `page_sizes` maps a page number to its scan's (width, height) in
-    pixels, when the scans are at hand.
+    pixels, when the scans are at hand; `learned` is what the reviewers' decisions taught
+    (workbench.learning), applied to each page's flags when anything was learned.
     """
     lexicon = lexicon or Lexicon.for_pages(ocr_pages, language=language)
     flags: list[Flag] = []
@@ -62,5 +68,7 @@ def heuristic_flags(
         page_flags: list[Flag] = []
         for detector in DETECTORS:
             page_flags.extend(detector(context))
+        if learned:
+            page_flags = learned.revise(context, page_flags)
         flags.extend(sorted(page_flags, key=lambda f: (f.start, f.end)))
     return flags

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from workbench import learning
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.flags import flag_document
@@ -284,7 +285,8 @@ def refresh_flags(
     """Sync a document's flags into the store and say what changed (added, updated, unchanged, stale).
 
     `flags` are the flagger's flags when the caller has them already (the app keeps them cached);
-    otherwise the flagger runs on the stored OCR. `use_gold` None means: gold flags when the document has
+    otherwise the flagger runs on the stored OCR, the no-gold one revised by what the store's decisions
+    teach (`learning.learned_for`). `use_gold` None means: gold flags when the document has
     gold, no-gold (heuristic) flags otherwise. Only that set is snapshotted: the other set's flags and
     their decisions stay as they are.
     """
@@ -295,7 +297,8 @@ def refresh_flags(
         raise ReviewError(f"{document.manifest_path}: document {document_id!r} has no gold (use --no-gold)")
     source = FlagSource.GOLD if use_gold else FlagSource.HEURISTIC
     if flags is None:
-        flags = flag_document(collection, document, use_gold=use_gold)
+        learned = None if use_gold else learning.learned_for(store, document_id)
+        flags = flag_document(collection, document, use_gold=use_gold, learned=learned)
     return store.sync_flags(document_id, flags, sources=[source])
 
 

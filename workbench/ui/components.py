@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from workbench import checksums, views
+from workbench import checksums, learning, views
 from workbench.corpus import Collection
 from workbench.errors import WorkbenchError
 from workbench.images import open_image
@@ -429,15 +429,15 @@ def page_with_ocr(collection, document, number: int):
 
 @st.cache_resource(show_spinner="Finding the likely OCR errors of this document (once per change of its files)",
                    max_entries=8)
-def _flags(home: str, doc_id: str, checksum: str):
+def _flags(home: str, doc_id: str, checksum: str, learned: learning.Learned | None = None):
     collection = Collection(Path(home))
-    return views.document_flags(collection, collection.document(doc_id))
+    return views.document_flags(collection, collection.document(doc_id), learned=learned)
 
 
 @st.cache_resource(show_spinner=False)
-def _synced_checksums(url: str) -> dict[tuple[str, str, str], float]:
-    """(collection, document, checksum) whose flags this process has synced into the store at `url`, with
-    when (time.monotonic) the store was last seen to hold them."""
+def _synced_checksums(url: str) -> dict[tuple, float]:
+    """(collection, document, checksum, what was learned) whose flags this process has synced into the
+    store at `url`, with when (time.monotonic) the store was last seen to hold them."""
     return {}
 
 
@@ -448,19 +448,22 @@ def document_flags(collection, document) -> dict:
     no longer holds as many live flags of the reviewed set as were computed (the database was replaced or
     reset while the app ran). That count (a scan of the document's flags, ~20 ms on 500 pages) is made at
     most once per `checksums.RECHECK_SECONDS`, the grace the files' checksum has too, not on every rerun.
+    No-gold flags are revised by what the store's decisions teach (`learning.learned_for`, read on every
+    rerun), so a decision re-ranks and raises or drops flags at once, and an undo takes that back.
     """
 
     checksum = document_checksum(collection, document)
-    flags = _flags(str(collection.home), document.id, checksum)
     url = database_url()
     store = _open_store(url)
+    source = reviewed_flag_source(collection, document)
+    learned = learning.learned_for(store, document.id) if source is FlagSource.HEURISTIC else None
+    flags = _flags(str(collection.home), document.id, checksum, learned or None)
     synced = _synced_checksums(url)
-    token = (str(collection.home), document.id, checksum)
+    token = (str(collection.home), document.id, checksum, learned or None)
     seen = synced.get(token)
     if seen is not None and time.monotonic() - seen < checksums.RECHECK_SECONDS:
         return flags
     computed = sum(len(page_flags) for page_flags in flags.values())
-    source = reviewed_flag_source(collection, document)
     if seen is None or store.live_flag_count(document.id, source=source) != computed:
         flat = [flag for page_flags in flags.values() for flag in page_flags]
         refresh_flags(collection, store, document.id, use_gold=source is FlagSource.GOLD, flags=flat)

@@ -1,0 +1,161 @@
+"""Learning from decisions (workbench.learning): the confusions and confirmed words the decisions in force
+teach, the flags they raise, drop and re-rank, and undo unlearning them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.flags.helpers import ocr_page as flag_page
+from tests.ui.conftest import make_document
+from workbench import review
+from workbench.flags.heuristic import heuristic_flags
+from workbench.learning import Learned, learn, learned_for, substitutions
+from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource
+from workbench.review.lines import edit_line
+from workbench.review.state import FlagState
+from workbench.store import open_store
+
+PAGES = [
+    ["The minister said that we mest meet", "and that they mest agree on the treaty."],
+    ["The committee met at the embassy and", "the treaty bet the minister of state said no."],
+]
+
+
+@pytest.fixture
+def memo(tmp_collection):
+    make_document(tmp_collection, "memo", PAGES, gold=False)
+    store = open_store()
+    yield tmp_collection, store
+    store.close()
+
+
+def open_flags(store, text: str) -> list[FlagState]:
+    return [s for s in review.flag_states(store, "memo", status="open") if s.flag.text == text]
+
+
+def decided(text: str, action: DecisionAction, reading: str | None, *, key: str | None = None) -> FlagState:
+    flag = Flag(document="d", page=1, start=0, end=len(text), text=text, category=FlagCategory.MISREAD_WORD,
+                suggestions=(), confidence=0.6, source=FlagSource.HEURISTIC)
+    decision = Decision(document="d", flag_key=key or flag.key, action=action, text=reading, reviewer="ann",
+                        time="2026-12-02T00:00:00Z")
+    return FlagState(flag=flag, version=1, decision=decision)
+
+
+def test_the_model_counts_substitutions_of_accepted_and_edited_flags_and_line_edits():
+    model = learn(
+        [
+            decided("tlie", DecisionAction.ACCEPT, "the"),
+            decided("rnodern", DecisionAction.EDIT, "modern"),
+            decided("Tliat", DecisionAction.ACCEPT, "That"),
+            decided("Ohira", DecisionAction.KEEP_OCR, None),
+        ]
+    )
+    assert dict(model.confusions) == {("li", "h"): 2, ("rn", "m"): 1}
+    assert model.confirmed == {"ohira", "modern"}  # kept as read, and typed in an edit
+    assert model.count("LI", "h") == 2
+
+
+def test_line_edits_teach_their_substitutions_and_the_words_the_reviewer_typed():
+    from workbench.store import LineEdit
+
+    edit = LineEdit(document="d", page=1, line=1, action=DecisionAction.EDIT, ocr="tbe Shimoda talks",
+                    before="tbe Shimoda talks", text="the Shimoda talks", reviewer="ann", time="t")
+    model = learn([], [edit])
+    assert dict(model.confusions) == {("b", "h"): 1}
+    assert model.confirmed == {"the"}
+
+
+def test_nothing_learned_leaves_the_flagger_as_it_was():
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of tlie treaty bet no.\n")
+    assert not learn([])
+    assert heuristic_flags([page], learned=learn([])) == heuristic_flags([page])
+
+
+def test_a_confusion_learned_often_enough_raises_a_flag_with_its_word_first():
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n")
+    assert not any(f.text == "bet" for f in heuristic_flags([page]))
+    once = Learned(confusions=((("e", "u"), 1),))
+    assert not any(f.text == "bet" for f in heuristic_flags([page], learned=once))
+    twice = Learned(confusions=((("e", "u"), 2),))
+    raised = [f for f in heuristic_flags([page], learned=twice) if f.text == "bet"]
+    assert [f.suggestions[0] for f in raised] == ["but"]
+
+
+def test_suggestions_are_ranked_by_the_learned_confusions():
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of hcld treaty with the minister.\n")
+    static = next(f for f in heuristic_flags([page]) if f.text == "hcld")
+    assert static.suggestions[:2] == ("held", "hold")  # nearly as common: the static ranker's coin toss
+    taught = Learned(confusions=((("c", "o"), 3),))  # reviewers have read c for o three times
+    reranked = next(f for f in heuristic_flags([page], learned=taught) if f.text == "hcld")
+    assert reranked.suggestions[:2] == ("hold", "held")
+    assert set(reranked.suggestions) == set(static.suggestions)
+    once = Learned(confusions=((("c", "o"), 1),))  # below min_learned_count: the order is the static one
+    assert next(f for f in heuristic_flags([page], learned=once) if f.text == "hcld") == static
+
+
+def test_a_learned_flag_goes_when_the_decision_that_taught_it_is_undone(memo):
+    collection, store = memo
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    assert not open_flags(store, "bet")
+    taught = []
+    for state in open_flags(store, "mest"):
+        taught.append(review.decide(store, "memo", state.key, action="edit", text="must", reviewer="ann",
+                                    version=state.version))
+    assert len(taught) == 2
+    assert learned_for(store, "memo").count("e", "u") == 2
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    raised = open_flags(store, "bet")
+    assert [s.flag.suggestions[0] for s in raised] == ["but"] and raised[0].flag.page == 2
+    review.undo(store, "memo", taught[-1].flag_key, reviewer="ann", version=1)
+    result = review.refresh_flags(collection, store, "memo", use_gold=False)
+    assert not open_flags(store, "bet") and result.stale
+
+
+def test_a_word_kept_as_read_is_no_longer_flagged_on_other_pages(memo):
+    collection, store = memo
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    first = open_flags(store, "mest")[0]
+    assert len(open_flags(store, "mest")) == 2
+    review.decide(store, "memo", first.key, action="keep_ocr", reviewer="ann", version=first.version)
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    assert open_flags(store, "mest") == []
+    states = [s for s in review.flag_states(store, "memo") if s.flag.text == "mest"]
+    assert [s.key for s in states] == [first.key]  # the decided flag itself stays, with its decision
+
+
+def test_a_line_edit_confirms_the_words_it_types(memo):
+    collection, store = memo
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    line = PAGES[0][0]
+    edit_line(store, "memo", 1, 1, ocr=line, before=line, text=line.replace("we mest", "we mest indeed"),
+              reviewer="ann", version=0)
+    assert "indeed" in learned_for(store, "memo").confirmed
+
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
+
+
+@given(st.lists(st.tuples(WORD, st.integers(min_value=0), st.sampled_from("abcdefghijklmnopqrstuvwxyz")),
+                max_size=8))
+def test_law_one_substitution_per_decision_is_counted_as_a_naive_count_of_them(cases):
+    states, expected = [], Counter()
+    for word, position, letter in cases:
+        index = position % len(word)
+        if word[index] == letter:
+            continue
+        states.append(decided(word, DecisionAction.ACCEPT, word[:index] + letter + word[index + 1 :],
+                              key=f"k{len(states)}"))
+        expected[(word[index], letter)] += 1
+    assert dict(learn(states).confusions) == dict(expected)
+
+
+def test_adjacent_edits_merge_into_one_substitution_and_rewrites_are_left_out():
+    assert substitutions("tlie", "the") == [("li", "h")]
+    assert substitutions("rnodern", "modern") == [("rn", "m")]
+    assert substitutions("Tbe", "the") == [("b", "h")]  # case is not a confusion
+    assert substitutions("onthe", "on the") == []  # a lost space is no glyph substitution
+    assert substitutions("cat", "elephant") == []  # a rewrite, not a confusion
