@@ -127,6 +127,24 @@ def test_a_word_kept_as_read_is_no_longer_flagged_on_other_pages(memo):
     assert [s.key for s in states] == [first.key]  # the decided flag itself stays, with its decision
 
 
+def test_the_app_flags_learn_from_a_decision_and_unlearn_on_undo(memo):
+    from workbench.ui import components
+
+    collection, store = memo
+    document = collection.document("memo")
+
+    def texts():
+        return [f.text for flags in components.document_flags(collection, document).values() for f in flags]
+
+    assert "bet" not in texts() and texts().count("mest") == 2
+    first = open_flags(store, "mest")[0]
+    review.decide(store, "memo", first.key, action="keep_ocr", reviewer="ann", version=first.version)
+    assert texts().count("mest") == 1  # the decided flag stays; the other occurrence is confirmed
+    assert open_flags(store, "mest") == []
+    review.undo(store, "memo", first.key, reviewer="ann", version=1)
+    assert texts().count("mest") == 2 and len(open_flags(store, "mest")) == 2
+
+
 def test_a_line_edit_confirms_the_words_it_types(memo):
     collection, store = memo
     review.refresh_flags(collection, store, "memo", use_gold=False)

@@ -176,11 +176,15 @@ def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> L
 
 
 def learned_for(store: Store, document: str) -> Learned:
-    """What the store's decisions and line edits in force for `document` teach (empty: nothing learned)."""
+    """What the store's decisions and line edits in force for `document` teach (empty: nothing learned).
+
+    Only the flags with decision events are read, not the document's every flag: the app calls this on
+    every rerun."""
     # Imported here: the review package imports this module to hand the result to the flagger.
     from workbench.review.lines import edits_in_force
     from workbench.review.queue import QueueFilter, stored_queue
 
-    states = stored_queue(store, document, QueueFilter(include_stale=True)).states
+    keys = frozenset(event.flag_key for event in store.decisions(document))
+    states = stored_queue(store, document, QueueFilter(keys=keys, include_stale=True)).states if keys else ()
     edits = [edit for page in edits_in_force(store, document).values() for edit in page]
     return learn(states, edits)

@@ -467,6 +467,9 @@ def document_flags(collection, document) -> dict:
     if seen is None or store.live_flag_count(document.id, source=source) != computed:
         flat = [flag for page_flags in flags.values() for flag in page_flags]
         refresh_flags(collection, store, document.id, use_gold=source is FlagSource.GOLD, flags=flat)
+        # The store now holds this set only: going back to an earlier one (an undo unlearns) syncs again.
+        for earlier in [other for other in synced if other[:2] == token[:2] and other != token]:
+            del synced[earlier]
     synced[token] = time.monotonic()
     return flags
 
