@@ -177,3 +177,15 @@ def test_adjacent_edits_merge_into_one_substitution_and_rewrites_are_left_out():
     assert substitutions("Tbe", "the") == [("b", "h")]  # case is not a confusion
     assert substitutions("onthe", "on the") == []  # a lost space is no glyph substitution
     assert substitutions("cat", "elephant") == []  # a rewrite, not a confusion
+
+
+def test_what_was_learned_reaches_flags_computed_in_batch(memo):
+    from workbench.batch import Batch, Where
+    from workbench.flags import flag_document
+
+    collection, _store = memo
+    taught = Learned(confusions=((("e", "u"), 2),), confirmed=frozenset({"mest"}))
+    alone = flag_document(collection, "memo", use_gold=False, learned=taught)
+    assert "bet" in [f.text for f in alone] and "mest" not in [f.text for f in alone]
+    with Batch(Where(jobs=2)) as batch:
+        assert flag_document(collection, "memo", use_gold=False, learned=taught, batch=batch) == alone
