@@ -115,6 +115,12 @@ class DocumentEvaluation:
         return top_confusions(total, top=top)
 
 
+def _body_is_full(gold: GoldPage, full: str, options: ComparisonOptions) -> bool:
+    """True for a page without markings (plain gold text): its body is the full page `full` (up to the line
+    breaks around it, which folding drops), so the full page's measures serve as the body's."""
+    return not gold.markings and (options.fold_whitespace or gold.body == full)
+
+
 def evaluate_page(
     gold: GoldPage, ocr_text: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
 ) -> PageEvaluation:
@@ -126,9 +132,7 @@ def evaluate_page(
     full_words = word_units(full, options=options)
     chars = measure(char_units(full, options=options), ocr_chars, exact=exact)
     words = measure(full_words, ocr_words, exact=exact)
-    if not gold.markings and (options.fold_whitespace or gold.body == full):
-        # A page without markings (plain gold text): the body is the full page (up to the line breaks
-        # around it, which folding drops), so its measures are the same and are not computed twice.
+    if _body_is_full(gold, full, options):
         body_chars, body_words = chars, words
     else:
         body_chars = measure(char_units(gold.body, options=options), ocr_chars, exact=exact)
@@ -174,21 +178,50 @@ def evaluate_texts(
     return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
 
 
-def rescore_texts(
-    previous: DocumentEvaluation, previous_texts: Sequence[str], golds: Sequence[GoldPage], texts: Sequence[str]
-) -> DocumentEvaluation:
-    """`evaluate_texts(golds, texts)` of the document `previous` scored (its options, without `exact`),
-    scoring again only the pages whose text differs from `previous_texts`: a page's measures depend on its
-    gold and its text alone, so an unchanged page keeps its evaluation (the report's forecasts change a few
-    pages of a document each). ValueError when the counts differ.
+def rescore_body_rates(
+    previous: DocumentEvaluation,
+    previous_texts: Sequence[str],
+    golds: Sequence[GoldPage],
+    variants: Sequence[Sequence[str]],
+) -> list[dict]:
+    """The pooled body CER and WER (`{"body_cer", "body_wer"}`, as `evaluation_dict` gives them) of each
+    variant of the texts `previous` scored, exactly what `evaluate_texts(golds, variant)` would give.
+
+    A page's body measures depend on its gold and its text alone, so a page whose text equals
+    `previous_texts` keeps `previous`'s, and only the body measures of the others are computed, with each
+    gold body cut into units once for every variant (the report's forecasts: a few corrections each).
+    ValueError when the counts differ.
     """
-    if not len(golds) == len(texts) == len(previous_texts) == len(previous.pages):
-        raise ValueError(f"{len(golds)} gold pages, {len(previous.pages)} scored pages but {len(texts)} texts")
-    pages = tuple(
-        scored if text == before else evaluate_page(gold, text, options=previous.options)
-        for scored, before, gold, text in zip(previous.pages, previous_texts, golds, texts, strict=True)
-    )
-    return DocumentEvaluation(document=previous.document, gold=previous.gold, pages=pages, options=previous.options)
+    options = previous.options
+    if not len(golds) == len(previous_texts) == len(previous.pages):
+        raise ValueError(f"{len(golds)} gold pages, {len(previous.pages)} scored pages, {len(previous_texts)} texts")
+    references: dict[int, tuple] = {}  # page index -> the gold body's char and word units
+    rows = []
+    for texts in variants:
+        if len(texts) != len(golds):
+            raise ValueError(f"{len(golds)} gold pages but {len(texts)} texts to score")
+        chars: list[ErrorMeasure] = []
+        words: list[ErrorMeasure] = []
+        pages = zip(previous.pages, previous_texts, golds, texts, strict=True)
+        for index, (scored, before, gold, text) in enumerate(pages):
+            if text == before:
+                chars.append(scored.body_chars)
+                words.append(scored.body_words)
+                continue
+            if index not in references:
+                full = gold.full_text
+                body = full if _body_is_full(gold, full, options) else gold.body
+                references[index] = (char_units(body, options=options), word_units(body, options=options))
+            gold_chars, gold_words = references[index]
+            chars.append(measure(gold_chars, char_units(text, options=options)))
+            words.append(measure(gold_words, word_units(text, options=options)))
+        rows.append(
+            {
+                "body_cer": _rate(error_rate(sum(m.distance for m in chars), sum(m.gold_length for m in chars))),
+                "body_wer": _rate(error_rate(sum(m.distance for m in words), sum(m.gold_length for m in words))),
+            }
+        )
+    return rows
 
 
 def _evaluate_run(
@@ -243,18 +276,12 @@ def _score_dict(score: PageScore) -> dict:
     }
 
 
-def document_rates(evaluation: DocumentEvaluation) -> dict:
-    """The pooled document figures as `evaluation_dict(...)["document"]` gives them (rates, lengths, S/I/D),
-    without the bootstrap interval and the other extras."""
-    return _score_dict(evaluation.score())
-
-
 def evaluation_dict(evaluation: DocumentEvaluation, *, top: int = 20) -> dict:
     """The evaluation as plain JSON data: rates as fractions (null for an infinite rate)."""
     document = {
         "id": evaluation.document,
         "gold": evaluation.gold,
-        **document_rates(evaluation),
+        **_score_dict(evaluation.score()),
         "char_errors": sum(p.chars.distance for p in evaluation.pages),
         "word_errors": sum(p.words.distance for p in evaluation.pages),
         "bag_of_words_error": _rate(evaluation.bag_of_words_rate()),

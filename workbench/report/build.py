@@ -22,11 +22,10 @@ from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import (
     DocumentEvaluation,
-    document_rates,
     evaluate_document,
     evaluation_dict,
     options_dict,
-    rescore_texts,
+    rescore_body_rates,
 )
 from workbench.flags import apply_flags, flag_document
 from workbench.flags import evaluate_document as evaluate_document_flags
@@ -130,27 +129,24 @@ def _correction_forecast(
     One row per category found (most frequent first), then one for the categories the automatic rules act
     on together; each applies those flags' gold readings to the OCR and scores the result with
     workbench.evaluate, exactly as the corrected transcript will be scored after those decisions. Only the
-    pages a row changes are scored again: the others keep their score in `scored_ocr`, the OCR's own.
+    body measures of the pages a row changes are computed: the others keep theirs from `scored_ocr`.
     """
     ocr_texts = [ocr[gold.number].text for gold in golds]
     found = Counter(f.category.value for flags in flags_gold.values() for f in flags)
     groups = [(name,) for name, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
     if all(found[name] for name in RULE_CATEGORIES):
         groups.append(RULE_CATEGORIES)
-    rows = []
+    variants = []
     for group in groups:
         chosen = {n: [f for f in flags if f.category.value in group] for n, flags in flags_gold.items()}
-        texts = [apply_flags(text, chosen.get(gold.number, [])) for gold, text in zip(golds, ocr_texts, strict=True)]
-        scored = document_rates(rescore_texts(scored_ocr, ocr_texts, golds, texts))  # `workbench evaluate`'s rates
-        rows.append(
-            {
-                "categories": list(group),
-                "flags": sum(found[name] for name in group),
-                "body_cer": scored["body_cer"],
-                "body_wer": scored["body_wer"],
-            }
+        variants.append(
+            [apply_flags(text, chosen.get(gold.number, [])) for gold, text in zip(golds, ocr_texts, strict=True)]
         )
-    return rows
+    scored = rescore_body_rates(scored_ocr, ocr_texts, golds, variants)  # `workbench evaluate`'s rates
+    return [
+        {"categories": list(group), "flags": sum(found[name] for name in group), **rates}
+        for group, rates in zip(groups, scored, strict=True)
+    ]
 
 
 def _how_to_read(document: Document) -> str:
