@@ -83,6 +83,9 @@ def test_a_confusion_learned_often_enough_raises_a_flag_with_its_word_first():
     twice = Learned(confusions=((("e", "u"), 2),))
     raised = [f for f in heuristic_flags([page], learned=twice) if f.text == "bet"]
     assert [f.suggestions[0] for f in raised] == ["but"]
+    abbreviation = flag_page("The committee met at the embassy and discussed the\nquestion of the PRC treaty today.\n")
+    learned_c = Learned(confusions=((("c", "o"), 2),))
+    assert heuristic_flags([abbreviation], learned=learned_c) == heuristic_flags([abbreviation])  # not "PRO"
 
 
 def test_suggestions_are_ranked_by_the_learned_confusions():

@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from workbench.flags.lexicon import word_key
 from workbench.flags.suggest import match_case
 from workbench.flags.tokens import strip_punct
+from workbench.flags.words import ACRONYM
 from workbench.models import Decision, DecisionAction, Flag, FlagCategory
 
 if TYPE_CHECKING:
@@ -101,8 +102,8 @@ class Learned:
             revised.append(flag)
         for _line, index in context.unclaimed_prose():
             lead, word, trail = strip_punct(context.tokens[index].text)
-            if not word.isalpha() or word_key(word) in self.confirmed:
-                continue
+            if not word.isalpha() or word_key(word) in self.confirmed or ACRONYM.match(word):
+                continue  # an abbreviation ("PRC") is no misreading of a word a confusion makes of it
             found = self.corrections(word, lexicon)
             if found:
                 suggestions = tuple(lead + match_case(c, word) + trail for c in found)
