@@ -28,6 +28,10 @@ of two plain Tesseract processes.
 
     .venv/bin/python bench/bench_scale.py [--sizes 100 1000 10000] [--budget 900] [--ocr-pages 20]
 
+Before/after: `--baseline DIR` (a folder holding another version's `workbench` package, e.g. from `git archive
+COMMIT workbench | tar -x -C DIR`) runs each step with that code too, just before this checkout's, on the same
+collection, and prints the ratio; `--steps` picks the steps (write such partial runs elsewhere with `--out`).
+
 Prints the figures and writes reports/bench/scale.json, scale.md and scale.svg.
 """
 
@@ -73,8 +77,11 @@ def _documents(home: Path) -> list[str]:
     return Collection(home).document_ids()
 
 
-def step(name: str, home: Path, database: str, scratch: Path) -> dict:
-    """Run one step on the collection at `home`; returns its figures (seconds inside the step)."""
+def step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
+    """Run one step on the collection at `home` (with the `workbench` package in `code`, when given, instead
+    of this checkout's); returns its figures (seconds inside the step)."""
+    if code is not None:
+        sys.path.insert(0, str(code))
     os.environ["WORKBENCH_HOME"] = str(home)
     os.environ["WORKBENCH_DB"] = database
     os.environ["WORKBENCH_PROGRESS"] = "false"
@@ -111,10 +118,10 @@ def step(name: str, home: Path, database: str, scratch: Path) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2), **extra}
 
 
-def run_step(name: str, home: Path, database: str, scratch: Path) -> dict:
+def run_step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
     """`step` in a child process; adds its peak memory (MB, the largest of it and its children)."""
     command = [sys.executable, __file__, "--step", name, "--home", str(home), "--db", database,
-               "--scratch", str(scratch)]
+               "--scratch", str(scratch)] + (["--code", str(code)] if code is not None else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     out, err = process.stdout.read(), process.stderr.read()
@@ -142,7 +149,9 @@ def growth_exponent(points: list[tuple[int, float]]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
-def measure_size(pages: int, root: Path, previous: dict, budget: float) -> dict:
+def measure_size(
+    pages: int, root: Path, previous: dict, budget: float, steps: tuple[str, ...] = STEPS, baseline: Path | None = None
+) -> dict:
     """Make the collection of `pages` pages and run every step on it (or say why a step was not run)."""
     from make_collection import make_collection
 
@@ -152,7 +161,7 @@ def measure_size(pages: int, root: Path, previous: dict, budget: float) -> dict:
     print(f"{pages:>6} pages: collection made in {made['seconds']} s ({made['documents']} documents, "
           f"{made['flags']} flags in the store)", flush=True)
     results: dict = {"collection": made}
-    for name in STEPS:
+    for name in steps:
         last = previous.get(name)
         if last and "seconds" in last and last["seconds"] * pages / last["pages"] > budget:
             predicted = last["seconds"] * pages / last["pages"]
@@ -160,17 +169,30 @@ def measure_size(pages: int, root: Path, previous: dict, budget: float) -> dict:
                                         f"exceeds the {budget:.0f} s budget"}
             print(f"{pages:>6} pages: {name:17s} not run: {results[name]['skipped']}", flush=True)
             continue
-        scratch = root / f"scratch-{pages}-{name}"
-        scratch.mkdir()
-        figures = run_step(name, home, database, scratch)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if baseline is not None:  # the same step with the other code first, in the same run: side by side
+            before = _one_step(name, home, database, root / f"scratch-{pages}-{name}-baseline", baseline)
+            results.setdefault("baseline", {})[name] = {**before, "pages": pages}
+            print(f"{pages:>6} pages: {name:17s} baseline {before}", flush=True)
+        figures = _one_step(name, home, database, root / f"scratch-{pages}-{name}")
         figures["pages"] = pages
         results[name] = figures
         shown = {k: v for k, v in figures.items() if k in ("seconds", "peak_mb", "median_ms", "p95_ms",
                                                               "first_open_s", "error")}
         print(f"{pages:>6} pages: {name:17s} {shown}", flush=True)
+        if baseline is not None and "seconds" in figures and "seconds" in results["baseline"][name]:
+            ratio = results["baseline"][name]["seconds"] / figures["seconds"]
+            results["baseline"][name]["speedup"] = round(ratio, 2)
+            print(f"{pages:>6} pages: {name:17s} baseline / this: {ratio:.2f}x", flush=True)
     shutil.rmtree(home, ignore_errors=True)
     return results
+
+
+def _one_step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
+    scratch.mkdir()
+    try:
+        return run_step(name, home, database, scratch, code)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _ocr_pages(root: Path, pages: int) -> Path:
@@ -357,6 +379,11 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="folder for the collections (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--render", action="store_true", help="only write scale.md and scale.svg again from scale.json")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS), help="the steps to run (default all)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a folder holding another version's `workbench` package: each step is run with it "
+                             "too, just before this checkout's, and the ratio printed (a before/after comparison)")
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -365,7 +392,7 @@ def main() -> int:
     if args.step:
         import resource
 
-        figures = step(args.step, args.home, args.db, args.scratch)
+        figures = step(args.step, args.home, args.db, args.scratch, args.code)
         figures["children_peak_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps(figures))
         return 0
@@ -391,7 +418,7 @@ def main() -> int:
             report["ocr"] = measure_ocr(root, args.ocr_pages, args.ocr_runs)
         previous: dict = {}
         for pages in sorted(args.sizes):
-            results = measure_size(pages, root, previous, args.budget)
+            results = measure_size(pages, root, previous, args.budget, tuple(args.steps), args.baseline)
             report["sizes"][str(pages)] = results
             for name in STEPS:
                 if "seconds" in results.get(name, {}):
