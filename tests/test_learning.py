@@ -55,7 +55,7 @@ def test_the_model_counts_substitutions_of_accepted_and_edited_flags_and_line_ed
         ]
     )
     assert dict(model.confusions) == {("li", "h"): 2, ("rn", "m"): 1}
-    assert model.confirmed == {"ohira", "modern"}  # kept as read, and typed in an edit
+    assert (model.kept, model.typed) == ({"ohira"}, {"modern"})  # kept as read, and typed in an edit
     assert model.count("LI", "h") == 2
 
 
@@ -66,7 +66,7 @@ def test_line_edits_teach_their_substitutions_and_the_words_the_reviewer_typed()
                     before="tbe Shimoda talks", text="the Shimoda talks", reviewer="ann", time="t")
     model = learn([], [edit])
     assert dict(model.confusions) == {("b", "h"): 1}
-    assert model.confirmed == {"the"}
+    assert model.typed == {"the"}
 
 
 def test_nothing_learned_leaves_the_flagger_as_it_was():
@@ -86,6 +86,17 @@ def test_a_confusion_learned_often_enough_raises_a_flag_with_its_word_first():
     abbreviation = flag_page("The committee met at the embassy and discussed the\nquestion of the PRC treaty today.\n")
     learned_c = Learned(confusions=((("c", "o"), 2),))
     assert heuristic_flags([abbreviation], learned=learned_c) == heuristic_flags([abbreviation])  # not "PRO"
+
+
+def test_a_common_word_typed_elsewhere_does_not_hide_a_misreading_but_one_kept_as_read_does():
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of cur treaty with the minister.\n")
+    static = heuristic_flags([page])
+    assert [f.suggestions[0] for f in static if f.text == "cur"] == ["our"]
+    assert heuristic_flags([page], learned=Learned(typed=frozenset({"cur"}))) == static
+    assert not [f for f in heuristic_flags([page], learned=Learned(kept=frozenset({"cur"}))) if f.text == "cur"]
+    rare = flag_page(page.text.replace("cur", "mest"))  # no word of the language: typing it confirms it
+    assert [f for f in heuristic_flags([rare]) if f.text == "mest"]
+    assert not [f for f in heuristic_flags([rare], learned=Learned(typed=frozenset({"mest"}))) if f.text == "mest"]
 
 
 def test_suggestions_are_ranked_by_the_learned_confusions():
@@ -187,7 +198,7 @@ def test_what_was_learned_reaches_flags_computed_in_batch(memo):
     from workbench.flags import flag_document
 
     collection, _store = memo
-    taught = Learned(confusions=((("e", "u"), 2),), confirmed=frozenset({"mest"}))
+    taught = Learned(confusions=((("e", "u"), 2),), kept=frozenset({"mest"}))
     alone = flag_document(collection, "memo", use_gold=False, learned=taught)
     assert "bet" in [f.text for f in alone] and "mest" not in [f.text for f in alone]
     with Batch(Where(jobs=2)) as batch:

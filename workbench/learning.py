@@ -44,14 +44,27 @@ LEARNED_CONFIDENCE = 0.6  # a flag raised by a learned confusion: as sure as a c
 @dataclass(frozen=True, slots=True)
 class Learned:
     """What the decisions in force teach: confusions (OCR substring, reviewer substring) with their counts
-    (lowercase, sorted), the confirmed word keys, and the keys of the flags decided (never dropped)."""
+    (lowercase, sorted), the word keys kept as read and those typed by a reviewer, and the keys of the
+    decided flags a confirmed word would otherwise drop (a decided flag stays)."""
 
     confusions: tuple[tuple[tuple[str, str], int], ...] = ()
-    confirmed: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+    typed: frozenset[str] = frozenset()
     decided: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.confusions or self.confirmed)
+        return bool(self.confusions or self.kept or self.typed)
+
+    @property
+    def confirmed(self) -> frozenset[str]:
+        """Every word confirmed correct: kept as read or typed."""
+        return self.kept | self.typed
+
+    def confirms(self, word: str, lexicon: Lexicon) -> bool:
+        """True when `word` is confirmed correct: kept as read, or typed by a reviewer and no common word
+        of the language (a reviewer typing "to" somewhere says nothing of an OCR "to" that should be "so")."""
+        key = word_key(word)
+        return key in self.kept or (key in self.typed and lexicon.zipf(key) < lexicon.config.known_zipf)
 
     def count(self, read: str, meant: str) -> int:
         """How often reviewers turned `read` into `meant` (lowercase substrings)."""
@@ -96,13 +109,13 @@ class Learned:
         revised = []
         for flag in flags:
             if flag.category is FlagCategory.MISREAD_WORD:
-                if flag.key not in self.decided and word_key(flag.text) in self.confirmed:
+                if flag.key not in self.decided and self.confirms(flag.text, lexicon):
                     continue  # a reviewer confirmed this word: it stays unflagged everywhere in the document
                 flag = self._reranked(flag, lexicon, config.min_learned_count)
             revised.append(flag)
         for _line, index in context.unclaimed_prose():
             lead, word, trail = strip_punct(context.tokens[index].text)
-            if not word.isalpha() or word_key(word) in self.confirmed or ACRONYM.match(word):
+            if not word.isalpha() or self.confirms(word, lexicon) or ACRONYM.match(word):
                 continue  # an abbreviation ("PRC") is no misreading of a word a confusion makes of it
             found = self.corrections(word, lexicon)
             if found:
@@ -153,7 +166,8 @@ def _words(text: str) -> list[str]:
 def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> Learned:
     """What the decisions in force on `states` and the line edits in force teach (pure; see the module)."""
     counts: Counter = Counter()
-    confirmed: set[str] = set()
+    kept: set[str] = set()
+    typed: set[str] = set()
     decided: dict[str, str] = {}  # flag key -> OCR text
     for state in states:
         decision: Decision | None = state.decision
@@ -161,19 +175,22 @@ def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> L
             continue
         decided[state.key] = state.flag.text
         if decision.action is DecisionAction.KEEP_OCR:
-            confirmed.update(_words(state.flag.text))
+            kept.update(_words(state.flag.text))
         elif decision.action in (DecisionAction.ACCEPT, DecisionAction.EDIT) and decision.text:
             counts.update(substitutions(state.flag.text, decision.text))
             if decision.action is DecisionAction.EDIT:
-                confirmed.update(_words(decision.text))
+                typed.update(_words(decision.text))
     for edit in line_edits:
         if edit.text is None:
             continue
         counts.update(substitutions(edit.before, edit.text))
-        confirmed.update(set(_words(edit.text)) - set(_words(edit.before)))
-    # Only the decided flags a confirmed word would drop need naming (fewer changes to what was learned).
-    kept = frozenset(key for key, text in decided.items() if word_key(text) in confirmed)
-    return Learned(confusions=tuple(sorted(counts.items())), confirmed=frozenset(confirmed), decided=kept)
+        typed.update(set(_words(edit.text)) - set(_words(edit.before)))
+    # Only the decided flags a confirmed word could drop need naming (fewer changes to what was learned).
+    confirmed = kept | typed
+    named = frozenset(key for key, text in decided.items() if word_key(text) in confirmed)
+    return Learned(
+        confusions=tuple(sorted(counts.items())), kept=frozenset(kept), typed=frozenset(typed), decided=named
+    )
 
 
 def learned_for(store: Store, document: str) -> Learned:
