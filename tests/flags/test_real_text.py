@@ -43,6 +43,8 @@ def flagged(page: OcrPage, language: str) -> list[tuple[str, FlagCategory]]:
         ("en", "dayes", "days"),
         ("en", "haue", "have"),
         ("en", "vnto", "unto"),
+        ("en", "hee", "he"),
+        ("en", "doe", "do"),
         ("fr", "auec", "avec"),
         ("fr", "pouvoit", "pouvait"),
         ("fr", "iamais", "jamais"),

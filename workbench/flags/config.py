@@ -129,7 +129,7 @@ ENGLISH = FlaggerConfig(
         (r"es$", "s"),  # wordes, dayes
         (r"([^aeiou])\1e?$", r"\1"),  # farre, runne, sorrowfull
         (r"ie$", "y"),  # verie, tarrie
-        (r"y", "i"),  # voyce, spoyled
+        (r"y(?=[a-z])", "i"),  # voyce, spoyled (not a final y: "thy" is no "thi")
         (r"^i(?=[aeiou])", "j"),  # iudge, ioy
         (r"(?<=[aeio])u(?=[aeior])", "v"),  # haue, euer, giue
         (r"^v(?=[^aeiou])", "u"),  # vnto, vse

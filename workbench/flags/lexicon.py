@@ -233,10 +233,12 @@ class Lexicon:
         floor = config.variant_zipf
         forms = {key}
         for _ in range(2):  # old spellings change a word in one or two places ("auoit": u -> v, oi -> ai)
-            forms |= {new for form in forms for new in _rewritten(form, _compiled(config.old_spellings))}
-        for form in sorted(forms - {key}):
-            if self.general.get(form, 0.0) >= floor:
-                return form
+            changed = {new for form in forms for new in _rewritten(form, _compiled(config.old_spellings))} - forms
+            # fewest changes first; a lone letter ("hee" -> "h") is no word's modern form
+            for form in sorted(changed):
+                if len(form) >= 2 and self.general.get(form, 0.0) >= floor:
+                    return form
+            forms |= changed
         endings = sorted(config.inflections, key=len, reverse=True)
         for form in sorted(forms):
             for ending in ("", *endings):
