@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import MAIN_DOC
 from tests.flags.helpers import ocr_page as flag_page
 from tests.ui.conftest import make_document
 from workbench import review
@@ -203,3 +204,19 @@ def test_what_was_learned_reaches_flags_computed_in_batch(memo):
     assert "bet" in [f.text for f in alone] and "mest" not in [f.text for f in alone]
     with Batch(Where(jobs=2)) as batch:
         assert flag_document(collection, "memo", use_gold=False, learned=taught, batch=batch) == alone
+
+
+def test_revising_the_flags_already_computed_gives_what_flagging_again_with_learning_gives(repo_collection):
+    from workbench.flags import flag_document
+    from workbench.learning import revise_flags
+    from workbench.ocr.store import load_ocr_pages
+
+    document = repo_collection.document(MAIN_DOC)
+    static = flag_document(repo_collection, document, use_gold=False)
+    gold = flag_document(repo_collection, document, use_gold=True)
+    counts = Counter(pair for g in gold if g.suggestions and g.suggestions[0]
+                     for pair in substitutions(g.text, g.suggestions[0]))
+    taught = Learned(confusions=tuple(sorted(counts.items())), kept=frozenset({"to"}), typed=frozenset({"mest"}))
+    again = flag_document(repo_collection, document, use_gold=False, learned=taught)
+    assert again != static  # the oracle's confusions change the flags
+    assert revise_flags(load_ocr_pages(repo_collection, document), static, taught) == again

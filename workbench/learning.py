@@ -28,7 +28,7 @@ from workbench.flags.lexicon import word_key
 from workbench.flags.suggest import match_case
 from workbench.flags.tokens import strip_punct
 from workbench.flags.words import ACRONYM
-from workbench.models import Decision, DecisionAction, Flag, FlagCategory
+from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
 
 if TYPE_CHECKING:
     from workbench.flags.context import PageContext
@@ -206,3 +206,32 @@ def learned_for(store: Store, document: str) -> Learned:
     states = stored_queue(store, document, QueueFilter(keys=keys, include_stale=True)).states if keys else ()
     edits = [edit for page in edits_in_force(store, document).values() for edit in page]
     return learn(states, edits)
+
+
+def revise_flags(
+    pages: Sequence[OcrPage], flags: Sequence[Flag], learned: Learned, *, language: str = "eng"
+) -> list[Flag]:
+    """The no-gold `flags` of `pages` (as `heuristic_flags` computed them, without learning) revised by
+    `learned`: the same flags `heuristic_flags(pages, learned=learned)` gives, without running the
+    detectors again (the app revises its cached flags after every decision this way)."""
+    from workbench.flags.context import page_context
+    from workbench.flags.lexicon import Lexicon
+
+    if not learned:
+        return list(flags)
+    lexicon = Lexicon.for_pages(pages, language=language)
+    by_page: dict[int, list[Flag]] = {}
+    for flag in flags:
+        by_page.setdefault(flag.page, []).append(flag)
+    revised: list[Flag] = []
+    for page in pages:
+        context = page_context(page, lexicon)
+        page_flags = by_page.get(page.number, [])
+        # The tokens the detectors claimed: those a flag covers (an empty span, missing text, claims none).
+        context.claimed.update(
+            index
+            for index, token in enumerate(context.tokens)
+            if any(f.start < token.end and token.start < f.end for f in page_flags if f.start < f.end)
+        )
+        revised.extend(learned.revise(context, page_flags))
+    return revised

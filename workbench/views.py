@@ -16,9 +16,10 @@ from workbench.corpus import Collection
 from workbench.evaluate import evaluate_document, evaluation_dict
 from workbench.flags import evaluate_document as evaluate_flags_of_document
 from workbench.flags import flag_document
+from workbench.learning import revise_flags
 from workbench.linediff import Line, page_lines
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, GoldPage, OcrPage
-from workbench.ocr.store import has_ocr, load_ocr_page, text_path
+from workbench.ocr.store import has_ocr, load_ocr_page, load_ocr_pages, text_path
 from workbench.review import reviewed_flag_source
 from workbench.transcript import evaluate_corrected
 
@@ -322,16 +323,29 @@ def suggestion_label(suggestion: str) -> str:
 # --- flags -----------------------------------------------------------------------------------------
 
 
-def document_flags(collection: Collection, document: Document, *, learned=None) -> dict[int, list[Flag]]:
-    """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names
-    (no-gold flags revised by `learned`, workbench.learning). Pages without OCR have none."""
+def document_flags(collection: Collection, document: Document) -> dict[int, list[Flag]]:
+    """The flags of every page with stored OCR, by page, from the set `review.reviewed_flag_source` names.
+    Pages without OCR have none."""
 
     if not has_ocr(collection, document):
         return {}
 
     use_gold = reviewed_flag_source(collection, document) is FlagSource.GOLD
     by_page: dict[int, list[Flag]] = {p.number: [] for p in document.pages}
-    for flag in flag_document(collection, document, use_gold=use_gold, learned=None if use_gold else learned):
+    for flag in flag_document(collection, document, use_gold=use_gold):
+        by_page.setdefault(flag.page, []).append(flag)
+    return by_page
+
+
+def learned_flags(
+    collection: Collection, document: Document, flags: dict[int, list[Flag]], learned
+) -> dict[int, list[Flag]]:
+    """`document_flags` (no-gold) revised by what the reviewers taught (`learning.revise_flags`, the same
+    flags as flagging again with `learned`, without running the detectors again), by page."""
+    pages = load_ocr_pages(collection, document)
+    flat = [flag for page_flags in flags.values() for flag in page_flags]
+    by_page: dict[int, list[Flag]] = {number: [] for number in flags}
+    for flag in revise_flags(pages, flat, learned, language=getattr(document, "lang", "") or "eng"):
         by_page.setdefault(flag.page, []).append(flag)
     return by_page
 

@@ -429,9 +429,15 @@ def page_with_ocr(collection, document, number: int):
 
 @st.cache_resource(show_spinner="Finding the likely OCR errors of this document (once per change of its files)",
                    max_entries=8)
-def _flags(home: str, doc_id: str, checksum: str, learned: learning.Learned | None = None):
+def _flags(home: str, doc_id: str, checksum: str):
     collection = Collection(Path(home))
-    return views.document_flags(collection, collection.document(doc_id), learned=learned)
+    return views.document_flags(collection, collection.document(doc_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _learned_flags(home: str, doc_id: str, checksum: str, learned: learning.Learned):
+    collection = Collection(Path(home))
+    return views.learned_flags(collection, collection.document(doc_id), _flags(home, doc_id, checksum), learned)
 
 
 @st.cache_resource(show_spinner=False)
@@ -449,7 +455,8 @@ def document_flags(collection, document) -> dict:
     reset while the app ran). That count (a scan of the document's flags, ~20 ms on 500 pages) is made at
     most once per `checksums.RECHECK_SECONDS`, the grace the files' checksum has too, not on every rerun.
     No-gold flags are revised by what the store's decisions teach (`learning.learned_for`, read on every
-    rerun), so a decision re-ranks and raises or drops flags at once, and an undo takes that back.
+    rerun; the cached flags are revised, not computed again: `views.learned_flags`), so a decision
+    re-ranks and raises or drops flags at once, and an undo takes that back.
     """
 
     checksum = document_checksum(collection, document)
@@ -457,7 +464,9 @@ def document_flags(collection, document) -> dict:
     store = _open_store(url)
     source = reviewed_flag_source(collection, document)
     learned = learning.learned_for(store, document.id) if source is FlagSource.HEURISTIC else None
-    flags = _flags(str(collection.home), document.id, checksum, learned or None)
+    flags = _flags(str(collection.home), document.id, checksum)
+    if learned:
+        flags = _learned_flags(str(collection.home), document.id, checksum, learned)
     synced = _synced_checksums(url)
     token = (str(collection.home), document.id, checksum, learned or None)
     seen = synced.get(token)
