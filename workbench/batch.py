@@ -347,8 +347,13 @@ class Batch:
         window = self.worker_count * TASKS_PER_WORKER
         running: dict[Any, int] = {}
 
-        def submit() -> None:
-            index, task = queue.popleft()
+        resubmitted: dict[int, int] = {}
+
+        def submit(index: int | None = None) -> None:
+            if index is None:
+                index, task = queue.popleft()
+            else:
+                task = tasks[index]
             future = client.submit(function, *task.arguments(), **shared_futures, retries=self.retries, pure=False)
             running[future] = index
             completed.add(future)
@@ -361,6 +366,12 @@ class Batch:
                 index = running.pop(future)
                 if future.status == "finished":
                     yield index, future.result()
+                elif future.status == "lost" and resubmitted.get(index, 0) < self.retries:
+                    # Its result was held by a worker that died before we fetched it: run it again.
+                    resubmitted[index] = resubmitted.get(index, 0) + 1
+                    future.release()
+                    submit(index)
+                    continue
                 else:
                     error = future.exception() if future.status == "error" else RuntimeError(future.status)
                     name = tasks[index].name
