@@ -128,6 +128,7 @@ def test_review_asks_the_reviewer_name_once(ui_collection):
     at.switch_page("app_pages/review.py").run()
     no_errors(at)
     assert "review_accept" not in [b.key for b in at.button]  # no deciding before a name is given
+    assert any("recorded with every decision" in info.value for info in at.info)
     at.text_input(key="reviewer_name").input("Ann Archivist")
     at.button(key="reviewer_start").click().run()
     no_errors(at)

@@ -371,6 +371,16 @@ def reviewer_name_widget() -> str:
     return ""
 
 
+def require_reviewer(recorded_with: str) -> str:
+    """The session's reviewer name; until one is given, the name form and a line saying it is recorded with
+    `recorded_with` (e.g. "every decision"), and this run of the page ends there."""
+    reviewer = reviewer_name_widget()
+    if not reviewer:
+        st.info(f"Give your name once for this browser session; it is recorded with {recorded_with}.")
+        st.stop()
+    return reviewer
+
+
 # --- cached computations ----------------------------------------------------------------------------
 # Keyed on the collection folder, the document and a checksum of its files, so a review action (which
 # changes only the store) reruns without recomputing; any change to OCR or gold changes the key.

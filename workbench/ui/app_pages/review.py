@@ -29,10 +29,7 @@ acted = st.session_state.pop("review_acted", False)
 st.title("Review")
 doc_id = components.chosen_document_id()
 
-reviewer = components.reviewer_name_widget()
-if not reviewer:
-    st.info("Give your name once for this browser session; it is recorded with every decision.")
-    st.stop()
+reviewer = components.require_reviewer("every decision")
 
 collection = views.collection()
 try:

@@ -20,10 +20,7 @@ MODES = {
 }
 
 st.title("Search")
-reviewer = components.reviewer_name_widget()
-if not reviewer:
-    st.info("Give your name once for this session; it is recorded with every line you replace.")
-    st.stop()
+reviewer = components.require_reviewer("every line you replace")
 
 collection = views.collection()
 try:

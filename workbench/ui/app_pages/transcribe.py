@@ -24,10 +24,7 @@ LAST_LINE = 10**6  # "the last line" of a page not read yet (any line number is 
 
 st.title("Transcribe")
 doc_id = components.chosen_document_id()
-reviewer = components.reviewer_name_widget()
-if not reviewer:
-    st.info("Give your name once for this session; it is recorded with every line you correct.")
-    st.stop()
+reviewer = components.require_reviewer("every line you correct")
 
 collection = views.collection()
 try:
