@@ -8,6 +8,7 @@ cheap) minus a bonus for frequent words and for words the document itself uses; 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,21 +97,31 @@ class Suggestion:
     score: float
 
 
-@lru_cache(maxsize=65536)
 def ocr_cost(read: str, meant: str) -> float:
     """Edit distance from `read` (as the OCR read it) to `meant`, where OCR confusions are cheap.
 
     Insert, delete, substitute and swapping two neighbours cost 1; a case-only difference costs 0.1;
     each confusion in CONFUSIONS (e.g. "rn" read for "m") costs its listed weight.
     """
+    return _ocr_cost_within(read, meant, math.inf)
+
+
+@lru_cache(maxsize=65536)
+def _ocr_cost_within(read: str, meant: str, bound: float) -> float:
+    """`ocr_cost(read, meant)` when it is at most `bound`, else some value above `bound`.
+
+    Every step costs at least 0, so a path through a cell dearer than `bound` ends dearer than `bound`:
+    such cells are not extended, and every cell within `bound` keeps the value the full table gives it
+    (the same minimum over the same cheaper paths), so a cost within `bound` is exactly the same float.
+    """
     n, m = len(read), len(meant)
-    inf = float("inf")
+    inf = math.inf
     dist = [[inf] * (m + 1) for _ in range(n + 1)]
     dist[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
             here = dist[i][j]
-            if here == inf:
+            if here == inf or here > bound:
                 continue
             if i < n and here + 1 < dist[i + 1][j]:
                 dist[i + 1][j] = here + 1
@@ -185,10 +196,11 @@ def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str,
                 pool.add(word)
     pool.discard(key)
     config = lexicon.config
+    within = max_distance + 0.01
     ranked = []
     for word in pool:
-        cost = ocr_cost(key, word)
-        if cost > max_distance + 0.01:
+        cost = _ocr_cost_within(key, word, within)  # exact when kept; dearer words are not costed in full
+        if cost > within:
             continue
         bonus = config.document_bonus if lexicon.count(word) > 1 else 0.0
         score = cost - config.frequency_weight * lexicon.zipf(word) - bonus
