@@ -14,7 +14,7 @@ import pytest
 
 from tests.ui import test_e2e
 from tests.ui.conftest import make_document
-from tests.ui.test_e2e import CHROMIUM, free_port, serve, settle
+from tests.ui.test_e2e import CHROMIUM, free_port, launch_chromium, serve, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,10 +48,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        launched = launch_chromium(playwright)
         try:
             yield launched
         finally:
