@@ -207,12 +207,16 @@ def forget_index() -> None:
             cache.clear()
 
 
+def _file_key(stat: os.stat_result) -> tuple[int, int, int]:
+    """What says a file is unchanged: its size, modification time and inode (a file replaced by rename)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
 def _stat_key(path: Path | str) -> tuple | None:
     try:
-        stat = os.stat(path)
+        return _file_key(os.stat(path))
     except FileNotFoundError:
         return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[Document]:
@@ -242,8 +246,7 @@ def _files_key(folder: str, page_count: int) -> tuple:
                 if entry.name.endswith(".pending.json"):
                     pending.append(entry.name)
                 elif entry.name.startswith("page-") and entry.name.count(".") == 1 and entry.name.endswith(".txt"):
-                    stat = entry.stat()
-                    entries[entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                    entries[entry.name] = _file_key(entry.stat())
     except FileNotFoundError:
         pass
     pages = [entries.get(f"{page_stem(n)}.txt") for n in range(1, page_count + 1)]
