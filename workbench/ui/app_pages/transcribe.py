@@ -15,7 +15,7 @@ from workbench.errors import ReviewConflict, WorkbenchError
 from workbench.flags.config import config_for
 from workbench.ocrlines import hit_test, low_confidence_words, ocr_lines
 from workbench.review import LineConflict, undo_line
-from workbench.ui import components
+from workbench.ui import components, session
 
 FIELD = "Line text"  # the field's label: the keyboard component finds the field by it
 CONTEXT = 2  # lines shown before and after the current one
@@ -36,7 +36,7 @@ except WorkbenchError as error:
 
 
 def _from_url(name: str, upper: int) -> int | None:
-    raw = st.query_params.get(name)
+    raw = session.place(name)
     return int(raw) if raw is not None and raw.isdigit() and 1 <= int(raw) <= upper else None
 
 
@@ -71,7 +71,8 @@ st.session_state["transcribe_line"] = min(max(1, int(st.session_state.get("trans
 number_of_line = top[1].number_input("Line", 1, count, key="transcribe_line")
 line = lines[number_of_line - 1]
 shape = geometry[number_of_line - 1]
-st.query_params.update({"page": str(number), "line": str(number_of_line)})
+session.mark("page", str(number))
+session.mark("line", str(number_of_line))
 
 
 def field_key() -> str:
