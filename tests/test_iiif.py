@@ -204,3 +204,21 @@ def test_a_v3_painting_body_given_as_a_choice_or_a_list_is_read():
         canvas = {"id": "c1", "type": "Canvas", "items": [{"items": [{"motivation": "painting", "body": body}]}]}
         manifest = parse_manifest({"type": "Manifest", "id": "m", "items": [canvas]}, source="m")
         assert [c.image for c in manifest.canvases] == ["https://example.org/p1.jpg"]
+
+
+def test_a_canvas_whose_image_has_two_pages_refuses_the_whole_document(tmp_collection, server, capsys):
+    base, site, _ = server
+    url = _v3_manifest(base, site)
+    manifest = json.loads((site / "m3.json").read_text())
+    body = manifest["items"][1]["items"][0]["items"][0]["body"]
+    body["id"], body["format"] = f"{base}/static/p2.tif", "image/tiff"
+    frames = [Image.new("L", IMAGE, 200), Image.new("L", IMAGE, 100)]
+    frames[0].save(site / "static" / "p2.tif", save_all=True, append_images=frames[1:])
+    (site / "m3.json").write_text(json.dumps(manifest))
+
+    assert main(["add", "letter", "--title", "A letter", "--iiif", url, "--iiif-size", "400,"]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "2 canvases gave 3 pages" in message and len(message.splitlines()) == 1
+    assert not tmp_collection.document_dir("letter").exists()  # neither the document nor its canvas record
+    assert not tmp_collection.ocr_dir("letter").exists()
+    assert [p.name for p in tmp_collection.scans.iterdir() if p.name.startswith(".")] == []  # nothing staged left

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,6 +316,7 @@ def add_document(
     provenance: str = "",
     ocr_format: str = "auto",
     dpi: int = 300,
+    also: Callable[[Document, Path], None] | None = None,
 ) -> Document:
     """Make a new document from page images or PDFs, OCR files and/or gold text, all or nothing.
 
@@ -324,6 +326,8 @@ def add_document(
     `workbench import-ocr` stores it. Everything is checked and staged in a temporary folder first; only
     when every file is readable and the counts agree are the folders moved into place, the manifest
     last. Raises InputError (CorpusError, ScanError) naming the culprit, and leaves nothing behind.
+    `also(document, folder)`, when given, writes further files of the document into its staged folder
+    (or raises InputError to refuse the document), so they land with the manifest or not at all.
     """
 
     if not DOCUMENT_ID.fullmatch(doc_id):
@@ -390,6 +394,8 @@ def add_document(
             lang=lang,
         )
         write_manifest(document, doc_dir / MANIFEST_NAME)
+        if also is not None:
+            also(document, doc_dir)
         gold_stage = staging / "gold"
         if gold:
             gold_stage.mkdir()

@@ -218,29 +218,31 @@ def fetch_images(manifest: Manifest, size: str, folder: Path) -> list[Path]:
 
 
 def add_from_manifest(collection: Collection, document_id: str, source: str, *, size: str = "max", **options):
-    """Add a document whose pages are the manifest's canvases, their images taken at `size`, and record the
-    canvases (`record_canvases`). `options` are `corpus.add_document`'s (title, gold, ocr, lang, ...)."""
+    """Add a document whose pages are the manifest's canvases, their images taken at `size`, with the
+    canvases recorded (`record_canvases`) in the same all-or-nothing add. `options` are
+    `corpus.add_document`'s (title, gold, ocr, lang, ...)."""
     check_size(size)
     manifest = read_manifest(source)
     collection.scans.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".iiif-{document_id}-", dir=collection.scans) as folder:
         images = fetch_images(manifest, size, Path(folder))
         sizes = [image_size(path) for path in images]
-        document = add_document(collection, document_id, sources=images, **options)
-    if document.page_count != len(manifest.canvases):
-        raise InputError(
-            f"{source}: {len(manifest.canvases)} canvases gave {document.page_count} pages (a multi-page image?); "
-            f"the document {document_id!r} was added without its canvases recorded"
-        )
-    record_canvases(collection, document_id, source, manifest, sizes)
-    return document
+
+        def record(document, staged: Path) -> None:
+            if document.page_count != len(manifest.canvases):
+                raise InputError(
+                    f"{source}: {len(manifest.canvases)} canvases gave {document.page_count} pages "
+                    f"(a multi-page image?); document {document_id!r} not added"
+                )
+            record_canvases(staged, source, manifest, sizes)
+
+        return add_document(collection, document_id, sources=images, also=record, **options)
 
 
-def record_canvases(
-    collection: Collection, document_id: str, source: str, manifest: Manifest, sizes: Sequence[tuple[int, int]]
-) -> Path:
-    """Write `scans/DOC/iiif.json`: the manifest, and each page's canvas with the size of the image taken."""
-    path = collection.document_dir(document_id) / RECORD_NAME
+def record_canvases(folder: Path, source: str, manifest: Manifest, sizes: Sequence[tuple[int, int]]) -> Path:
+    """Write `iiif.json` into a document's folder: the manifest, and each page's canvas with the size of the
+    image taken."""
+    path = folder / RECORD_NAME
     atomic_write_json(
         path,
         {
