@@ -271,3 +271,52 @@ def test_the_report_scores_the_corrected_transcript_with_its_line_edits(tmp_coll
     correct_line(tmp_collection, open_store(), doc, 1, 1, "When the original was signed", reviewer="ann")
     corrected = build_report(tmp_collection, doc).metrics["corrected"]
     assert corrected["document"]["cer"] == 0.0 and corrected["changes"] >= 1
+
+
+# -- flags a line edit settles, in the review queue, page status and the report ------------------------------
+
+
+def test_flags_inside_an_edited_line_are_not_open_in_the_queue_page_status_and_report_until_undone(memo):
+    from workbench.report.build import build_report
+
+    collection, store = memo
+    novembcr = flag_at(PAGE_1, "Novembcr", suggestions=("November",))
+    adn = flag_at(PAGE_2, "adn", suggestions=("and",), page=2)
+    when = flag_at(PAGE_1, "when", suggestions=("When",))
+    stamp = flag_at(PAGE_1, "CONFIDENTIAL", FlagCategory.STAMP_NOISE, ("",))
+    review.sync_flags(store, DOC, [stamp, when, novembcr, adn])
+
+    def lines():
+        return review.lines_in_force(store, DOC, review.stored_page_text(collection, DOC))
+
+    def states():
+        return {s.flag.text: s for s in review.flag_states(store, DOC, lines=lines())}
+
+    assert review.open_flags(store, DOC, 1, lines=lines()) == (2, 3)
+    correct_line(collection, store, DOC, 1, 3, "was signed in November 1974.", reviewer="bob")
+    now = states()
+    assert now["Novembcr"].status is review.FlagStatus.DECIDED and now["Novembcr"].settled_by.reviewer == "bob"
+    assert now["when"].status is review.FlagStatus.OPEN and now["adn"].status is review.FlagStatus.OPEN
+    assert [s.flag.text for s in review.flag_states(store, DOC, status="open", lines=lines())] == ["when", "adn"]
+    assert review.open_flags(store, DOC, 1, lines=lines()) == (1, 3)
+    done = review.progress(store, DOC, pages=[1, 2], lines=lines())
+    assert (done.flags, done.decided, done.settled, done.open) == (4, 2, 1, 2)
+    assert (done.pages[0].decided, done.pages[0].settled) == (2, 1)
+
+    # Page status counts the settled flag as not open: one open flag left, recorded with the status.
+    review.set_page_status(store, DOC, 1, "in_review", reviewer="bob", lines=lines())
+    with pytest.raises(review.OpenFlagsLeft) as refused:
+        review.set_page_status(store, DOC, 1, "reviewed", reviewer="bob", lines=lines())
+    assert refused.value.open_flags == 1
+    marked = review.set_page_status(store, DOC, 1, "reviewed", reviewer="bob", despite_open_flags=True, lines=lines())
+    assert marked.open_flags == 1
+
+    # The report counts it as the queue does.
+    metrics = build_report(collection, DOC).metrics["review"]
+    assert (metrics["flags"], metrics["decided"], metrics["open"]) == (4, 2, 2)
+
+    # Undoing the line edit reopens the flag, everywhere.
+    review.undo_line(store, DOC, 1, 3, reviewer="bob", version=1)
+    assert states()["Novembcr"].status is review.FlagStatus.OPEN and states()["Novembcr"].settled_by is None
+    assert review.open_flags(store, DOC, 1, lines=lines()) == (2, 3)
+    assert build_report(collection, DOC).metrics["review"]["open"] == 3

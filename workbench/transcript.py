@@ -19,10 +19,11 @@ spaces it would leave at the start or end of its line.
 
 A line edit (`review.lines`) replaces a whole OCR line with a reviewer's text. It settles the flag
 decisions touching that line (`settled`: the reviewer's text already says what the line reads, so no flag
-is applied on top of it), except a decision made after the edit on words the reviewer's text kept as the
-OCR read them, which applies too (the later decision is never lost, and nothing is applied twice). A line
-edit whose OCR line changed since is left out (`skipped_lines`). An edit to an empty text removes the line
-with its line break, as dropped noise does.
+is applied on top of it; the rule is `review.lines.settles`, which the review queue follows too), except
+a decision made after the edit on words the reviewer's text kept as the OCR read them, which applies too
+(the later decision is never lost, and nothing is applied twice). A line edit whose OCR line changed since
+is left out (`skipped_lines`). An edit to an empty text removes the line with its line break, as dropped
+noise does.
 
 Overlapping decisions are never merged into garbled text: the first (by position) is applied, the other is
 reported in `skipped` with the reason, as is a flag whose span no longer holds the text it flagged.
@@ -36,11 +37,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from workbench.align import opcodes
 from workbench.corpus import Collection
 from workbench.errors import InputError, ReviewError
 from workbench.evaluate import DocumentEvaluation, evaluate_texts
-from workbench.models import AlignTag, Decision, DecisionAction, Flag, FlagCategory, OcrPage
+from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
 from workbench.normalize import DEFAULT, ComparisonOptions
 from workbench.ocr.store import load_ocr_page, load_ocr_pages
 from workbench.ocrlines import ocr_line_spans
@@ -54,7 +54,7 @@ from workbench.review import (
     queue,
     reviewer_name,
 )
-from workbench.review.lines import LineConflict, check_line_text
+from workbench.review.lines import EditedLine, LineConflict, check_line_text, edited_lines, settling_line
 from workbench.store import LineEdit, RuleSetting, Store, now
 
 PAGE_SEPARATOR = "\f"
@@ -301,28 +301,13 @@ def _edit_for(text: str, flag: Flag, decision: Decision, rules: TranscriptRules)
     return _Edit(flag, decision, flag.start, flag.end, replacement, drops_line=noise)
 
 
-def _touches(edit: _Edit, span: tuple[int, int]) -> bool:
-    """True when a flag's edit changes text of the line at `span` (an empty line: its line break too)."""
-    start, end = span
-    if edit.start == edit.end:
-        return start <= edit.start <= end
-    return edit.start < max(end, start + 1) and edit.end > start
-
-
-def _line_edit_parts(text: str, edit: LineEdit, span: tuple[int, int]) -> list[_Edit]:
-    """A line edit as the differing runs between the OCR line and the reviewer's text."""
-    start, end = span
-    if not edit.text.strip() and text[start:end]:
-        # An emptied line goes with its line break, as dropped noise does.
-        return [_Edit(None, None, start, end, "", drops_line=True, line_edit=edit)]
-    parts = []
-    for block in opcodes(text[start:end], edit.text):
-        if block.tag != AlignTag.EQUAL.value:
-            parts.append(
-                _Edit(None, None, start + block.a_start, start + block.a_end,
-                      edit.text[block.b_start : block.b_end], line_edit=edit)
-            )
-    return parts
+def _line_edit_parts(line: EditedLine) -> list[_Edit]:
+    """A line edit as the differing runs between the OCR line and the reviewer's text (`lines.edited_lines`);
+    an emptied line goes with its line break, as dropped noise does."""
+    return [
+        _Edit(None, None, run.start, run.end, run.text, drops_line=line.empties, line_edit=line.edit)
+        for run in line.runs
+    ]
 
 
 def _what(edit: _Edit | None) -> str:
@@ -333,35 +318,19 @@ def _what(edit: _Edit | None) -> str:
     return f"flag {edit.flag.key}"
 
 
-def _clash(a: _Edit, b: _Edit) -> bool:
-    """True when two edits change the same text (an insertion clashes with what it touches)."""
-    if a.start == a.end or b.start == b.end:
-        return a.start <= b.end and b.start <= a.end
-    return a.start < b.end and b.start < a.end
-
-
 @dataclass(frozen=True, slots=True)
 class _EditedLine:
-    edit: LineEdit
-    span: tuple[int, int]
+    line: EditedLine
     parts: tuple[_Edit, ...]
 
 
-def _settled_by(edit: _Edit, line: _EditedLine) -> bool:
-    """True when a line edit settles a flag's edit: the edit touches the line, unless it is a decision made
-    after the line edit on text the reviewer's text kept as the OCR read it (then both apply)."""
-    if not _touches(edit, line.span):
-        return False
-    newer = edit.decision is not None and edit.decision.time > line.edit.time
-    inside = line.span[0] <= edit.start <= edit.end <= line.span[1]
-    return not (newer and inside and not any(_clash(edit, part) for part in line.parts))
-
-
 def _settle(edits: list[_Edit], edited: Sequence[_EditedLine], settled: list[Skipped]) -> list[_Edit]:
-    """The flag edits no line edit settles; the others go to `settled`."""
+    """The flag edits no line edit settles (`lines.settles`, the rule the review queue follows too); the
+    others go to `settled`."""
     kept = []
     for edit in edits:
-        line = next((line for line in edited if _settled_by(edit, line)), None)
+        decided_at = edit.decision.time if edit.decision is not None else None
+        line = settling_line([e.line for e in edited], edit.start, edit.end, decided_at=decided_at)
         if line is None:
             kept.append(edit)
         else:
@@ -389,21 +358,10 @@ def correct_page(
     edits: list[_Edit] = []
     skipped: list[Skipped] = []
     settled: list[Skipped] = []
-    spans = ocr_line_spans(ocr_text)
-    edited: list[_EditedLine] = []
-    applied_lines: list[LineEdit] = []
-    skipped_lines: list[SkippedLine] = []
-    for line_edit in sorted(line_edits, key=lambda e: e.line):
-        if not 1 <= line_edit.line <= len(spans):
-            skipped_lines.append(SkippedLine(line_edit, f"the OCR text has no line {line_edit.line} any more"))
-        elif ocr_text[slice(*spans[line_edit.line - 1])] != line_edit.ocr:
-            skipped_lines.append(
-                SkippedLine(line_edit, f"the OCR of line {line_edit.line} changed since the edit (OCR run again)")
-            )
-        else:
-            span = spans[line_edit.line - 1]
-            edited.append(_EditedLine(line_edit, span, tuple(_line_edit_parts(ocr_text, line_edit, span))))
-            applied_lines.append(line_edit)
+    applied, left_out = edited_lines(ocr_text, line_edits)
+    edited = [_EditedLine(line, tuple(_line_edit_parts(line))) for line in applied]
+    applied_lines = [line.edit for line in applied]
+    skipped_lines = [SkippedLine(edit, reason) for edit, reason in left_out]
     for flag, decision in decided:
         outcome = _edit_for(ocr_text, flag, decision, rules)
         if isinstance(outcome, _Edit):

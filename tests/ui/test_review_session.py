@@ -172,3 +172,29 @@ def test_messages_speak_plain_words(ui_collection):
     assert "bob kept the OCR" in text
     for internal in (state.key, "keep_ocr", "version", "misread_word", "stamp_noise"):
         assert internal not in text
+
+
+def test_a_flag_inside_a_line_edited_on_transcribe_shows_as_settled_and_the_undo_reopens_it(twice):
+    from workbench.transcript import correct_line
+
+    at = open_review(doc_id="twice")
+    dgo = shown(at)
+    assert dgo.flag.text == "dgo" and "· open" in " ".join(c.value for c in at.caption)
+    correct_line(twice, open_store(), "twice", 1, 1, "a dog", reviewer="bob")
+    at.run()
+    no_errors(at)
+    assert at.session_state["review_key"] == dgo.key  # the current flag stays, now settled
+    captions = " ".join(c.value for c in at.caption)
+    assert "settled by bob's text of line 1" in captions and "· open" not in captions
+    assert "1 settled by line edits" in at.get("progress")[0].proto.text
+    assert at.button(key="review_keep_all").disabled  # a settled flag is no start for apply-to-all
+    at.button(key="review_next").click().run()
+    at.button(key="review_prev").click().run()
+    assert at.session_state["review_key"] == dgo.key  # Previous reaches it like a decided flag
+    review.undo_line(open_store(), "twice", 1, 1, reviewer="bob", version=1)
+    at.run()
+    no_errors(at)
+    assert at.session_state["review_key"] == dgo.key
+    assert "· open" in " ".join(c.value for c in at.caption)
+    assert "settled by line edits" not in at.get("progress")[0].proto.text
+    assert dgo.key in {s.key for s in review.flag_states(open_store(), "twice", status="open")}

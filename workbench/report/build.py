@@ -22,20 +22,20 @@ from workbench.align import align_chars
 from workbench.corpus import Collection, manifest_dict
 from workbench.evaluate import (
     DocumentEvaluation,
-    evaluate_document,
+    evaluate_texts,
     evaluation_dict,
     options_dict,
     rescore_body_rates,
 )
-from workbench.flags import apply_flags, flag_document
-from workbench.flags import evaluate_document as evaluate_document_flags
+from workbench.flags import apply_flags, evaluate_flags, flag_document
 from workbench.linediff import gold_regions, segments
 from workbench.metrics import METRICS_VERSION
-from workbench.models import Decision, Document, Flag, GoldPage, OcrPage
+from workbench.models import AlignOp, Decision, Document, Flag, GoldPage, OcrPage
 from workbench.normalize import DEFAULT
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
-from workbench.review import decision_history, flag_states, progress
+from workbench.review import decision_history, flag_states, lines_in_force, progress
+from workbench.review.lines import EditedLines
 from workbench.review.state import FlagState, what_it_did
 from workbench.store import PageStatusEvent, Store, open_store
 from workbench.transcript import Rule, evaluate_corrected
@@ -162,7 +162,10 @@ def _page_views(
     gold: dict[int, GoldPage],
     gold_flags: dict[int, list[Flag]],
     scores: dict[int, dict],
+    alignments: dict[int, tuple[AlignOp, ...]],
 ) -> tuple[PageView, ...]:
+    """Each page side by side with its gold; `alignments` holds the character alignment of a page's full
+    gold and OCR when the evaluation has made it already (`align_chars` makes the others)."""
     views = []
     for ref in document.pages:
         number = ref.number
@@ -173,7 +176,9 @@ def _page_views(
             views.append(PageView(number, ocr=page.text, note="No gold for this page: OCR shown alone."))
         else:
             full = truth.full_text
-            ops = align_chars(full, page.text)
+            ops = alignments.get(number)
+            if ops is None:
+                ops = align_chars(full, page.text)
             views.append(
                 PageView(
                     number,
@@ -238,9 +243,12 @@ def _dispute(state: FlagState) -> dict:
     }
 
 
-def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
-    """Review progress and every stored flag with its decision in force (workbench.review)."""
-    states = flag_states(store, document.id, include_stale=True)
+def _review(
+    store: Store, document: Document, lines: EditedLines | None = None
+) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
+    """Review progress and every stored flag with its decision in force (workbench.review); a flag a line
+    edit of `lines` settles is not open."""
+    states = flag_states(store, document.id, include_stale=True, lines=lines)
     rows = tuple(FlagRow(state.flag, state.decision, stale=state.stale) for state in states)
     if not states:
         return None, rows, (
@@ -248,7 +256,7 @@ def _review(store: Store, document: Document) -> tuple[dict | None, tuple[FlagRo
             f"store on the Review page of `workbench app`, or with `workbench review {document.id} --accept`)."
         )
     numbers = [ref.number for ref in document.pages]
-    done = progress(store, document.id, pages=numbers)
+    done = progress(store, document.id, pages=numbers, lines=lines)
     return {
         "flags": done.flags,
         "decided": done.decided,
@@ -302,16 +310,22 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         for section in ("document", "pages", "confusions", "error_categories", "corrected", "flag_evaluation"):
             missing[section] = no_ocr
     else:
-        scored_ocr = evaluate_document(collection, doc_id)
+        # the OCR read once above serves the scoring and both flaggers (as `workbench evaluate` scores it)
+        scored_ocr = evaluate_texts(
+            golds, [ocr[gold.number].text for gold in golds], document=doc_id, gold=document.gold or ""
+        )
         evaluation = _evaluation_json(scored_ocr)
 
     flags_gold: dict[int, list[Flag]] = {}
     flag_evaluation = None
     if evaluation is not None:
-        gold_found = flag_document(collection, document, use_gold=True)
+        pages_read = [ocr[ref.number] for ref in document.pages]
+        gold_found = flag_document(collection, document, use_gold=True, pages=pages_read)
         for flag in gold_found:
             flags_gold.setdefault(flag.page, []).append(flag)
-        flag_evaluation = evaluate_document_flags(collection, document, gold=gold_found).to_dict()
+        # the no-gold flagger scored against the gold flags, as `workbench flag --evaluate` scores it
+        predicted = flag_document(collection, document, use_gold=False, pages=pages_read)
+        flag_evaluation = evaluate_flags(predicted, gold_found).to_dict()
 
     corrected = None
     if evaluation is not None:
@@ -325,12 +339,15 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
     if evaluation is not None and not error_categories:
         missing["error_categories"] = "The gold-based flagger finds no error in the OCR."
 
-    review, flag_rows, reason = _review(store, document)
+    edited = lines_in_force(store, doc_id, lambda number: ocr[number].text if number in ocr else None)
+    review, flag_rows, reason = _review(store, document, edited)
     if reason:
         missing["review"] = reason
 
     scores = {row["page"]: row for row in evaluation["pages"]} if evaluation else {}
-    pages = _page_views(document, ocr, {g.number: g for g in golds}, flags_gold, scores)
+    # the evaluation's own character alignment of each page (the same `align_chars` makes), not made again
+    alignments = {page.page: page.chars.ops for page in scored_ocr.pages} if scored_ocr is not None else {}
+    pages = _page_views(document, ocr, {g.number: g for g in golds}, flags_gold, scores, alignments)
     if not pages:
         missing["side_by_side"] = f"{doc_id} has no pages."
     metrics = {

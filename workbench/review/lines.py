@@ -9,6 +9,11 @@ made against; undo and redo are events too, folded exactly as a flag's decisions
 Two reviewers editing a line from the same state: the store lets exactly one through; the other gets
 LineConflict naming who changed the line, when, and what it reads now, and nothing of theirs is written.
 
+A line edit in force settles the flags of its line: the reviewer's text already says what the line reads.
+Which line edits apply to a page's OCR (`edited_lines`) and which flags they settle (`settles`) is decided
+here, once, for the corrected transcript (`workbench.transcript`) and the review queue (`review.queue`)
+alike, so a flag the transcript takes as settled is never one the queue asks a reviewer to decide.
+
 No SQL here: the store keeps the events; this module decides what they mean. What the line reads with the
 flag decisions applied, and how an edit enters the corrected transcript, is `workbench.transcript`'s.
 """
@@ -16,11 +21,16 @@ flag decisions applied, and how an edit enters the corrected transcript, is `wor
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from workbench.errors import ReviewConflict, ReviewError
-from workbench.models import DecisionAction
+from workbench.align import opcodes
+from workbench.corpus import Collection
+from workbench.errors import InputError, ReviewConflict, ReviewError
+from workbench.models import AlignTag, DecisionAction
+from workbench.ocr.store import load_ocr_page
+from workbench.ocrlines import ocr_line_spans
 from workbench.review.state import derive_state, reviewer_name
 from workbench.store import LineEdit, LineVersionConflict, Store, now
 
@@ -103,6 +113,138 @@ def edits_in_force(store: Store, document: str) -> dict[int, list[LineEdit]]:
         if state.edit is not None:
             by_page.setdefault(page, []).append(state.edit)
     return by_page
+
+
+# -- where line edits apply, and what they settle ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run of an OCR line that a reviewer's text changed: OCR text [start, end) of the page became `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditedLine:
+    """A line edit in force that applies to the page's OCR: its line's [start, end) in the page's OCR text
+    (line break excluded) and the runs the reviewer's text changed, in page offsets. `empties` says the
+    reviewer's text is blank: the line goes with its line break."""
+
+    edit: LineEdit
+    span: tuple[int, int]
+    runs: tuple[Run, ...]
+    empties: bool = False
+
+    @property
+    def line(self) -> int:
+        """The line's number (1-based, as in the page's OCR text file)."""
+        return self.edit.line
+
+
+# The line edits in force of a document that apply to its OCR, by page, in line order.
+EditedLines = Mapping[int, Sequence[EditedLine]]
+
+
+@lru_cache(maxsize=4096)
+def _changed_runs(ocr: str, text: str) -> tuple[tuple[int, int, str], ...]:
+    """The differing runs between an OCR line and a reviewer's text of it, in line offsets (cached: a queue
+    asks again for every line edit in force on every rerun)."""
+    return tuple(
+        (block.a_start, block.a_end, text[block.b_start : block.b_end])
+        for block in opcodes(ocr, text)
+        if block.tag != AlignTag.EQUAL.value
+    )
+
+
+def edited_lines(ocr_text: str, line_edits: Iterable[LineEdit]) -> tuple[list[EditedLine], list[tuple[LineEdit, str]]]:
+    """The line edits in force on a page that apply to its OCR text `ocr_text`, in line order, and those that
+    do not with the reason (the text has no such line any more, or the line's OCR changed since the edit).
+    Pure."""
+    spans = ocr_line_spans(ocr_text)
+    applied: list[EditedLine] = []
+    skipped: list[tuple[LineEdit, str]] = []
+    for edit in sorted(line_edits, key=lambda e: e.line):
+        if not 1 <= edit.line <= len(spans):
+            skipped.append((edit, f"the OCR text has no line {edit.line} any more"))
+            continue
+        start, end = spans[edit.line - 1]
+        if ocr_text[start:end] != edit.ocr:
+            skipped.append((edit, f"the OCR of line {edit.line} changed since the edit (OCR run again)"))
+            continue
+        text = edit.text or ""
+        if not text.strip() and edit.ocr:
+            applied.append(EditedLine(edit, (start, end), (Run(start, end, ""),), empties=True))
+            continue
+        runs = tuple(Run(start + a, start + b, new) for a, b, new in _changed_runs(edit.ocr, text))
+        applied.append(EditedLine(edit, (start, end), runs))
+    return applied, skipped
+
+
+def _touches(start: int, end: int, span: tuple[int, int]) -> bool:
+    """True when a change of OCR text [start, end) changes text of the line at `span` (an empty line: its
+    line break too; an insertion: anywhere on the line, its ends included)."""
+    first, last = span
+    if start == end:
+        return first <= start <= last
+    return start < max(last, first + 1) and end > first
+
+
+def _clash(start: int, end: int, run: Run) -> bool:
+    """True when OCR text [start, end) and a changed run overlap (an insertion clashes with what it touches)."""
+    if start == end or run.start == run.end:
+        return start <= run.end and run.start <= end
+    return start < run.end and run.start < end
+
+
+def settles(line: EditedLine, start: int, end: int, *, decided_at: str | None = None) -> bool:
+    """True when a line edit in force settles a flag's change of OCR text [start, end): the change touches
+    the line, unless it is a decision made after the line edit (`decided_at`, an event time) on text the
+    reviewer's text kept as the OCR read it, in which case both apply (the later decision is never lost,
+    and nothing is applied twice). A flag without a decision (`decided_at` None) touching the line is
+    settled: the reviewer's text already says what it reads."""
+    if not _touches(start, end, line.span):
+        return False
+    newer = decided_at is not None and decided_at > line.edit.time
+    inside = line.span[0] <= start <= end <= line.span[1]
+    return not (newer and inside and not any(_clash(start, end, run) for run in line.runs))
+
+
+def settling_line(
+    lines: Sequence[EditedLine], start: int, end: int, *, decided_at: str | None = None
+) -> EditedLine | None:
+    """The first of a page's edited `lines` that settles a change of OCR text [start, end) (`settles`),
+    None when none does."""
+    return next((line for line in lines if settles(line, start, end, decided_at=decided_at)), None)
+
+
+def lines_in_force(store: Store, document: str, page_text: Callable[[int], str | None]) -> dict[int, list[EditedLine]]:
+    """The line edits in force of a document that apply to its OCR (`edited_lines`), by page: one read of
+    the store's line edits, and `page_text(page)` (the page's OCR text, None when it has none) asked only for
+    the pages that have an edit in force."""
+    result: dict[int, list[EditedLine]] = {}
+    for page, edits in edits_in_force(store, document).items():
+        text = page_text(page)
+        if text is None:
+            continue
+        applied, _skipped = edited_lines(text, edits)
+        if applied:
+            result[page] = applied
+    return result
+
+
+def stored_page_text(collection: Collection, document: str) -> Callable[[int], str | None]:
+    """`page_text` for `lines_in_force`: a page's stored OCR text, None when the page has no OCR."""
+
+    def page_text(page: int) -> str | None:
+        try:
+            return load_ocr_page(collection, document, page).text
+        except InputError:
+            return None
+
+    return page_text
 
 
 def describe(item: LineEdit) -> str:

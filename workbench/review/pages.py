@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.models import Decision, FlagSource
+from workbench.review.lines import EditedLines
 from workbench.review.queue import QueueFilter, ReviewQueue, queue
-from workbench.review.state import plain_time, reviewer_name
+from workbench.review.state import FlagStatus, plain_time, reviewer_name
 from workbench.store import (
     PageStatusEvent,
     SequenceConflict,
@@ -76,7 +77,8 @@ class PageState:
 
 @dataclass(frozen=True, slots=True)
 class PageProgress:
-    """Review progress of one page: flags decided out of flags live, and its status."""
+    """Review progress of one page: flags decided (a decision in force, or settled by a line edit) out of
+    flags live, and its status."""
 
     page: int
     flags: int
@@ -84,6 +86,7 @@ class PageProgress:
     status: PageStatus
     disputed: int = 0
     open_when_set: int | None = None  # flags open when the status in force was set (None: not counted)
+    settled: int = 0  # of `decided`, the flags a line edit in force settles
 
     @property
     def open(self) -> int:
@@ -92,7 +95,9 @@ class PageProgress:
 
 @dataclass(frozen=True, slots=True)
 class ReviewProgress:
-    """Review progress of a document. `flags` counts live (not stale) flags; `by_action` the decisions in force."""
+    """Review progress of a document. `flags` counts live (not stale) flags, `decided` those not open (a
+    decision in force, or settled by a line edit in force: `settled` of them); `by_action` the decisions in
+    force that the transcript applies (those a line edit settles are counted in `settled` instead)."""
 
     document: str
     flags: int
@@ -102,6 +107,7 @@ class ReviewProgress:
     pages: tuple[PageProgress, ...]
     events: int = 0
     disputed: int = 0  # live flags two reviewers dispute
+    settled: int = 0
 
     @property
     def open(self) -> int:
@@ -146,12 +152,16 @@ def page_states(store: Store, document: str, pages: Iterable[int]) -> list[PageS
     return [_page_state(document, page, by_page.get(page, [])) for page in pages]
 
 
-def open_flags(store: Store, document: str, page: int, *, source: FlagSource | None = None) -> tuple[int, int]:
-    """How many live flags of a page (of `source` when given) are open, and how many it has."""
+def open_flags(
+    store: Store, document: str, page: int, *, source: FlagSource | None = None, lines: EditedLines | None = None
+) -> tuple[int, int]:
+    """How many live flags of a page (of `source` when given) are open, and how many it has. A flag a line
+    edit of `lines` settles (`review.lines.lines_in_force`) is not open."""
     on_page = queue(
-        store.flags(document), store.decisions(document), QueueFilter(source=source, pages=frozenset({page}))
+        store.flags(document, page=page), store.decisions(document),
+        QueueFilter(source=source, pages=frozenset({page})), lines=lines,
     ).items
-    return sum(1 for s in on_page if s.decision is None), len(on_page)
+    return sum(1 for s in on_page if s.status is FlagStatus.OPEN), len(on_page)
 
 
 def set_page_status(
@@ -165,6 +175,7 @@ def set_page_status(
     seq: int | None = None,
     despite_open_flags: bool = False,
     source: FlagSource | None = None,
+    lines: EditedLines | None = None,
 ) -> PageState:
     """Move a page to `status` (a logged event); returns its new state.
 
@@ -172,7 +183,8 @@ def set_page_status(
     Validation must come from a reviewer other than the one who marked the page reviewed. `seq` is the
     status sequence the reviewer saw (PageState.seq); ReviewConflict when someone changed it since.
     Reviewed or validated while flags of the page (of `source`, when given) are open: OpenFlagsLeft unless
-    `despite_open_flags` confirms it.
+    `despite_open_flags` confirms it. Flags a line edit of `lines` settles are not open
+    (`review.lines.lines_in_force`).
     """
     reviewer = reviewer_name(reviewer)
     try:
@@ -192,7 +204,7 @@ def set_page_status(
         raise ReviewError(
             f"{document} page {page}: {reviewer} marked it reviewed, so another reviewer must validate it"
         )
-    still_open, flags = open_flags(store, document, page, source=source)
+    still_open, flags = open_flags(store, document, page, source=source, lines=lines)
     if target in DONE_STATUSES and still_open and not despite_open_flags:
         raise OpenFlagsLeft(
             f"{document} page {page} still has {still_open} of {flags} flags open: confirm that you want "
@@ -239,13 +251,18 @@ def progress_of(
     flags_on: dict[int, int] = {}
     decided_on: dict[int, int] = {}
     disputed_on: dict[int, int] = {}
+    settled_on: dict[int, int] = {}
     for state in states:
-        flags_on[state.flag.page] = flags_on.get(state.flag.page, 0) + 1
+        page = state.flag.page
+        flags_on[page] = flags_on.get(page, 0) + 1
         if state.dispute is not None:
-            disputed_on[state.flag.page] = disputed_on.get(state.flag.page, 0) + 1
-        if state.decision is not None:
+            disputed_on[page] = disputed_on.get(page, 0) + 1
+        if state.status is FlagStatus.DECIDED:
+            decided_on[page] = decided_on.get(page, 0) + 1
+        if state.settled_by is not None:
+            settled_on[page] = settled_on.get(page, 0) + 1
+        elif state.decision is not None:
             by_action[state.decision.action.value] = by_action.get(state.decision.action.value, 0) + 1
-            decided_on[state.flag.page] = decided_on.get(state.flag.page, 0) + 1
     by_page: dict[int, list[PageStatusEvent]] = {}
     for item in status_events:
         by_page.setdefault(item.page, []).append(item)
@@ -258,6 +275,7 @@ def progress_of(
             status=page_states_now[number].status,
             disputed=disputed_on.get(number, 0),
             open_when_set=page_states_now[number].open_flags,
+            settled=settled_on.get(number, 0),
         )
         for number in numbers
     )
@@ -271,17 +289,21 @@ def progress_of(
         pages=page_rows,
         events=len(events),
         disputed=len(queue.disputed),
+        settled=queue.settled,
     )
 
 
-def progress(store: Store, document: str, *, pages: Iterable[int] | None = None) -> ReviewProgress:
+def progress(
+    store: Store, document: str, *, pages: Iterable[int] | None = None, lines: EditedLines | None = None
+) -> ReviewProgress:
     """How far the review of a document is: live flags decided, decisions by action, reviewers, per page.
 
-    `pages` lists the document's page numbers (default: the pages that have flags or a status).
+    `pages` lists the document's page numbers (default: the pages that have flags or a status); `lines`
+    the line edits that apply to its OCR (`review.lines.lines_in_force`), which settle their lines' flags.
     """
     events = store.decisions(document)
     return progress_of(
-        queue(store.flags(document), events),
+        queue(store.flags(document), events, lines=lines),
         document=document,
         events=events,
         status_events=store.page_status_events(document),

@@ -1,13 +1,16 @@
-"""The review queue: one pure fold of flags and decision events, filtered, and what reads it from the store.
+"""The review queue: one pure fold of flags, decision events and line edits, filtered, and what reads it
+from the store.
 
 Everything that lists, counts or batches flags goes through `queue` (the store's `flag_states`,
 `occurrences` and `progress`, the Review page over flags cached from the computation, and the report),
-so a count shown anywhere is the count acted on.
+so a count shown anywhere is the count acted on. A flag inside a line a reviewer transcribed is settled by
+that line edit (`review.lines.settles`, the rule the corrected transcript follows): not open, shown as
+settled by its line, until the line edit is undone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from workbench import learning
@@ -15,6 +18,7 @@ from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.flags import flag_document
 from workbench.models import Decision, Document, Flag, FlagCategory, FlagSource
+from workbench.review.lines import EditedLine, EditedLines, settling_line
 from workbench.review.state import FlagState, FlagStatus, derive_state
 from workbench.store import (
     Store,
@@ -134,8 +138,13 @@ class ReviewQueue:
 
     @property
     def decided(self) -> int:
-        """Live flags of the queue's source with a decision in force."""
-        return sum(1 for s in self.states if not s.stale and s.decision is not None)
+        """Live flags of the queue's source that are not open: a decision in force, or settled by a line edit."""
+        return sum(1 for s in self.states if not s.stale and s.status is FlagStatus.DECIDED)
+
+    @property
+    def settled(self) -> int:
+        """Live flags of the queue's source that a line edit in force settles."""
+        return sum(1 for s in self.states if not s.stale and s.settled_by is not None)
 
     @property
     def fraction(self) -> float:
@@ -150,8 +159,9 @@ class ReviewQueue:
     def alike(
         self, flag: Flag, *, reading: str | None = None, among: Iterable[FlagState] | None = None
     ) -> tuple[FlagState, ...]:
-        """The open, live flags identical to `flag`: same OCR text, category and source, and `reading` among
-        their suggestions when given; `flag` itself first when it is open. What apply-to-all decides.
+        """The open, live flags identical to `flag` (none a line edit settles): same OCR text, category and
+        source, and `reading` among their suggestions when given; `flag` itself first when it is open. What
+        apply-to-all decides.
 
         `among` narrows the search to some of the queue's states (e.g. the result of a call without
         `reading`), so a second question about the same flag does not walk the whole queue again."""
@@ -159,7 +169,7 @@ class ReviewQueue:
             s
             for s in (self.states if among is None else among)
             if not s.stale
-            and s.decision is None
+            and s.status is FlagStatus.OPEN
             and s.flag.text == flag.text
             and s.flag.category is flag.category
             and s.flag.source is flag.source
@@ -212,10 +222,16 @@ def place_in_queue(
 
 
 def queue(
-    flags: Iterable[Flag | StoredFlag], events: Iterable[Decision], where: QueueFilter = QueueFilter()
+    flags: Iterable[Flag | StoredFlag],
+    events: Iterable[Decision],
+    where: QueueFilter = QueueFilter(),
+    *,
+    lines: EditedLines | None = None,
 ) -> ReviewQueue:
     """The review queue: each flag with the decision in force on it, folded from the decision `events`
-    (`derive_state`), in page and span order, filtered by `where`.
+    (`derive_state`), and the line edit in force that settles it, if any (`lines`, the line edits that apply
+    to the OCR by page: `review.lines.lines_in_force`; `review.lines.settles` decides), in page and span
+    order, filtered by `where`.
 
     `flags` are stored flags (with their version and staleness) or plain flags as the flagger computed
     them, whose version is then the number of their events, as the store counts it. Pure: the store,
@@ -224,6 +240,7 @@ def queue(
     by_key: dict[str, list[Decision]] = {}
     for event in events:
         by_key.setdefault(event.flag_key, []).append(event)
+    edited: Mapping[int, Sequence[EditedLine]] = lines or {}
     states = []
     for entry in flags:
         flag, stale = (entry.flag, entry.stale) if isinstance(entry, StoredFlag) else (entry, False)
@@ -231,28 +248,43 @@ def queue(
             continue
         if stale and not where.include_stale:
             continue
-        key = flag.key if by_key else None  # without events no key is needed here
+        on_page = edited.get(flag.page)
+        key = flag.key if by_key or on_page else None  # without events or line edits no key is needed here
         history = by_key.get(key) if key is not None else None
         if history is None:
             version = entry.version if isinstance(entry, StoredFlag) else 0
-            states.append(FlagState(flag=flag, version=version, stale=stale, known_key=key))
+            settled = settling_line(on_page, flag.start, flag.end) if on_page else None
+            states.append(
+                FlagState(
+                    flag=flag, version=version, stale=stale, known_key=key,
+                    settled_by=settled.edit if settled is not None else None,
+                )
+            )
             continue
         fold = derive_state(history)
         version = entry.version if isinstance(entry, StoredFlag) else len(history)
+        settled = None
+        if on_page:
+            decided_at = fold.current.time if fold.current is not None else None
+            settled = settling_line(on_page, flag.start, flag.end, decided_at=decided_at)
         states.append(
             FlagState(
                 flag=flag, version=version, stale=stale, decision=fold.current, redo=fold.redo,
                 redo_ref=fold.redo_ref, dispute=fold.dispute, known_key=key,
+                settled_by=settled.edit if settled is not None else None,
             )
         )
     states.sort(key=_span_order)
     return ReviewQueue(items=tuple(s for s in states if where.admits(s)), states=tuple(states))
 
 
-def stored_queue(store: Store, document: str, where: QueueFilter = QueueFilter()) -> ReviewQueue:
-    """`queue` over the flags and decision events the store holds for `document`."""
+def stored_queue(
+    store: Store, document: str, where: QueueFilter = QueueFilter(), *, lines: EditedLines | None = None
+) -> ReviewQueue:
+    """`queue` over the flags and decision events the store holds for `document`, with the line edits that
+    apply to its OCR (`lines`, from `review.lines.lines_in_force`; None: no flag is settled by a line)."""
     keys = sorted(where.keys) if where.keys is not None else None
-    return queue(store.flags(document, keys=keys), store.decisions(document, keys=keys), where)
+    return queue(store.flags(document, keys=keys), store.decisions(document, keys=keys), where, lines=lines)
 
 
 # -- reading -----------------------------------------------------------------------------------------------
@@ -314,23 +346,26 @@ def flag_states(
     include_stale: bool = False,
     keys: Sequence[str] | None = None,
     source: FlagSource | str | None = None,
+    lines: EditedLines | None = None,
 ) -> list[FlagState]:
     """The flags of a document with their review state, in page and span order, filtered as asked
     (the items of `stored_queue` with a `QueueFilter` of these values).
 
     `status` is open, decided or None (both); confidences are the flagger's, from 0 to 1; `source`
-    keeps only gold or only heuristic flags.
+    keeps only gold or only heuristic flags; `lines` are the line edits that apply to the OCR
+    (`review.lines.lines_in_force`), which settle the flags of their lines.
     """
     where = QueueFilter.of(
         source=source, pages=page, categories=categories, min_confidence=min_confidence,
         max_confidence=max_confidence, status=status, include_stale=include_stale, keys=keys,
     )
-    return list(stored_queue(store, document, where).items)
+    return list(stored_queue(store, document, where, lines=lines).items)
 
 
-def flag_state(store: Store, document: str, key: str) -> FlagState:
-    """One flag's state; ReviewError when the document has no such flag."""
-    found = flag_states(store, document, keys=[key], include_stale=True)
+def flag_state(store: Store, document: str, key: str, *, lines: EditedLines | None = None) -> FlagState:
+    """One flag's state (settled by a line edit of `lines`, when one applies); ReviewError when the
+    document has no such flag."""
+    found = flag_states(store, document, keys=[key], include_stale=True, lines=lines)
     if not found:
         raise ReviewError(f"{document}: no flag {key!r} in the review store")
     return found[0]

@@ -50,9 +50,11 @@ class Dispute:
 class FlagState:
     """A flag with its derived review state.
 
-    `decision` is the decision in force (None: the flag is open); `redo` is what a redo would bring back
-    (the decision most recently undone, unless a new decision came since); `version` is what the next
-    decision on this flag must be made against.
+    `decision` is the decision in force; `redo` is what a redo would bring back (the decision most recently
+    undone, unless a new decision came since); `version` is what the next decision on this flag must be
+    made against. `settled_by` is the line edit in force that settles the flag (`review.lines.settles`:
+    the reviewer's text of its line says what it reads, and the transcript applies no decision of it on
+    top); the flag is open while it has neither a decision in force nor such a line edit.
     """
 
     flag: Flag
@@ -62,6 +64,7 @@ class FlagState:
     redo: Decision | None = None
     redo_ref: int | None = None  # the undo event a redo would reverse
     dispute: Dispute | None = None  # two reviewers disagree and nobody has settled it yet
+    settled_by: LineEdit | None = None
     # The flag's key as the queue computed it: Flag.key formats a string on every call, and pages walk
     # tens of thousands of states by key on every rerun.
     known_key: str | None = field(default=None, repr=False, compare=False)
@@ -73,15 +76,22 @@ class FlagState:
 
     @property
     def status(self) -> FlagStatus:
-        """Open while no decision is in force, decided otherwise."""
-        return FlagStatus.OPEN if self.decision is None else FlagStatus.DECIDED
+        """Open while no decision is in force and no line edit settles it, decided otherwise."""
+        return FlagStatus.OPEN if self.decision is None and self.settled_by is None else FlagStatus.DECIDED
+
+    @property
+    def applied(self) -> Decision | None:
+        """The decision in force that the corrected transcript applies: None when there is none, or when a
+        line edit settles the flag (its line reads as the reviewer typed it)."""
+        return self.decision if self.settled_by is None else None
 
     @property
     def reading(self) -> str | None:
-        """The text the corrected transcript uses for this span, or None when it keeps the OCR."""
-        if self.decision is None or self.decision.action is DecisionAction.KEEP_OCR:
+        """The text the corrected transcript uses for this span, or None when it keeps the OCR (or a line
+        edit settles the flag: the whole line's text is the reviewer's)."""
+        if self.applied is None or self.applied.action is DecisionAction.KEEP_OCR:
             return None
-        return self.decision.text
+        return self.applied.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +191,11 @@ def describe_decision(decision: Decision) -> str:
     """Who did what and when, with the note: 'bob kept the OCR on 2 Dec 2026, 13:01 UTC (note: ...)'."""
     note = f" (note: {decision.note})" if decision.note.strip() else ""
     return f"{decision.reviewer} {what_it_did(decision)} on {plain_time(decision.time)}{note}"
+
+
+def describe_settled(edit: LineEdit) -> str:
+    """A flag a line edit settles, in words: 'settled by ann's text of line 3 (2 Dec 2026, 13:01 UTC)'."""
+    return f"settled by {edit.reviewer}'s text of line {edit.line} ({plain_time(edit.time)})"
 
 
 def describe_dispute(dispute: Dispute) -> str:

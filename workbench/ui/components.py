@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from workbench import checksums, learning, views
+from workbench import checksums, learning, review, views
 from workbench.corpus import Collection
 from workbench.errors import WorkbenchError
 from workbench.images import open_image
@@ -491,6 +491,22 @@ def document_flags(collection, document) -> dict:
             del synced[earlier]
     synced[token] = time.monotonic()
     return flags
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _ocr_text(home: str, doc_id: str, number: int, checksum: str) -> str | None:
+    return review.stored_page_text(Collection(Path(home)), doc_id)(number)
+
+
+def edited_lines(collection, document) -> dict:
+    """The document's line edits in force that apply to its OCR, by page (`review.lines_in_force`): read
+    from the store on every rerun (one query), so a line edit made on Transcribe or by `workbench correct`
+    settles its line's flags on the next rerun and its undo reopens them; the OCR texts of the edited pages
+    are cached on the document's checksum."""
+    home, checksum = str(collection.home), document_checksum(collection, document)
+    return review.lines_in_force(
+        review_store(), document.id, lambda number: _ocr_text(home, document.id, number, checksum)
+    )
 
 
 @st.cache_data(show_spinner="Scoring the no-gold flagger against the gold", max_entries=16)

@@ -16,7 +16,15 @@ from workbench.models import DecisionAction, FlagCategory, FlagSource
 from workbench.ocr.store import has_ocr
 from workbench.review.decisions import OverrideNeeded
 from workbench.review.pages import DONE_STATUSES, OpenFlagsLeft
-from workbench.review.state import describe_decision, describe_dispute, describe_flag, quoted, what_it_did
+from workbench.review.state import (
+    FlagStatus,
+    describe_decision,
+    describe_dispute,
+    describe_flag,
+    describe_settled,
+    quoted,
+    what_it_did,
+)
 from workbench.ui import components, session
 
 STATUSES = ("open", "decided", "disputed", "all")
@@ -118,7 +126,7 @@ def set_status(page: int, seq: int, confirm_key: str) -> None:
     try:
         done = review.set_page_status(
             store, doc_id, page, target, reviewer=reviewer, seq=seq,
-            despite_open_flags=bool(st.session_state.get(confirm_key)), source=source,
+            despite_open_flags=bool(st.session_state.get(confirm_key)), source=source, lines=edited,
         )
         left = f", with {done.open_flags} flags open" if done.open_flags and done.status in DONE_STATUSES else ""
         st.session_state["review_message"] = ("success", f"Page {page} is now {done.status.label}{left}.")
@@ -191,6 +199,9 @@ with st.expander("Filter the queue", expanded=False):
 try:
     source = review.reviewed_flag_source(collection, document)
     flags_by_page = components.document_flags(collection, document)
+    # The line edits in force settle the flags of their lines (read afresh: a line edit on Transcribe, or
+    # its undo, shows here at once).
+    edited = components.edited_lines(collection, document)
     wanted = review.QueueFilter.of(
         pages=page_filter, categories=categories, min_confidence=confidence[0], max_confidence=confidence[1],
         status=status if status in ("open", "decided") else None, disputed=status == "disputed",
@@ -200,6 +211,7 @@ try:
         (flag for page_flags in flags_by_page.values() for flag in page_flags),
         review.decision_history(store, doc_id),
         wanted.but(status=None, disputed=False),
+        lines=edited,
     )
 except WorkbenchError as error:
     st.error(str(error))
@@ -208,7 +220,9 @@ disputed = walk.disputed
 
 st.progress(
     walk.fraction,
-    text=f"{walk.decided} of {walk.flags} flags decided · {len(disputed)} disputed · reviewer: {reviewer}",
+    text=f"{walk.decided} of {walk.flags} flags decided"
+    + (f" ({walk.settled} settled by line edits)" if walk.settled else "")
+    + f" · {len(disputed)} disputed · reviewer: {reviewer}",
 )
 kind, message = st.session_state.pop("review_message", (None, None))
 if kind == "success":
@@ -247,7 +261,7 @@ index = next(i for i, item in enumerate(items) if item.key == st.session_state["
 session.mark("flag", items[index].key)
 try:
     # The version the next decision must be made against, read fresh for this one flag.
-    state = review.flag_state(store, doc_id, items[index].key)
+    state = review.flag_state(store, doc_id, items[index].key, lines=edited)
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
@@ -256,10 +270,15 @@ where = describe_flag(flag)
 
 st.subheader(f"Flag {index + 1} of {len(items)} · page {flag.page} · {flag.category.value.replace('_', ' ')}")
 found_by = "comparing the OCR with the gold" if flag.source is FlagSource.GOLD else "the no-gold flagger"
-st.caption(
-    f"confidence {flag.confidence:.2f} · found by {found_by} · "
-    + ("open" if state.decision is None else f"decided: {describe_decision(state.decision)}")
-)
+if state.settled_by is not None:
+    # The reviewer's text of the line says what it reads: the transcript applies no decision of this flag.
+    set_aside = f" (the decision before it is set aside: {describe_decision(state.decision)})" if state.decision else ""
+    now = f"{describe_settled(state.settled_by)}{set_aside}"
+elif state.decision is not None:
+    now = f"decided: {describe_decision(state.decision)}"
+else:
+    now = "open"
+st.caption(f"confidence {flag.confidence:.2f} · found by {found_by} · {now}")
 if state.dispute is not None:
     st.warning(f"This flag is {describe_dispute(state.dispute)}")
 
@@ -356,7 +375,7 @@ with right:
         clicked("Gold is wrong", "review_gold_wrong", act,
                 (DecisionAction.GOLD_WRONG.value, flag.key, state.version, None, edit_key, where), shortcut="G",
                 help="The OCR (or your reading) is right and the gold is not: records it as a gold erratum.")
-    open_here = state.decision is None
+    open_here = state.status is FlagStatus.OPEN
     keep_alike = walk.alike(flag)
     accept_alike = walk.alike(flag, reading=top, among=keep_alike) if top is not None else ()
     clicked(f"All {len(accept_alike)} identical: accept {reading(top)}…", "review_apply_all", preview_all,
@@ -384,7 +403,7 @@ with right:
     )
     done = review.PageStatus(target) in DONE_STATUSES
     on_page = [s for s in walk.states if s.flag.page == flag.page and not s.stale] if done else []
-    still_open = sum(1 for s in on_page if s.decision is None)
+    still_open = sum(1 for s in on_page if s.status is FlagStatus.OPEN)
     # One checkbox per page, status and count: a confirmation given once never carries over to another.
     confirm_key = f"review_status_confirm_{flag.page}_{target}_{still_open}"
     if done and still_open:
