@@ -270,6 +270,25 @@ def test_the_database_itself_refuses_to_update_or_delete_events(store):
     assert len(store.flags("memo")) == 1
 
 
+def test_the_schema_head_known_without_alembic_is_alembics_head():
+    from workbench.store import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD  # a new migration script needs SCHEMA_HEAD moved with it
+
+
+def test_opening_a_store_at_the_head_does_not_import_alembic(db_url):
+    import subprocess
+    import sys
+
+    open_store(db_url)  # migrated to the head
+    probe = (
+        "import sys; from workbench.store import open_store; "
+        f"open_store({db_url!r}); print('alembic' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False", found.stderr
+
+
 def test_an_older_schema_is_upgraded_on_open(db_url):
     from alembic import command
 

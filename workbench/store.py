@@ -25,10 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, SQLAlchemyError
@@ -704,6 +700,8 @@ def _hide(url: str) -> str:
 
 
 def _alembic_config(connection: Connection | None = None):
+    from alembic.config import Config  # alembic only where the schema is looked at or migrated (see SCHEMA_HEAD)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -712,15 +710,31 @@ def _alembic_config(connection: Connection | None = None):
 
 def head_revision() -> str:
     """The latest schema revision the migration scripts define."""
+    from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def schema_revision(store: Store) -> str | None:
     """The schema revision the database is at, or None when it has never been migrated."""
+    from alembic.runtime.migration import MigrationContext
 
     with store.read() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+# The revision of the newest migration script; tests/test_store.py checks it is alembic's head, so a new
+# migration cannot be added without it.
+SCHEMA_HEAD = "0004"
+
+
+def _recorded_revision(store: Store) -> str | None:
+    """The revision in alembic's version table, read with plain SQL; None when there is no such table yet."""
+    with store.read() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def upgrade_schema(store: Store) -> str:
@@ -729,10 +743,13 @@ def upgrade_schema(store: Store) -> str:
     Concurrent openers are serialised: SQLite by the write lock of `BEGIN IMMEDIATE`, PostgreSQL by an
     advisory lock, so two processes opening a new database at once do not both create the tables.
     """
-    head = head_revision()
     try:
+        if _recorded_revision(store) == SCHEMA_HEAD:
+            return SCHEMA_HEAD  # the common case, without importing alembic (a third of a command's start-up)
+        head = head_revision()
         if schema_revision(store) == head:
             return head
+        from alembic import command
 
         with store.write() as conn:
             if store.backend == "postgresql":
