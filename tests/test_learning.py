@@ -77,7 +77,9 @@ def test_nothing_learned_leaves_the_flagger_as_it_was():
 
 
 def test_a_confusion_learned_often_enough_raises_a_flag_with_its_word_first():
-    page = flag_page("The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n")
+    # a word of the line read with some doubt: it does not look clean, so the learned correction comes first
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n",
+                     conf={"question": 88.0})
     assert not any(f.text == "bet" for f in heuristic_flags([page]))
     once = Learned(confusions=((("e", "u"), 1),))
     assert not any(f.text == "bet" for f in heuristic_flags([page], learned=once))
@@ -90,7 +92,8 @@ def test_a_confusion_learned_often_enough_raises_a_flag_with_its_word_first():
 
 
 def test_a_common_word_typed_elsewhere_does_not_hide_a_misreading_but_one_kept_as_read_does():
-    page = flag_page("The committee met at the embassy and discussed the\nquestion of cur treaty with the minister.\n")
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of cur treaty with the minister.\n",
+                     conf={"question": 88.0})  # no line that looks clean: the ranking is the flagger's alone
     static = heuristic_flags([page])
     assert [f.suggestions[0] for f in static if f.text == "cur"] == ["our"]
     assert heuristic_flags([page], learned=Learned(typed=frozenset({"cur"}))) == static
@@ -101,7 +104,8 @@ def test_a_common_word_typed_elsewhere_does_not_hide_a_misreading_but_one_kept_a
 
 
 def test_suggestions_are_ranked_by_the_learned_confusions():
-    page = flag_page("The committee met at the embassy and discussed the\nquestion of hcld treaty with the minister.\n")
+    page = flag_page("The committee met at the embassy and discussed the\nquestion of hcld treaty with the minister.\n",
+                     conf={"hcld": 80.0})
     static = next(f for f in heuristic_flags([page]) if f.text == "hcld")
     assert static.suggestions[:2] == ("held", "hold")  # nearly as common: the static ranker's coin toss
     taught = Learned(confusions=((("c", "o"), 3),))  # reviewers have read c for o three times
@@ -220,3 +224,79 @@ def test_revising_the_flags_already_computed_gives_what_flagging_again_with_lear
     again = flag_document(repo_collection, document, use_gold=False, learned=taught)
     assert again != static  # the oracle's confusions change the flags
     assert revise_flags(load_ocr_pages(repo_collection, document), static, taught) == again
+
+
+def test_on_a_line_that_looks_clean_keep_as_read_ranks_above_the_learned_correction():
+    text = "The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n"
+    twice = Learned(confusions=((("e", "u"), 2),))
+    clean = [f for f in heuristic_flags([flag_page(text)], learned=twice) if f.text == "bet"]
+    assert [f.suggestions[:2] for f in clean] == [("bet", "but")]  # every word read at 95: keep first
+    doubted = [f for f in heuristic_flags([flag_page(text, conf={"the": 60.0})], learned=twice) if f.text == "bet"]
+    assert [f.suggestions[0] for f in doubted] == ["but"]
+
+
+def test_accepting_keep_as_read_teaches_the_word_as_kept():
+    model = learn([decided("Shimoda", DecisionAction.ACCEPT, "Shimoda")])
+    assert model.kept == {"shimoda"} and not model.confusions
+
+
+COLLECTION = {
+    "memo": PAGES,
+    "letter": [["The delegates said that we mest wait", "for the answer of the embassy today."]],
+    "note": [["The ministers agreed that we mest go", "to the conference in the autumn."]],
+}
+
+
+@pytest.fixture
+def several(tmp_collection):
+    for doc, pages in COLLECTION.items():
+        if doc != "memo":
+            make_document(tmp_collection, doc, pages, gold=False)
+    make_document(tmp_collection, "memo", PAGES, gold=False)
+    store = open_store()
+    for doc in COLLECTION:
+        review.refresh_flags(tmp_collection, store, doc, use_gold=False)
+    yield tmp_collection, store
+    store.close()
+
+
+def _decide_all(store, doc: str, text: str, action: str, reading: str | None = None) -> None:
+    for state in review.flag_states(store, doc, status="open"):
+        if state.flag.text == text:
+            review.decide(store, doc, state.key, action=action, text=reading, reviewer="ann", version=state.version)
+
+
+def test_a_confusion_counts_once_for_each_other_document_that_taught_it(several):
+    collection, store = several
+    target = [["The committee met at the embassy and", "the treaty bet the minister of state said no."]]
+    make_document(collection, "minutes", target, gold=False)
+    review.refresh_flags(collection, store, "minutes", use_gold=False)
+    _decide_all(store, "memo", "mest", "edit", "must")  # memo: e -> u twice, one document
+    assert learned_for(store, "memo").count("e", "u") == 2
+    assert learned_for(store, "minutes").count("e", "u") == 1  # weighted below a document's own
+    assert learned_for(store, "minutes", collection=False).count("e", "u") == 0
+    review.refresh_flags(collection, store, "minutes", use_gold=False)
+    assert not [s for s in review.flag_states(store, "minutes", status="open") if s.flag.text == "bet"]
+    _decide_all(store, "letter", "mest", "edit", "must")  # a second document teaches it
+    review.refresh_flags(collection, store, "minutes", use_gold=False)
+    raised = [s for s in review.flag_states(store, "minutes", status="open") if s.flag.text == "bet"]
+    assert [s.flag.suggestions[0] for s in raised] == ["but"]
+    review.undo(store, "letter", next(s.key for s in review.flag_states(store, "letter") if s.flag.text == "mest"),
+                reviewer="ann", version=1)
+    review.refresh_flags(collection, store, "minutes", use_gold=False)  # undone there, unlearned here
+    assert not [s for s in review.flag_states(store, "minutes", status="open") if s.flag.text == "bet"]
+
+
+def test_a_word_kept_in_enough_other_documents_is_no_longer_flagged_here(several):
+    collection, store = several
+
+    def open_mest():
+        return [s for s in review.flag_states(store, "memo", status="open") if s.flag.text == "mest"]
+
+    assert len(open_mest()) == 2
+    _decide_all(store, "letter", "mest", "keep_ocr")
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    assert len(open_mest()) == 2  # one other document's keep is not enough
+    _decide_all(store, "note", "mest", "keep_ocr")
+    review.refresh_flags(collection, store, "memo", use_gold=False)
+    assert open_mest() == []

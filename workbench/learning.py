@@ -10,8 +10,15 @@ The no-gold flagger takes the result (`heuristic_flags(..., learned=...)`) and, 
 `Learned.revise` drops flags of confirmed words, raises a flag where a confusion learned at least
 `FlaggerConfig.min_learned_count` times turns a token into a commoner lexicon word, and ranks a misread
 word's suggestions by a noisy channel: log P(read | meant) from the learned counts plus log P(meant) from
-the lexicon. Nothing is ever applied: flags are only raised or re-ranked for a reviewer to decide.
+the lexicon. Nothing is ever applied: flags are only raised or re-ranked for a reviewer to decide, and on a
+line that looks clean keep-as-read ranks above every suggestion (`flags.suggest.keep_first`).
 With nothing learned the flagger's output is unchanged.
+
+Learning is collection-wide, weighted below the document's own: `learned_for` also reads the other
+documents of the store, and a confusion they taught counts once for each document that taught it (however
+often), a word they confirmed counts only when `min_learned_count` of them confirmed it, where one
+decision in the document itself is enough. A reviewer correcting `tlie` in one letter thus ranks and
+raises `the` in the next one, while one odd keep elsewhere hides nothing here.
 """
 
 from __future__ import annotations
@@ -19,13 +26,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
 from workbench.flags.lexicon import word_key
-from workbench.flags.suggest import match_case
+from workbench.flags.suggest import keep_first, match_case
 from workbench.flags.tokens import strip_punct
 from workbench.flags.words import ACRONYM
 from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
@@ -41,38 +49,59 @@ MAX_CONFUSION_LENGTH = 3
 LEARNED_CONFIDENCE = 0.6  # a flag raised by a learned confusion: as sure as a cheap-confusion misreading
 
 
+Counts = tuple[tuple[tuple[str, str], int], ...]  # ((OCR substring, reviewer substring), count), sorted
+
+
 @dataclass(frozen=True, slots=True)
 class Learned:
     """What the decisions in force teach: confusions (OCR substring, reviewer substring) with their counts
     (lowercase, sorted), the word keys kept as read and those typed by a reviewer, and the keys of the
-    decided flags a confirmed word would otherwise drop (a decided flag stays)."""
+    decided flags a confirmed word would otherwise drop (a decided flag stays).
 
-    confusions: tuple[tuple[tuple[str, str], int], ...] = ()
+    `shared` is what the other documents of the collection teach: each confusion with the number of
+    documents that taught it, and each word with the number of documents that kept it as read
+    (`shared_kept`) or typed it (`shared_typed`)."""
+
+    confusions: Counts = ()
     kept: frozenset[str] = frozenset()
     typed: frozenset[str] = frozenset()
     decided: frozenset[str] = frozenset()
+    shared: Counts = ()
+    shared_kept: tuple[tuple[str, int], ...] = field(default=())
+    shared_typed: tuple[tuple[str, int], ...] = field(default=())
 
     def __bool__(self) -> bool:
-        return bool(self.confusions or self.kept or self.typed)
+        return bool(self.confusions or self.kept or self.typed or self.shared or self.shared_kept or self.shared_typed)
 
     @property
     def confirmed(self) -> frozenset[str]:
-        """Every word confirmed correct: kept as read or typed."""
+        """Every word the document's own decisions confirm correct: kept as read or typed."""
         return self.kept | self.typed
 
     def confirms(self, word: str, lexicon: Lexicon) -> bool:
         """True when `word` is confirmed correct: kept as read, or typed by a reviewer and no common word
-        of the language (a reviewer typing "to" somewhere says nothing of an OCR "to" that should be "so")."""
+        of the language (a reviewer typing "to" somewhere says nothing of an OCR "to" that should be "so"),
+        in this document once or in `min_learned_count` other documents of the collection."""
         key = word_key(word)
-        return key in self.kept or (key in self.typed and lexicon.zipf(key) < lexicon.config.known_zipf)
+        uncommon = lexicon.zipf(key) < lexicon.config.known_zipf
+        if key in self.kept or (key in self.typed and uncommon):
+            return True
+        if not (self.shared_kept or self.shared_typed):
+            return False
+        elsewhere = dict(self.shared_kept).get(key, 0) + (dict(self.shared_typed).get(key, 0) if uncommon else 0)
+        return elsewhere >= lexicon.config.min_learned_count
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Every confusion's weight: its count in the document plus the number of other documents teaching it."""
+        return _merged(self.confusions, self.shared)
 
     def count(self, read: str, meant: str) -> int:
-        """How often reviewers turned `read` into `meant` (lowercase substrings)."""
-        return dict(self.confusions).get((read.lower(), meant.lower()), 0)
+        """How often reviewers turned `read` into `meant` (lowercase substrings), as `counts` weighs it."""
+        return self.counts().get((read.lower(), meant.lower()), 0)
 
     def channel(self, read: str, meant: str) -> float:
         """log P(read | meant) under the learned confusions (add-one smoothed): higher is likelier."""
-        counts = dict(self.confusions)
+        counts = self.counts()
         total = sum(counts.values()) + len(counts) + 1
         return sum(math.log((counts.get(block, 0) + 1) / total) for block in substitutions(read, meant))
 
@@ -83,7 +112,7 @@ class Learned:
         lower = word.lower()
         floor = lexicon.zipf(lower) + (config.real_word_gain if lexicon.is_known(lower) else 0.0)
         found = set()
-        for (read, meant), seen in self.confusions:
+        for (read, meant), seen in self.counts().items():
             if seen < config.min_learned_count or not read:
                 continue
             start = lower.find(read)
@@ -98,7 +127,7 @@ class Learned:
         return self.channel(read, meant) + math.log(10) * lexicon.zipf(strip_punct(meant)[1])
 
     def _supports(self, read: str, meant: str, minimum: int) -> bool:
-        counts = dict(self.confusions)
+        counts = self.counts()
         return any(counts.get(block, 0) >= minimum for block in substitutions(read, meant))
 
     def revise(self, context: PageContext, flags: Sequence[Flag]) -> list[Flag]:
@@ -121,7 +150,8 @@ class Learned:
             if found:
                 suggestions = tuple(lead + match_case(c, word) + trail for c in found)
                 revised.append(context.flag(index, index, FlagCategory.MISREAD_WORD, suggestions, LEARNED_CONFIDENCE))
-        return sorted(revised, key=lambda f: (f.start, f.end))
+        # Never an automatic correction of a line that reads well: there keep-as-read comes first.
+        return keep_first(context, sorted(revised, key=lambda f: (f.start, f.end)))
 
     def _reranked(self, flag: Flag, lexicon: Lexicon, minimum: int) -> Flag:
         """`flag` with its learned corrections added and its suggestions in noisy-channel order, when a
@@ -133,6 +163,16 @@ class Learned:
             return flag
         ranked = sorted(pool, key=lambda s: -self._posterior(word.lower(), strip_punct(s)[1].lower(), lexicon))
         return replace(flag, suggestions=tuple(ranked))
+
+
+@lru_cache(maxsize=64)
+def _merged(own: Counts, shared: Counts) -> dict[tuple[str, str], int]:
+    """The document's confusion counts plus the collection's document counts (memoised: the flagger asks
+    for them once per candidate word)."""
+    merged = dict(own)
+    for pair, documents in shared:
+        merged[pair] = merged.get(pair, 0) + documents
+    return merged
 
 
 def substitutions(read: str, meant: str) -> list[tuple[str, str]]:
@@ -163,8 +203,11 @@ def _words(text: str) -> list[str]:
     return [word_key(token) for token in text.split() if strip_punct(token)[1].isalpha()]
 
 
-def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> Learned:
-    """What the decisions in force on `states` and the line edits in force teach (pure; see the module)."""
+def learn(
+    states: Iterable[FlagState], line_edits: Iterable[LineEdit] = (), *, elsewhere: Iterable[Learned] = ()
+) -> Learned:
+    """What the decisions in force on `states` and the line edits in force teach (pure; see the module),
+    with what the other documents of the collection taught (`elsewhere`, one Learned each) as `shared`."""
     counts: Counter = Counter()
     kept: set[str] = set()
     typed: set[str] = set()
@@ -174,8 +217,8 @@ def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> L
         if decision is None:
             continue
         decided[state.key] = state.flag.text
-        if decision.action is DecisionAction.KEEP_OCR:
-            kept.update(_words(state.flag.text))
+        if decision.action is DecisionAction.KEEP_OCR or decision.text == state.flag.text:
+            kept.update(_words(state.flag.text))  # keep-as-read, or its suggestion accepted on a clean line
         elif decision.action in (DecisionAction.ACCEPT, DecisionAction.EDIT) and decision.text:
             counts.update(substitutions(state.flag.text, decision.text))
             if decision.action is DecisionAction.EDIT:
@@ -185,19 +228,42 @@ def learn(states: Iterable[FlagState], line_edits: Iterable[LineEdit] = ()) -> L
             continue
         counts.update(substitutions(edit.before, edit.text))
         typed.update(set(_words(edit.text)) - set(_words(edit.before)))
+    shared: Counter = Counter()
+    shared_kept: Counter = Counter()
+    shared_typed: Counter = Counter()
+    for other in elsewhere:  # each document counts once per confusion and per word, however often it taught it
+        shared.update(pair for pair, _count in other.confusions)
+        shared_kept.update(other.kept)
+        shared_typed.update(other.typed)
     # Only the decided flags a confirmed word could drop need naming (fewer changes to what was learned).
-    confirmed = kept | typed
+    confirmed = kept | typed | set(shared_kept) | set(shared_typed)
     named = frozenset(key for key, text in decided.items() if word_key(text) in confirmed)
     return Learned(
-        confusions=tuple(sorted(counts.items())), kept=frozenset(kept), typed=frozenset(typed), decided=named
+        confusions=tuple(sorted(counts.items())), kept=frozenset(kept), typed=frozenset(typed), decided=named,
+        shared=tuple(sorted(shared.items())), shared_kept=tuple(sorted(shared_kept.items())),
+        shared_typed=tuple(sorted(shared_typed.items())),
     )
 
 
-def learned_for(store: Store, document: str) -> Learned:
-    """What the store's decisions and line edits in force for `document` teach (empty: nothing learned).
+def learned_for(store: Store, document: str, *, collection: bool = True) -> Learned:
+    """What the store's decisions and line edits in force for `document` teach (empty: nothing learned),
+    and, with `collection`, what those of every other document in the store teach, as `Learned.shared`.
 
-    Only the flags with decision events are read, not the document's every flag: the app calls this on
+    Only the flags with decision events are read, not the documents' every flag: the app calls this on
     every rerun."""
+    elsewhere = []
+    if collection:
+        for other in store.documents():
+            if other != document:
+                taught = _taught(store, other)
+                if taught is not None:
+                    elsewhere.append(learn(*taught))
+    own = _taught(store, document) or ((), ())
+    return learn(*own, elsewhere=elsewhere)
+
+
+def _taught(store: Store, document: str) -> tuple[Sequence[FlagState], list[LineEdit]] | None:
+    """The decided flags and the line edits in force of `document` (None when it has neither)."""
     # Imported here: the review package imports this module to hand the result to the flagger.
     from workbench.review.lines import edits_in_force
     from workbench.review.queue import QueueFilter, stored_queue
@@ -205,7 +271,7 @@ def learned_for(store: Store, document: str) -> Learned:
     keys = frozenset(event.flag_key for event in store.decisions(document))
     states = stored_queue(store, document, QueueFilter(keys=keys, include_stale=True)).states if keys else ()
     edits = [edit for page in edits_in_force(store, document).values() for edit in page]
-    return learn(states, edits)
+    return (states, edits) if states or edits else None
 
 
 def revise_flags(

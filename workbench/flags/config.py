@@ -111,6 +111,9 @@ class FlaggerConfig:
     document_bonus: float = 0.6  # a candidate the document's OCR also reads
     case_cost: float = 0.1
     min_learned_count: int = 2  # reviewers' corrections of one confusion before it raises flags (learning)
+    # a line looks clean when no other flag touches it and every word on it was read with at least this
+    # confidence: there keep-as-read ranks above any suggestion (never auto-correct text that reads well)
+    clean_line_conf: float = 95.0
 
 
 ENGLISH = FlaggerConfig(

@@ -4,13 +4,21 @@ Candidates come from two places: the observed word with known OCR confusions und
 li -> h, 1 -> l, 0 -> o, ...) and, for the rest, rapidfuzz's nearest words of similar length in the
 lexicon. Each candidate is scored by `ocr_cost` (an edit distance in which the usual confusions are
 cheap) minus a bonus for frequent words and for words the document itself uses; lowest first.
+
+Nothing is ever applied automatically. On a line that looks clean (`looks_clean`: no other flag on it and
+every word read with at least `FlaggerConfig.clean_line_conf`), `keep_first` ranks keep-as-read (the
+OCR's own text, as the first suggestion) above every correction: above about 95 % accuracy automatic
+correction breaks about as much as it fixes (Fink, Schulz and Springmann 2017), so accepting the top
+suggestion there, one at a time or all at once, leaves the text as read.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -18,6 +26,10 @@ from rapidfuzz.distance import Levenshtein
 from workbench.flags.config import ENGLISH
 from workbench.flags.lexicon import Lexicon, candidate_words, word_key
 from workbench.flags.tokens import strip_punct
+from workbench.models import Flag, FlagCategory
+
+if TYPE_CHECKING:
+    from workbench.flags.context import PageContext
 
 # (as read, as meant, cost): the glyph confusions of typewriter OCR; multi-character ones included.
 CONFUSIONS: tuple[tuple[str, str, float], ...] = (
@@ -231,3 +243,46 @@ def suggest_token(token: str, lexicon: Lexicon, *, limit: int = 5) -> list[Sugge
     lead = "".join(c for c in lead if c in KEPT_LEAD)
     trail = "".join(c for c in trail if c in KEPT_TRAIL)[:1]
     return [Suggestion(lead + s.text + trail, s.cost, s.score) for s in rank_words(word, lexicon, limit=limit)]
+
+
+# Word readings a reviewer may keep: not markings (stamp noise), line-end joins or lost text, whose "as read"
+# is no reading of the line.
+KEEP_FIRST_CATEGORIES = frozenset(
+    {FlagCategory.MISREAD_WORD, FlagCategory.SPLIT_WORD, FlagCategory.MERGED_WORDS, FlagCategory.CASE_OR_PUNCTUATION}
+)
+
+
+def looks_clean(context: PageContext, flag: Flag, flags: Sequence[Flag]) -> bool:
+    """True when the line holding `flag` looks clean: the flag lies on one line, no other of the page's
+    `flags` touches that line, and every word on it has a confidence of at least `clean_line_conf`. A line
+    whose confidences are unknown (OCR imported as text) never looks clean."""
+    text = context.page.text
+    if "\n" in text[flag.start : flag.end]:
+        return False
+    start = text.rfind("\n", 0, flag.start) + 1
+    end = text.find("\n", flag.end)
+    end = len(text) if end < 0 else end
+    for other in flags:
+        if other.key == flag.key:
+            continue
+        # an empty span (lost text at the line's end) touches the line it sits on
+        touches = start <= other.start <= end if other.start == other.end else other.start < end and start < other.end
+        if touches:
+            return False
+    words = [token for token in context.tokens if start <= token.start < end]
+    threshold = context.config.clean_line_conf
+    return bool(words) and all(token.conf is not None and token.conf >= threshold for token in words)
+
+
+def keep_first(context: PageContext, flags: Sequence[Flag]) -> list[Flag]:
+    """One page's `flags` with keep-as-read (the flag's own text) ranked first on each word flag whose line
+    `looks_clean`, and taken out again (wherever the ranking put it) on the others; order kept."""
+    ranked = []
+    for flag in flags:
+        if flag.category in KEEP_FIRST_CATEGORIES and flag.suggestions:
+            corrections = tuple(s for s in flag.suggestions if s != flag.text)
+            keep = (flag.text,) if corrections and looks_clean(context, flag, flags) else ()
+            if keep + corrections != flag.suggestions:
+                flag = replace(flag, suggestions=keep + corrections)
+        ranked.append(flag)
+    return ranked
