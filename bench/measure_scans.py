@@ -1,6 +1,12 @@
 """Measure the simulated scans with Tesseract 5: full-page CER per variant, and the error families it shows.
 
     .venv/bin/python bench/measure_scans.py [--docs us-japan-1974 ...] [--pages 1 3] [--jobs 2]
+    .venv/bin/python bench/measure_scans.py --corpus [--corpora DIR] [--cache DIR] [--jobs 2] [--compare JSON]
+
+With --corpus: the real scans of ../shared/corpora instead (see corpus_main): the workbench's default OCR
+beside plain `tesseract IMAGE - -l LANG` on every page, CER inside the gold lines exactly as
+bench/bench_corpus.py measures it (its functions and its OCR cache are used), per page with the
+resolution and reading kept and why, and per half of the stable SHA-1 split (dev: tuning, test: quoted).
 
 Each page is read by Tesseract (English, default settings, OMP_THREAD_LIMIT=1), pages in parallel
 processes. The CER is `workbench.metrics.cer` of the page's OCR text against the layout truth's text of
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import re
 import sys
@@ -51,8 +58,12 @@ def ocr_page(scan: str) -> dict:
     words = [
         {
             "text": data["text"][i],
-            "box": [data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
-                    data["top"][i] + data["height"][i]],
+            "box": [
+                data["left"][i],
+                data["top"][i],
+                data["left"][i] + data["width"][i],
+                data["top"][i] + data["height"][i],
+            ],
             "line": f"{data['block_num'][i]}.{data['par_num'][i]}.{data['line_num'][i]}",
         }
         for i in range(len(data["text"]))
@@ -77,16 +88,17 @@ def error_families(layout, ocr: dict) -> dict[str, list[str]]:
     families: dict[str, list[str]] = {"stray_char": [], "broken_hyphenation": [], "stamp_text": [], "misread_word": []}
     # Character alignment truth -> OCR; OCR stretches inserted where the truth has nothing.
     for op in Levenshtein.opcodes(truth, text):
-        inserted = text[op.dest_start: op.dest_end].strip()
+        inserted = text[op.dest_start : op.dest_end].strip()
         if op.tag == "insert" and inserted and not re.search(r"[A-Za-z0-9\u2014\u2013-]", inserted):
-            families["stray_char"].append(repr(text[max(0, op.dest_start - 8): op.dest_end + 8]))
+            families["stray_char"].append(repr(text[max(0, op.dest_start - 8) : op.dest_end + 8]))
     # Word alignment of truth words to OCR words.
     truth_words, ocr_words = truth.split(" "), text.split(" ")
     body_words = set(fold_whitespace("\n".join(line.text for line in layout.body_lines)).split(" "))
     for op in Levenshtein.opcodes(truth_words, ocr_words):
         if op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start:
-            for gold_word, ocr_word in zip(truth_words[op.src_start: op.src_end], ocr_words[op.dest_start: op.dest_end],
-                                           strict=True):
+            for gold_word, ocr_word in zip(
+                truth_words[op.src_start : op.src_end], ocr_words[op.dest_start : op.dest_end], strict=True
+            ):
                 if gold_word in body_words and re.fullmatch(r"[A-Za-z]{3,}[.,;:]?", gold_word):
                     families["misread_word"].append(f"{gold_word} -> {ocr_word}")
     # Hyphenated line ends: the OCR keeps the word split (`head-` `tail`, a broken word against the gold
@@ -117,10 +129,113 @@ def error_families(layout, ocr: dict) -> dict[str, list[str]]:
             inside = [w for w in words if _inside(w["box"], region)]
             if inside:
                 mixed = len(inside) < len(words)
-                families["stamp_text"].append(
-                    ("mixed: " if mixed else "") + " ".join(w["text"] for w in words)
-                )
+                families["stamp_text"].append(("mixed: " if mixed else "") + " ".join(w["text"] for w in words))
     return families
+
+
+def _excess(ours: float, plain: float) -> float:
+    return 100.0 * (ours - plain)
+
+
+def corpus_summary(pages: list[dict]) -> dict:
+    """Median ratio ours/plain, pages more than 0.5 point worse, worst excess (points), pooled CERs."""
+    import statistics
+
+    if not pages:
+        return {"pages": 0}
+    ratios = [p["ours"] / p["plain"] if p["plain"] else (1.0 if p["ours"] == 0 else float("inf")) for p in pages]
+    chars = sum(p["gold_chars"] for p in pages) or 1
+    return {
+        "pages": len(pages),
+        "cer_ours": sum(p["ours"] * p["gold_chars"] for p in pages) / chars,
+        "cer_plain": sum(p["plain"] * p["gold_chars"] for p in pages) / chars,
+        "median_ratio": statistics.median(ratios),
+        "worse_by_over_half_point": [p["page"] for p in pages if _excess(p["ours"], p["plain"]) > 0.5],
+        "worst_excess_points": max(_excess(p["ours"], p["plain"]) for p in pages),
+    }
+
+
+def corpus_main(args) -> int:
+    """Our default OCR beside plain Tesseract on every scan of the corpus (and, with --compare, beside
+    other options too, in the same run); writes reports/bench/scans.corpus.json and .md."""
+    import json
+    import subprocess
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import bench_corpus
+
+    from workbench.fsutil import atomic_write_json, atomic_write_text
+
+    if not (args.corpora / "scans" / "manifest.tsv").exists():
+        print(f"skipped: no corpus scans at {args.corpora} (the real OCR corpus lives beside the repository)")
+        return 0
+    variants = {"default": None, **{json.dumps(c): c for c in (args.compare or [])}}
+    started = time.perf_counter()
+    results: dict[str, list[dict]] = {}
+    for name, overrides in variants.items():
+        items = bench_corpus.scan_items(args.corpora, args.cache, jobs=args.jobs, overrides=overrides)
+        results[name] = [
+            {
+                "set": i.set,
+                "page": i.id,
+                "half": bench_corpus.half_of(i.id),
+                "ours": i.cer,
+                "plain": i.extra["plain_cer"],
+                "gold_chars": i.extra["gold_chars"],
+                "size": [i.extra["width"], i.extra["height"]],
+                "resolution": i.extra["resolution"],
+                "ocr_seconds": i.extra["ocr_seconds"],
+                "cached": i.extra["ocr_cached"],
+            }
+            for i in items
+        ]
+    elapsed = time.perf_counter() - started
+    lines = ["# Corpus scans: the workbench's default OCR beside plain Tesseract", ""]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
+    lines += [
+        f"`bench/measure_scans.py --corpus` at commit {commit.stdout.strip()} (plus the working tree); "
+        f"{elapsed:.0f} s. CER inside the gold lines, as bench/bench_corpus.py measures it.",
+        "",
+    ]
+    report = {"commit": commit.stdout.strip(), "seconds": round(elapsed, 1), "variants": {}}
+    for name, pages in results.items():
+        summary = {
+            half: corpus_summary([p for p in pages if half == "all" or p["half"] == half])
+            for half in ("dev", "test", "all")
+        }
+        report["variants"][name] = {"summary": summary, "pages": pages}
+        lines += [
+            f"## {name}",
+            "",
+            "| half | pages | ours | plain | median ratio | pages > 0.5 pt worse | worst excess |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for half, d in summary.items():
+            lines.append(
+                f"| {half} | {d['pages']} | {100 * d['cer_ours']:.2f} % | {100 * d['cer_plain']:.2f} % | "
+                f"{d['median_ratio']:.3f} | {len(d['worse_by_over_half_point'])} | "
+                f"{d['worst_excess_points']:+.2f} |"
+            )
+        lines += [
+            "",
+            "| set | page | half | ours | plain | excess (pt) | resolution | why |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for p in pages:
+            res = p["resolution"] or {}
+            lines.append(
+                f"| {p['set']} | {p['page']} | {p['half']} | {100 * p['ours']:.2f} % | {100 * p['plain']:.2f} % | "
+                f"{_excess(p['ours'], p['plain']):+.2f} | {res.get('dpi')} ({res.get('source')}) | "
+                f"{res.get('reason', '')} |"
+            )
+        lines.append("")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out = args.out or REPO / "reports" / "bench" / "scans.corpus.json"
+    atomic_write_json(out, report)
+    atomic_write_text(out.with_suffix(".md"), text)
+    print(f"wrote {out} and {out.with_suffix('.md').name}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,7 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel Tesseract processes (default 2)")
     parser.add_argument("--out", type=Path, help="JSON output (default reports/bench/scans.json of the collection)")
     parser.add_argument("--examples", type=int, default=5, help="examples shown per error family")
+    parser.add_argument("--corpus", action="store_true", help="the real scans of ../shared/corpora instead")
+    parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "workbench-bench-corpus")
+    parser.add_argument(
+        "--compare",
+        type=json.loads,
+        action="append",
+        help="with --corpus: also OCR with these options over the defaults (JSON), side by side",
+    )
     args = parser.parse_args(argv)
+    if args.corpus:
+        return corpus_main(args)
 
     import pytesseract
 
@@ -159,9 +285,15 @@ def main(argv: list[str] | None = None) -> int:
         measure = character_error(layout.text, ocr["text"])
         families = error_families(layout, ocr)
         entry = results.setdefault(doc_id, {"pages": [], "distance": 0, "length": 0, "families": {}})
-        entry["pages"].append({"page": number, "cer": measure.rate, "distance": measure.distance,
-                               "length": measure.gold_length,
-                               "families": {name: len(found) for name, found in families.items()}})
+        entry["pages"].append(
+            {
+                "page": number,
+                "cer": measure.rate,
+                "distance": measure.distance,
+                "length": measure.gold_length,
+                "families": {name: len(found) for name, found in families.items()},
+            }
+        )
         entry["distance"] += measure.distance
         entry["length"] += measure.gold_length
         for name, found in families.items():
@@ -173,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
         report.append(line)
 
-    say(f"Tesseract {pytesseract.get_tesseract_version()} (eng, default settings); "
-        f"{len(jobs)} pages in {elapsed:.0f} s with {args.jobs} processes")
+    say(
+        f"Tesseract {pytesseract.get_tesseract_version()} (eng, default settings); "
+        f"{len(jobs)} pages in {elapsed:.0f} s with {args.jobs} processes"
+    )
     say(f"{'document':24} {'pages':>5} {'CER':>7} {'band':>12}  per page (%)")
     summary = {}
     for doc_id, entry in results.items():
@@ -182,15 +316,18 @@ def main(argv: list[str] | None = None) -> int:
         low, high = BANDS.get(doc_id, (0.0, 1.0))
         verdict = "in band" if low <= rate < high else "OUT"
         pages = " ".join(f"{p['cer'] * 100:.1f}" for p in entry["pages"])
-        say(f"{doc_id:24} {len(entry['pages']):>5} {rate * 100:6.2f}% {low * 100:4.0f}-{high * 100:2.0f}% {verdict:7}"
-            f"  {pages}")
+        say(
+            f"{doc_id:24} {len(entry['pages']):>5} {rate * 100:6.2f}% {low * 100:4.0f}-{high * 100:2.0f}% {verdict:7}"
+            f"  {pages}"
+        )
         summary[doc_id] = {
             "cer": rate,
             "band": [low, high],
             "in_band": low <= rate < high,
             "pages": entry["pages"],
-            "families": {name: {"count": len(found), "examples": found[:20]} for name, found in
-                         entry["families"].items()},
+            "families": {
+                name: {"count": len(found), "examples": found[:20]} for name, found in entry["families"].items()
+            },
         }
     for doc_id, entry in summary.items():
         say()
@@ -200,15 +337,20 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or collection.reports / "bench" / "scans.json"
     from workbench.fsutil import atomic_write_json, atomic_write_text
 
-    atomic_write_json(out, {
-        "tesseract": str(pytesseract.get_tesseract_version()),
-        "command": ("bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip(),
-        "seconds": round(elapsed, 1),
-        "documents": summary,
-    })
+    atomic_write_json(
+        out,
+        {
+            "tesseract": str(pytesseract.get_tesseract_version()),
+            "command": ("bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip(),
+            "seconds": round(elapsed, 1),
+            "documents": summary,
+        },
+    )
     command = "bench/measure_scans.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    atomic_write_text(out.with_suffix(".md"), f"# Simulated scans: Tesseract CER\n\n`{command.strip()}`\n\n```\n"
-                      + "\n".join(report) + "\n```\n")
+    atomic_write_text(
+        out.with_suffix(".md"),
+        f"# Simulated scans: Tesseract CER\n\n`{command.strip()}`\n\n```\n" + "\n".join(report) + "\n```\n",
+    )
     print(f"\nwrote {out} and {out.with_suffix('.md').name}")
     return 0
 

@@ -15,6 +15,8 @@ FONT = Path("/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf")
 # Answers like tesseract 5: --version, --list-langs, and `IMAGE OUTBASE [options] hocr` writing OUTBASE.hocr.
 # FAKE_TESSERACT_CRASH / _SLEEP name a page stem to crash on / hang on; every call is logged with the
 # OMP_THREAD_LIMIT it saw; with FAKE_TESSERACT_SPANS each page read logs when it begins and ends.
+# A read without --dpi (the file as it is) gives every word the confidence FAKE_TESSERACT_AS_IS_CONF
+# when set, and writes "Estimating resolution as $FAKE_TESSERACT_ESTIMATE" to its debug_file when set.
 # Plain sh: it starts in milliseconds.
 FAKE_TESSERACT = r"""#!/bin/sh
 echo "$* OMP=${OMP_THREAD_LIMIT:-unset}" >> "$FAKE_TESSERACT_LOG"
@@ -32,19 +34,31 @@ if [ "$stem" = "${FAKE_TESSERACT_SLEEP:-}" ]; then exec sleep 30; fi
 if [ -n "${FAKE_TESSERACT_SPANS:-}" ]; then
   echo "begin $stem" >> "$FAKE_TESSERACT_SPANS"; sleep 0.4; echo "end $stem" >> "$FAKE_TESSERACT_SPANS"
 fi
-psm=3; previous=""
-for arg in "$@"; do [ "$previous" = "--psm" ] && psm="$arg"; previous="$arg"; done
+psm=3; previous=""; dpi=""; debug=""
+for arg in "$@"; do
+  [ "$previous" = "--psm" ] && psm="$arg"
+  [ "$previous" = "--dpi" ] && dpi="$arg"
+  case "$arg" in debug_file=*) debug="${arg#debug_file=}" ;; esac
+  previous="$arg"
+done
+c1=91; c2=47; c3=88; c4=90
+if [ -z "$dpi" ] && [ -n "${FAKE_TESSERACT_AS_IS_CONF:-}" ]; then
+  c1="$FAKE_TESSERACT_AS_IS_CONF"; c2="$c1"; c3="$c1"; c4="$c1"
+fi
+if [ -n "$debug" ] && [ -n "${FAKE_TESSERACT_ESTIMATE:-}" ]; then
+  echo "Estimating resolution as $FAKE_TESSERACT_ESTIMATE" > "$debug"
+fi
 cat > "$outbase.hocr" <<HOCR
 <?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><head><meta name='ocr-system' content='tesseract 9.9.9-fake' /></head>
 <body><div class='ocr_page' id='page_1' title='image "$image"; bbox 0 0 400 200'>
 <div class='ocr_carea' id='block_1_1'><p class='ocr_par' id='par_1_1'>
 <span class='ocr_line' id='line_1_1' title="bbox 10 10 300 40">
-<span class='ocrx_word' id='word_1_1' title='bbox 10 10 90 40; x_wconf 91'>Text</span>
-<span class='ocrx_word' id='word_1_2' title='bbox 100 10 200 40; x_wconf 47'>of</span>
-<span class='ocrx_word' id='word_1_3' title='bbox 210 10 300 40; x_wconf 88'>$stem</span></span>
+<span class='ocrx_word' id='word_1_1' title='bbox 10 10 90 40; x_wconf $c1'>Text</span>
+<span class='ocrx_word' id='word_1_2' title='bbox 100 10 200 40; x_wconf $c2'>of</span>
+<span class='ocrx_word' id='word_1_3' title='bbox 210 10 300 40; x_wconf $c3'>$stem</span></span>
 <span class='ocr_line' id='line_1_2' title="bbox 10 50 300 80">
-<span class='ocrx_word' id='word_1_4' title='bbox 10 50 100 80; x_wconf 90'>psm$psm</span></span>
+<span class='ocrx_word' id='word_1_4' title='bbox 10 50 100 80; x_wconf $c4'>psm$psm</span></span>
 </p></div></div></body></html>
 HOCR
 """

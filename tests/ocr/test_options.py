@@ -33,6 +33,7 @@ def test_recorded_form_names_the_preprocessing():
         "psm": 3,
         "oem": 3,
         "dpi": None,
+        "second_reading": True,
         "preprocessing": {"grayscale": True, "binarize": "otsu", "deskew": False},
     }
 

@@ -26,7 +26,7 @@ from workbench.ocr.store import word_from_json, word_to_json
 from workbench.ocr.tesseract import Engine, PageOcr, Resolution, file_checksum, probe_engine, resolve_command
 
 # Bump when the way a page's text and words are built from Tesseract's output changes.
-CACHE_FORMAT = 2  # 2: the resolution is chosen (file tag checked, else estimated) and recorded
+CACHE_FORMAT = 3  # 2: the resolution is chosen and recorded; 3: the file as it is may be read too, the better kept
 _CHECKSUMS: dict[tuple, str] = {}
 
 

@@ -27,6 +27,40 @@ OEM_VALUES = range(0, 4)
 
 
 @dataclass(frozen=True, slots=True)
+class OcrRules:
+    """The thresholds behind the OCR defaults, in one place; tuned on the dev half of the corpus scans.
+
+    Resolution: a file's tag is believed when it lies in min_tag_dpi..max_tag_dpi and the page it implies
+    is no longer than max_page_inches (legal paper is 14 in); else the longer side is read as a whole page
+    of page_long_side_inches (letter 11 in, A4 11.7 in), kept in min_estimate_dpi..max_estimate_dpi.
+
+    Second reading: when the prepared scan (gray, the chosen resolution) is not what plain Tesseract
+    would read, the file is read as it is too (Tesseract's own colour thresholding and its own resolution:
+    the tag as it reads it, or its estimate from the text height), and the reading with more confident
+    characters (each character weighted by its word's confidence, 0-1) is kept. The file as it is is plain
+    Tesseract's own reading, so it is the safe side: the prepared reading is kept only when it holds more
+    than prepared_gain (a fraction) more confident characters.
+    """
+
+    max_page_inches: float = 15.0
+    page_long_side_inches: float = 11.4
+    min_tag_dpi: int = 50
+    max_tag_dpi: int = 2400
+    # Estimates below this are raised to it: Tesseract's noise and size thresholds are set for 300 dpi
+    # scans, and on the corpus dev half declaring less never helped (an EHRI Czech page read at its own
+    # estimate: 43 % CER, at 300: 17 %); above it the estimate follows the pixels (a 4,198-px letter: 368).
+    min_estimate_dpi: int = 300
+    max_estimate_dpi: int = 1200
+    # On the dev half of the corpus scans 0.025-0.04 did best (no page more than 0.5 point worse than
+    # plain Tesseract); 0 kept a gray reading 1.4 points worse on a page whose file declares a resolution
+    # Tesseract does not read (an EXIF-only tag) and whose own estimate did better.
+    prepared_gain: float = 0.03
+
+
+RULES = OcrRules()
+
+
+@dataclass(frozen=True, slots=True)
 class OcrOptions:
     """How to OCR a page.
 
@@ -36,6 +70,9 @@ class OcrOptions:
     (local thresholds, for uneven lighting). deskew: straighten a page tilted by up to 5 degrees.
     dpi: the scan's resolution (None: the file's tag when plausible for the pixel size, else estimated
     from the page size; workbench.ocr.tesseract.choose_resolution).
+    second_reading: when the preparation or the resolution makes the scan differ from what plain
+    Tesseract reads, read the file as it is too and keep the better reading (OcrRules); only when
+    binarize, deskew and dpi are left at their defaults, so a choice made in the options is kept.
     """
 
     lang: str = "eng"
@@ -45,6 +82,7 @@ class OcrOptions:
     binarize: str = "none"
     deskew: bool = False
     dpi: int | None = None
+    second_reading: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         """The options as stored with the OCR: language, modes, resolution and the preprocessing."""
@@ -53,6 +91,7 @@ class OcrOptions:
             "psm": self.psm,
             "oem": self.oem,
             "dpi": self.dpi,
+            "second_reading": self.second_reading,
             "preprocessing": {"grayscale": self.grayscale, "binarize": self.binarize, "deskew": self.deskew},
         }
 
@@ -82,7 +121,7 @@ def _checked(values: dict[str, Any], source: str) -> OcrOptions:
     for key, allowed in (("psm", PSM_VALUES), ("oem", OEM_VALUES)):
         if not isinstance(values[key], int) or isinstance(values[key], bool) or values[key] not in allowed:
             raise fail(f"{key} must be an integer {allowed.start}-{allowed.stop - 1}, got {values[key]!r}")
-    for key in ("grayscale", "deskew"):
+    for key in ("grayscale", "deskew", "second_reading"):
         if not isinstance(values[key], bool):
             raise fail(f"{key} must be true or false, got {values[key]!r}")
     if values["binarize"] not in BINARIZATIONS:

@@ -25,7 +25,7 @@ from workbench import settings
 from workbench.errors import InputError, OcrError
 from workbench.images import open_image
 from workbench.models import Box, OcrWord
-from workbench.ocr.options import OcrOptions
+from workbench.ocr.options import RULES, OcrOptions, OcrRules
 
 NOT_FOUND = "tesseract not found: install tesseract-ocr (bin/setup does) or set WORKBENCH_TESSERACT"
 _LANG_DIR = re.compile(r'List of available languages in "([^"]+)"')
@@ -137,22 +137,12 @@ class ResolutionSource(StrEnum):
     OPTION = "option"  # the dpi option (manifest or command line) said so
     FILE = "file"  # the image file's own tag, plausible for its pixel size
     ESTIMATE = "estimate"  # the file said nothing, or nothing plausible: estimated from the page size
-
-
-# A tag is implausible when it makes the page larger than any paper a typist used (legal is 14 in).
-MAX_PAGE_INCHES = 15.0
-# The longer side of the pages of the corpus (letter 11 in, A4 11.7 in): a whole page scanned.
-PAGE_LONG_SIDE_INCHES = 11.4
-# Estimates below this are raised to it: Tesseract's noise and size thresholds are set for 300 dpi
-# scans, and on the corpus dev half declaring less never helped (an EHRI Czech page read at its own
-# estimate: 43 % CER, at 300: 17 %); above it the estimate follows the pixels (a 4,198-px letter: 368).
-MIN_ESTIMATE_DPI = 300
-MAX_ESTIMATE_DPI = 1200
+    TESSERACT = "tesseract"  # nothing was declared: the tag as Tesseract reads it, or its own estimate
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The resolution Tesseract was told for a page, where it comes from, and why."""
+    """The resolution Tesseract was told (or found itself) for a page, where it comes from, and why."""
 
     dpi: int
     source: ResolutionSource
@@ -169,27 +159,54 @@ class Resolution:
         return cls(int(data["dpi"]), ResolutionSource(data["source"]), data.get("file_dpi"), data.get("reason", ""))
 
 
-def choose_resolution(size: tuple[int, int], file_dpi: float | None, *, option: int | None = None) -> Resolution:
+def choose_resolution(
+    size: tuple[int, int], file_dpi: float | None, *, option: int | None = None, rules: OcrRules = RULES
+) -> Resolution:
     """The resolution to tell Tesseract for a scan of `size` pixels whose file says `file_dpi` (or None).
 
-    The option wins; then the file's tag when it is plausible (50-2400 dpi, and the page it implies no
-    longer than MAX_PAGE_INCHES); else an estimate: the longer side read as a whole page of
-    PAGE_LONG_SIDE_INCHES, kept between MIN_ESTIMATE_DPI and MAX_ESTIMATE_DPI.
+    The option wins; then the file's tag when it is plausible (rules.min_tag_dpi-max_tag_dpi, and the
+    page it implies no longer than rules.max_page_inches); else an estimate: the longer side read as a
+    whole page of rules.page_long_side_inches, kept between rules.min_estimate_dpi and max_estimate_dpi.
     """
     if option is not None:
         return Resolution(option, ResolutionSource.OPTION, file_dpi, "set by the dpi option")
     long_side = max(size)
-    if file_dpi and 50 <= file_dpi <= 2400:
+    if file_dpi and rules.min_tag_dpi <= file_dpi <= rules.max_tag_dpi:
         inches = long_side / file_dpi
-        if inches <= MAX_PAGE_INCHES:
+        if inches <= rules.max_page_inches:
             return Resolution(round(file_dpi), ResolutionSource.FILE, file_dpi, "the file's tag")
         reason = f"the file's {round(file_dpi)} dpi would make a {inches:.0f}-inch page"
     else:
         reason = "the file gives no resolution"
-    page_dpi = round(long_side / PAGE_LONG_SIDE_INCHES)
-    dpi = min(MAX_ESTIMATE_DPI, max(MIN_ESTIMATE_DPI, page_dpi))
+    page_dpi = round(long_side / rules.page_long_side_inches)
+    dpi = min(rules.max_estimate_dpi, max(rules.min_estimate_dpi, page_dpi))
     how = f"page size gives {page_dpi}" + (f", raised to {dpi}" if dpi > page_dpi else "")
     return Resolution(dpi, ResolutionSource.ESTIMATE, file_dpi, f"{reason}; {how}")
+
+
+_ESTIMATED = re.compile(r"Estimating resolution as (\d+)")
+
+
+def tesseract_resolution(log: str, file_dpi: float | None) -> Resolution:
+    """The resolution Tesseract used on a file it was given without one, from what it logged.
+
+    Tesseract logs "Estimating resolution as N" when the file has no tag it accepts (it estimates from
+    the height of the text lines); otherwise it used the file's own tag.
+    """
+    found = _ESTIMATED.search(log)
+    if found:
+        return Resolution(
+            int(found.group(1)), ResolutionSource.TESSERACT, file_dpi, "Tesseract's own estimate from the text height"
+        )
+    dpi = round(file_dpi) if file_dpi else 70  # 70: Tesseract's fallback when it can neither read nor estimate
+    return Resolution(dpi, ResolutionSource.TESSERACT, file_dpi, "the file's tag, as Tesseract reads it")
+
+
+def confident_characters(words: tuple[OcrWord, ...]) -> float:
+    """How much text a reading holds that Tesseract trusts: each word's characters times its confidence
+    (0-1); words without a confidence count nothing. A reading that loses text (a region missed) or
+    fills the page with noise (low-confidence specks) scores less than a sound one of the same page."""
+    return sum(len(w.text) * w.conf / 100.0 for w in words if w.conf is not None and w.conf > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,38 +245,85 @@ def _scan_resolution(image, options: OcrOptions) -> Resolution:
     return choose_resolution(image.size, value or None, option=options.dpi)
 
 
+def _offers_second_reading(image, options: OcrOptions, prepared_changed: bool, resolution: Resolution) -> bool:
+    """Whether the file as it is would read differently from the prepared scan, and may be compared with it.
+
+    Only when the options leave the choice open (no binarization, deskew or dpi asked for: a choice made
+    in the options is kept) and Tesseract can read the file itself.
+    """
+    if not options.second_reading or options.binarize != "none" or options.deskew or options.dpi is not None:
+        return False
+    if image.format not in {"PNG", "TIFF", "JPEG"}:
+        return False
+    return prepared_changed or resolution.source is not ResolutionSource.FILE
+
+
 def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: int) -> PageOcr:
     """OCR one scan with Tesseract's hOCR output and build the page's text and words from it.
+
+    The scan is prepared by the options (grayscale, deskew, binarization) and read at the resolution
+    `choose_resolution` gives. When that is not what plain Tesseract would read (a colour scan made gray,
+    a resolution the file does not declare) and the options leave it open, the file is also read as it
+    is, with Tesseract's own thresholding and resolution, and the reading with more confident characters
+    (`confident_characters`, OcrRules.prepared_gain) is kept; its resolution record says which and why.
 
     Raises ScanError for a missing, empty, corrupt or too large image, OcrError (naming the scan) when
     Tesseract is missing, times out after `timeout` seconds, or fails.
     """
     # Imported here: a run served from the cache never needs numpy, lxml or pytesseract (pandas).
-    import pytesseract
-
-    from workbench.ocr.importers.hocr import read_hocr
-    from workbench.ocr.preprocess import preprocess, unrotate_box
+    from workbench.ocr.preprocess import preprocess
 
     path = Path(path)
     image = open_image(path)
     prepared = preprocess(image, options)
     resolution = _scan_resolution(image, options)
-    dpi = resolution.dpi
-    config = f"--psm {options.psm} --oem {options.oem} --dpi {dpi}"
+    with tempfile.TemporaryDirectory(prefix="workbench-ocr-") as folder:
+        source = str(path)
+        if prepared.changed or image.format not in {"PNG", "TIFF", "JPEG"}:
+            # Our own lossless temporary file, fast to write, with the resolution kept.
+            source = os.path.join(folder, f"{path.stem}.png")
+            prepared.image.save(source, format="PNG", compress_level=1, dpi=(resolution.dpi, resolution.dpi))
+        raw = _tesseract_hocr(path, source, options, f"--dpi {resolution.dpi}", command=command, timeout=timeout)
+        page, hocr = _reading(path, raw, prepared.angle, prepared.image.size)
+        if not _offers_second_reading(image, options, prepared.changed, resolution):
+            return PageOcr(page.text, page.words, hocr, prepared.angle, resolution.dpi, resolution)
+        # The file as plain Tesseract reads it: no --dpi, and its log (where it says whether it estimated
+        # the resolution) kept in a file of ours.
+        log = os.path.join(folder, "tesseract.log")
+        raw = _tesseract_hocr(path, str(path), options, f"-c debug_file={log}", command=command, timeout=timeout)
+        as_is, as_is_hocr = _reading(path, raw, None, image.size)
+        try:
+            logged = Path(log).read_text("utf-8", errors="replace")
+        except OSError:
+            logged = ""
+    found = tesseract_resolution(logged, resolution.file_dpi)
+    ours, theirs = confident_characters(page.words), confident_characters(as_is.words)
+    prepared_how = f"the scan {'in gray ' if prepared.changed else ''}at {resolution.dpi} dpi ({resolution.reason})"
+    as_is_how = f"the file as it is at {found.dpi} dpi ({found.reason})"
+    scores = f"{theirs:.0f} confident characters against {ours:.0f}"
+    if ours <= theirs * (1.0 + RULES.prepared_gain):
+        kept = replace(found, reason=f"{as_is_how}, kept over {prepared_how}: {scores}")
+        return PageOcr(as_is.text, as_is.words, as_is_hocr, None, kept.dpi, kept)
+    kept = replace(
+        resolution,
+        reason=f"{prepared_how}, kept over {as_is_how}: {ours:.0f} confident characters against {theirs:.0f}",
+    )
+    return PageOcr(page.text, page.words, hocr, prepared.angle, resolution.dpi, kept)
+
+
+def _tesseract_hocr(path: Path, source: str, options: OcrOptions, extra: str, *, command: str, timeout: int) -> bytes:
+    """Tesseract's hOCR of the image file `source` (the scan `path`, or a prepared copy of it)."""
+    import pytesseract
+
+    config = f"--psm {options.psm} --oem {options.oem} {extra}"
     with contextlib.ExitStack() as stack:
         # pytesseract keeps the program in module state: put back what was there, so no other caller in
         # this process (a test, another page's code) inherits our choice.
         stack.callback(setattr, pytesseract.pytesseract, "tesseract_cmd", pytesseract.pytesseract.tesseract_cmd)
         pytesseract.pytesseract.tesseract_cmd = command
         stack.enter_context(_single_threaded())
-        source = str(path)
-        if prepared.changed or image.format not in {"PNG", "TIFF", "JPEG"}:
-            # Our own lossless temporary file, fast to write, with the resolution kept.
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="workbench-ocr-"))
-            source = os.path.join(folder, f"{path.stem}.png")
-            prepared.image.save(source, format="PNG", compress_level=1, dpi=(dpi, dpi))
         try:
-            raw = pytesseract.image_to_pdf_or_hocr(
+            return pytesseract.image_to_pdf_or_hocr(
                 source, lang=options.lang, config=config, extension="hocr", timeout=timeout
             )
         except pytesseract.TesseractNotFoundError:
@@ -272,18 +336,24 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
             raise OcrError(f"{path}: tesseract failed ({error})") from None
         except OSError as error:
             raise OcrError(f"{path}: tesseract could not run ({error.strerror or error})") from None
+
+
+def _reading(path: Path, raw: bytes, angle: float | None, size: tuple[int, int]):
+    """The page (text and words) and hOCR of one Tesseract reading, boxes turned back onto the scan."""
+    from workbench.ocr.importers.hocr import read_hocr
+    from workbench.ocr.preprocess import unrotate_box
+
     hocr = _name_scan(raw.decode("utf-8", errors="replace"), path.name)
     try:
         (page,) = read_hocr(hocr.encode("utf-8"), source=f"{path} (tesseract hOCR)")
     except (InputError, ValueError) as error:
         raise OcrError(f"{path}: tesseract wrote hOCR the workbench cannot read ({error})") from None
-    words = page.words
-    if prepared.angle:
+    if angle:
         # Boxes found on the straightened image are turned back so they fall on the scan as stored.
-        size = prepared.image.size
-        words = tuple(replace(w, box=unrotate_box(w.box, prepared.angle, size) if w.box else None) for w in words)
-        hocr = _unrotate_hocr(hocr, prepared.angle, size)
-    return PageOcr(text=page.text, words=words, hocr=hocr, angle=prepared.angle, dpi=dpi, resolution=resolution)
+        words = tuple(replace(w, box=unrotate_box(w.box, angle, size) if w.box else None) for w in page.words)
+        page = replace(page, words=words)
+        hocr = _unrotate_hocr(hocr, angle, size)
+    return page, hocr
 
 
 def _unrotate_hocr(hocr: str, angle: float, size: tuple[int, int]) -> str:
