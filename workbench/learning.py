@@ -23,7 +23,9 @@ raises `the` in the next one, while one odd keep elsewhere hides nothing here.
 
 from __future__ import annotations
 
+import copy
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -275,29 +277,52 @@ def _taught(store: Store, document: str) -> tuple[Sequence[FlagState], list[Line
 
 
 def revise_flags(
-    pages: Sequence[OcrPage], flags: Sequence[Flag], learned: Learned, *, language: str = "eng"
+    pages: Sequence[OcrPage],
+    flags: Sequence[Flag],
+    learned: Learned,
+    *,
+    language: str = "eng",
+    lexicon: Lexicon | None = None,
 ) -> list[Flag]:
     """The no-gold `flags` of `pages` (as `heuristic_flags` computed them, without learning) revised by
     `learned`: the same flags `heuristic_flags(pages, learned=learned)` gives, without running the
-    detectors again (the app revises its cached flags after every decision this way)."""
-    from workbench.flags.context import page_context
+    detectors again (the app revises its cached flags after every decision this way).
+
+    `lexicon` is the pages' lexicon when the caller keeps one (`Lexicon.for_pages(pages, language=...)`):
+    each page's context is then built once and kept with it, for every later revision."""
     from workbench.flags.lexicon import Lexicon
 
     if not learned:
         return list(flags)
-    lexicon = Lexicon.for_pages(pages, language=language)
+    lexicon = lexicon or Lexicon.for_pages(pages, language=language)
     by_page: dict[int, list[Flag]] = {}
     for flag in flags:
         by_page.setdefault(flag.page, []).append(flag)
     revised: list[Flag] = []
     for page in pages:
-        context = page_context(page, lexicon)
+        context = _fresh_context(page, lexicon)
         page_flags = by_page.get(page.number, [])
         # The tokens the detectors claimed: those a flag covers (an empty span, missing text, claims none).
-        context.claimed.update(
-            index
-            for index, token in enumerate(context.tokens)
-            if any(f.start < token.end and token.start < f.end for f in page_flags if f.start < f.end)
-        )
+        ends = [token.end for token in context.tokens]
+        for flag in page_flags:
+            index = bisect_right(ends, flag.start)  # the first token ending after the flag starts
+            while flag.start < flag.end and index < len(ends) and context.tokens[index].start < flag.end:
+                context.claimed.add(index)
+                index += 1
         revised.extend(learned.revise(context, page_flags))
     return revised
+
+
+def _fresh_context(page: OcrPage, lexicon: Lexicon) -> PageContext:
+    """The page's context with nothing claimed: built once per page and lexicon, copied for each use (a
+    revision claims tokens in its copy only)."""
+    from workbench.flags.context import page_context
+
+    contexts = lexicon.cache.setdefault("learning_contexts", {})
+    key = (page.document, page.number, page.text, len(page.words))
+    base = contexts.get(key)
+    if base is None:
+        base = contexts[key] = page_context(page, lexicon)
+    fresh = copy.copy(base)
+    fresh.claimed = set()
+    return fresh

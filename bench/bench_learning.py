@@ -1,0 +1,574 @@
+"""Bench of flags that learn from the reviewers: a simulated reviewer with the gold as oracle, static against learning.
+
+    .venv/bin/python bench/bench_learning.py [--sets NAME ...] [--half test|dev] [--max-docs N]
+                                             [--max-chars N] [--jobs 2] [--no-write]
+
+The reviewer works each document's review queue of no-gold flags from the top, always taking the first open
+flag (page and span order), and decides it as the gold says: the gold reading of the flag's span is the
+stretch of gold aligned with it (the OCR lines beside their gold lines, `linediff.page_lines`, aligned
+again character by character); when the OCR already reads it the flag is kept as read, when a suggestion
+reads it that suggestion is accepted, otherwise the gold reading is typed (an edit). With the queue empty it
+goes down the lines and fixes every line that still differs from its gold line by a line edit
+(`transcript.correct_line`), deciding first any flag the learning flagger raised meanwhile. Lines that
+are gold markings (classification, stamps, page numbers) are meant to read nothing: the score is the body CER.
+
+Cost: one action per flag decision and one per line edit. Reading is not costed: the oracle knows which
+lines are wrong, where a human reviewer would read every line of the document to find them; that reading
+is the same for both flaggers (every line once) and is reported as lines read, not as actions.
+
+Two arms per set, each in its own SQLite store in a temporary folder, through the package's own functions:
+    static    the no-gold flags computed once (`flag_document`), synced once (`review.refresh_flags`);
+    learning  after every decision and line edit, what the store's events teach (`learning.learned_for`)
+              revises those flags (`learning.revise_flags`, as the app does) and they are synced again.
+After every action the corrected body CER of the set: the transcript's corrected pages
+(`transcript.correct_document`) scored by `evaluate.evaluate_page`, pooled over the set's pages by
+`DocumentEvaluation.score` (documents not reviewed yet count with their OCR). Harm: accepted suggestions
+after which the page's body distance to the gold was larger than before.
+
+Sets: the briefing paper's three scan variants (each one set of one document), and the text-pair sets of
+../shared/corpora (each sampled set one collection, its documents reviewed one after another, so learning
+from one reaches the next when learning is collection-wide): the half asked for (test by default: the
+figures quoted; dev for tuning), at most --max-docs documents a set (lowest SHA-1 first, as
+bench_corpus samples) and each cut to its first --max-chars OCR characters. The scan sets of the corpora
+are left out (their OCR is minutes of Tesseract).
+
+Target: the learning arm reaches the static arm's final CER with at least 25 % fewer actions, no set
+worse; harm under 2 %. Writes reports/bench/learning.json, learning.md and learning.svg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from workbench import learning, review  # noqa: E402
+from workbench.corpus import Collection, add_document  # noqa: E402
+from workbench.evaluate import DocumentEvaluation, PageEvaluation, evaluate_page  # noqa: E402
+from workbench.flags import flag_document  # noqa: E402
+from workbench.flags.lexicon import Lexicon  # noqa: E402
+from workbench.linediff import BODY, page_lines  # noqa: E402
+from workbench.models import DecisionAction, FlagSource  # noqa: E402
+from workbench.ocr.store import load_ocr_pages  # noqa: E402
+from workbench.ocrlines import ocr_line_spans  # noqa: E402
+from workbench.store import Store, open_store  # noqa: E402
+from workbench.transcript import correct_document, correct_line  # noqa: E402
+from workbench.transcript import page_lines as transcribed_page_lines  # noqa: E402
+
+PAPER = ("us-japan-1974-clean", "us-japan-1974", "us-japan-1974-poor")
+CORPUS_SETS = (
+    "icdar2017-eng_monograph",
+    "icdar2017-eng_periodical",
+    "icdar2017-fr_monograph",
+    "icdar2017-fr_periodical",
+    "icdar2019-DE1",
+    "icdar2019-EN1",
+    "icdar2019-FR2",
+    "icdar2019-FR3",
+    "overproof-chronam",
+    "overproof-smh",
+)
+MAX_DOCS = 6  # documents per corpus set: the whole bench in about 15 minutes on 2 busy cores
+MAX_CHARS = 2500  # OCR characters of a text pair kept
+REVIEWER = "oracle"
+STEPS = 10  # checkpoints: every 10 % of the static arm's actions
+TARGET_SAVING = 0.25
+TARGET_HARM = 0.02
+ARMS = ("static", "learning")
+
+
+def fold(text: str) -> str:
+    """`text` with runs of whitespace as one space, ends stripped (as the scoring folds it)."""
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------- the oracle
+
+
+@dataclass
+class PageOracle:
+    """One OCR page beside its gold: the OCR line spans and, for each OCR line, what it should read."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    targets: list[str]
+
+    @classmethod
+    def of(cls, ocr_text: str, gold) -> PageOracle:
+        rows = page_lines(ocr_text, gold)
+        # A line of a gold marking (stamp, classification, page number) should read nothing: the body CER
+        # counts every character of it as an error.
+        targets = [row.gold_text.strip() if row.label == BODY else "" for row in rows]
+        spans = ocr_line_spans(ocr_text)
+        targets += [""] * (len(spans) - len(targets))  # a final line break ends the text: no line after it
+        return cls(text=ocr_text, spans=spans, targets=targets)
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based OCR line holding `offset`."""
+        return min(self.text.count("\n", 0, offset), len(self.spans) - 1)
+
+    def reading(self, start: int, end: int) -> str:
+        """The gold reading of the OCR span [start, end): the stretch of the lines' gold aligned with it."""
+        first, last = self.line_of(start), self.line_of(end)
+        base = self.spans[first][0]
+        ocr = self.text[base : self.spans[last][1]]
+        gold = "\n".join(self.targets[first : last + 1])
+        s, e = start - base, end - base
+        ops = Levenshtein.opcodes(ocr, gold)
+        candidates = []
+        for wide_start in (False, True):
+            for wide_end in (False, True):
+                a, b = _project(ops, s, wide=wide_start, start=True), _project(ops, e, wide=wide_end, start=False)
+                piece = gold[a : max(a, b)]
+                candidates.append(piece)
+                candidates.append(_snapped(gold, a, max(a, b)))
+        trimmed = []
+        for piece in candidates:
+            # The span holds no edge whitespace unless the OCR's does: nor does its reading.
+            if not ocr[s:e][:1].isspace():
+                piece = piece.lstrip()
+            if not ocr[s:e][-1:].isspace():
+                piece = piece.rstrip()
+            trimmed.append(piece)
+        return min(trimmed, key=lambda p: Levenshtein.distance(ocr[:s] + p + ocr[e:], gold))
+
+
+def _project(ops, position: int, *, wide: bool, start: bool) -> int:
+    """The gold offset aligned with OCR `position`; `wide` takes gold inserted right there into the span."""
+    for op in ops:
+        if op.src_start == position == op.src_end:  # gold inserted at this point
+            return (op.dest_start if wide else op.dest_end) if start else (op.dest_end if wide else op.dest_start)
+        if op.src_start <= position < op.src_end:
+            if op.tag == "equal":
+                return op.dest_start + position - op.src_start
+            return op.dest_start + min(position - op.src_start, op.dest_end - op.dest_start)
+    return ops[-1].dest_end if ops else 0
+
+
+def _snapped(text: str, start: int, end: int) -> str:
+    """text[start:end] widened to whole whitespace-separated tokens."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
+# ---------------------------------------------------------------------------------------------- one arm
+
+
+@dataclass
+class Trace:
+    """What one arm did on one set: the body CER after every action, and the decisions by kind."""
+
+    cer: list[float] = field(default_factory=list)  # index = actions spent (0: before any)
+    counts: dict = field(default_factory=lambda: {"accept": 0, "keep_ocr": 0, "edit": 0, "line_edit": 0})
+    harmful_accepts: int = 0
+    worse_edits: int = 0
+    lines_read: int = 0
+    flags_raised: int = 0  # flags the arm showed that the static flagger does not raise
+    seconds: float = 0.0
+
+
+class Scorer:
+    """The set's corrected body CER: every page's evaluation kept, a document's pages rescored after a change."""
+
+    def __init__(self, collection: Collection, docs: list[str], pages: dict[str, list]):
+        self.collection = collection
+        self.golds = {doc: collection.gold_pages(collection.document(doc)) for doc in docs}
+        self.evaluations: dict[tuple[str, int], PageEvaluation] = {}
+        self.texts: dict[tuple[str, int], str] = {}
+        for doc in docs:
+            for ocr, gold in zip(pages[doc], self.golds[doc], strict=True):
+                self._score(doc, ocr.number, gold, ocr.text)
+
+    def _score(self, doc: str, number: int, gold, text: str) -> None:
+        if self.texts.get((doc, number)) != text:
+            self.texts[(doc, number)] = text
+            self.evaluations[(doc, number)] = evaluate_page(gold, text)
+
+    def update(self, store: Store, doc: str, page) -> None:
+        """Score one page of the document's corrected transcript as it reads now."""
+        corrected = correct_document(self.collection, store, doc, ocr_pages=[page])
+        gold = next(g for g in self.golds[doc] if g.number == page.number)
+        self._score(doc, page.number, gold, corrected.pages[0].text)
+
+    def distance(self, doc: str, number: int) -> int:
+        """The page's body edit distance to its gold now."""
+        return self.evaluations[(doc, number)].body_chars.distance
+
+    def cer(self) -> float:
+        """The set's pooled body CER (the document evaluation's pooling over every page of the set)."""
+        pooled = DocumentEvaluation(document="set", gold="", pages=tuple(self.evaluations.values()))
+        return pooled.score().body_cer
+
+
+class Arm:
+    """One simulated reviewer over a set's documents, in one store, with static or learning flags."""
+
+    def __init__(self, collection: Collection, store: Store, docs: list[str], *, learns: bool):
+        self.collection, self.store, self.docs, self.learns = collection, store, docs, learns
+        self.pages = {doc: load_ocr_pages(collection, collection.document(doc)) for doc in docs}
+        self.static = {doc: flag_document(collection, doc, use_gold=False) for doc in docs}
+        self.oracles = {
+            doc: {
+                ocr.number: PageOracle.of(ocr.text, gold)
+                for ocr, gold in zip(self.pages[doc], collection.gold_pages(collection.document(doc)), strict=True)
+            }
+            for doc in docs
+        }
+        self.scorer = Scorer(collection, docs, self.pages)
+        self.trace = Trace(cer=[self.scorer.cer()])
+        self._synced: dict[str, list] = {}
+        self._learned: dict[str, learning.Learned | None] = {}
+        self._static_keys = {doc: {f.key for f in self.static[doc]} for doc in docs}
+        # One lexicon per document, kept as the app keeps its cached flags: revisions reuse its page contexts.
+        self.lexicons = {doc: Lexicon.for_pages(self.pages[doc], language=self._language(doc)) for doc in docs}
+        self._shown: set[tuple[str, str]] = set()
+
+    def refresh(self, doc: str) -> None:
+        """Sync the document's flags: the static ones once; with learning, revised by what the store teaches."""
+        if not self.learns:
+            if doc not in self._synced:
+                review.refresh_flags(self.collection, self.store, doc, use_gold=False, flags=self.static[doc])
+                self._synced[doc] = self.static[doc]
+            return
+        learned = learning.learned_for(self.store, doc)
+        if doc in self._synced and learned == self._learned.get(doc):
+            return  # nothing new learned: the flags are those synced already
+        self._learned[doc] = learned
+        flags = learning.revise_flags(self.pages[doc], self.static[doc], learned, lexicon=self.lexicons[doc])
+        if flags != self._synced.get(doc):
+            review.refresh_flags(self.collection, self.store, doc, use_gold=False, flags=flags)
+            self._synced[doc] = flags
+
+    def _language(self, doc: str) -> str:
+        return getattr(self.collection.document(doc), "lang", "") or "eng"
+
+    def _edited_lines(self, doc: str) -> set[tuple[int, int]]:
+        return {(edit.page, edit.line) for edits in review.edits_in_force(self.store, doc).values() for edit in edits}
+
+    def next_flag(self, doc: str):
+        """The first open flag of the queue, leaving out flags on lines a line edit has settled."""
+        edited = self._edited_lines(doc)
+        for state in review.flag_states(self.store, doc, status="open", source=FlagSource.HEURISTIC):
+            oracle = self.oracles[doc][state.flag.page]
+            if (state.flag.page, oracle.line_of(state.flag.start) + 1) not in edited:
+                return state
+        return None
+
+    def step(self, doc: str, page: int) -> None:
+        """One action spent: score the set again and record its CER."""
+        self.scorer.update(self.store, doc, next(p for p in self.pages[doc] if p.number == page))
+        self.trace.cer.append(self.scorer.cer())
+        if self.learns:
+            self.refresh(doc)
+
+    def decide(self, doc: str, state) -> None:
+        """Decide one flag as the gold says."""
+        flag = state.flag
+        if state.key not in self._static_keys[doc] and (doc, state.key) not in self._shown:
+            self.trace.flags_raised += 1
+        self._shown.add((doc, state.key))
+        reading = self.oracles[doc][flag.page].reading(flag.start, flag.end)
+        before = self.scorer.distance(doc, flag.page)
+        if fold(reading) == fold(flag.text):
+            action, text = DecisionAction.KEEP_OCR, None
+        else:
+            matching = [s for s in flag.suggestions if fold(s) == fold(reading)]
+            action, text = (DecisionAction.ACCEPT, matching[0]) if matching else (DecisionAction.EDIT, reading)
+        review.decide(self.store, doc, state.key, action=action, text=text, reviewer=REVIEWER, version=state.version)
+        self.trace.counts[action.value] += 1
+        self.step(doc, flag.page)
+        after = self.scorer.distance(doc, flag.page)
+        if action is DecisionAction.ACCEPT and after > before:
+            self.trace.harmful_accepts += 1
+        if action is DecisionAction.EDIT and after > before:
+            self.trace.worse_edits += 1
+
+    def work_queue(self, doc: str) -> None:
+        while (state := self.next_flag(doc)) is not None:
+            self.decide(doc, state)
+
+    def run(self) -> Trace:
+        start = time.perf_counter()
+        for doc in self.docs:
+            self.refresh(doc)
+            self.work_queue(doc)
+            for ocr in self.pages[doc]:
+                oracle = self.oracles[doc][ocr.number]
+                for number in range(1, len(oracle.spans) + 1):
+                    self.trace.lines_read += 1
+                    line = transcribed_page_lines(self.store, ocr)[number - 1]
+                    target = oracle.targets[number - 1]
+                    if fold(line.text) == fold(target):
+                        continue
+                    before = self.scorer.distance(doc, ocr.number)
+                    correct_line(self.collection, self.store, doc, ocr.number, number, target, reviewer=REVIEWER,
+                                 expect=line.text)
+                    self.trace.counts["line_edit"] += 1
+                    self.step(doc, ocr.number)
+                    if self.scorer.distance(doc, ocr.number) > before:
+                        self.trace.worse_edits += 1
+                    self.work_queue(doc)  # flags what a line edit taught raised further down
+        self.trace.seconds = time.perf_counter() - start
+        return self.trace
+
+
+def run_arm(home: str, docs: list[str], arm: str) -> dict:
+    """One arm over one set in a fresh SQLite store (a process-pool task): its trace as a dict."""
+    with tempfile.TemporaryDirectory(prefix="bench-learning-") as folder:
+        store = open_store(f"sqlite:///{folder}/review.db")
+        try:
+            trace = Arm(Collection(Path(home)), store, docs, learns=arm == "learning").run()
+        finally:
+            store.close()
+    return trace.__dict__
+
+
+# ---------------------------------------------------------------------------------------------- the sets
+
+
+def corpus_sets(home: Path, names: list[str], *, half: str, max_docs: int, max_chars: int) -> dict[str, list[str]]:
+    """Text pairs of the asked sets as documents of the collection at `home` (OCR imported as text, gold
+    as its one page, the pair's language): at most `max_docs` of `half` a set, lowest SHA-1 first."""
+    from bench.bench_corpus import CORPORA, _sha, half_of, text_pair_items, truncate
+
+    wanted = set(names)
+    by_set: dict[str, list] = {}
+    for item in text_pair_items(CORPORA, max_chars=10 * max_chars):
+        if item.set in wanted and half_of(item.id) == half:
+            by_set.setdefault(item.set, []).append(item)
+    collection = Collection(home)
+    sources = home / "sources"
+    sources.mkdir(parents=True, exist_ok=True)
+    sets = {}
+    for name, items in sorted(by_set.items()):
+        docs = []
+        for item in sorted(items, key=lambda i: _sha(i.id))[:max_docs]:
+            ocr, gold = truncate(item.ocr.text, item.gold.body, max_chars)
+            doc = f"{name}-{item.id}".lower().replace("/", "-").replace("_", "-")[:64]
+            (sources / f"{doc}.ocr.txt").write_text(ocr + "\n", encoding="utf-8")
+            (sources / f"{doc}.gt.txt").write_text(gold + "\n", encoding="utf-8")
+            add_document(collection, doc, title=doc, ocr=[sources / f"{doc}.ocr.txt"],
+                         gold=[sources / f"{doc}.gt.txt"], lang=item.language)
+            docs.append(doc)
+        sets[name] = docs
+    return sets
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def actions_to_reach(cer: list[float], target: float) -> int | None:
+    """The fewest actions after which the trace's CER is at most `target` (None: never)."""
+    return next((i for i, value in enumerate(cer) if value <= target + 1e-12), None)
+
+
+def summary(name: str, docs: list[str], traces: dict[str, dict]) -> dict:
+    """The set's figures: checkpoints every 10 % of the static arm's actions, both arms; the saving; harm."""
+    static, learned = traces["static"], traces["learning"]
+    total = len(static["cer"]) - 1
+    checkpoints = []
+    for step in range(STEPS + 1):
+        spent = round(total * step / STEPS)
+        checkpoints.append(
+            {
+                "share": step / STEPS,
+                "actions": spent,
+                "static_cer": static["cer"][min(spent, len(static["cer"]) - 1)],
+                "learning_cer": learned["cer"][min(spent, len(learned["cer"]) - 1)],
+            }
+        )
+    final = static["cer"][-1]
+    # Both arms against the actions the static arm needed to reach its own final CER (its last actions may
+    # leave the CER where it was: a line whose only difference the scoring folds away).
+    needed = actions_to_reach(static["cer"], final)
+    reached = actions_to_reach(learned["cer"], final)
+    saving = None if reached is None or not needed else 1 - reached / needed
+    accepts = static["counts"]["accept"], learned["counts"]["accept"]
+    harmful = static["harmful_accepts"], learned["harmful_accepts"]
+    return {
+        "set": name,
+        "documents": docs,
+        "ocr_cer": static["cer"][0],
+        "static": {k: v for k, v in static.items() if k != "cer"} | {"actions": total, "final_cer": final},
+        "learning": {k: v for k, v in learned.items() if k != "cer"}
+        | {"actions": len(learned["cer"]) - 1, "final_cer": learned["cer"][-1]},
+        "static_actions_to_static_final": needed,
+        "learning_actions_to_static_final": reached,
+        "saving": saving,
+        "harm_rate": {arm: (h / a if a else 0.0) for arm, h, a in zip(ARMS, harmful, accepts, strict=True)},
+        "checkpoints": checkpoints,
+        "curves": {arm: traces[arm]["cer"] for arm in ARMS},
+    }
+
+
+def _pct(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f} %"
+
+
+def markdown(report: dict, svg: str = "learning.svg") -> str:
+    """The report as Markdown: one row per set, the verdicts, the plot `svg`, the checkpoints of each set."""
+    lines = [
+        "# Flags that learn from the reviewers (bench/bench_learning.py)",
+        "",
+        report["method"],
+        "",
+        "| set | docs | OCR body CER | static: actions → final CER | learning: actions → final CER | "
+        "learning actions to static final | saving | flags raised by learning | harm static / learning |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["sets"]:
+        s, learned = row["static"], row["learning"]
+        lines.append(
+            f"| {row['set']} | {len(row['documents'])} | {_pct(row['ocr_cer'])} | {s['actions']} → "
+            f"{_pct(s['final_cer'])} | {learned['actions']} → {_pct(learned['final_cer'])} | "
+            f"{row['learning_actions_to_static_final']} | {_pct(row['saving'], 1)} | {learned['flags_raised']} | "
+            f"{_pct(row['harm_rate']['static'], 1)} / {_pct(row['harm_rate']['learning'], 1)} |"
+        )
+    verdict = report["verdict"]
+    lines += [
+        "",
+        f"Median saving over the sets: {_pct(verdict['median_saving'], 1)}; smallest: "
+        f"{_pct(verdict['min_saving'], 1)} (target: at least {TARGET_SAVING:.0%} on every set, none worse). "
+        f"Harm rate of the learning arm, pooled: {_pct(verdict['harm_rate'], 2)} "
+        f"({verdict['harmful_accepts']} of {verdict['accepts']} accepted suggestions; target under {TARGET_HARM:.0%}).",
+        f"Sets worse with learning (final CER above the static arm's): {', '.join(verdict['worse']) or 'none'}.",
+        "",
+        f"![body CER against actions, static and learning flags]({svg})",
+        "",
+        "## Checkpoints (every 10 % of the static arm's actions)",
+        "",
+    ]
+    for row in report["sets"]:
+        lines += [f"**{row['set']}**", "", "| actions | static CER | learning CER |", "|---|---|---|"]
+        lines += [
+            f"| {c['actions']} | {_pct(c['static_cer'])} | {_pct(c['learning_cer'])} |" for c in row["checkpoints"]
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(report: dict, path: Path) -> None:
+    """CER against actions, static and learning, one panel per set (SVG, stable bytes for one input)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "bench-learning"
+    import matplotlib.pyplot as plt
+
+    rows = report["sets"]
+    columns = 4
+    height = (len(rows) + columns - 1) // columns
+    figure, axes = plt.subplots(height, columns, figsize=(4 * columns, 3 * height), squeeze=False)
+    for panel, row in zip(axes.flat, rows, strict=False):
+        for arm, style in (("static", "-"), ("learning", "--")):
+            curve = row["curves"][arm]
+            panel.plot(range(len(curve)), [100 * v for v in curve], style, label=arm)
+        panel.set_title(row["set"], fontsize=9)
+        panel.set_xlabel("actions", fontsize=8)
+        panel.set_ylabel("body CER (%)", fontsize=8)
+        panel.tick_params(labelsize=7)
+        panel.legend(fontsize=7)
+    for panel in list(axes.flat)[len(rows) :]:
+        panel.axis("off")
+    figure.tight_layout()
+    figure.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(figure)
+
+
+def verdict(rows: list[dict]) -> dict:
+    """Pooled figures and the targets: savings, sets made worse, harm rate of the learning arm."""
+    savings = [row["saving"] for row in rows]
+    known = [s for s in savings if s is not None]
+    accepts = sum(row["learning"]["counts"]["accept"] for row in rows)
+    harmful = sum(row["learning"]["harmful_accepts"] for row in rows)
+    worse = [row["set"] for row in rows if row["learning"]["final_cer"] > row["static"]["final_cer"] + 1e-12]
+    return {
+        "median_saving": statistics.median(known) if known else None,
+        "min_saving": min(known) if len(known) == len(savings) and known else None,
+        "worse": worse,
+        "accepts": accepts,
+        "harmful_accepts": harmful,
+        "harm_rate": harmful / accepts if accepts else 0.0,
+        "saving_met": bool(known) and len(known) == len(savings) and min(known) >= TARGET_SAVING and not worse,
+        "harm_met": (harmful / accepts if accepts else 0.0) < TARGET_HARM,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="*", default=[*PAPER, *CORPUS_SETS])
+    parser.add_argument("--half", choices=("dev", "test"), default="test")
+    parser.add_argument("--max-docs", type=int, default=MAX_DOCS)
+    parser.add_argument("--max-chars", type=int, default=MAX_CHARS)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("WORKBENCH_PROGRESS", "false")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-learning-home-") as scratch:
+        home = Path(scratch) / "collection"
+        sets = {name: [name] for name in args.sets if name in PAPER}
+        corpus = [name for name in args.sets if name not in PAPER]
+        if corpus:
+            sets |= corpus_sets(home, corpus, half=args.half, max_docs=args.max_docs, max_chars=args.max_chars)
+        homes = {name: str(ROOT if name in PAPER else home) for name in sets}
+        tasks = [(name, arm) for name in sets for arm in ARMS]
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {task: pool.submit(run_arm, homes[task[0]], sets[task[0]], task[1]) for task in tasks}
+            traces: dict[str, dict[str, dict]] = {}
+            for (name, arm), future in futures.items():
+                traces.setdefault(name, {})[arm] = future.result()
+    rows = [summary(name, sets[name], traces[name]) for name in sets]
+    for row in rows:
+        s, learned = row["static"], row["learning"]
+        print(f"{row['set']:28} static {s['actions']:4} actions -> {_pct(s['final_cer'])}  learning "
+              f"{learned['actions']:4} -> {_pct(learned['final_cer'])}  reaches static final after "
+              f"{row['learning_actions_to_static_final']}  saving {_pct(row['saving'], 1)}  raised "
+              f"{learned['flags_raised']}  {s['counts']} / {learned['counts']}  "
+              f"harm {_pct(row['harm_rate']['learning'], 1)}  "
+              f"({s['seconds']:.0f} s / {learned['seconds']:.0f} s)")
+    report = {
+        "method": (
+            f"Oracle reviewer (gold), queue from the top, then line edits; one action per flag decision and per "
+            f"line edit, reading not costed (every line read once in both arms). {args.half} half of the corpus "
+            f"sets, at most {args.max_docs} documents a set (lowest SHA-1 first), each cut to its first "
+            f"{args.max_chars} OCR characters; the briefing paper's three scan variants whole."
+        ),
+        "half": args.half,
+        "max_docs": args.max_docs,
+        "max_chars": args.max_chars,
+        "sets": rows,
+        "verdict": verdict(rows),
+        "wall_seconds": time.perf_counter() - started,
+    }
+    v = report["verdict"]
+    print(f"median saving {_pct(v['median_saving'], 1)}, smallest {_pct(v['min_saving'], 1)}, worse: "
+          f"{v['worse'] or 'none'}, harm {_pct(v['harm_rate'], 2)}; wall {report['wall_seconds']:.0f} s")
+    if not args.no_write:
+        out = ROOT / "reports" / "bench"
+        out.mkdir(parents=True, exist_ok=True)
+        suffix = "" if args.half == "test" else "-dev"
+        (out / f"learning{suffix}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        (out / f"learning{suffix}.md").write_text(markdown(report, f"learning{suffix}.svg") + "\n", encoding="utf-8")
+        plot(report, out / f"learning{suffix}.svg")
+        print(f"written {out}/learning{suffix}.json, .md, .svg")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
