@@ -331,3 +331,91 @@ def test_no_gold_exclusion_holds_on_long_texts():
     measure = character_error(marked, ocr, options=options)
     assert measure.unscored_gold == 40
     assert measure.distance <= character_error(gold, ocr).distance
+
+
+# -- the fast paths of scoring give what the plain definitions give -------------------------------------------
+
+# Text in the style of a typewritten memo's OCR: letters, digits, punctuation, quotes and dashes, accents
+# (composed and combining), private-use letters, a no-gold mark, and line breaks and runs of spaces.
+_MEMO_PIECES = ["Embassy", "Tokyo", "U.S.", "55,000", "don't", "well-known", "SECRET", "—", "“", "”", "’",
+                "é", "e\u0301", "\ue1ac", "#", "_", "§", "1974", "(", ")", ";", ":", " ", "  ", "\n", "\t", "ﬁ"]
+memo_texts = st.lists(st.sampled_from(_MEMO_PIECES), max_size=60).map("".join)
+memo_options = st.sampled_from([DEFAULT, DINGLEHOPPER, ComparisonOptions(no_gold_char="#"),
+                                ComparisonOptions(case_insensitive=True, ignore_punctuation=True),
+                                ComparisonOptions(fold_equivalents=True, private_use_letters=True)])
+
+
+def _reference_words(text: str, options: ComparisonOptions) -> list[tuple[int, int]]:
+    """Word spans the slow way: every piece between two word boundaries, kept when it holds a word character."""
+    from itertools import pairwise
+
+    from workbench.normalize import _PRIVATE_USE, _WORD_BOUNDARY, _is_word, comparison_text
+
+    body = comparison_text(text, options=options).text
+    shadow = _PRIVATE_USE.sub("a", body) if options.private_use_letters else body
+    cuts = sorted({0, len(body), *(m.start() for m in _WORD_BOUNDARY.finditer(shadow))})
+    return [(a, b) for a, b in pairwise(cuts) if a < b and _is_word(body[a:b])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(memo_texts, memo_options)
+def test_word_cut_of_non_ascii_text_is_the_piece_by_piece_cut(text, options):
+    from workbench.normalize import comparison_text, word_units
+
+    units = word_units(text, options=options)
+    expected = _reference_words(text, options)
+    if not comparison_text(text, options=options).text.isascii() and options.no_gold_char is None:
+        assert list(zip(units.starts, units.ends, strict=True)) == expected
+    body = comparison_text(text, options=options).text
+    assert list(units.keys) == [unicodedata.normalize("NFC", body[a:b]) for a, b in zip(units.starts, units.ends,
+                                                                                          strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(memo_texts, memo_options)
+def test_char_and_word_units_together_are_the_units_cut_apart(text, options):
+    from workbench.normalize import char_and_word_units, char_units, word_units
+
+    chars, words = char_and_word_units(text, options=options)
+    alone_chars, alone_words = char_units(text, options=options), word_units(text, options=options)
+    assert (tuple(chars.keys), chars.starts, chars.ends, chars.no_gold) == (
+        tuple(alone_chars.keys), alone_chars.starts, alone_chars.ends, alone_chars.no_gold)
+    assert (words.keys, words.starts, words.ends, words.no_gold) == (
+        alone_words.keys, alone_words.starts, alone_words.ends, alone_words.no_gold)
+
+
+@settings(max_examples=200, deadline=None)
+@given(memo_texts, st.data())
+def test_spans_at_once_are_each_span(text, data):
+    from workbench.normalize import char_units, word_units
+
+    for units in (char_units(text), word_units(text)):
+        n = len(units)
+        pairs = data.draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted), max_size=12))
+        firsts, lasts = [a for a, _ in pairs], [b for _, b in pairs]
+        assert units.spans(firsts, lasts) == [units.span(a, b) for a, b in pairs]
+
+
+@settings(max_examples=200, deadline=None)
+@given(memo_texts, memo_texts, memo_options)
+def test_distance_alone_is_the_measured_distance(gold, ocr, options):
+    from workbench.metrics import measure, measure_distance
+    from workbench.normalize import char_and_word_units
+
+    gold_chars, gold_words = char_and_word_units(gold, options=options)
+    ocr_chars, ocr_words = char_and_word_units(ocr, options=options)
+    for g, o in ((gold_chars, ocr_chars), (gold_words, ocr_words)):
+        measured = measure(g, o)
+        assert measure_distance(g, o) == (measured.distance, measured.gold_length)
+        without = measure(g, o, with_ops=False)
+        assert without.ops == () and (without.distance, without.substitutions, without.insertions,
+                                      without.deletions, without.hits) == (
+            measured.distance, measured.substitutions, measured.insertions, measured.deletions, measured.hits)
+
+
+def test_units_longer_than_one_character_are_coded_apart_and_in_order():
+    from workbench.align import encode
+
+    a, b = encode(("Tokyo", "x", "Embassy"), ("Embassy", "Tokyo", "\U000f0000"))
+    assert a[1] == "x" and len(set(a)) == 3 and b[0] == a[2] and b[1] == a[0]
+    assert b[2] == "\U000f0000" and "\U000f0000" not in a  # a code in use is never handed out

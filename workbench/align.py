@@ -127,26 +127,24 @@ def encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     """
     if isinstance(a, str) and isinstance(b, str):
         return a, b
-    used = set()
-    for seq in (a, b):
-        used.update(seq if isinstance(seq, str) else (u for u in seq if len(u) == 1))
-    codes: dict[str, str] = {}
-    fresh = (chr(c) for block in _SPARE_CODES for c in block if chr(c) not in used)
-
-    def code(unit: str) -> str:
-        if len(unit) == 1:
-            return unit
-        found = codes.get(unit)
-        if found is None:
-            try:
-                found = codes[unit] = next(fresh)
-            except StopIteration:
-                raise ValueError("too many distinct multi-character units to align") from None
-        return found
-
+    # The distinct units in order of first appearance (a, then b): codes are handed out in that order,
+    # and one dict lookup per unit (in C, through `map`) then encodes both sequences.
+    distinct = dict.fromkeys(itertools.chain(a, b))
+    used = {u for u in distinct if len(u) == 1}
+    longer = [u for u in distinct if len(u) != 1]
+    first = _SPARE_CODES[0]
+    if len(longer) <= len(first) and not any(first.start <= ord(u) < first.stop for u in used):
+        # the common case: the first spare block is free and large enough, its codes taken in order
+        fresh = map(chr, first)
+    else:
+        fresh = (chr(c) for block in _SPARE_CODES for c in block if chr(c) not in used)
+    codes = dict(zip(longer, fresh, strict=False))  # fresh may run out: checked next
+    if len(codes) < len(longer):
+        raise ValueError("too many distinct multi-character units to align")
+    codes.update((u, u) for u in used)
     return (
-        a if isinstance(a, str) else "".join(map(code, a)),
-        b if isinstance(b, str) else "".join(map(code, b)),
+        a if isinstance(a, str) else "".join(map(codes.__getitem__, a)),
+        b if isinstance(b, str) else "".join(map(codes.__getitem__, b)),
     )
 
 
@@ -214,24 +212,28 @@ def opcodes(
     a, b = encode(a, b)
     blocks: list[Opcode] = []
     for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=anchoring):
-        for op in Levenshtein.opcodes(a[a0:a1], b[b0:b1]):
-            block = Opcode(op.tag, op.src_start + a0, op.src_end + a0, op.dest_start + b0, op.dest_end + b0)
-            if block.a_start == block.a_end and block.b_start == block.b_end:
+        # as_list(): rapidfuzz's opcodes as plain tuples, far cheaper to read than its Opcode objects
+        for tag, s0, s1, d0, d1 in Levenshtein.opcodes(a[a0:a1], b[b0:b1]).as_list():
+            if s0 == s1 and d0 == d1:
                 continue
-            if blocks and blocks[-1].tag == block.tag:
+            if blocks and blocks[-1].tag == tag:
                 last = blocks.pop()
-                block = Opcode(block.tag, last.a_start, block.a_end, last.b_start, block.b_end)
-            blocks.append(block)
+                blocks.append(Opcode(tag, last.a_start, s1 + a0, last.b_start, d1 + b0))
+            else:
+                blocks.append(Opcode(tag, s0 + a0, s1 + a0, d0 + b0, d1 + b0))
     return blocks
 
 
+_TAGS = {tag.value: tag for tag in AlignTag}
+
+
 def _to_align_ops(blocks: list[Opcode], gold: Units, ocr: Units) -> tuple[AlignOp, ...]:
-    ops = []
-    for block in blocks:
-        gold_start, gold_end = gold.span(block.a_start, block.a_end)
-        ocr_start, ocr_end = ocr.span(block.b_start, block.b_end)
-        ops.append(AlignOp(block.tag, gold_start, gold_end, ocr_start, ocr_end))
-    return tuple(ops)
+    gold_spans = gold.spans([b.a_start for b in blocks], [b.a_end for b in blocks])
+    ocr_spans = ocr.spans([b.b_start for b in blocks], [b.b_end for b in blocks])
+    return tuple(
+        AlignOp(_TAGS[block.tag], g0, g1, o0, o1)
+        for block, (g0, g1), (o0, o1) in zip(blocks, gold_spans, ocr_spans, strict=True)
+    )
 
 
 def align_units(

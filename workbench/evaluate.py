@@ -31,16 +31,21 @@ from workbench.metrics import (
     confusion_counts_from_ops,
     error_rate,
     measure,
+    measure_distance,
     top_confusions,
 )
 from workbench.models import GoldPage, PageScore
-from workbench.normalize import DEFAULT, ComparisonOptions, char_units, word_units
+from workbench.normalize import DEFAULT, ComparisonOptions, char_and_word_units
 from workbench.ocr.store import load_ocr_text
 
 
 @dataclass(frozen=True, slots=True)
 class PageEvaluation:
-    """The measures of one page's OCR against its full gold page and against its gold body."""
+    """The measures of one page's OCR against its full gold page and against its gold body.
+
+    Only `chars` is sure to carry its alignment (`ErrorMeasure.ops`, which the confusions are read from);
+    the others are counted without one (`metrics.measure(with_ops=False)`).
+    """
 
     page: int
     chars: ErrorMeasure
@@ -126,17 +131,18 @@ def evaluate_page(
 ) -> PageEvaluation:
     """Compare one page's OCR text with its gold page (full page and body) under the comparison `options`."""
     full = gold.full_text
-    # Each text is cut into units once; the OCR's units serve both references.
-    ocr_chars = char_units(ocr_text, options=options)
-    ocr_words = word_units(ocr_text, options=options)
-    full_words = word_units(full, options=options)
-    chars = measure(char_units(full, options=options), ocr_chars, exact=exact)
-    words = measure(full_words, ocr_words, exact=exact)
+    # Each text is folded and cut into units once; the OCR's units serve both references. Only the full
+    # page's character alignment is needed as offsets (for the confusions): the others give counts.
+    ocr_chars, ocr_words = char_and_word_units(ocr_text, options=options)
+    full_chars, full_words = char_and_word_units(full, options=options)
+    chars = measure(full_chars, ocr_chars, exact=exact)
+    words = measure(full_words, ocr_words, exact=exact, with_ops=False)
     if _body_is_full(gold, full, options):
         body_chars, body_words = chars, words
     else:
-        body_chars = measure(char_units(gold.body, options=options), ocr_chars, exact=exact)
-        body_words = measure(word_units(gold.body, options=options), ocr_words, exact=exact)
+        gold_chars, gold_words = char_and_word_units(gold.body, options=options)
+        body_chars = measure(gold_chars, ocr_chars, exact=exact, with_ops=False)
+        body_words = measure(gold_words, ocr_words, exact=exact, with_ops=False)
     return PageEvaluation(
         page=gold.number,
         chars=chars,
@@ -200,25 +206,27 @@ def rescore_body_rates(
     for texts in variants:
         if len(texts) != len(golds):
             raise ValueError(f"{len(golds)} gold pages but {len(texts)} texts to score")
-        chars: list[ErrorMeasure] = []
-        words: list[ErrorMeasure] = []
+        chars: list[tuple[int, int]] = []  # (distance, gold length) of each page's body
+        words: list[tuple[int, int]] = []
         pages = zip(previous.pages, previous_texts, golds, texts, strict=True)
         for index, (scored, before, gold, text) in enumerate(pages):
             if text == before:
-                chars.append(scored.body_chars)
-                words.append(scored.body_words)
+                chars.append((scored.body_chars.distance, scored.body_chars.gold_length))
+                words.append((scored.body_words.distance, scored.body_words.gold_length))
                 continue
             if index not in references:
                 full = gold.full_text
                 body = full if _body_is_full(gold, full, options) else gold.body
-                references[index] = (char_units(body, options=options), word_units(body, options=options))
+                references[index] = char_and_word_units(body, options=options)
             gold_chars, gold_words = references[index]
-            chars.append(measure(gold_chars, char_units(text, options=options)))
-            words.append(measure(gold_words, word_units(text, options=options)))
+            text_chars, text_words = char_and_word_units(text, options=options)
+            # the rates need only the distances: no alignment is built (`measure_distance`)
+            chars.append(measure_distance(gold_chars, text_chars))
+            words.append(measure_distance(gold_words, text_words))
         rows.append(
             {
-                "body_cer": _rate(error_rate(sum(m.distance for m in chars), sum(m.gold_length for m in chars))),
-                "body_wer": _rate(error_rate(sum(m.distance for m in words), sum(m.gold_length for m in words))),
+                "body_cer": _rate(error_rate(sum(d for d, _ in chars), sum(n for _, n in chars))),
+                "body_wer": _rate(error_rate(sum(d for d, _ in words), sum(n for _, n in words))),
             }
         )
     return rows

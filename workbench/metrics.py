@@ -66,6 +66,7 @@ from workbench.align import (
     encode,
     levenshtein,
     merge_edits,
+    opcodes,
     segments,
 )
 from workbench.models import AlignOp, AlignTag
@@ -264,11 +265,17 @@ def _no_gold_opcodes(
     return blocks
 
 
-def _alignment(gold: Units, ocr: Units, *, exact: bool) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
+def _alignment(
+    gold: Units, ocr: Units, *, exact: bool, with_ops: bool = True
+) -> tuple[list[Opcode], tuple[AlignOp, ...]]:
     anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
     if not gold.no_gold:
+        if not with_ops:
+            return opcodes(gold.keys, ocr.keys, exact=exact, anchoring=anchoring), ()
         return align_units(gold, ocr, exact=exact, anchoring=anchoring)
     blocks = _no_gold_opcodes(gold.keys, ocr.keys, gold.no_gold, exact=exact, anchoring=anchoring)
+    if not with_ops:
+        return blocks, ()
     ops = []
     for block in blocks:
         gold_start, gold_end = gold.span(block.a_start, block.a_end)
@@ -277,13 +284,19 @@ def _alignment(gold: Units, ocr: Units, *, exact: bool) -> tuple[list[Opcode], t
     return blocks, tuple(ops)
 
 
-def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
-    """The error measure of OCR units against gold units of the same kind (chars, words or tokens).
+def measure_distance(gold: Units, ocr: Units, *, exact: bool = False) -> tuple[int, int]:
+    """`(distance, gold_length)` of `measure(gold, ocr)`, from the distance alone where that gives it (no
+    text without gold): a minimal alignment's edits are the Levenshtein distance, segment by segment of
+    the same anchored cut, so no alignment is built. For callers that pool rates only."""
+    if gold.no_gold or (ocr.no_gold and ocr.kind == "word"):
+        scored = measure(gold, ocr, exact=exact, with_ops=False)
+        return scored.distance, scored.gold_length
+    _check_comparable(gold, ocr)
+    anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
+    return levenshtein(gold.keys, ocr.keys, exact=exact, anchoring=anchoring), len(gold)
 
-    For callers that compare one text with several others and cut each text into units once
-    (`workbench.evaluate` does); `character_error` and `word_error` are this on fresh units. The
-    comparison options are the units' own (both must have been cut under the same options).
-    """
+
+def _check_comparable(gold: Units, ocr: Units) -> None:
     if gold.kind != ocr.kind:
         raise ValueError(f"cannot compare {gold.kind} units with {ocr.kind} units")
     if gold.options != ocr.options:
@@ -291,10 +304,22 @@ def measure(gold: Units, ocr: Units, *, exact: bool = False) -> ErrorMeasure:
             f"cannot compare units cut under different comparison options: gold {gold.options.version!r},"
             f" OCR {ocr.options.version!r}"
         )
+
+
+def measure(gold: Units, ocr: Units, *, exact: bool = False, with_ops: bool = True) -> ErrorMeasure:
+    """The error measure of OCR units against gold units of the same kind (chars, words or tokens).
+
+    For callers that compare one text with several others and cut each text into units once
+    (`workbench.evaluate` does); `character_error` and `word_error` are this on fresh units. The
+    comparison options are the units' own (both must have been cut under the same options).
+    `with_ops=False` leaves `ops` empty, for callers that need only the counts: mapping every block
+    of the alignment back to offsets in the original texts is a large part of the cost.
+    """
+    _check_comparable(gold, ocr)
     if ocr.no_gold and ocr.kind == "word":
         # in the OCR the no-gold character is punctuation like any other, no word
         ocr = ocr.without(ocr.no_gold)
-    blocks, ops = _alignment(gold, ocr, exact=exact)
+    blocks, ops = _alignment(gold, ocr, exact=exact, with_ops=with_ops)
     counts, unscored = _tally(blocks, gold.no_gold)
     distance = counts["replace"] + counts["insert"] + counts["delete"]
     gold_length = len(gold) - len(gold.no_gold)
@@ -415,6 +440,9 @@ def confusion_counts_from_ops(
 
 
 def _shown(text: str) -> str:
+    if text.isascii() and text.isprintable() and "  " not in text:
+        # printable ASCII holds no whitespace but the space, and is its own NFC: nothing to fold
+        return text
     return nfc(_WHITESPACE_RUN.sub(" ", text))
 
 

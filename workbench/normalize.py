@@ -41,8 +41,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
-from functools import cache, reduce
-from itertools import accumulate, pairwise
+from functools import cache, partial, reduce
+from itertools import accumulate
 
 import numpy as np
 import regex
@@ -83,6 +83,9 @@ _FOLDABLE_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 def nfc(text: str) -> str:
     """`text` in Unicode Normalization Form C."""
     return unicodedata.normalize("NFC", text)
+
+
+_NFC = partial(unicodedata.normalize, "NFC")  # nfc without a Python frame, for `map`
 
 
 def fold_whitespace(text: str) -> str:
@@ -267,6 +270,11 @@ class FoldedText:
         k = bisect.bisect_right(self.breaks, offset) - 1
         return offset + self.shifts[k]
 
+    def to_original_many(self, offsets: np.ndarray) -> np.ndarray:
+        """`to_original` of every offset of the integer array `offsets`, at once."""
+        k = np.searchsorted(np.asarray(self.breaks), offsets, side="right") - 1
+        return offsets + np.asarray(self.shifts)[k]
+
     def start_of(self, offset: int) -> int:
         """The original offset where the folded text from `offset` on begins (see `to_original`)."""
         return self.to_original(offset)
@@ -392,6 +400,9 @@ def comparison_text(text: str, *, options: ComparisonOptions = DEFAULT) -> Folde
 
 
 def _is_word(piece: str) -> bool:
+    if piece.isalnum():
+        # letters and digits only (most words): Unicode's alphanumerics are categories L and N
+        return True
     if piece.isascii():
         # ASCII letters and digits are the only ASCII characters outside the dropped categories.
         return any(c.isalnum() for c in piece)
@@ -399,6 +410,35 @@ def _is_word(piece: str) -> bool:
         unicodedata.category(c)[0] not in _NON_WORD_MAJOR and unicodedata.category(c) not in _NON_WORD_MINOR
         for c in piece
     )
+
+
+class _WordCharTable(dict):
+    """A `str.translate` table, filled as characters are met: "1" for a character that makes a piece of
+    text a word (`_is_word`), "0" for the others (whitespace, punctuation, symbols, marks, Cc, Cf)."""
+
+    def __missing__(self, code: int) -> str:
+        value = "1" if _is_word(chr(code)) else "0"
+        self[code] = value
+        return value
+
+
+_WORD_CHARS = _WordCharTable()
+
+
+def _word_pieces(body: str, shadow: str) -> list[tuple[int, int]]:
+    """The (start, end) of every word of `body`: the pieces between the word boundaries of `shadow` (the
+    same text, or with private-use letters stood in for) that hold a word character (`_is_word`).
+
+    A piece is a word when the count of word characters before its end exceeds the count before its
+    start; both counts come from one pass over the text, so no piece is looked at in Python.
+    """
+    lengths = np.fromiter(map(len, _WORD_BOUNDARY.split(shadow)), dtype=np.int64)
+    cuts = np.concatenate(([0], np.cumsum(lengths)))
+    is_word = np.frombuffer(body.translate(_WORD_CHARS).encode("ascii"), dtype=np.uint8) == ord("1")
+    before = np.concatenate(([0], np.cumsum(is_word)))
+    starts, ends = cuts[:-1], cuts[1:]
+    keep = (starts < ends) & (before[ends] > before[starts])
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +488,19 @@ class Units:
             return at, at
         return self.start(first), self.end(last - 1)
 
+    def spans(self, firsts: Sequence[int], lasts: Sequence[int]) -> list[tuple[int, int]]:
+        """`span(first, last)` of every pair of `firsts` and `lasts`, in order.
+
+        Character units of whitespace-folded text (the common case) are mapped all at once: there a
+        unit's start, its end and the gap before it all come from the one offset map.
+        """
+        if self.starts is None and isinstance(self.folded, FoldedText) and len(self.keys):
+            # span(f, l) is (to_original(f), to_original(l)) for f < l and f == l alike here
+            starts = self.folded.to_original_many(np.asarray(firsts, dtype=np.int64)).tolist()
+            ends = self.folded.to_original_many(np.asarray(lasts, dtype=np.int64)).tolist()
+            return list(zip(starts, ends, strict=True))
+        return [self.span(first, last) for first, last in zip(firsts, lasts, strict=True)]
+
     def without(self, drop: frozenset[int]) -> Units:
         """These units with those at the indices in `drop` left out (spans kept)."""
         keep = [i for i in range(len(self.keys)) if i not in drop]
@@ -492,7 +545,25 @@ def _no_gold_chars(keys: Sequence[str], char: str | None) -> frozenset[int]:
 
 def char_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
     """Grapheme clusters of `text` as compared under `options` (by default whitespace-folded), in NFC."""
+    return _char_units(comparison_text(text, options=options), options)
+
+
+def word_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
+    """Words of `text` as compared under `options`, cut as dinglehopper cuts them (see module docstring).
+
+    With `options.no_gold_char`, each run of it is a unit too (listed in `no_gold`), so that the
+    metrics can leave out the OCR words aligned with text that has no gold.
+    """
+    return _word_units(comparison_text(text, options=options), options)
+
+
+def char_and_word_units(text: str, *, options: ComparisonOptions = DEFAULT) -> tuple[Units, Units]:
+    """`char_units(text)` and `word_units(text)` under `options`, the text folded once for both."""
     folded = comparison_text(text, options=options)
+    return _char_units(folded, options), _word_units(folded, options)
+
+
+def _char_units(folded: FoldedText | MappedText, options: ComparisonOptions) -> Units:
     body = folded.text
     keys: Sequence[str]
     if body.isascii() and "\r\n" not in body:
@@ -507,28 +578,20 @@ def char_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
     return Units(folded, keys, starts, ends, no_gold=_no_gold_chars(keys, options.no_gold_char), options=options)
 
 
-def word_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
-    """Words of `text` as compared under `options`, cut as dinglehopper cuts them (see module docstring).
-
-    With `options.no_gold_char`, each run of it is a unit too (listed in `no_gold`), so that the
-    metrics can leave out the OCR words aligned with text that has no gold.
-    """
-    folded = comparison_text(text, options=options)
+def _word_units(folded: FoldedText | MappedText, options: ComparisonOptions) -> Units:
     body = folded.text
     pieces: list[tuple[int, int]]
     if body.isascii():
         # ASCII-only text: the same words, found by one regular expression ten times faster.
-        pieces = [m.span() for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
+        if "_" in body:
+            pieces = [m.span() for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
+        else:
+            pieces = [m.span() for m in _ASCII_WORD.finditer(body)]
     else:
         # dinglehopper makes private-use characters (MUFI) letters for word breaking; any letter
         # stands in for them here, offsets unchanged, and the pieces are cut from the real text.
         shadow = _PRIVATE_USE.sub("a", body) if options.private_use_letters else body
-        cuts = [m.start() for m in _WORD_BOUNDARY.finditer(shadow)]
-        if not cuts or cuts[0] != 0:
-            cuts.insert(0, 0)
-        if cuts[-1] != len(body):
-            cuts.append(len(body))
-        pieces = [(start, end) for start, end in pairwise(cuts) if start < end and _is_word(body[start:end])]
+        pieces = _word_pieces(body, shadow)
     no_gold: frozenset[int] = frozenset()
     if options.no_gold_char is not None:
         # the no-gold character is never part of a word (ComparisonOptions checks), so runs and
@@ -538,9 +601,11 @@ def word_units(text: str, *, options: ComparisonOptions = DEFAULT) -> Units:
             marked = sorted([(span, False) for span in pieces] + [(span, True) for span in runs])
             pieces = [span for span, _ in marked]
             no_gold = frozenset(i for i, (_, is_run) in enumerate(marked) if is_run)
+    texts = [body[start:end] for start, end in pieces]
     return Units(
         folded,
-        tuple(nfc(body[start:end]) for start, end in pieces),
+        # ASCII is its own NFC; otherwise each word is composed (in C, through `map`)
+        tuple(texts) if body.isascii() else tuple(map(_NFC, texts)),
         tuple(start for start, _ in pieces),
         tuple(end for _, end in pieces),
         kind="word",
