@@ -257,8 +257,10 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
         words = tuple(word_from_json(w) for w in meta["words"])
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise InputError(f"{meta_path}: malformed OCR words file ({error})") from None
-    recorded = meta.get("text_sha256")  # absent in files written before it was recorded
-    if (recorded is not None and recorded != hashlib.sha256(txt.read_bytes()).hexdigest()) or any(
+    # The checksum of the text as `save_ocr_page` wrote it (UTF-8, no byte-order mark), so the text read
+    # above is checked without reading its file again; absent in files written before it was recorded.
+    recorded = meta.get("text_sha256")
+    if (recorded is not None and recorded != hashlib.sha256(text.encode("utf-8")).hexdigest()) or any(
         text[w.start : w.end] != w.text for w in words
     ):
         raise InputError(
