@@ -36,3 +36,112 @@ def test_the_manifest_language_picks_the_lexicon(tmp_collection, french_letter):
 def test_a_document_without_language_is_read_as_english(tmp_collection, french_letter):
     flags = flag_document(tmp_collection, french_letter("lettre-sans-langue", ""), use_gold=False)
     assert any(f.text.startswith(("réfection", "achevés", "conformément")) for f in flags)
+
+
+# -- a document's flags are kept in the cache under everything they are made from ------------------------------
+
+MEMO = (
+    "MEMORANDUM FOR THE SECRETARY\n"
+    "Subject: Tbe Embassy's report on the naval agreement of 1974\n"
+    "The Embassy belicves the agreement wi11 be renewed without delay.\n"
+)
+MEMO_GOLD = MEMO.replace("Tbe", "The").replace("belicves", "believes").replace("wi11", "will")
+
+
+@pytest.fixture
+def memo(tmp_collection, tmp_path):
+    ocr, gold = tmp_path / "memo.txt", tmp_path / "memo.gold.txt"
+    ocr.write_text(MEMO, encoding="utf-8")
+    gold.write_text(MEMO_GOLD, encoding="utf-8")
+    add_document(tmp_collection, "memo", title="Memo", ocr=[ocr], gold=[gold], lang="eng")
+    return tmp_collection.document("memo")
+
+
+def _flagger_must_not_run(monkeypatch):
+    import workbench.flags.document as document
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("flagged again: the cached flags were not used")
+
+    monkeypatch.setattr(document, "heuristic_flags", refuse)
+    monkeypatch.setattr(document, "_gold_run", refuse)
+
+
+@pytest.mark.parametrize("use_gold", [False, True])
+def test_unchanged_pages_are_not_flagged_again(tmp_collection, memo, monkeypatch, use_gold):
+    first = flag_document(tmp_collection, memo, use_gold=use_gold)
+    assert first
+    _flagger_must_not_run(monkeypatch)
+    assert flag_document(tmp_collection, memo, use_gold=use_gold) == first
+
+
+@pytest.mark.parametrize("use_gold", [False, True])
+def test_a_changed_page_is_flagged_again(tmp_collection, memo, use_gold):
+    from dataclasses import replace
+
+    from workbench.ocr.store import load_ocr_page, save_ocr_page
+
+    before = flag_document(tmp_collection, memo, use_gold=use_gold)
+    page = load_ocr_page(tmp_collection, "memo", 1)
+    save_ocr_page(tmp_collection, replace(page, text=page.text.replace("belicves", "believes"), words=()))
+    after = flag_document(tmp_collection, memo, use_gold=use_gold)
+    assert "belicves" in {f.text for f in before} and "belicves" not in {f.text for f in after}
+
+
+def test_a_changed_gold_is_flagged_again(tmp_collection, memo):
+    before = flag_document(tmp_collection, memo, use_gold=True)
+    gold_page = tmp_collection.gold_dir(memo.gold) / "page-001.txt"
+    gold_page.write_text(MEMO_GOLD.replace("naval", "maritime"), encoding="utf-8")
+    after = flag_document(tmp_collection, memo, use_gold=True)
+    assert {f.text for f in after} - {f.text for f in before} == {"naval"}
+
+
+def test_another_flagger_version_flags_again(tmp_collection, memo, monkeypatch):
+    import workbench.flags.document as document
+
+    calls = []
+    real = document.heuristic_flags
+    monkeypatch.setattr(document, "heuristic_flags", lambda *a, **k: calls.append(1) or real(*a, **k))
+    flag_document(tmp_collection, memo, use_gold=False)
+    monkeypatch.setattr(document, "flagger_version", lambda: "another version")
+    flag_document(tmp_collection, memo, use_gold=False)
+    assert len(calls) == 2
+
+
+def test_a_damaged_cache_entry_is_a_miss(tmp_collection, memo):
+    from workbench.ocr.cache import default_root
+
+    first = flag_document(tmp_collection, memo, use_gold=False)
+    (entry,) = (default_root() / "flags").rglob("*.json")
+    entry.write_text('{"format": 1, "key": "', encoding="utf-8")
+    assert flag_document(tmp_collection, memo, use_gold=False) == first
+
+
+def test_flags_revised_by_what_was_learned_are_not_cached(tmp_collection, memo, monkeypatch):
+    import workbench.flags.document as document
+
+    class Taught:  # something learned: the flagger must run with it every time
+        def __bool__(self):
+            return True
+
+        def revise(self, context, flags):
+            return [f for f in flags if f.text != "Tbe"]
+
+    calls = []
+    real = document.heuristic_flags
+    monkeypatch.setattr(document, "heuristic_flags", lambda *a, **k: calls.append(1) or real(*a, **k))
+    flag_document(tmp_collection, memo, use_gold=False)
+    revised = flag_document(tmp_collection, memo, use_gold=False, learned=Taught())
+    again = flag_document(tmp_collection, memo, use_gold=False, learned=Taught())
+    assert len(calls) == 3 and revised == again and "Tbe" not in {f.text for f in revised}
+
+
+def test_pages_read_already_are_flagged_as_the_stored_ones(tmp_collection, memo):
+    from workbench.ocr.store import load_ocr_pages
+
+    pages = load_ocr_pages(tmp_collection, memo)
+    assert flag_document(tmp_collection, memo, use_gold=False, pages=pages) == flag_document(
+        tmp_collection, memo, use_gold=False
+    )
+    with pytest.raises(ValueError, match="not every page"):
+        flag_document(tmp_collection, memo, use_gold=False, pages=[])

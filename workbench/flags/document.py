@@ -1,20 +1,42 @@
-"""Flags of a whole document from the collection on disk: the I/O edge around the pure flaggers."""
+"""Flags of a whole document from the collection on disk: the I/O edge around the pure flaggers.
+
+Flagging is costly (the no-gold flagger takes a large part of a second a page), so a document's flags are
+kept in the client's cache folder (WORKBENCH_CACHE, the OCR cache's: `flags/<ab>/<key>.json`) under a key
+of everything they are made from: the pages' OCR (text, words, boxes, confidences, engine and options),
+the gold pages (with gold), the page sizes and language (without), and the flagger's version, which is
+the checksum of every file of the workbench package with the versions of the word and hyphenation data
+it reads (`flagger_version`): any change of code or data is a new key, so a cached flag never outlives
+the code that made it. Flags revised by what reviewers taught (`learned`) are not cached. A damaged
+entry is a miss, never an error: the document is flagged again.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import workbench
 from workbench.batch import Batch, Task
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
 from workbench.flags.gold import gold_flags
 from workbench.flags.heuristic import heuristic_flags
 from workbench.flags.lexicon import Lexicon
+from workbench.fsutil import atomic_write_json
 from workbench.images import image_size
-from workbench.models import Document, Flag, OcrPage
+from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, OcrPage
 from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
+
+# Bump when the cached form of the flags changes.
+FLAG_CACHE_FORMAT = 1
+# The distributions whose data the flaggers read (word frequencies, hyphenation patterns).
+_DATA_DISTRIBUTIONS = ("wordfreq", "pyphen")
 
 if TYPE_CHECKING:
     from workbench.learning import Learned
@@ -42,6 +64,7 @@ def flag_document(
     use_gold: bool,
     batch: Batch | None = None,
     learned: Learned | None = None,
+    pages: Sequence[OcrPage] | None = None,
 ) -> list[Flag]:
     """Every flag of a document's stored OCR, in page and text order.
 
@@ -49,30 +72,123 @@ def flag_document(
     heuristic flags, which read nothing of the gold. InputError when a page has no OCR. With `batch`
     (workbench.batch), runs of pages are flagged where it runs; the flags are the same. `learned`
     (workbench.learning.learned_for) revises the heuristic flags with what the reviewers taught.
+    `pages` is the document's stored OCR when the caller has read it already (`load_ocr_pages`: every
+    page, in page order), so that it is not read again.
     """
     if isinstance(document, str):
         document = collection.document(document)
-    pages = load_ocr_pages(collection, document)
+    if pages is None:
+        pages = load_ocr_pages(collection, document)
+    elif [p.number for p in pages] != [ref.number for ref in document.pages]:
+        raise ValueError(f"flag_document: the pages given are not every page of {document.id!r} in order")
+    pages = list(pages)
     if not use_gold:
         # The manifest's language drives the lexicon, hyphenation and stamp words; English when unsaid.
         language = getattr(document, "lang", "") or "eng"
+        sizes = page_sizes(document, pages)
+        # nothing learned leaves the flags as they are (heuristic_flags), so those are the cached ones
+        key = None if learned else _cache_key("no-gold", document.id, pages, [language, sorted(sizes.items())])
+        cached = _cached(key)
+        if cached is not None:
+            return cached
         if batch is None:
-            return heuristic_flags(
-                pages, page_sizes=page_sizes(document, pages), language=language, learned=learned
-            )
-        # The document's lexicon is learnt here, from every page, and sent once to each worker.
-        shared = {"lexicon": Lexicon.for_pages(pages, language=language), "page_sizes": page_sizes(document, pages),
-                  "learned": learned}
-        return _batch_flags(batch, heuristic_flags, [(run,) for run in batch.chunks(pages)], shared)
+            flags = heuristic_flags(pages, page_sizes=sizes, language=language, learned=learned)
+        else:
+            # The document's lexicon is learnt here, from every page, and sent once to each worker.
+            shared = {"lexicon": Lexicon.for_pages(pages, language=language), "page_sizes": sizes, "learned": learned}
+            flags = _batch_flags(batch, heuristic_flags, [(run,) for run in batch.chunks(pages)], shared)
+        return _keep(key, flags)
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")
     golds = collection.gold_pages(document)
+    key = _cache_key("gold", document.id, pages, [repr(gold) for gold in golds])
+    cached = _cached(key)
+    if cached is not None:
+        return cached
     markings = [m for gold in golds for m in gold.markings]
     if batch is not None:
         runs = batch.chunks(list(zip(pages, golds, strict=True)))
-        return _batch_flags(batch, _gold_run, [([p for p, _ in run], [g for _, g in run]) for run in runs],
-                            {"document_markings": markings})
-    return _gold_run(pages, golds, document_markings=markings)
+        flags = _batch_flags(batch, _gold_run, [([p for p, _ in run], [g for _, g in run]) for run in runs],
+                             {"document_markings": markings})
+    else:
+        flags = _gold_run(pages, golds, document_markings=markings)
+    return _keep(key, flags)
+
+
+@functools.cache
+def flagger_version() -> str:
+    """The version of the flaggers a cached flag was made by: SHA-256 of every file of the workbench package
+    (path and content) and of the versions of the data distributions it reads."""
+    digest = hashlib.sha256()
+    package = Path(workbench.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for name in _DATA_DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent\0".encode())
+    return digest.hexdigest()
+
+
+def _cache_key(kind: str, doc_id: str, pages: Sequence[OcrPage], inputs: list) -> str:
+    """The cache key of a document's flags of `kind` made from `pages` and the other `inputs` (reprs of
+    frozen records and plain values, which spell out every field)."""
+    digest = hashlib.sha256(f"{FLAG_CACHE_FORMAT}\0{flagger_version()}\0{kind}\0{doc_id}\0".encode())
+    for page in pages:
+        digest.update(repr(page).encode("utf-8") + b"\0")  # every field: text, words, engine, options
+    digest.update(repr(inputs).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cache_path(key: str) -> Path:
+    # Imported here: workbench.ocr.options reaches this module through the corpus, and ocr.cache imports it.
+    from workbench.ocr.cache import default_root
+
+    return default_root() / "flags" / key[:2] / f"{key}.json"
+
+
+def _cached(key: str | None) -> list[Flag] | None:
+    """The flags kept under `key`, or None (no key, no entry, or a damaged one)."""
+    if key is None:
+        return None
+    try:
+        data = json.loads(_cache_path(key).read_text(encoding="utf-8"))
+        if data.get("format") != FLAG_CACHE_FORMAT or data.get("key") != key:
+            return None
+        return [_flag_from_json(item) for item in data["flags"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep(key: str | None, flags: list[Flag]) -> list[Flag]:
+    """`flags`, kept under `key` first (when there is one; a cache that cannot be written is no error)."""
+    if key is not None:
+        try:
+            path = _cache_path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            entry = {"format": FLAG_CACHE_FORMAT, "key": key, "flags": [_flag_to_json(f) for f in flags]}
+            atomic_write_json(path, entry)
+        except OSError:
+            pass
+    return flags
+
+
+def _flag_to_json(flag: Flag) -> dict:
+    return {
+        "document": flag.document, "page": flag.page, "start": flag.start, "end": flag.end, "text": flag.text,
+        "category": flag.category.value, "suggestions": list(flag.suggestions), "confidence": flag.confidence,
+        "boxes": [[b.left, b.top, b.right, b.bottom] for b in flag.boxes], "source": flag.source.value,
+    }
+
+
+def _flag_from_json(data: dict) -> Flag:
+    return Flag(
+        document=data["document"], page=data["page"], start=data["start"], end=data["end"], text=data["text"],
+        category=FlagCategory(data["category"]), suggestions=tuple(data["suggestions"]),
+        confidence=data["confidence"], boxes=tuple(Box(*b) for b in data["boxes"]), source=FlagSource(data["source"]),
+    )
 
 
 def _gold_run(pages: Sequence[OcrPage], golds: Sequence, *, document_markings: Sequence) -> list[Flag]:
