@@ -300,3 +300,21 @@ def test_a_word_kept_in_enough_other_documents_is_no_longer_flagged_here(several
     _decide_all(store, "note", "mest", "keep_ocr")
     review.refresh_flags(collection, store, "memo", use_gold=False)
     assert open_mest() == []
+
+
+def test_accepting_the_top_suggestion_everywhere_changes_no_line_that_looks_clean():
+    from workbench.transcript import correct_page
+
+    text = "The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n"
+    twice = Learned(confusions=((("e", "u"), 2),))
+
+    def accepted_everywhere(page) -> str:  # what accepting every top suggestion at once makes of the page
+        decided = [
+            (f, Decision(document="doc", flag_key=f.key, action=DecisionAction.ACCEPT, text=f.suggestions[0],
+                         reviewer="ann", time="2026-12-02T00:00:00Z"))
+            for f in heuristic_flags([page], learned=twice) if f.suggestions
+        ]
+        return correct_page(page.text, decided).text
+
+    assert "treaty bet the" in accepted_everywhere(flag_page(text))  # every word read at 95: kept as read
+    assert "treaty but the" in accepted_everywhere(flag_page(text, conf={"question": 88.0}))
