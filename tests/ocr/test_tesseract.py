@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PIL import Image
 
 from tests.ocr.conftest import draw_text_page
 from workbench.errors import OcrError
@@ -12,7 +13,7 @@ from workbench.ocr.importers.hocr import read_hocr
 from workbench.ocr.options import OcrOptions
 from workbench.ocr.run import run_ocr
 from workbench.ocr.store import load_ocr_page
-from workbench.ocr.tesseract import NOT_FOUND, ocr_page_image
+from workbench.ocr.tesseract import NOT_FOUND, ResolutionSource, ocr_page_image
 
 pytestmark = pytest.mark.tesseract
 
@@ -91,3 +92,16 @@ def test_second_run_reads_every_page_from_the_cache(real_tesseract, tmp_collecti
     second = run_ocr(tmp_collection, document, jobs=2)
     assert second.cached == (1, 2) and second.read == ()
     assert log.read_text() == calls
+
+
+def test_a_page_without_resolution_is_read_as_it_is_with_tesseract_s_own_estimate(real_tesseract, tmp_path):
+    drawn = draw_text_page(tmp_path / "drawn.png", TEXT, size=(1000, 330))
+    scan = tmp_path / "page-008.png"
+    Image.open(drawn).convert("RGB").save(scan)  # a colour file that says nothing of its resolution
+    page = ocr_page_image(scan, options=OcrOptions(), command=str(real_tesseract), timeout=60)
+    assert page.text == "The Treaty of Mutual\nCooperation and Security\n\nOkinawa reverted in 1972\n"
+    # black on white reads the same both ways: the file as it is (plain Tesseract's reading) is kept, at
+    # the resolution Tesseract logged it estimated from the text height
+    assert page.resolution.source is ResolutionSource.TESSERACT and page.dpi > 70
+    assert page.resolution.reason.startswith(f"the file as it is at {page.dpi} dpi (Tesseract's own estimate")
+    assert "kept over the scan in gray at 300 dpi (the file gives no resolution" in page.resolution.reason
