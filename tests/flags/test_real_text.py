@@ -45,6 +45,12 @@ def flagged(page: OcrPage, language: str) -> list[tuple[str, FlagCategory]]:
         ("en", "vnto", "unto"),
         ("en", "hee", "he"),
         ("en", "doe", "do"),
+        ("en", "heere", "here"),
+        ("en", "onely", "only"),
+        ("en", "entred", "entered"),
+        ("en", "countrey", "country"),
+        ("en", "musicke", "music"),
+        ("en", "imbraced", "embraced"),
         ("fr", "auec", "avec"),
         ("fr", "pouvoit", "pouvait"),
         ("fr", "iamais", "jamais"),
@@ -60,7 +66,10 @@ def test_another_inflection_of_a_common_word_is_a_variant(language, word):
     assert Lexicon.for_texts([""], language=language).variant_of(word) is not None
 
 
-@pytest.mark.parametrize(("language", "word"), [("en", "thoy"), ("en", "lespectlvly"), ("fr", "fanté"), ("de", "Xqzt")])
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("en", "thoy"), ("en", "lespectlvly"), ("en", "tbe"), ("en", "sbee"), ("fr", "fanté"), ("de", "Xqzt")],
+)
 def test_a_misreading_is_no_variant(language, word):
     assert Lexicon.for_texts([""], language=language).variant_of(word) is None
 
@@ -99,6 +108,15 @@ def test_text_without_confidences_flags_unknown_words_that_are_no_names():
 def test_text_without_confidences_leaves_names_inside_sentences():
     column = "The steamer arrived yesterday from Wollongbar with a cargo of wheat for the merchants."
     assert not [text for text, _ in flagged(plain_page(column), "en") if "Wollongbar" in text]
+
+
+def test_a_stop_after_a_word_that_may_end_a_clause_is_no_slip():
+    tale = "He would have embraced her, but she got from him, and he locked himselfe in, and stayed."
+    assert not [
+        text for text, category in flagged(plain_page(tale), "en") if category is FlagCategory.CASE_OR_PUNCTUATION
+    ]
+    # an article never ends one
+    assert ("the,", FlagCategory.CASE_OR_PUNCTUATION) in flagged(plain_page("He went into the, house at night."), "en")
 
 
 def test_a_lone_digit_counting_the_next_word_is_a_number():

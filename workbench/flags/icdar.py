@@ -7,9 +7,12 @@ As the organisers' evaluation tool defines it (evalTool_ICDAR2017.py, reused for
     each side included (so a lost or added space makes the token erroneous), "@" removed;
   - tokens whose aligned gold holds "#" (no gold there) are ignored, and so is every token the OCR
     writes with a hyphen ("-" inside or at an edge): the organisers left hyphenation out of task 1;
-  - a system names the tokens it believes erroneous; precision, recall and F-measure are counted over
-    tokens, per file, 0 when undefined; a set's figure is the mean over its files weighted by their
-    token counts (the tool's CSV carries NbTokens for that weighting).
+  - a system names the tokens it believes erroneous; a named token counts unless its own aligned gold
+    (the token and the space after it, not the one before: the tool's `task1_eval` reads the two sides
+    differently) holds "#", so a named token whose only "#" is the space before it is a false positive;
+  - precision, recall and F-measure are counted over tokens, per file, 0 when undefined; a set's figure
+    is the mean over its files weighted by their NbTokens (the tool's CSV column for that weighting: the
+    gold's space-separated tokens without "#", counted by its get_errors_stats).
 The corpus here gives the OCR and the gold without their published alignment, so the alignment is
 recomputed (Levenshtein opcodes, workbench.align); where several alignments are optimal, a token's
 verdict may differ from the organisers' own.
@@ -37,6 +40,7 @@ class DetectionScore:
     erroneous: int
     flagged: int
     true_positive: int
+    weight: int = 0  # the file's NbTokens: gold tokens without "#", what the tool weights its mean by
 
     @property
     def precision(self) -> float:
@@ -107,11 +111,14 @@ def detection_score(ocr: str, gold: str, flags: Iterable[Flag]) -> DetectionScor
 
     erroneous: set[int] = set()
     scored: set[int] = set()
+    nameable: set[int] = set()  # tokens a system may name: no "#" in their own gold and the space after
     start = 0
     for boundary in [m.start() for m in re.finditer(" ", ocr_a)] + [len(ocr_a)]:
         end = boundary + 1  # the following space is part of the comparison
         truth = gold_h[max(0, start - 1) : end].replace(PAD, "")
         seen = ocr_a[max(0, start - 1) : end].replace(PAD, "")
+        if IGNORE not in gold_h[start:end]:
+            nameable.add(start)
         if IGNORE not in truth:
             scored.add(start)
             if seen != truth:
@@ -120,22 +127,23 @@ def detection_score(ocr: str, gold: str, flags: Iterable[Flag]) -> DetectionScor
     flagged = set()
     for original in _flagged_starts(ocr, flags):
         aligned = position[original - 1] + 1 if original > 0 else 0
-        if aligned in scored:
+        if aligned in nameable:
             flagged.add(aligned)
     return DetectionScore(
         tokens=len(scored),
         erroneous=len(erroneous),
         flagged=len(flagged),
         true_positive=len(flagged & erroneous),
+        weight=sum(1 for token in gold_a.split(" ") if IGNORE not in token.replace(PAD, "")),
     )
 
 
 def weighted_mean(scores: Sequence[DetectionScore]) -> dict[str, float]:
-    """The competition's set figure: per-file precision, recall and F weighted by the files' token counts."""
-    total = sum(s.tokens for s in scores)
+    """The competition's set figure: per-file precision, recall and F weighted by the files' NbTokens."""
+    total = sum(s.weight for s in scores)
     if not total:
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-    return {name: sum(getattr(s, name) * s.tokens for s in scores) / total for name in ("precision", "recall", "f1")}
+    return {name: sum(getattr(s, name) * s.weight for s in scores) / total for name in ("precision", "recall", "f1")}
 
 
 def summed(scores: Sequence[DetectionScore]) -> DetectionScore:
@@ -145,4 +153,5 @@ def summed(scores: Sequence[DetectionScore]) -> DetectionScore:
         erroneous=sum(s.erroneous for s in scores),
         flagged=sum(s.flagged for s in scores),
         true_positive=sum(s.true_positive for s in scores),
+        weight=sum(s.weight for s in scores),
     )

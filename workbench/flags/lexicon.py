@@ -234,9 +234,10 @@ class Lexicon:
         forms = {key}
         for _ in range(2):  # old spellings change a word in one or two places ("auoit": u -> v, oi -> ai)
             changed = {new for form in forms for new in _rewritten(form, _compiled(config.old_spellings))} - forms
-            # fewest changes first; a lone letter ("hee" -> "h") is no word's modern form
+            # fewest changes first; a lone letter ("hee" -> "h") or an abbreviation without a vowel
+            # ("tbe" -> "tb", "sbee" -> "sb") is no word's modern form
             for form in sorted(changed):
-                if len(form) >= 2 and self.general.get(form, 0.0) >= floor:
+                if len(form) >= 2 and self.general.get(form, 0.0) >= floor and self._voiced(form):
                     return form
             forms |= changed
         endings = sorted(config.inflections, key=len, reverse=True)
@@ -251,6 +252,11 @@ class Lexicon:
                     if other != ending and self.general.get(stem + other, 0.0) >= floor:
                         return stem + other
         return None
+
+    def _voiced(self, form: str) -> bool:
+        """True when `form` holds a vowel of the language (always, for a language without that rule)."""
+        vowels = self.config.vowels
+        return not vowels or any(c in vowels for c in form)
 
     def _elided(self, key: str) -> bool:
         head, _, tail = key.partition("'")
