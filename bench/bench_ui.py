@@ -15,7 +15,16 @@ Enter does): the callback that writes the line edit plus the whole rerun of the 
 Targets: a review action's median under 200 ms on the five-page document, under 500 ms on 500 pages
 (issue 7); a line edit's median under 150 ms on both (issue 13).
 
+The server compiles a page script once per process (the runtime's one ScriptCache); AppTest compiles the
+entry script and the page again on every run, which is no part of a rerun's server time. The bench gives
+its AppTest runs one script cache, as the server has; `--compile-each-run` keeps AppTest's own behaviour.
+
+Before/after: `--baseline DIR` (a folder holding another version's `workbench` package, e.g. from `git archive
+COMMIT | tar -x -C DIR`) measures each document with that code first, in a child process on an identical
+copy of the collection, then with this checkout's, and prints both side by side with their ratio.
+
     .venv/bin/python bench/bench_ui.py [--actions 30] [--edits 30] [--pages 500] [--document us-japan-1974]
+                                       [--baseline DIR] [--skip-review] [--compile-each-run]
 
 Prints the figures and writes reports/bench/ui.json.
 """
@@ -28,15 +37,18 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+# `--code DIR` (the child process of `--baseline`) runs another version's workbench package.
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] else REPO
+sys.path.insert(0, str(CODE))
 
-ENTRY = REPO / "workbench" / "ui" / "app.py"
+ENTRY = CODE / "workbench" / "ui" / "app.py"
 TARGETS_MS = {"five-page": 200.0, "synthetic": 500.0}
 LINE_EDIT_TARGET_MS = 150.0
 
@@ -57,13 +69,14 @@ def copy_document(source_home: Path, home: Path, doc_id: str) -> None:
 def ensure_ocr(home: Path, doc_id: str) -> str:
     """Make the document's OCR when it has none; returns how the OCR was obtained."""
     from workbench.corpus import Collection
-    from workbench.ocr.run import run_ocr
     from workbench.ocr.store import has_ocr
 
     collection = Collection(home)
     document = collection.document(doc_id)
     if has_ocr(collection, document):
         return "stored"
+    from workbench.ocr.run import run_ocr  # only when OCR must be made: it brings in the engine
+
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     run = run_ocr(collection, document)
     if run.failures:
@@ -108,6 +121,16 @@ def make_synthetic(home: Path, source_id: str, pages: int) -> str:
     )
     write_manifest(document, folder / "manifest.json")
     return doc_id
+
+
+def share_script_cache() -> None:
+    """Give every AppTest run one script cache, as the server's runtime has: the entry script and the pages
+    are compiled once, not on every run."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
 def measure(home: Path, doc_id: str, *, actions: int, database: Path) -> dict:
@@ -209,6 +232,48 @@ def measure_line_edits(home: Path, doc_id: str, *, edits: int, database: Path) -
     }
 
 
+def measure_document(name: str, folder: Path, args: argparse.Namespace) -> dict:
+    """The figures of one document (`name`: five-page or synthetic), on a fresh copy of the collection in
+    `folder` with a fresh store."""
+    home = folder / "collection"
+    copy_document(REPO, home, args.document)
+    ocr = ensure_ocr(home, args.document)
+    doc_id = args.document if name == "five-page" else make_synthetic(home, args.document, args.pages)
+    database = folder / f"{name}.db"
+    figures = {} if args.skip_review else measure(home, doc_id, actions=args.actions, database=database)
+    figures["line_edit"] = measure_line_edits(home, doc_id, edits=args.edits, database=database)
+    if name == "five-page":
+        figures["ocr"] = ocr
+    return figures
+
+
+def baseline_figures(name: str, folder: Path, args: argparse.Namespace) -> dict:
+    """`measure_document` with the workbench package of `args.baseline`, in a child process."""
+    out = folder / f"baseline-{name}.json"
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--code", str(args.baseline), "--only", name,
+        "--document", args.document, "--pages", str(args.pages), "--actions", str(args.actions),
+        "--edits", str(args.edits), "--out", str(out),
+    ]
+    command += ["--skip-review"] if args.skip_review else []
+    command += ["--compile-each-run"] if args.compile_each_run else []
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text(encoding="utf-8"))["results"][name]
+
+
+def side_by_side(name: str, before: dict, after: dict) -> str:
+    """Baseline and this checkout's medians of one document, with the ratio baseline / this."""
+    rows = []
+    for label, old, new in (
+        ("review action", before.get("median_ms"), after.get("median_ms")),
+        ("line edit", before["line_edit"]["median_ms"], after["line_edit"]["median_ms"]),
+        ("line edit CPU", before["line_edit"]["cpu_median_ms"], after["line_edit"]["cpu_median_ms"]),
+    ):
+        if old is not None and new is not None:
+            rows.append(f"{name:10s} {label:14s} baseline {old:7.1f} ms  this {new:7.1f} ms  ratio {old / new:.2f}x")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--document", default="us-japan-1974", help="the five-page document (default %(default)s)")
@@ -216,23 +281,30 @@ def main() -> int:
     parser.add_argument("--actions", type=int, default=30, help="review actions timed per document")
     parser.add_argument("--edits", type=int, default=30, help="line edits timed per document")
     parser.add_argument("--skip-review", action="store_true", help="time the line edits only")
+    parser.add_argument("--compile-each-run", action="store_true",
+                        help="let AppTest compile the scripts on every run (its default; the server does not)")
+    parser.add_argument("--baseline", type=Path, help="a folder with another version's workbench package: "
+                        "each document is measured with it first, in the same run")
+    parser.add_argument("--only", choices=sorted(TARGETS_MS), help="measure one document only")
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # read before the imports, see CODE
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench" / "ui.json")
     args = parser.parse_args()
     os.environ.setdefault("WORKBENCH_CACHE", str(REPO / ".workbench-cache"))
     os.environ["WORKBENCH_PROGRESS"] = "false"
+    if not args.compile_each_run:
+        share_script_cache()
+    if args.baseline is not None and not (args.baseline / "workbench" / "ui" / "app.py").is_file():
+        print(f"bench_ui: {args.baseline}: no workbench package (workbench/ui/app.py) there", file=sys.stderr)
+        return 2
 
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
-        home = Path(folder) / "collection"
-        copy_document(REPO, home, args.document)
-        ocr = ensure_ocr(home, args.document)
-        synthetic = make_synthetic(home, args.document, args.pages)
-        for name, doc_id in (("five-page", args.document), ("synthetic", synthetic)):
-            database = Path(folder) / f"{name}.db"
-            figures = {} if args.skip_review else measure(home, doc_id, actions=args.actions, database=database)
-            figures["line_edit"] = measure_line_edits(home, doc_id, edits=args.edits, database=database)
-            results[name] = figures
-        results["five-page"]["ocr"] = ocr
+    results, baseline = {}, {}
+    names = [args.only] if args.only else ["five-page", "synthetic"]
+    for name in names:
+        if args.baseline is not None:
+            with tempfile.TemporaryDirectory(prefix="bench-ui-baseline-") as folder:
+                baseline[name] = baseline_figures(name, Path(folder), args)
+        with tempfile.TemporaryDirectory(prefix="bench-ui-") as folder:
+            results[name] = measure_document(name, Path(folder), args)
 
     for name, figures in results.items():
         target = TARGETS_MS[name]
@@ -253,9 +325,12 @@ def main() -> int:
             f"{lines['cpu_median_ms']:.1f} ms at load {lines['load_average']}) "
             f"-> {verdict} the {LINE_EDIT_TARGET_MS:.0f} ms target; Transcribe opened in {lines['first_open_s']:.1f} s"
         )
+    for name in baseline:
+        print(side_by_side(name, baseline[name], results[name]))
     report = {
         "benchmark": "ui review action and line edit (AppTest: click to rerun done)",
         "command": "python bench/bench_ui.py " + " ".join(sys.argv[1:]),
+        "script_cache": "compiled on every run (AppTest)" if args.compile_each_run else "one, as the server's",
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
@@ -263,6 +338,8 @@ def main() -> int:
         "line_edit_target_ms": LINE_EDIT_TARGET_MS,
         "results": results,
     }
+    if baseline:
+        report["baseline"] = {"code": str(args.baseline), "results": baseline}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written {args.out}")

@@ -156,3 +156,27 @@ def test_the_database_refuses_to_update_or_delete_line_edits(store):
         with pytest.raises((sa.exc.IntegrityError, StoreError), match="append-only"), store.write() as conn:
             conn.execute(statement)
     assert [e.text for e in store.line_edits(DOC)] == ["November 1974"]
+
+
+def test_a_pages_records_in_one_read_are_what_the_separate_reads_give(store):
+    from workbench.models import Flag, FlagCategory
+    from workbench.transcript import switch_rule
+
+    flags = [
+        Flag(DOC, page, start, start + 3, "teh", FlagCategory.MISREAD_WORD, ("the",))
+        for page in (1, 2) for start in (0, 10, 20)
+    ]
+    review.sync_flags(store, DOC, flags)
+    for target in (flags[0], flags[2], flags[3]):  # two decided flags on page 1, one on page 2
+        review.decide(store, DOC, target.key, action="accept", reviewer="ann", version=0, text="the")
+    review.undo(store, DOC, flags[2].key, reviewer="ann", version=1)
+    edit(store, "November 1974")
+    edit(store, "November 1974", page=2)
+    switch_rule(store, DOC, "join_hyphenation", False, reviewer="ann")
+    records = store.page_records(DOC, 1)
+    assert [s.flag.key for s in records.flags] == [flags[0].key, flags[2].key]  # the flags with events only
+    decided_keys = {flags[0].key, flags[2].key}
+    assert list(records.decisions) == [d for d in store.decisions(DOC) if d.flag_key in decided_keys]
+    assert list(records.line_edits) == store.line_edits(DOC, page=1)
+    assert list(records.rule_settings) == store.rule_settings(DOC)
+    assert store.page_records(DOC, 3).flags == () and store.page_records("other", 1).line_edits == ()

@@ -50,11 +50,17 @@ from workbench.review import (
     edits_in_force,
     flag_states,
     line_state,
-    line_states,
     queue,
     reviewer_name,
 )
-from workbench.review.lines import EditedLine, LineConflict, check_line_text, edited_lines, settling_line
+from workbench.review.lines import (
+    EditedLine,
+    LineConflict,
+    check_line_text,
+    edited_lines,
+    fold_lines,
+    settling_line,
+)
 from workbench.store import LineEdit, RuleSetting, Store, now
 
 PAGE_SEPARATOR = "\f"
@@ -435,8 +441,13 @@ def correct_page(
 
 def rules_for(store: Store, document: str) -> TranscriptRules:
     """The transcript rules in force for a document (the latest switch per rule; default on)."""
+    return rules_of(store.rule_settings(document))
+
+
+def rules_of(settings: Iterable[RuleSetting]) -> TranscriptRules:
+    """The transcript rules a document's rule switches (oldest first) leave in force; default on."""
     values = {rule.value: True for rule in Rule}
-    for setting in store.rule_settings(document):
+    for setting in settings:
         if setting.rule in values:
             values[setting.rule] = setting.enabled
     return TranscriptRules(**values)
@@ -555,17 +566,17 @@ def transcribed_lines(
 
 
 def page_lines(store: Store, ocr: OcrPage) -> list[TranscribedLine]:
-    """`transcribed_lines` of a stored OCR page, from the decisions and line edits in the store (reading the
-    page's flags alone, so a long document costs no more than a short one)."""
+    """`transcribed_lines` of a stored OCR page, from the decisions and line edits in the store: one read of
+    the page's records (`Store.page_records`: its flags alone, so a long document costs no more than a
+    short one)."""
     document, number = ocr.document, ocr.number
-    stored = store.flags(document, page=number)
-    events = store.decisions(document, keys=[s.flag.key for s in stored]) if stored else []
-    states = queue(stored, events, QueueFilter(include_stale=True)).items
+    records = store.page_records(document, number)
+    states = queue(records.flags, records.decisions, QueueFilter(include_stale=True)).items
     decided = [(s.flag, s.decision) for s in states if s.decision is not None]
-    lines = line_states(store, document, page=number)
+    lines = fold_lines(document, records.line_edits)
     in_force = [state.edit for state in lines.values() if state.edit is not None]
     versions = {line: state.version for (_page, line), state in lines.items()}
-    return transcribed_lines(ocr.text, decided, in_force, versions=versions, rules=rules_for(store, document))
+    return transcribed_lines(ocr.text, decided, in_force, versions=versions, rules=rules_of(records.rule_settings))
 
 
 def correct_line(
@@ -580,9 +591,11 @@ def correct_line(
     expect: str | None = None,
     version: int | None = None,
     note: str = "",
+    ocr: OcrPage | None = None,
 ) -> LineEdit:
     """Replace OCR line `line` (1-based, as in transcripts/ocr/DOC/page-NNN.txt) of a page with `text`, a
-    logged line edit; returns the event.
+    logged line edit; returns the event. `ocr` is the page's stored OCR when the caller has read it already
+    (the Transcribe page keeps it cached on the document's checksum); otherwise it is read here.
 
     `expect` is the line as the reviewer last saw it and `version` its version then: when the line reads
     otherwise now, or was edited since, LineConflict (exit 2 in the CLI) and nothing is written. Without
@@ -592,7 +605,8 @@ def correct_line(
     if page < 1:
         raise ReviewError(f"{document_id}: no page {page} (pages start at 1)")
     try:
-        ocr = load_ocr_page(collection, document_id, page)
+        if ocr is None or (ocr.document, ocr.number) != (document_id, page):
+            ocr = load_ocr_page(collection, document_id, page)
     except InputError:
         # Read the manifest (a 500-page one takes milliseconds) only to say which is wrong: page or OCR.
         document = collection.document(document_id)

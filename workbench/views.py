@@ -6,9 +6,11 @@ Nothing here decides anything about OCR: it composes the package's records into 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from workbench import settings
@@ -51,7 +53,13 @@ class BoxStyle:
 
 
 def collection() -> Collection:
-    """The collection at WORKBENCH_HOME."""
+    """The collection at WORKBENCH_HOME (`settings.home`), its absolute folder found once per setting and
+    working folder: resolving it asks the file system about every folder on the way, on every rerun."""
+    return _collection_at(settings.get("WORKBENCH_HOME"), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _collection_at(home: str, cwd: str) -> Collection:
     return Collection.default()
 
 

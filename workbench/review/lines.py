@@ -93,12 +93,14 @@ def _by_line(events: Iterable[LineEdit]) -> dict[tuple[int, int], list[LineEdit]
     return grouped
 
 
+def fold_lines(document: str, events: Iterable[LineEdit]) -> dict[tuple[int, int], LineState]:
+    """The state of every line that has events among `events` (oldest first), by (page, line). Pure."""
+    return {key: fold_line(document, key[0], key[1], group) for key, group in _by_line(events).items()}
+
+
 def line_states(store: Store, document: str, *, page: int | None = None) -> dict[tuple[int, int], LineState]:
     """The state of every line of a document (or of one page) that has line edit events, by (page, line)."""
-    return {
-        key: fold_line(document, key[0], key[1], events)
-        for key, events in _by_line(store.line_edits(document, page=page)).items()
-    }
+    return fold_lines(document, store.line_edits(document, page=page))
 
 
 def line_state(store: Store, document: str, page: int, line: int) -> LineState:

@@ -18,11 +18,12 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from workbench import checksums, learning, review, views
-from workbench.corpus import Collection
+from workbench.corpus import Collection, load_manifest
 from workbench.errors import WorkbenchError
 from workbench.images import open_image
 from workbench.linediff import BODY, Line, Piece
 from workbench.models import Box, FlagSource
+from workbench.ocrlines import ocr_lines
 from workbench.report import write_document_report
 from workbench.review import refresh_flags, reviewed_flag_source
 from workbench.store import database_url, open_store
@@ -404,6 +405,22 @@ def chosen_document_id() -> str:
     return doc_id
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _document(path: str, manifest: bytes):
+    return load_manifest(Path(path))
+
+
+def document(collection, doc_id: str):
+    """`collection.document(doc_id)`, kept while its manifest reads the same: reading the file is cheap,
+    checking a 500-page manifest's every page is not (~10 ms, on every rerun). The Document is frozen."""
+    path = collection.manifest_path(doc_id)
+    try:
+        manifest = path.read_bytes()
+    except OSError:
+        return collection.document(doc_id)  # the one-line CorpusError naming the file
+    return _document(str(path), manifest)
+
+
 def review_store():
     """The review store for WORKBENCH_DB, one per URL per process (it holds a thread-safe Engine only)."""
 
@@ -423,11 +440,12 @@ def compare_page(home: str, doc_id: str, number: int, checksum: str):
     return views.compare_page(collection, collection.document(doc_id), number)
 
 
-def page_with_ocr(collection, document, number: int):
+def page_with_ocr(collection, document, number: int, *, checksum: str | None = None):
     """The page's comparison (`compare_page`, cached); stops the page with a one-line message when it cannot
-    be read or has no OCR yet."""
+    be read or has no OCR yet. `checksum` is the document's (`document_checksum`) when the caller has it."""
     try:
-        page = compare_page(str(collection.home), document.id, number, document_checksum(collection, document))
+        checksum = checksum or document_checksum(collection, document)
+        page = compare_page(str(collection.home), document.id, number, checksum)
     except WorkbenchError as error:
         st.error(str(error))
         st.stop()
@@ -457,7 +475,7 @@ def _synced_checksums(url: str) -> dict[tuple, float]:
     return {}
 
 
-def document_flags(collection, document) -> dict:
+def document_flags(collection, document, *, checksum: str | None = None) -> dict:
     """The document's flags by page (cached on its checksum), synced to the review store when needed.
 
     The sync (`review.refresh_flags`) runs once per store, document and checksum, and again when the store
@@ -466,10 +484,11 @@ def document_flags(collection, document) -> dict:
     most once per `checksums.RECHECK_SECONDS`, the grace the files' checksum has too, not on every rerun.
     No-gold flags are revised by what the store's decisions teach (`learning.learned_for`, read on every
     rerun; the cached flags are revised, not computed again: `views.learned_flags`), so a decision
-    re-ranks and raises or drops flags at once, and an undo takes that back.
+    re-ranks and raises or drops flags at once, and an undo takes that back. `checksum` is the document's
+    (`document_checksum`) when the caller has it.
     """
 
-    checksum = document_checksum(collection, document)
+    checksum = checksum or document_checksum(collection, document)
     url = database_url()
     store = _open_store(url)
     source = reviewed_flag_source(collection, document)
@@ -554,6 +573,24 @@ def boxed_scan_data_url(
     flags = _flags(home, doc_id, checksum).get(number, [])
     drawn = draw_boxes(scan_image(path, scan_checksum), views.page_box_styles(page.ocr, flags))
     return image_data_url(drawn, display_width)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def crop_data_url(
+    path: str, checksum: str | None, box: tuple[int, int, int, int], margin_x: int, margin_y: int
+) -> str:
+    """The part of a page's scan around `box` (left, top, right, bottom; `crop_around`) at full resolution,
+    as a data URL; cached on the scan's checksum and the box, so a line's crop is cut and encoded once, not
+    on every rerun (st.image would encode a PIL image again each time)."""
+    crop = crop_around(scan_image(path, checksum), Box(*box), margin_x=margin_x, margin_y=margin_y)[0]
+    return image_data_url(crop, crop.width)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def page_geometry(home: str, doc_id: str, number: int, checksum: str):
+    """`ocrlines.ocr_lines` of a page's stored OCR (its lines, words and boxes), cached on the document's
+    checksum."""
+    return ocr_lines(compare_page(home, doc_id, number, checksum).ocr)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

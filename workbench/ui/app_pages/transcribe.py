@@ -13,7 +13,7 @@ import streamlit as st
 from workbench import transcript, views
 from workbench.errors import ReviewConflict, WorkbenchError
 from workbench.flags.config import config_for
-from workbench.ocrlines import hit_test, low_confidence_words, ocr_lines
+from workbench.ocrlines import hit_test, low_confidence_words
 from workbench.review import LineConflict, undo_line
 from workbench.ui import components, session
 
@@ -28,7 +28,7 @@ reviewer = components.require_reviewer("every line you correct")
 
 collection = views.collection()
 try:
-    document = collection.document(doc_id)
+    document = components.document(collection, doc_id)
     store = components.review_store()
 except WorkbenchError as error:
     st.error(str(error))
@@ -52,14 +52,16 @@ st.session_state["page"] = min(max(1, int(st.session_state.get("page", 1))), doc
 
 top = st.columns([1, 1, 4])
 number = top[0].number_input("Page", 1, document.page_count, key="page")
-page = components.page_with_ocr(collection, document, number)
+# The document's checksum once per rerun: everything cached below is keyed on it.
+checksum = components.document_checksum(collection, document)
+page = components.page_with_ocr(collection, document, number, checksum=checksum)
 try:
-    flags_by_page = components.document_flags(collection, document)
+    flags_by_page = components.document_flags(collection, document, checksum=checksum)
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 
-geometry = ocr_lines(page.ocr)
+geometry = components.page_geometry(str(collection.home), doc_id, number, checksum)
 page_flags = flags_by_page.get(number, [])
 try:
     lines = transcript.page_lines(store, page.ocr)
@@ -118,7 +120,7 @@ def save(text: str, move: int) -> None:
         try:
             transcript.correct_line(
                 collection, store, doc_id, number, line.number, text, reviewer=reviewer, expect=base_text,
-                version=version,
+                version=version, ocr=page.ocr,
             )
         except LineConflict as conflict:
             # Refused: the other reviewer's text is shown, the reviewer's own stays in the field.
@@ -190,11 +192,15 @@ elif kind == "error":
 
 left, right = st.columns([2, 3])
 scan = document.pages[number - 1].scan
+has_scan = scan is not None and scan.exists()
 with left:
-    if scan is not None and scan.exists():
+    if has_scan:
         try:
             image = components.scan_image(str(scan), document.pages[number - 1].sha256)
-            crop = components.crop_around(image, shape.box, margin_x=30, margin_y=12)[0] if shape.box else None
+            crop = None
+            if shape.box is not None:
+                box = (shape.box.left, shape.box.top, shape.box.right, shape.box.bottom)
+                crop = components.crop_data_url(str(scan), document.pages[number - 1].sha256, box, 30, 12)
             src = components.scan_data_url(str(scan), document.pages[number - 1].sha256, SCAN_WIDTH)
         except WorkbenchError as error:
             st.error(str(error))
@@ -215,7 +221,7 @@ with left:
 with right:
     if crop is not None:
         st.image(crop, caption=f"Line {line.number} on the scan")
-    elif scan is not None and scan.exists():
+    elif has_scan:
         st.caption("No image for this line (the OCR has no word boxes here).")
     before = [(n.number, n.text) for n in lines[max(0, line.number - 1 - CONTEXT) : line.number - 1]]
     after = [(n.number, n.text) for n in lines[line.number : line.number + CONTEXT]]
