@@ -157,3 +157,34 @@ def test_the_text_alone_is_read_without_the_words_which_are_still_refused_when_u
         load_ocr_page(tmp_collection, "doc", 1)
     words_path(tmp_collection, "doc", 1).write_text("{not json")  # nor parses them
     assert load_ocr_text(tmp_collection, "doc", 1) == "newer\n"
+
+
+def _two_page_document(collection):
+    from workbench.models import Document, PageRef
+
+    pages = tuple(PageRef("doc", n, None, "") for n in (1, 2))
+    return Document(id="doc", title="Doc", pages=pages, manifest_path=collection.home / "manifest.json")
+
+
+def test_has_ocr_answers_as_a_reader_finds_each_page(tmp_collection):
+    from workbench.ocr.store import pending_path, text_path
+
+    document = _two_page_document(tmp_collection)
+    save_ocr_page(tmp_collection, OcrPage("doc", 1, "one\n", (OcrWord("one", 0, 3),)))
+    assert not has_ocr(tmp_collection, document)  # page 2 has none
+    save_ocr_page(tmp_collection, OcrPage("doc", 2, "two\n", (OcrWord("two", 0, 3),)))
+    assert has_ocr(tmp_collection, document)
+    # a text file that is a link to nothing is no OCR
+    text_path(tmp_collection, "doc", 2).unlink()
+    text_path(tmp_collection, "doc", 2).symlink_to(tmp_collection.home / "gone.txt")
+    assert not has_ocr(tmp_collection, document)
+    # a save killed between its renames: the staged text its journal names is the page's OCR
+    text_path(tmp_collection, "doc", 2).unlink()
+    staged = tmp_collection.ocr_dir("doc") / ".page-002.txt.tmp"
+    staged.write_text("two\n", encoding="utf-8")
+    pending_path(tmp_collection, "doc", 2).write_text(
+        '{"replace": [[".page-002.txt.tmp", "page-002.txt"]], "remove": []}', encoding="utf-8"
+    )
+    assert has_ocr(tmp_collection, document) and load_ocr_text(tmp_collection, "doc", 2) == "two\n"
+    staged.unlink()
+    assert not has_ocr(tmp_collection, document)

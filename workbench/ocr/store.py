@@ -53,7 +53,27 @@ def pending_path(collection: Collection, doc_id: str, number: int) -> Path:
 
 def has_ocr(collection: Collection, document: Document) -> bool:
     """True when every page of `document` has stored OCR text."""
-    return all(_current(collection, document.id, p.number, "txt").exists() for p in document.pages)
+    # One listing of the folder instead of a question or two to the file system per page (the app asks on
+    # every rerun); a page with an unfinished save is looked up as a reader would find it.
+    present = _present_names(collection.ocr_dir(document.id))
+    for page in document.pages:
+        stem = page_stem(page.number)
+        if f".{stem}{PENDING_SUFFIX}" in present:
+            if not _current(collection, document.id, page.number, "txt").exists():
+                return False
+        elif f"{stem}.txt" not in present:
+            return False
+    return True
+
+
+def _present_names(folder: Path) -> set[str]:
+    """The names in `folder` that exist (a symbolic link only when what it points to does); none when the
+    folder does not exist."""
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if not e.is_symlink() or os.path.exists(e.path)}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def hocr_path(collection: Collection, doc_id: str, number: int) -> Path:
