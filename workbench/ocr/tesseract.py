@@ -13,6 +13,7 @@ import hashlib
 import html
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -290,7 +291,9 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
         # The file as plain Tesseract reads it: no --dpi, and its log (where it says whether it estimated
         # the resolution) kept in a file of ours.
         log = os.path.join(folder, "tesseract.log")
-        raw = _tesseract_hocr(path, str(path), options, f"-c debug_file={log}", command=command, timeout=timeout)
+        raw = _tesseract_hocr(
+            path, str(path), options, f"-c debug_file={shlex.quote(log)}", command=command, timeout=timeout
+        )
         as_is, as_is_hocr = _reading(path, raw, None, image.size)
         try:
             logged = Path(log).read_text("utf-8", errors="replace")
