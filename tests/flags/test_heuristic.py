@@ -187,6 +187,12 @@ def test_a_short_last_line_of_a_paragraph_or_a_long_next_word_is_no_missing_text
     assert flags_of(lines) == []
 
 
+def test_lines_broken_short_on_purpose_are_no_missing_text():
+    # verse or a list after a paragraph: the next line stops short as well, so the break was the typist's
+    lines = [*FULL_LINES, "the song of the sea at night", "and the wind in the pines", "and the wind in the reeds"]
+    assert flags_of(lines) == []
+
+
 def test_centred_heading_lines_are_no_missing_text():
     lines = ["            DEPARTMENT OF STATE", "              BRIEFING PAPER", *FULL_LINES]
     assert flags_of(lines) == []

@@ -110,6 +110,14 @@ def test_text_without_confidences_leaves_names_inside_sentences():
     assert not [text for text, _ in flagged(plain_page(column), "en") if "Wollongbar" in text]
 
 
+@pytest.mark.parametrize(("language", "word"), [("en", "husbandman"), ("en", "wallowed"), ("fr", "assaisonnées")])
+def test_a_long_word_the_word_list_holds_is_real_however_rare(language, word):
+    lexicon = Lexicon.for_texts([""], language=language)
+    assert lexicon.zipf(word) < lexicon.config.known_zipf and lexicon.is_known(word)
+    # one letter off, no list holds it: still unknown
+    assert not lexicon.is_known(word[:3] + word[4:])
+
+
 def test_a_stop_after_a_word_that_may_end_a_clause_is_no_slip():
     tale = "He would have embraced her, but she got from him, and he locked himselfe in, and stayed."
     assert not [

@@ -53,6 +53,9 @@ class FlaggerConfig:
     candidate_min_zipf: float = 2.5  # rarer words are offered only as confusion variants or from the document
     known_zipf: float = 2.0  # a lowercase word at least this frequent is taken as real
     known_zipf_capitalized: float = 1.5  # capitalised words (names) are rarer in the web corpus yet real
+    # a long word the word list holds at all is real, however rare ("husbandman", "assaisonnées"): a
+    # misreading of that length seldom lands on a listed word (dev halves: 5 of 6 such flags wrong)
+    known_long_letters: int = 7
     document_known_count: int = 2  # read the same way this often in the document: taken as real
     compounds: bool = False  # the language writes compounds closed up (German): two known parts make a word
     compound_part_zipf: float = 3.0  # how common each part of such a compound must be
@@ -105,6 +108,9 @@ class FlaggerConfig:
     margin_slack: int = 40  # pixels a token may stick out of the body frame before it is in the margin
     min_line_share: float = 0.4  # share of a line's tokens that must be stamp words for a stamp line
     missing_slack_chars: int = 2  # room a typist may leave at a line end beyond the next word
+    # a paragraph whose lines fill the measure: the next line leaves at most this many characters at
+    # its end (verse, lists and play parts break short lines on purpose; dev halves: 45 of 52 wrong there)
+    missing_full_line_room: int = 8
 
     # suggestion ranking
     frequency_weight: float = 0.25  # cost units per Zipf point

@@ -202,6 +202,8 @@ class Lexicon:
         threshold = config.known_zipf_capitalized if stem[:1].isupper() else config.known_zipf
         if self.general.get(key, 0.0) >= threshold:
             return True
+        if len(stem) >= config.known_long_letters and key in self.general:
+            return True
         if key.endswith("'s") and self.general.get(key[:-2], 0.0) >= threshold:
             return True
         if "-" in key.strip("-") and all(self.is_known(part) for part in stem.split("-") if part):

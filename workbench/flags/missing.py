@@ -1,8 +1,9 @@
 """Detector: text the OCR lost at the end of a line, found from the typist's line breaking.
 
 A typist breaks a line only when the next word does not fit. So when a line inside a paragraph stops
-well short of the body's right edge and the next line's first word would have fitted in the room left,
-words were lost there (faded, cut by skew, dropped by the engine). The flag is an empty span at the end
+well short of the body's right edge, the next line's first word would have fitted in the room left, and
+that next line runs on to the edge (a filled paragraph, not verse or a list broken on purpose), words
+were lost there (faded, cut by skew, dropped by the engine). The flag is an empty span at the end
 of the line with no suggestion: what was lost cannot be known without the gold. Needs word boxes.
 """
 
@@ -40,6 +41,9 @@ def missing_text_flags(context: PageContext) -> list[Flag]:
         if last.text[-1] in ".:?!" and first.text[:1].isupper():
             continue  # a short last line of a paragraph whose blank line the OCR did not keep
         room = (context.body_right - last.box.right) / pitch - 1  # characters left after a space
+        end = tokens[following.last].box
+        if end is None or (context.body_right - end.right) / pitch - 1 > context.config.missing_full_line_room:
+            continue  # the next line stops short too: lines broken on purpose (verse, a list), not lost text
         if room >= len(first.text) + context.config.missing_slack_chars and first.text[:1].isalpha():
             flags.append(
                 context.flag(line.last, line.last, FlagCategory.MISSING_TEXT, (), 0.5, start=last.end, end=last.end)
