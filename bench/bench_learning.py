@@ -64,7 +64,7 @@ from workbench.models import DecisionAction, FlagSource  # noqa: E402
 from workbench.ocr.store import load_ocr_pages  # noqa: E402
 from workbench.ocrlines import ocr_line_spans  # noqa: E402
 from workbench.store import Store, open_store  # noqa: E402
-from workbench.transcript import correct_document, correct_line  # noqa: E402
+from workbench.transcript import correct_line, correct_page, rules_for  # noqa: E402
 from workbench.transcript import page_lines as transcribed_page_lines  # noqa: E402
 
 PAPER = ("us-japan-1974-clean", "us-japan-1974", "us-japan-1974-poor")
@@ -80,8 +80,8 @@ CORPUS_SETS = (
     "overproof-chronam",
     "overproof-smh",
 )
-MAX_DOCS = 6  # documents per corpus set: the whole bench in about 15 minutes on 2 busy cores
-MAX_CHARS = 2500  # OCR characters of a text pair kept
+MAX_DOCS = 4  # documents per corpus set: the whole bench in about 15-25 minutes on 2 busy cores
+MAX_CHARS = 2000  # OCR characters of a text pair kept
 REVIEWER = "oracle"
 STEPS = 10  # checkpoints: every 10 % of the static arm's actions
 TARGET_SAVING = 0.25
@@ -176,6 +176,7 @@ class Trace:
     cer: list[float] = field(default_factory=list)  # index = actions spent (0: before any)
     counts: dict = field(default_factory=lambda: {"accept": 0, "keep_ocr": 0, "edit": 0, "line_edit": 0})
     harmful_accepts: int = 0
+    accepted_first: int = 0  # accepts of the first suggestion (the ranking's top-1 where the gold had one)
     worse_edits: int = 0
     lines_read: int = 0
     flags_raised: int = 0  # flags the arm showed that the static flagger does not raise
@@ -200,10 +201,16 @@ class Scorer:
             self.evaluations[(doc, number)] = evaluate_page(gold, text)
 
     def update(self, store: Store, doc: str, page) -> None:
-        """Score one page of the document's corrected transcript as it reads now."""
-        corrected = correct_document(self.collection, store, doc, ocr_pages=[page])
+        """Score one page of the document's corrected transcript as it reads now: `correct_page` over the
+        page's own flags, decisions and line edits in force, as `correct_document` gives it for the page."""
+        stored = store.flags(doc, page=page.number)
+        events = store.decisions(doc, keys=[s.flag.key for s in stored]) if stored else []
+        states = review.queue(stored, events, review.QueueFilter(include_stale=True)).items
+        decided = [(s.flag, s.decision) for s in states if s.decision is not None]
+        edits = review.edits_in_force(store, doc).get(page.number, ())
+        text = correct_page(page.text, decided, rules=rules_for(store, doc), line_edits=edits).text
         gold = next(g for g in self.golds[doc] if g.number == page.number)
-        self._score(doc, page.number, gold, corrected.pages[0].text)
+        self._score(doc, page.number, gold, text)
 
     def distance(self, doc: str, number: int) -> int:
         """The page's body edit distance to its gold now."""
@@ -263,10 +270,11 @@ class Arm:
     def next_flag(self, doc: str):
         """The first open flag of the queue, leaving out flags on lines a line edit has settled."""
         edited = self._edited_lines(doc)
-        for state in review.flag_states(self.store, doc, status="open", source=FlagSource.HEURISTIC):
-            oracle = self.oracles[doc][state.flag.page]
-            if (state.flag.page, oracle.line_of(state.flag.start) + 1) not in edited:
-                return state
+        for page in self.pages[doc]:  # page by page: the queue's order, reading one page's flags at a time
+            for state in review.flag_states(self.store, doc, page=page.number, status="open",
+                                            source=FlagSource.HEURISTIC):
+                if (page.number, self.oracles[doc][page.number].line_of(state.flag.start) + 1) not in edited:
+                    return state
         return None
 
     def step(self, doc: str, page: int) -> None:
@@ -291,6 +299,8 @@ class Arm:
             action, text = (DecisionAction.ACCEPT, matching[0]) if matching else (DecisionAction.EDIT, reading)
         review.decide(self.store, doc, state.key, action=action, text=text, reviewer=REVIEWER, version=state.version)
         self.trace.counts[action.value] += 1
+        if action is DecisionAction.ACCEPT and text == flag.suggestions[0]:
+            self.trace.accepted_first += 1
         self.step(doc, flag.page)
         after = self.scorer.distance(doc, flag.page)
         if action is DecisionAction.ACCEPT and after > before:
@@ -428,8 +438,9 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
         report["method"],
         "",
         "| set | docs | OCR body CER | static: actions → final CER | learning: actions → final CER | "
-        "learning actions to static final | saving | flags raised by learning | harm static / learning |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "learning actions to static final | saving | flags raised by learning | first suggestion taken "
+        "static / learning | harm static / learning |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["sets"]:
         s, learned = row["static"], row["learning"]
@@ -437,6 +448,8 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
             f"| {row['set']} | {len(row['documents'])} | {_pct(row['ocr_cer'])} | {s['actions']} → "
             f"{_pct(s['final_cer'])} | {learned['actions']} → {_pct(learned['final_cer'])} | "
             f"{row['learning_actions_to_static_final']} | {_pct(row['saving'], 1)} | {learned['flags_raised']} | "
+            f"{s.get('accepted_first', 0)} / {learned.get('accepted_first', 0)} of "
+            f"{s['counts']['accept']} / {learned['counts']['accept']} accepts | "
             f"{_pct(row['harm_rate']['static'], 1)} / {_pct(row['harm_rate']['learning'], 1)} |"
         )
     verdict = report["verdict"]
@@ -533,6 +546,8 @@ def main() -> int:
             traces: dict[str, dict[str, dict]] = {}
             for (name, arm), future in futures.items():
                 traces.setdefault(name, {})[arm] = future.result()
+                done = traces[name][arm]
+                print(f"  {name} {arm}: {len(done['cer']) - 1} actions, {done['seconds']:.0f} s", flush=True)
     rows = [summary(name, sets[name], traces[name]) for name in sets]
     for row in rows:
         s, learned = row["static"], row["learning"]
