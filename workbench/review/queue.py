@@ -139,7 +139,7 @@ class ReviewQueue:
     @property
     def decided(self) -> int:
         """Live flags of the queue's source that are not open: a decision in force, or settled by a line edit."""
-        return sum(1 for s in self.states if not s.stale and s.status is FlagStatus.DECIDED)
+        return sum(1 for s in self.states if not s.stale and (s.decision is not None or s.settled_by is not None))
 
     @property
     def settled(self) -> int:
@@ -169,8 +169,9 @@ class ReviewQueue:
             s
             for s in (self.states if among is None else among)
             if not s.stale
-            and s.status is FlagStatus.OPEN
             and s.flag.text == flag.text
+            and s.decision is None
+            and s.settled_by is None
             and s.flag.category is flag.category
             and s.flag.source is flag.source
             and (reading is None or reading in s.flag.suggestions)

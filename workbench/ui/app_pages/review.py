@@ -217,11 +217,12 @@ except WorkbenchError as error:
     st.error(str(error))
     st.stop()
 disputed = walk.disputed
+decided, live = walk.decided, walk.flags  # each a walk over every flag: once per rerun
 
 st.progress(
-    walk.fraction,
-    text=f"{walk.decided} of {walk.flags} flags decided"
-    + (f" ({walk.settled} settled by line edits)" if walk.settled else "")
+    decided / live if live else 1.0,
+    text=f"{decided} of {live} flags decided"
+    + (f" ({walk.settled} settled by line edits)" if edited and walk.settled else "")
     + f" · {len(disputed)} disputed · reviewer: {reviewer}",
 )
 kind, message = st.session_state.pop("review_message", (None, None))
@@ -239,7 +240,7 @@ if mine:
     )
 
 if not walk.items:
-    st.info("No flag matches the filters." if walk.flags else "This document has no flags.")
+    st.info("No flag matches the filters." if live else "This document has no flags.")
     clicked("Undo my last decision", "review_undo", act, ("undo", "", 0), shortcut="U")
     st.stop()
 
