@@ -1,7 +1,7 @@
 """Bench on real material: every set of ../shared/corpora as documents, the no-gold flagger and our OCR defaults.
 
     .venv/bin/python bench/bench_corpus.py [--corpora DIR] [--cache DIR] [--jobs 2] [--sets NAME ...]
-                                           [--max-docs N] [--no-write]
+                                           [--half dev|test] [--max-docs N] [--no-write]
 
 Text pairs (real OCR with human gold, no scans): each pair is one document of one page, OCR text as
 published (no word boxes, no confidences), gold as its body. Scans (page images with ALTO line gold):
@@ -526,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", help="flag every document as this language (to compare with its own)")
     parser.add_argument("--sets", nargs="*", help="only these sets (by name)")
     parser.add_argument("--no-scans", action="store_true", help="text pairs only")
+    parser.add_argument("--half", choices=HALVES, help="only this half (dev while tuning; use with --no-write)")
     parser.add_argument("--ocr-options", type=json.loads, help="OCR options other than the defaults, JSON")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
@@ -541,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
             option_notes["ocr options"] = f"scans read with {json.dumps(args.ocr_options)} over the defaults"
     if args.sets:
         items = [i for i in items if i.set in args.sets]
+    if args.half:
+        items = [i for i in items if half_of(i.id) == args.half]
     items, notes = sample(items, args.max_docs)
     notes.update(option_notes)
     cut = sum(1 for i in items if i.extra.get("cut"))
