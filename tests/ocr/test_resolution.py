@@ -173,3 +173,14 @@ def test_the_stored_ocr_says_which_reading_was_kept(tmp_collection, small_docume
     assert recorded["second_reading"] is True
     assert recorded["resolution_reason"].startswith("the file as it is at 72 dpi (the file's tag, as Tesseract reads")
     assert "kept over the scan at 300 dpi (the file's 72 dpi would make a 34-inch page" in recorded["resolution_reason"]
+
+
+@pytest.mark.parametrize(("as_is_conf", "kept"), [(83, "the file as it is"), (80, "the scan in gray")])
+def test_the_gray_copy_must_be_ahead_by_the_rules_margin(fake_tesseract, tmp_path, monkeypatch, as_is_conf, kept):
+    # the prepared reading holds 15.22 confident characters (18 characters at 91, 47, 88, 90); the file as it
+    # is 18 at one confidence: at 83 it holds 14.94 (the gray copy 1.9 % ahead), at 80 14.40 (5.7 % ahead)
+    assert RULES.prepared_gain == pytest.approx(0.03)
+    scan = _scan(tmp_path, "page-005.png", dpi=300)
+    monkeypatch.setenv("FAKE_TESSERACT_AS_IS_CONF", str(as_is_conf))
+    page = ocr_page_image(scan, options=OcrOptions(), command=str(fake_tesseract.command), timeout=10)
+    assert page.resolution.reason.startswith(kept)
