@@ -21,6 +21,18 @@ def test_ocr_command_flags_override_options(tmp_collection, small_document, fake
     assert page.endswith("psm11\n")
 
 
+def test_the_second_reading_can_be_turned_off_from_the_command_line(tmp_collection, small_document, fake_tesseract):
+    import json
+
+    def stored_options() -> dict:
+        return json.loads((tmp_collection.ocr_dir("small") / "page-001.words.json").read_text())["options"]
+
+    assert main(["ocr", "small"]) == 0
+    assert stored_options()["second_reading"] is True
+    assert main(["ocr", "small", "--no-second-reading"]) == 0
+    assert stored_options()["second_reading"] is False
+
+
 def test_failed_pages_are_one_line_each_and_exit_1(tmp_collection, small_document, fake_tesseract, capsys, monkeypatch):
     small_document.pages[0].scan.write_bytes(b"")
     monkeypatch.setenv("FAKE_TESSERACT_CRASH", "page-003")

@@ -31,13 +31,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     ocr.add_argument("--lang", help="Tesseract language(s), e.g. eng or eng+deu")
     ocr.add_argument("--psm", type=int, help="page segmentation mode 0-13 (default 3, automatic layout)")
     ocr.add_argument("--oem", type=int, help="engine mode 0-3 (default 3)")
-    ocr.add_argument("--dpi", type=int, help="scan resolution when the image file does not say (default 300)")
+    ocr.add_argument(
+        "--dpi", type=int,
+        help="scan resolution (default: the file's when plausible for its pixel size, else estimated from it)",
+    )
     ocr.add_argument("--binarize", choices=BINARIZATIONS, help="binarize before OCR (default none: Tesseract's own)")
     ocr.add_argument(
         "--deskew", action=argparse.BooleanOptionalAction, default=None, help="straighten tilted pages (up to 5°)"
     )
     ocr.add_argument(
         "--grayscale", action=argparse.BooleanOptionalAction, default=None, help="convert to gray first (default on)"
+    )
+    ocr.add_argument(
+        "--second-reading", action=argparse.BooleanOptionalAction, default=None,
+        help="when the prepared scan differs from what plain Tesseract reads, also read the file as it is and "
+        "keep the more confident reading (default on)",
     )
     ocr.add_argument("--timeout", type=int, help="seconds per page (default WORKBENCH_OCR_TIMEOUT)")
     add_batch_options(ocr, jobs=True)
@@ -84,6 +92,7 @@ def run_ocr_command(args: argparse.Namespace) -> int:
         "binarize": args.binarize,
         "deskew": args.deskew,
         "grayscale": args.grayscale,
+        "second_reading": args.second_reading,
     }
     status = 0
     with open_batch(args) as batch:
