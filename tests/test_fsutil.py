@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from workbench.fsutil import atomic_write_json, atomic_write_text, read_utf8, sha256_file
+from workbench.fsutil import atomic_write_json, atomic_write_text, path_identity, read_utf8, sha256_file
 
 
 def test_atomic_write_gives_umask_mode_and_no_temp_files(tmp_path):
@@ -26,3 +26,14 @@ def test_failed_write_keeps_the_old_file(tmp_path):
         atomic_write_json(target, {"a": object()})
     assert read_utf8(target) == '{\n  "a": 1\n}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_a_file_replaced_by_rename_has_a_new_identity_even_with_the_same_size_and_time(tmp_path):
+    target = tmp_path / "page-001.txt"
+    assert path_identity(target) is None
+    atomic_write_text(target, "same")
+    before = path_identity(target)
+    stat = target.stat()
+    atomic_write_text(target, "same")  # a new file renamed over the old one
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path_identity(target) != before and path_identity(target)[:2] == before[:2]

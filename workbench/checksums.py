@@ -14,19 +14,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.corpus import Collection, page_stem
+from workbench.fsutil import path_identity
 from workbench.models import Document
 from workbench.ocr.store import pending_path, text_path, words_path
 
-_DIGESTS: dict[tuple[str, int, int], bytes] = {}
+_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
 
 
 def _file_digest(path: Path) -> bytes:
-    """SHA-256 of a file, remembered per (path, mtime, size) so an unchanged file is hashed once."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
+    """SHA-256 of a file, remembered per path and `fsutil.file_identity` so an unchanged file is hashed once."""
+    identity = path_identity(path)
+    if identity is None:
         return b"missing"
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    key = (str(path), *identity)
     digest = _DIGESTS.get(key)
     if digest is None:
         digest = hashlib.sha256(path.read_bytes()).digest()
@@ -78,7 +78,7 @@ def document_checksum(collection: Collection, document: Document) -> str:
     folders = [collection.manifest_path(document.id), collection.ocr_dir(document.id)]
     if document.gold is not None:
         folders.append(collection.gold_dir(document.gold))
-    key = tuple((str(p), *((s.st_mtime_ns, s.st_size) if (s := _stat(p)) else ())) for p in folders)
+    key = tuple((str(p), path_identity(p)) for p in folders)
     now = time.monotonic()
     known = _CHECKSUMS.get(key)
     if known is not None and now - known[0] < RECHECK_SECONDS:
@@ -88,10 +88,3 @@ def document_checksum(collection: Collection, document: Document) -> str:
         _CHECKSUMS.clear()
     _CHECKSUMS[key] = (now, checksum)
     return checksum
-
-
-def _stat(path: Path):
-    try:
-        return path.stat()
-    except FileNotFoundError:
-        return None

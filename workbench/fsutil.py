@@ -69,6 +69,23 @@ def atomic_write_json(path: Path, value: Any) -> None:
     atomic_write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+FileIdentity = tuple[int, int, int]
+
+
+def file_identity(stat: os.stat_result) -> FileIdentity:
+    """What says a file is unchanged since it was last read: its size, modification time and inode (a file
+    replaced by an atomic rename has a new inode even when size and time agree)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def path_identity(path: Path | str) -> FileIdentity | None:
+    """`file_identity` of the file at `path`; None when there is no such file."""
+    try:
+        return file_identity(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()

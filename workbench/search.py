@@ -44,9 +44,9 @@ from workbench import settings
 from workbench.checksums import RECHECK_SECONDS
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
-from workbench.fsutil import atomic_write_bytes, read_utf8
+from workbench.fsutil import atomic_write_bytes, path_identity, read_utf8
 from workbench.models import Box, Decision, DecisionAction, Document, Flag
-from workbench.ocr.store import load_ocr_page, pending_path, text_path
+from workbench.ocr.store import load_ocr_page, load_ocr_text, text_file_identities, text_path
 from workbench.ocrlines import ocr_lines
 from workbench.review import QueueFilter, line_states, queue, reviewer_name
 from workbench.review.lines import check_line_text, describe
@@ -207,25 +207,13 @@ def forget_index() -> None:
             cache.clear()
 
 
-def _file_key(stat: os.stat_result) -> tuple[int, int, int]:
-    """What says a file is unchanged: its size, modification time and inode (a file replaced by rename)."""
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def _stat_key(path: Path | str) -> tuple | None:
-    try:
-        return _file_key(os.stat(path))
-    except FileNotFoundError:
-        return None
-
-
 def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[Document]:
     """The documents searched, their manifests read again only when the file changed."""
     home = str(collection.home)
     found = []
     for doc_id in doc_ids if doc_ids is not None else collection.document_ids():
         path = collection.manifest_path(doc_id)
-        key = _stat_key(path)
+        key = path_identity(path)
         cached = _MANIFESTS.get((home, doc_id))
         if key is None or cached is None or cached[0] != key:
             document = collection.document(doc_id)  # CorpusError naming the file when missing or malformed
@@ -236,21 +224,10 @@ def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[Do
     return found
 
 
-def _files_key(folder: str, page_count: int) -> tuple:
-    """Size, modification time and inode of each page's OCR text file, and the pending saves' journals."""
-    entries: dict[str, tuple] = {}
-    pending = []
-    try:
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.name.endswith(".pending.json"):
-                    pending.append(entry.name)
-                elif entry.name.startswith("page-") and entry.name.count(".") == 1 and entry.name.endswith(".txt"):
-                    entries[entry.name] = _file_key(entry.stat())
-    except FileNotFoundError:
-        pass
-    pages = [entries.get(f"{page_stem(n)}.txt") for n in range(1, page_count + 1)]
-    return (*pages, tuple(sorted(pending)))
+def _files_key(collection: Collection, doc_id: str, page_count: int) -> tuple:
+    """The identity of each page's OCR text file, then the numbers of the pages with a save pending."""
+    identities, pending = text_file_identities(collection, doc_id, page_count)
+    return (*identities, tuple(sorted(pending)))
 
 
 def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | None, pending: bool) -> str:
@@ -261,7 +238,7 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | No
     if key is None and not pending:
         return ""  # no OCR yet: nothing to find (the search names the page)
     if pending:  # a save not finished: its journal says which text counts
-        text = load_ocr_page(collection, doc_id, number).text
+        text = load_ocr_text(collection, doc_id, number)
     else:
         try:  # the common case without building a Path per page (10,000 of them cost a second)
             with open(os.path.join(str(collection.ocr_dir(doc_id)), f"{page_stem(number)}.txt"), "rb") as file:
@@ -335,13 +312,13 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
     cache_key = (str(collection.home), document.id)
     folder = str(collection.ocr_dir(document.id))
     with _LOCK:
-        folder_key = _stat_key(folder)
+        folder_key = path_identity(folder)
         checked = _CHECKED.get(cache_key)
         moment = time.monotonic()
         if checked is not None and checked[0] == folder_key and moment - checked[1] < RECHECK_SECONDS:
             keys = checked[2]
         else:
-            keys = _files_key(folder, document.page_count)
+            keys = _files_key(collection, document.id, document.page_count)
             _CHECKED[cache_key] = (folder_key, moment, keys)
         cached = _DOCUMENTS.get(cache_key)
         if cached is not None and cached.key == keys:
@@ -351,9 +328,9 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
         if stored is not None and len(stored.get("pages", ())) == document.page_count:
             made = _made(keys, cache_key[0], document.id, stored["pages"])
         else:
-            pending = {name.removeprefix(".").removesuffix(".pending.json") for name in keys[-1]}
+            pending = set(keys[-1])
             texts = [
-                _page_text(collection, document.id, number, key, page_stem(number) in pending)
+                _page_text(collection, document.id, number, key, number in pending)
                 for number, key in enumerate(keys[:-1], start=1)
             ]
             made = _made(keys, cache_key[0], document.id, texts)
@@ -652,9 +629,7 @@ def plan_replace(
 
 def _fresh_text(collection: Collection, doc_id: str, number: int) -> str:
     """A page's stored OCR text as it is on disk now (through a pending save's journal when there is one)."""
-    if os.path.exists(pending_path(collection, doc_id, number)):
-        return load_ocr_page(collection, doc_id, number).text
-    return read_utf8(text_path(collection, doc_id, number), what="OCR text")
+    return load_ocr_text(collection, doc_id, number)
 
 
 def _current_lines(collection: Collection, store: Store, changes: Sequence[LineChange]) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from workbench.errors import InputError
 from workbench.models import Box, OcrPage, OcrWord
-from workbench.ocr.store import has_ocr, load_ocr_page, load_ocr_text, save_ocr_page
+from workbench.ocr.store import has_ocr, load_ocr_page, load_ocr_text, save_ocr_page, text_file_identities
 
 
 def test_page_round_trips_with_words_and_boxes(tmp_collection):
@@ -113,6 +113,8 @@ def test_a_save_killed_midway_leaves_the_old_set_or_the_new_set(tmp_collection, 
     assert load_ocr_text(tmp_collection, "doc", 1) == seen  # the text alone: of the same set
     assert [w.text for w in page.words] == seen.split()
     assert pending_path(tmp_collection, "doc", 1).exists() == (where == "between-renames")
+    identities, pending = text_file_identities(tmp_collection, "doc", 2)
+    assert pending == ({1} if where == "between-renames" else set()) and identities[1] is None  # page 2: no OCR
     # the next save finishes or discards what the killed one left: no journal, no temporary file
     save_ocr_page(tmp_collection, OcrPage("doc", 1, "third\n", (OcrWord("third", 0, 5),)))
     names = sorted(p.name for p in tmp_collection.ocr_dir("doc").iterdir())

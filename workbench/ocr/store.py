@@ -29,7 +29,7 @@ from pathlib import Path
 
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError
-from workbench.fsutil import atomic_write_json, fsync_dir, read_utf8, stage_bytes
+from workbench.fsutil import atomic_write_json, file_identity, fsync_dir, read_utf8, stage_bytes
 from workbench.models import Box, Document, OcrPage, OcrWord
 
 WORDS_FORMAT = 1
@@ -300,3 +300,27 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
 def load_ocr_pages(collection: Collection, document: Document) -> list[OcrPage]:
     """The stored OCR of every page of `document`, in page order."""
     return [load_ocr_page(collection, document.id, p.number) for p in document.pages]
+
+
+def text_file_identities(collection: Collection, doc_id: str, page_count: int) -> tuple[tuple, frozenset[int]]:
+    """Per page 1..`page_count`, the `fsutil.file_identity` of its stored OCR text file (None without OCR),
+    and the pages with an unfinished save (whose text is read through its journal, `load_ocr_text`).
+
+    One listing of the folder, no path built per page: what a reader that keeps pages' texts in memory (the
+    search index) checks on every use, over 10,000 pages.
+    """
+    files: dict[str, tuple] = {}
+    pending: set[int] = set()
+    try:
+        with os.scandir(collection.ocr_dir(doc_id)) as listing:
+            for entry in listing:
+                name = entry.name
+                if name.endswith(PENDING_SUFFIX) and name.startswith(".page-"):
+                    number = name.removeprefix(".page-").removesuffix(PENDING_SUFFIX)
+                    if number.isdigit():
+                        pending.add(int(number))
+                elif name.startswith("page-") and name.count(".") == 1 and name.endswith(".txt"):
+                    files[name] = file_identity(entry.stat())
+    except FileNotFoundError:
+        pass
+    return tuple(files.get(f"{page_stem(n)}.txt") for n in range(1, page_count + 1)), frozenset(pending)
