@@ -24,6 +24,7 @@ from pathlib import Path
 
 from workbench import settings
 from workbench.errors import InputError, OcrError
+from workbench.fsutil import file_identity
 from workbench.images import open_image
 from workbench.models import Box, OcrWord
 from workbench.ocr.options import RULES, OcrOptions, OcrRules
@@ -118,9 +119,8 @@ def _fallback_tessdata() -> Path | None:
 
 
 def file_checksum(path: Path, *, memo: dict[tuple, str] | None = None) -> str:
-    """SHA-256 of a file, remembered per (path, size, mtime) so big language files are hashed once."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    """SHA-256 of a file, remembered per path and `fsutil.file_identity` so big language files are hashed once."""
+    key = (str(path), *file_identity(path.stat()))
     if memo is not None and key in memo:
         return memo[key]
     digest = hashlib.sha256()
