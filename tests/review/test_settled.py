@@ -108,3 +108,16 @@ def test_the_queue_settles_exactly_the_decisions_the_transcript_sets_aside(lines
     walk = queue(flags, events, lines=lines_of(*edits, text=text))
     corrected = correct_page(text, [(s.flag, s.decision) for s in walk.states], line_edits=edits)
     assert {s.key for s in walk.states if s.settled_by is not None} == {s.flag.key for s in corrected.settled}
+
+
+def test_accepting_every_open_flag_leaves_a_line_the_reviewer_typed_as_typed(tmp_path, monkeypatch):
+    from workbench import review
+    from workbench.store import open_store
+
+    monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "review.db"))
+    store = open_store()
+    cat = flag_at("cat")
+    review.sync_flags(store, "memo", [TEH, cat, ADN])
+    lines = lines_of(line_edit(1, "Teh cat sat down"))  # the reviewer kept "Teh" and "cat" as read
+    batch = review.accept_all(store, "memo", reviewer="bob", lines=lines)
+    assert [d.flag_key for d in batch.decisions] == [ADN.key]

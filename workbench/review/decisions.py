@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from workbench.errors import ReviewConflict, ReviewError
 from workbench.models import Decision, DecisionAction, FlagCategory, FlagSource
-from workbench.review.lines import last_line_batch, undo_line_batch
+from workbench.review.lines import EditedLines, last_line_batch, undo_line_batch
 from workbench.review.queue import current_decisions, flag_state, flag_states, occurrences
 from workbench.review.state import (
     Batch,
@@ -341,11 +341,14 @@ def accept_all(
     min_confidence: float | None = None,
     source: FlagSource | str | None = None,
     note: str = "",
+    lines: EditedLines | None = None,
 ) -> Batch:
     """Accept the top suggestion of every open flag that matches (all open flags without filters), as one
-    batch of logged decisions. Flags without a suggestion are left open."""
+    batch of logged decisions. Flags without a suggestion are left open; so are the flags a line edit of
+    `lines` settles (`review.lines.lines_in_force`): a batch never overrules a line the reviewer typed."""
     states = flag_states(
-        store, document, categories=categories, min_confidence=min_confidence, status=FlagStatus.OPEN, source=source
+        store, document, categories=categories, min_confidence=min_confidence, status=FlagStatus.OPEN, source=source,
+        lines=lines,
     )
     choices = [
         Choice(s.key, s.version, DecisionAction.ACCEPT, s.flag.suggestions[0]) for s in states if s.flag.suggestions
