@@ -517,12 +517,12 @@ def _ocr_text(home: str, doc_id: str, number: int, checksum: str) -> str | None:
     return review.stored_page_text(Collection(Path(home)), doc_id)(number)
 
 
-def edited_lines(collection, document) -> dict:
+def edited_lines(collection, document, *, checksum: str | None = None) -> dict:
     """The document's line edits in force that apply to its OCR, by page (`review.lines_in_force`): read
     from the store on every rerun (one query), so a line edit made on Transcribe or by `workbench correct`
     settles its line's flags on the next rerun and its undo reopens them; the OCR texts of the edited pages
-    are cached on the document's checksum."""
-    home, checksum = str(collection.home), document_checksum(collection, document)
+    are cached on the document's checksum (`checksum`, when the caller has it)."""
+    home, checksum = str(collection.home), checksum or document_checksum(collection, document)
     return review.lines_in_force(
         review_store(), document.id, lambda number: _ocr_text(home, document.id, number, checksum)
     )

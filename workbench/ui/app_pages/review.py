@@ -41,7 +41,7 @@ reviewer = components.require_reviewer("every decision")
 
 collection = views.collection()
 try:
-    document = collection.document(doc_id)
+    document = components.document(collection, doc_id)
     if not has_ocr(collection, document):
         st.info(f"{doc_id} has no OCR yet: run OCR on the Documents page; its flags come from the OCR.")
         st.stop()
@@ -198,10 +198,11 @@ with st.expander("Filter the queue", expanded=False):
 
 try:
     source = review.reviewed_flag_source(collection, document)
-    flags_by_page = components.document_flags(collection, document)
+    checksum = components.document_checksum(collection, document)  # once per rerun: the caches below use it
+    flags_by_page = components.document_flags(collection, document, checksum=checksum)
     # The line edits in force settle the flags of their lines (read afresh: a line edit on Transcribe, or
     # its undo, shows here at once).
-    edited = components.edited_lines(collection, document)
+    edited = components.edited_lines(collection, document, checksum=checksum)
     wanted = review.QueueFilter.of(
         pages=page_filter, categories=categories, min_confidence=confidence[0], max_confidence=confidence[1],
         status=status if status in ("open", "decided") else None, disputed=status == "disputed",
@@ -315,7 +316,7 @@ elif shown is not None:
             clicked("Cancel", "review_apply_cancel", cancel_preview)
 
 page = components.compare_page(
-    str(collection.home), doc_id, flag.page, components.document_checksum(collection, document)
+    str(collection.home), doc_id, flag.page, checksum
 )
 left, right = st.columns([3, 2])
 with left:
