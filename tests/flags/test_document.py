@@ -145,3 +145,15 @@ def test_pages_read_already_are_flagged_as_the_stored_ones(tmp_collection, memo)
     )
     with pytest.raises(ValueError, match="not every page"):
         flag_document(tmp_collection, memo, use_gold=False, pages=[])
+
+
+def test_the_flagger_version_covers_the_code_the_flaggers_can_run_and_not_the_app():
+    from pathlib import Path
+
+    import workbench
+    from workbench.flags import document
+
+    package = Path(workbench.__file__).parent
+    covered = {str(p.relative_to(package)) for p in document._imported_sources(package, Path(document.__file__))}
+    assert {"flags/heuristic.py", "flags/words.py", "flags/gold.py", "normalize.py", "align.py"} <= covered
+    assert not any(name.startswith(("ui/", "cli/", "report/")) for name in covered)

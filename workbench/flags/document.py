@@ -12,6 +12,7 @@ entry is a miss, never an error: the document is flagged again.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.metadata
@@ -117,19 +118,46 @@ def flag_document(
 
 @functools.cache
 def flagger_version() -> str:
-    """The version of the flaggers a cached flag was made by: SHA-256 of every file of the workbench package
-    (path and content) and of the versions of the data distributions it reads."""
-    digest = hashlib.sha256()
+    """The version of the flaggers a cached flag was made by: SHA-256 of the source of every workbench module
+    this one imports, directly or not (wherever in a module the import stands), of the package's data
+    files, and of the versions of the data distributions it reads. Editing any code the flaggers can run is
+    a new version; editing the app or the command line is not."""
     package = Path(workbench.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    files = set(_imported_sources(package, Path(__file__)))
+    files.update(p for p in (package / "data").rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     for name in _DATA_DISTRIBUTIONS:
         try:
             digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=absent\0".encode())
     return digest.hexdigest()
+
+
+def _imported_sources(package: Path, start: Path) -> list[Path]:
+    """The source files of `start` and of every workbench module it imports, followed through the imports of
+    each (read from the source, so imports inside functions count), with the packages that hold them."""
+    seen: set[Path] = set()
+    todo = [start]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "workbench":
+                    continue
+                for depth in range(1, len(parts) + 1):  # the module, and each package on the way to it
+                    where = package.joinpath(*parts[1:depth])
+                    todo += [where.with_suffix(".py"), where / "__init__.py"]
+    return sorted(seen)
 
 
 def _cache_key(kind: str, doc_id: str, pages: Sequence[OcrPage], inputs: list) -> str:
