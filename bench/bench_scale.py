@@ -362,6 +362,8 @@ def _markdown(report: dict) -> str:
             lines[-1] += (f" Of the cluster's time, {ocr['cluster_start_median_s']:.1f} s (median) is its start-up; "
                           f"without it {ocr['ratio_without_start']:.2f}x. CPU time (processes and their children): "
                           f"{ocr['cpu_ratio']:.2f}x.")
+    for note in report.get("notes", []):  # what a later, separate run added or replaced, said where
+        lines += ["", f"Note: {note}"]
     lines += ["", "Targets at 10,000 pages:", ""]
     for verdict in report["verdicts"]:
         lines.append(f"- {verdict}")
