@@ -164,6 +164,7 @@ def run_review(args: argparse.Namespace) -> int:
             min_confidence=args.min_confidence,
             source=FlagSource.GOLD if use_gold else FlagSource.HEURISTIC,
             note=args.note or "scripted review",
+            lines=_lines(collection, store, args.doc),
         )
         source = "gold" if use_gold else "no-gold"
         print(
@@ -183,7 +184,7 @@ def run_review(args: argparse.Namespace) -> int:
         where = review.QueueFilter.of(
             status=args.list if args.list in ("open", "decided") else None, disputed=args.list == "disputed"
         )
-        for item in review.stored_queue(store, args.doc, where).items:
+        for item in review.stored_queue(store, args.doc, where, lines=_lines(collection, store, args.doc)).items:
             now = "open" if item.decision is None else describe_decision(item.decision)
             print(f"{item.key}\t{describe_flag(item.flag)}\t{'disputed: ' if item.dispute else ''}{now}")
     elif args.decide:
@@ -193,7 +194,9 @@ def run_review(args: argparse.Namespace) -> int:
             note=args.note, override=args.override,
         )
         print(f"{args.doc}: {describe_flag(flag.flag)}: {reviewer} {what_it_did(decided)}")
-    state = review.progress(store, args.doc, pages=[p.number for p in document.pages])
+    state = review.progress(
+        store, args.doc, pages=[p.number for p in document.pages], lines=_lines(collection, store, args.doc)
+    )
     print(
         f"{args.doc}: {state.decided}/{state.flags} flags decided ({100 * state.fraction:.0f}%), "
         f"{state.disputed} disputed, reviewers: {', '.join(state.reviewers) or '-'}"
@@ -207,6 +210,11 @@ def run_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(collection: Collection, store, doc_id: str):
+    """The document's line edits in force that apply to its OCR: they settle the flags inside their lines."""
+    return review.lines_in_force(store, doc_id, review.stored_page_text(collection, doc_id))
+
+
 def run_page_status(args: argparse.Namespace) -> int:
     collection = Collection.default()
     document = collection.document(args.doc)
@@ -214,6 +222,7 @@ def run_page_status(args: argparse.Namespace) -> int:
     state = review.set_page_status(
         store, args.doc, args.page, args.status, reviewer=args.reviewer, note=args.note,
         despite_open_flags=args.despite_open_flags, source=review.reviewed_flag_source(collection, document),
+        lines=_lines(collection, store, args.doc),
     )
     print(
         f"{args.doc} page {state.page}: {state.status.label}, by {state.reviewer} on {plain_time(state.time or '')}"

@@ -55,7 +55,10 @@ if doc_id:
             )
         flags = components.document_flags(collection, document)
         scores = components.evaluation(collection, document)
-        progress = review.progress(components.review_store(), doc_id, pages=[p.number for p in document.pages])
+        progress = review.progress(
+            components.review_store(), doc_id, pages=[p.number for p in document.pages],
+            lines=components.edited_lines(collection, document),
+        )
         st.dataframe(
             [
                 {

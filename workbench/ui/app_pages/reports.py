@@ -19,7 +19,10 @@ try:
     raw = components.evaluation(collection, document)
     corrected = views.corrected_evaluation(collection, components.review_store(), document)
     flag_quality = components.flag_evaluation(collection, document)
-    done = review.progress(components.review_store(), doc_id, pages=[p.number for p in document.pages])
+    done = review.progress(
+        components.review_store(), doc_id, pages=[p.number for p in document.pages],
+        lines=components.edited_lines(collection, document),
+    )
 except WorkbenchError as error:
     st.error(str(error))
     st.stop()
