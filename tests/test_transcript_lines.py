@@ -320,3 +320,26 @@ def test_flags_inside_an_edited_line_are_not_open_in_the_queue_page_status_and_r
     assert states()["Novembcr"].status is review.FlagStatus.OPEN and states()["Novembcr"].settled_by is None
     assert review.open_flags(store, DOC, 1, lines=lines()) == (2, 3)
     assert build_report(collection, DOC).metrics["review"]["open"] == 3
+
+
+def test_the_review_command_lists_and_counts_a_flag_its_line_edit_settled_as_decided(memo, capsys):
+    from workbench.cli import main
+
+    collection, store = memo
+    from workbench.models import FlagSource
+
+    # no-gold flags: the set a document without gold reviews, whose open flags page status counts
+    novembcr = replace(flag_at(PAGE_1, "Novembcr", suggestions=("November",)), source=FlagSource.HEURISTIC)
+    when = replace(flag_at(PAGE_1, "when", suggestions=("When",)), source=FlagSource.HEURISTIC)
+    review.sync_flags(store, DOC, [when, novembcr])
+    correct_line(collection, store, DOC, 1, 3, "was signed in November 1974.", reviewer="bob")
+    capsys.readouterr()
+    assert main(["review", DOC, "--list", "open"]) == 0
+    out = capsys.readouterr().out
+    assert when.key in out and novembcr.key not in out
+    assert f"{DOC}: 1/2 flags decided" in out
+    assert main(["page-status", DOC, "1", "in_review", "--reviewer", "bob"]) == 0
+    capsys.readouterr()
+    assert main(["page-status", DOC, "1", "reviewed", "--reviewer", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert "1 of 2 flags open" in err, err  # the one open flag, not the settled one

@@ -144,6 +144,7 @@ def run_review(args: argparse.Namespace) -> int:
     if args.decide is None and (args.text is not None or args.override):
         raise ReviewError(f"review {args.doc}: --text and --override belong to --decide")
     store = _store()
+    lines = _lines(collection, store, args.doc)  # read once: only an undone replace batch changes them below
     if args.accept or args.undo_last or args.decide:
         reviewer = review.reviewer_name(args.reviewer)
     if args.sync:
@@ -164,7 +165,7 @@ def run_review(args: argparse.Namespace) -> int:
             min_confidence=args.min_confidence,
             source=FlagSource.GOLD if use_gold else FlagSource.HEURISTIC,
             note=args.note or "scripted review",
-            lines=_lines(collection, store, args.doc),
+            lines=lines,
         )
         source = "gold" if use_gold else "no-gold"
         print(
@@ -174,6 +175,7 @@ def run_review(args: argparse.Namespace) -> int:
     elif args.undo_last:
         batch = review.undo_last(store, args.doc, reviewer=reviewer)
         if batch.lines:
+            lines = _lines(collection, store, args.doc)
             touched = sorted({e.document for e in batch.lines})
             print(f"{args.doc}: undid {len(batch.lines)} line edit(s) of one replace, in {', '.join(touched)}")
         else:
@@ -184,7 +186,7 @@ def run_review(args: argparse.Namespace) -> int:
         where = review.QueueFilter.of(
             status=args.list if args.list in ("open", "decided") else None, disputed=args.list == "disputed"
         )
-        for item in review.stored_queue(store, args.doc, where, lines=_lines(collection, store, args.doc)).items:
+        for item in review.stored_queue(store, args.doc, where, lines=lines).items:
             now = "open" if item.decision is None else describe_decision(item.decision)
             print(f"{item.key}\t{describe_flag(item.flag)}\t{'disputed: ' if item.dispute else ''}{now}")
     elif args.decide:
@@ -194,9 +196,7 @@ def run_review(args: argparse.Namespace) -> int:
             note=args.note, override=args.override,
         )
         print(f"{args.doc}: {describe_flag(flag.flag)}: {reviewer} {what_it_did(decided)}")
-    state = review.progress(
-        store, args.doc, pages=[p.number for p in document.pages], lines=_lines(collection, store, args.doc)
-    )
+    state = review.progress(store, args.doc, pages=[p.number for p in document.pages], lines=lines)
     print(
         f"{args.doc}: {state.decided}/{state.flags} flags decided ({100 * state.fraction:.0f}%), "
         f"{state.disputed} disputed, reviewers: {', '.join(state.reviewers) or '-'}"
