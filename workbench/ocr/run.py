@@ -24,6 +24,7 @@ from workbench import settings
 from workbench.batch import Batch, Task, TaskFailure, Where
 from workbench.corpus import Collection
 from workbench.errors import InputError, ScanError, WorkbenchError
+from workbench.fsutil import file_identity
 from workbench.images import verified_scan_sha256
 from workbench.models import Document, OcrPage
 from workbench.ocr.cache import OcrCache
@@ -130,8 +131,7 @@ def _worker_engine(command: str, options: OcrOptions) -> tuple[Engine, dict[str,
     """On a worker: its own tesseract (the client's path when it exists here, probed once per program
     file) and the checksums of the language data the options use (hashed again only when a file changed)."""
     here = command if os.access(command, os.X_OK) else resolve_command()
-    stat = os.stat(here)
-    identity = (here, stat.st_size, stat.st_mtime_ns)
+    identity = (here, *file_identity(os.stat(here)))
     if identity not in _WORKER_ENGINES:
         _WORKER_ENGINES[identity] = probe_engine(here)
     engine = _WORKER_ENGINES[identity]
