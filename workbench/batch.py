@@ -90,6 +90,13 @@ class TaskFailure:
     message: str
 
 
+def failed_tasks_error(failures: Sequence[TaskFailure]) -> BatchError:
+    """The one-line error for tasks that failed every try: the first named, and how many others failed."""
+    first = failures[0]
+    more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+    return BatchError(f"{first.name}: {first.message}{more}")
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """One unit of work: the arguments of the batch's function, and a name for messages (a page, a file).
@@ -335,9 +342,7 @@ class Batch:
                 failures.append(result)
             results[index] = result
         if failures:
-            first = failures[0]
-            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-            raise BatchError(f"{first.name}: {first.message}{more}")
+            raise failed_tasks_error(failures)
         return results
 
     def _dask_map(self, function: Callable, tasks: Sequence[Task], shared: dict[str, Any]) -> Iterator[tuple[int, Any]]:

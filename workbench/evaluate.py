@@ -202,6 +202,9 @@ def rescore_body_rates(
     if not len(golds) == len(previous_texts) == len(previous.pages):
         raise ValueError(f"{len(golds)} gold pages, {len(previous.pages)} scored pages, {len(previous_texts)} texts")
     references: dict[int, tuple] = {}  # page index -> the gold body's char and word units
+    # (page index, text) -> its body (distance, gold length) for characters and words: variants often give
+    # a page the same text (a page whose flags all fall in one of the categories grouped together)
+    measured: dict[tuple[int, str], tuple[tuple[int, int], tuple[int, int]]] = {}
     rows = []
     for texts in variants:
         if len(texts) != len(golds):
@@ -214,15 +217,19 @@ def rescore_body_rates(
                 chars.append((scored.body_chars.distance, scored.body_chars.gold_length))
                 words.append((scored.body_words.distance, scored.body_words.gold_length))
                 continue
-            if index not in references:
-                full = gold.full_text
-                body = full if _body_is_full(gold, full, options) else gold.body
-                references[index] = char_and_word_units(body, options=options)
-            gold_chars, gold_words = references[index]
-            text_chars, text_words = char_and_word_units(text, options=options)
-            # the rates need only the distances: no alignment is built (`measure_distance`)
-            chars.append(measure_distance(gold_chars, text_chars))
-            words.append(measure_distance(gold_words, text_words))
+            known = measured.get((index, text))
+            if known is None:
+                if index not in references:
+                    full = gold.full_text
+                    body = full if _body_is_full(gold, full, options) else gold.body
+                    references[index] = char_and_word_units(body, options=options)
+                gold_chars, gold_words = references[index]
+                text_chars, text_words = char_and_word_units(text, options=options)
+                # the rates need only the distances: no alignment is built (`measure_distance`)
+                known = measure_distance(gold_chars, text_chars), measure_distance(gold_words, text_words)
+                measured[index, text] = known
+            chars.append(known[0])
+            words.append(known[1])
         rows.append(
             {
                 "body_cer": _rate(error_rate(sum(d for d, _ in chars), sum(n for _, n in chars))),

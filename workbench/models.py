@@ -241,11 +241,18 @@ class Flag:
     confidence: float = 1.0
     boxes: tuple[Box, ...] = ()
     source: FlagSource = FlagSource.GOLD
+    # `key`, made on its first read: the review reads it many times a flag (an enum's `.value` is a
+    # descriptor call), and the fields it is made of never change. Not a field of equality or repr.
+    _key: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
         """A stable identifier of the flag within its document: page, span, category and source."""
-        return f"{self.page}:{self.start}-{self.end}:{self.category.value}:{self.source.value}"
+        key = self._key
+        if key is None:
+            key = f"{self.page}:{self.start}-{self.end}:{self.category.value}:{self.source.value}"
+            object.__setattr__(self, "_key", key)
+        return key
 
 
 class DecisionAction(StrEnum):

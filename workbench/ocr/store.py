@@ -123,15 +123,17 @@ def word_to_json(word: OcrWord) -> dict:
 
 def word_from_json(data: dict) -> OcrWord:
     """A word record from its JSON form; KeyError/TypeError when it is malformed."""
+    # positional, in OcrWord's field order: a page has hundreds of words, read on every load
+    box = data.get("box")
     return OcrWord(
-        text=data["text"],
-        start=data["start"],
-        end=data["end"],
-        conf=data.get("conf"),
-        box=Box(*data["box"]) if data.get("box") else None,
-        line=data.get("line", 0),
-        paragraph=data.get("paragraph", 0),
-        block=data.get("block", 0),
+        data["text"],
+        data["start"],
+        data["end"],
+        data.get("conf"),
+        Box(*box) if box else None,
+        data.get("line", 0),
+        data.get("paragraph", 0),
+        data.get("block", 0),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.batch import Batch, Task
+from workbench.batch import Batch, Task, TaskFailure, failed_tasks_error
 from workbench.confidence import sample_estimate
 from workbench.corpus import Collection
 from workbench.errors import WorkbenchError
@@ -14,12 +14,15 @@ from workbench.report.build import REPORT_FORMAT, build_report, metrics_version,
 from workbench.report.model import CollectionEntry, Report
 from workbench.report.render import (
     COLLECTION_CHART,
+    RenderedReport,
     Written,
     collection_chart_svg,
     collection_csv,
     metrics_json,
     render_collection_html,
+    render_report,
     write_file,
+    write_rendered,
     write_report,
 )
 
@@ -76,21 +79,36 @@ def _sample(pages: list[dict], *, population: int) -> dict | None:
     }
 
 
-def _build_or_error(collection: Collection, doc_id: str, *, generated: str) -> Report | WorkbenchError:
-    """A batch task: one document's report, or the error that stopped it (final, not tried again)."""
+def _rendered_or_error(
+    collection: Collection, doc_id: str, *, generated: str
+) -> tuple[dict, RenderedReport] | WorkbenchError:
+    """A batch task: one document's report built and rendered to text (its metrics and its files), or the
+    error that stopped it (final, not tried again). The drawing and templating happen where the task runs;
+    only the client writes the files."""
     try:
-        return build_report(collection, doc_id, generated=generated)
+        report = build_report(collection, doc_id, generated=generated)
+        return report.metrics, render_report(report)
     except WorkbenchError as error:
         return error
 
 
-def _built_reports(collection: Collection, doc_ids: list[str], generated: str, batch: Batch | None):
-    """(doc_id, Report or WorkbenchError) per document, in order; built here, or where `batch` runs."""
+def _rendered_reports(collection: Collection, doc_ids: list[str], generated: str, batch: Batch | None):
+    """(index, metrics and files, or WorkbenchError) per document: in order when made here, as they
+    complete where `batch` runs (each written as it arrives, so the client holds only the reports in
+    flight). BatchError at the end when a task failed every try, after the others were yielded."""
     if batch is None:
-        return ((doc_id, _build_or_error(collection, doc_id, generated=generated)) for doc_id in doc_ids)
+        for index, doc_id in enumerate(doc_ids):
+            yield index, _rendered_or_error(collection, doc_id, generated=generated)
+        return
     tasks = [Task(doc_id, (collection, doc_id)) for doc_id in doc_ids]
-    results = batch.map_all(_build_or_error, tasks, shared={"generated": generated})
-    return zip(doc_ids, results, strict=True)
+    failures: list[TaskFailure] = []
+    for index, result in batch.map(_rendered_or_error, tasks, shared={"generated": generated}):
+        if isinstance(result, TaskFailure):
+            failures.append(result)
+        else:
+            yield index, result
+    if failures:
+        raise failed_tasks_error(failures)
 
 
 def write_collection_report(
@@ -100,37 +118,40 @@ def write_collection_report(
 
     A document whose report fails (e.g. a malformed OCR file) is listed with the one-line error instead of
     a link, and the others are still written. With `batch` (workbench.batch), the documents' reports are
-    built where it runs (its workers read the collection and the review store at the same place as this
-    process) and written here.
+    built and rendered where it runs, one task per document, on as many cores as it has (its workers read
+    the collection and the review store at the same place as this process), and written here as each
+    arrives.
     """
     out = Path(out) if out is not None else collection.reports
     generated = generated or utc_now()
-    entries: list[CollectionEntry] = []
-    files: list[Path] = []
-    checked: list[dict] = []  # the pages scored against gold, over every document
-    for doc_id, built in _built_reports(collection, collection.document_ids(), generated, batch):
+    doc_ids = collection.document_ids()
+    found: dict[int, tuple[CollectionEntry, tuple[Path, ...], list[dict]]] = {}
+    for index, built in _rendered_reports(collection, doc_ids, generated, batch):
+        doc_id = doc_ids[index]
         try:
             if isinstance(built, WorkbenchError):
                 raise built
-            report, written = built, write_report(built, out / doc_id)
+            metrics, rendered = built
+            written = write_rendered(rendered, out / doc_id)
         except WorkbenchError as error:
-            entries.append(_failed_entry(collection, doc_id, error))
+            found[index] = (_failed_entry(collection, doc_id, error), (), [])
             continue
-        files.extend(written.files)
-        checked.extend(report.metrics["pages"] or ())
-        source = report.metrics["source"]
-        entries.append(
-            CollectionEntry(
-                id=doc_id,
-                title=source["title"],
-                variant=source["variant"],
-                page_count=source["page_count"],
-                figures=report.metrics["document"],
-                link=f"{doc_id}/index.html",
-                note="" if report.metrics["document"] else report.metrics["missing"]["document"],
-                review=report.metrics["review"],
-            )
+        source = metrics["source"]
+        entry = CollectionEntry(
+            id=doc_id,
+            title=source["title"],
+            variant=source["variant"],
+            page_count=source["page_count"],
+            figures=metrics["document"],
+            link=f"{doc_id}/index.html",
+            note="" if metrics["document"] else metrics["missing"]["document"],
+            review=metrics["review"],
         )
+        found[index] = (entry, written.files, list(metrics["pages"] or ()))
+    # in the collection's order, however the documents completed
+    entries = [found[index][0] for index in sorted(found)]
+    files: list[Path] = [path for index in sorted(found) for path in found[index][1]]
+    checked = [page for index in sorted(found) for page in found[index][2]]  # pages scored against gold
     version = metrics_version()
     sample = _sample(checked, population=sum(e.page_count for e in entries))
     summary = {

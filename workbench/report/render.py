@@ -261,28 +261,45 @@ class Written:
         return self.folder / "index.html"
 
 
-def write_report(report: Report, out: Path) -> Written:
-    """Write index.html, metrics.json, pages.csv, flags.csv and the charts into `out`, each atomically.
+@dataclass(frozen=True, slots=True)
+class RenderedReport:
+    """A report's files as text, not yet written: what a batch task sends back (the HTML, JSON, CSV and
+    charts are drawn where the task runs; only the client writes them). `files` holds (file name, text) in
+    the order they are written, index.html last; `removed` the chart files this report does not draw."""
 
-    Chart files this report does not draw (e.g. no confusions) are removed, so the folder never mixes runs.
-    """
-    out = Path(out)
+    files: tuple[tuple[str, str], ...]
+    removed: tuple[str, ...]
+
+
+def render_report(report: Report) -> RenderedReport:
+    """Every file of the report as text: the charts it draws, metrics.json, pages.csv, flags.csv, index.html."""
     svgs = chart_svgs(report.metrics)
-    written: list[Path] = []
-    for name, file_name in CHART_FILES.items():
-        path = out / file_name
-        if name in svgs:
-            written.append(write_file(path, svgs[name]))
-        else:
-            path.unlink(missing_ok=True)
-    for file_name, text in (
-        ("metrics.json", metrics_json(report.metrics)),
-        ("pages.csv", pages_csv(report)),
-        ("flags.csv", flags_csv(report)),
-        ("index.html", render_html(report, svgs)),
-    ):
-        written.append(write_file(out / file_name, text))
-    return Written(out, tuple(written))
+    charts_drawn = tuple((file_name, svgs[name]) for name, file_name in CHART_FILES.items() if name in svgs)
+    return RenderedReport(
+        files=(
+            *charts_drawn,
+            ("metrics.json", metrics_json(report.metrics)),
+            ("pages.csv", pages_csv(report)),
+            ("flags.csv", flags_csv(report)),
+            ("index.html", render_html(report, svgs)),
+        ),
+        removed=tuple(file_name for name, file_name in CHART_FILES.items() if name not in svgs),
+    )
+
+
+def write_rendered(rendered: RenderedReport, out: Path) -> Written:
+    """Write a rendered report's files into `out`, each atomically, and remove the chart files it does not
+    draw (e.g. no confusions), so the folder never mixes runs."""
+    out = Path(out)
+    for file_name in rendered.removed:
+        (out / file_name).unlink(missing_ok=True)
+    return Written(out, tuple(write_file(out / file_name, text) for file_name, text in rendered.files))
+
+
+def write_report(report: Report, out: Path) -> Written:
+    """Write index.html, metrics.json, pages.csv, flags.csv and the charts into `out` (`render_report`,
+    then `write_rendered`)."""
+    return write_rendered(render_report(report), out)
 
 
 def metrics_json(metrics: dict) -> str:
