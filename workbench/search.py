@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -48,10 +49,14 @@ from workbench.fsutil import atomic_write_bytes, path_identity, read_utf8
 from workbench.models import Box, Decision, DecisionAction, Document, Flag
 from workbench.ocr.store import load_ocr_page, load_ocr_text, text_file_identities, text_path
 from workbench.ocrlines import ocr_lines
-from workbench.review import QueueFilter, line_states, queue, reviewer_name
-from workbench.review.lines import check_line_text, describe
 from workbench.store import LineEdit, LineVersionConflict, Store, now
-from workbench.transcript import TranscribedLine, rules_for, transcribed_lines
+
+if TYPE_CHECKING:
+    from workbench.transcript import TranscribedLine
+
+# The review and transcript packages (and the flagger they import) are imported where a document's
+# changed lines are folded or a replacement is written, not here: a search over a collection whose overlays
+# the disk index holds needs neither, and `workbench search` from a script pays for each import.
 
 # A word for --fuzzy: letters or digits, with inner apostrophes or hyphens (any script: `\w` is Unicode).
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -351,6 +356,9 @@ class _Overlay:
 
 def _overlay(store: Store, doc_id: str, pages: dict[int, list[str]]) -> _Overlay:
     """The lines of a document that its decisions in force and line edits change (`transcribed_lines`)."""
+    from workbench.review import QueueFilter, line_states, queue
+    from workbench.transcript import rules_for, transcribed_lines
+
     events = store.decisions(doc_id)
     states = line_states(store, doc_id)
     versions = {key: state.version for key, state in states.items()}
@@ -596,6 +604,8 @@ def plan_replace(
     """The preview of replacing the hits numbered `hits` (all when None) with `replacement`: each line
     touched, before and after. Nothing is written. ReviewError for a hit number the result has not, or a
     replacement holding a line break."""
+    from workbench.review.lines import check_line_text
+
     check_line_text(replacement)
     pattern = check_query(result.query)
     by_number = {h.number: h for h in result.hits}
@@ -635,6 +645,8 @@ def _fresh_text(collection: Collection, doc_id: str, number: int) -> str:
 def _current_lines(collection: Collection, store: Store, changes: Sequence[LineChange]) -> dict:
     """The lines of the plan as they read now: the OCR read again, the store asked again (one fold per
     document, as the search's own: `transcribed_lines`); (document, page, line) -> TranscribedLine."""
+    from workbench.transcript import TranscribedLine
+
     now_reads: dict[tuple[str, int, int], TranscribedLine] = {}
     for document in sorted({c.document for c in changes}):
         numbers = {c.page for c in changes if c.document == document}
@@ -650,6 +662,8 @@ def _current_lines(collection: Collection, store: Store, changes: Sequence[LineC
 
 
 def _refusal(store: Store, change: LineChange, current: TranscribedLine | None) -> Refusal:
+    from workbench.review.lines import describe
+
     if current is None:
         return Refusal(change, f"{change.where}: the OCR has no such line any more")
     events = store.line_edits(change.document, page=change.page, line=change.line)
@@ -668,6 +682,8 @@ def apply_plan(
     refused (that line only, named in `refused`) and the others are written. A line another reviewer
     changes while the batch is written is refused the same way.
     """
+    from workbench.review import reviewer_name
+
     reviewer = reviewer_name(reviewer)
     if not plan.changes:
         return ReplaceResult(batch=None)

@@ -6,12 +6,12 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from workbench import search
-from workbench.corpus import Collection
 from workbench.errors import ReviewError
-from workbench.search import SearchMode, SearchQuery
-from workbench.store import open_store
+
+if TYPE_CHECKING:
+    from workbench import search
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -42,6 +42,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
+    """Search (and with --replace, replace) as the arguments say; print the hits or the lines replaced."""
+    # Imported here, not at the top: `workbench --help` registers every command without loading the search.
+    from workbench import search
+    from workbench.corpus import Collection
+    from workbench.search import SearchMode, SearchQuery
+    from workbench.store import open_store
+
     if args.replace is None and (args.hit or args.reviewer or args.dry_run):
         raise ReviewError("search: --hit, --reviewer and --dry-run go with --replace")
     if args.replace is not None and not args.dry_run and not args.reviewer:
