@@ -12,9 +12,24 @@ goes down the lines and fixes every line that still differs from its gold line b
 (`transcript.correct_line`), deciding first any flag the learning flagger raised meanwhile. Lines that
 are gold markings (classification, stamps, page numbers) are meant to read nothing: the score is the body CER.
 
-Cost: one action per flag decision and one per line edit. Reading is not costed: the oracle knows which
-lines are wrong, where a human reviewer would read every line of the document to find them; that reading
-is the same for both flaggers (every line once) and is reported as lines read, not as actions.
+Cost (the same model in both arms, `Effort`): what each action takes a reviewer, in modelled seconds, from
+the keystroke-level model (Card, Moran and Newell 1980: a keystroke or click K = 0.20 s for an average skilled
+typist, pointing with the mouse P = 1.10 s, moving a hand between mouse and keyboard H = 0.40 s, making up
+one's mind M = 1.35 s) and a reading rate (silent reading of English non-fiction, 238 words a minute, about
+0.25 s a word: Brysbaert 2019's meta-analysis; read against the scan, each word is read twice: 0.5 s).
+  flag decision   M + reading the flagged words and a word either side (the Review page shows the word in its
+                  line beside the scan crop around it) + P + K (the button); an edit also H, a K per character
+                  typed, K (Enter), H.
+  apply-to-all    when every open identical flag (`review.occurrences`, within the document, as the Review
+                  page offers it) is one the oracle decides alike, keep or accept: one decision as above plus
+                  P + K (the button), M and a glance at each further occurrence's word in the preview (0.5 s
+                  each), P + K (confirm). Edits are not applied to all (the Review page does not offer it).
+  line edit       M + reading the whole line against the scan (0.5 s a word) + for each stretch that differs
+                  P + K (click there), H, a K per character deleted or typed, H; then K (save).
+The oracle knows which lines are wrong, so a line is read (and costed) only when it is edited; a human
+reviewer would also read the lines that are right, once in either arm: that read-through is reported apart
+(`read_through`), with the saving it leaves when added to both arms. Actions (decisions, line edits) are
+counted too.
 
 Two arms per set, each in its own SQLite store in a temporary folder, through the package's own functions:
     static    the no-gold flags computed once (`flag_document`), synced once (`review.refresh_flags`);
@@ -32,13 +47,14 @@ figures quoted; dev for tuning), at most --max-docs documents a set (lowest SHA-
 bench_corpus samples) and each cut to its first --max-chars OCR characters. The scan sets of the corpora
 are left out (their OCR is minutes of Tesseract).
 
-Target: the learning arm reaches the static arm's final CER with at least 25 % fewer actions, no set
+Target: the learning arm reaches the static arm's final CER with at least 25 % less effort, no set
 worse; harm under 2 %. Writes reports/bench/learning.json, learning.md and learning.svg.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import statistics
@@ -66,6 +82,7 @@ from workbench.ocrlines import ocr_line_spans  # noqa: E402
 from workbench.store import Store, open_store  # noqa: E402
 from workbench.transcript import correct_line, correct_page, rules_for  # noqa: E402
 from workbench.transcript import page_lines as transcribed_page_lines  # noqa: E402
+from workbench.views import ocr_in_context  # noqa: E402
 
 PAPER = ("us-japan-1974-clean", "us-japan-1974", "us-japan-1974-poor")
 CORPUS_SETS = (
@@ -87,6 +104,57 @@ STEPS = 10  # checkpoints: every 10 % of the static arm's actions
 TARGET_SAVING = 0.25
 TARGET_HARM = 0.02
 ARMS = ("static", "learning")
+
+
+@dataclass(frozen=True)
+class Effort:
+    """The cost model of a reviewer's actions, in modelled seconds (see the module docstring for the sources)."""
+
+    keystroke: float = 0.20  # K: an average skilled typist (55 words a minute), or a click
+    point: float = 1.10  # P: pointing with the mouse at a target on the screen
+    home: float = 0.40  # H: a hand between mouse and keyboard
+    mental: float = 1.35  # M: making up one's mind before an action
+    word: float = 0.50  # reading one word against the scan: twice 238 words a minute's 0.25 s
+
+    def read(self, text: str) -> float:
+        """Reading `text` against the scan (at least one word: an empty span is still looked at)."""
+        return self.word * max(1, len(text.split()))
+
+    def flag(self, context: str, typed: str | None = None) -> float:
+        """Deciding one flag whose span with a word either side reads `context`; `typed` for an edit."""
+        cost = self.mental + self.read(context) + self.point + self.keystroke
+        if typed is not None:
+            cost += 2 * self.home + self.keystroke * (len(typed) + 1)
+        return cost
+
+    def apply_all(self, context: str, further: int) -> float:
+        """Deciding one flag and applying the decision to its `further` identical occurrences at once."""
+        return (self.flag(context) + 2 * (self.point + self.keystroke) + self.mental
+                + self.word * further)
+
+    def line_edit(self, before: str, after: str) -> float:
+        """Correcting a line reading `before` to `after`: reading it, then each differing stretch fixed."""
+        cost = self.mental + self.read(before) + self.keystroke
+        for a, b, c, d in _stretches(before, after):
+            cost += self.point + self.keystroke + 2 * self.home + self.keystroke * ((b - a) + (d - c))
+        return cost
+
+
+EFFORT = Effort()
+
+
+def _stretches(before: str, after: str) -> list[list[int]]:
+    """The differing stretches of two texts: runs of adjacent Levenshtein edits merged, [a, b, c, d] each
+    (before[a:b] becomes after[c:d])."""
+    blocks: list[list[int]] = []
+    for op in Levenshtein.opcodes(before, after):
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return blocks
 
 
 def fold(text: str) -> str:
@@ -171,14 +239,19 @@ def _snapped(text: str, start: int, end: int) -> str:
 
 @dataclass
 class Trace:
-    """What one arm did on one set: the body CER after every action, and the decisions by kind."""
+    """What one arm did on one set: the body CER and the effort spent after every action, the decisions by kind."""
 
     cer: list[float] = field(default_factory=list)  # index = actions spent (0: before any)
+    effort: list[float] = field(default_factory=lambda: [0.0])  # modelled seconds spent after each action
+    line_reading: list[float] = field(default_factory=lambda: [0.0])  # of which reading the lines edited
     counts: dict = field(default_factory=lambda: {"accept": 0, "keep_ocr": 0, "edit": 0, "line_edit": 0})
+    applied_to_all: int = 0  # apply-to-all actions
+    applied_occurrences: int = 0  # flags they decided
     harmful_accepts: int = 0
     accepted_first: int = 0  # accepts of the first suggestion (the ranking's top-1 where the gold had one)
     worse_edits: int = 0
     lines_read: int = 0
+    read_through: float = 0.0  # modelled seconds to read every line once (not in `effort`: alike in both arms)
     flags_raised: int = 0  # flags the arm showed that the static flagger does not raise
     seconds: float = 0.0
 
@@ -277,36 +350,72 @@ class Arm:
                     return state
         return None
 
-    def step(self, doc: str, page: int) -> None:
-        """One action spent: score the set again and record its CER."""
-        self.scorer.update(self.store, doc, next(p for p in self.pages[doc] if p.number == page))
+    def step(self, doc: str, pages: set[int], cost: float, reading: float = 0.0) -> None:
+        """One action spent, costing `cost` modelled seconds (`reading` of them reading a line to edit it):
+        score the pages it changed and record the CER."""
+        for number in sorted(pages):
+            self.scorer.update(self.store, doc, next(p for p in self.pages[doc] if p.number == number))
         self.trace.cer.append(self.scorer.cer())
+        self.trace.effort.append(self.trace.effort[-1] + cost)
+        self.trace.line_reading.append(self.trace.line_reading[-1] + reading)
         if self.learns:
             self.refresh(doc)
 
-    def decide(self, doc: str, state) -> None:
-        """Decide one flag as the gold says."""
-        flag = state.flag
-        if state.key not in self._static_keys[doc] and (doc, state.key) not in self._shown:
-            self.trace.flags_raised += 1
-        self._shown.add((doc, state.key))
+    def choice(self, doc: str, flag) -> tuple[DecisionAction, str | None]:
+        """What the gold says of a flag: keep it as read, accept the suggestion reading as the gold, or type it."""
         reading = self.oracles[doc][flag.page].reading(flag.start, flag.end)
-        before = self.scorer.distance(doc, flag.page)
         if fold(reading) == fold(flag.text):
-            action, text = DecisionAction.KEEP_OCR, None
+            return DecisionAction.KEEP_OCR, None
+        matching = [s for s in flag.suggestions if fold(s) == fold(reading)]
+        return (DecisionAction.ACCEPT, matching[0]) if matching else (DecisionAction.EDIT, reading)
+
+    def context(self, doc: str, flag) -> str:
+        """What a reviewer reads to decide a flag: its span and a word either side, on its OCR line."""
+        text = self.oracles[doc][flag.page].text
+        around = ocr_in_context(text, flag.start, flag.end)
+        before, after = around.before.split()[-1:], around.after.split()[:1]
+        return " ".join([*before, around.text, *after])
+
+    def decide(self, doc: str, state) -> None:
+        """Decide one flag as the gold says; a keep or an accept applied to all its identical open flags at
+        once when the gold decides every one of them alike (the Review page's apply-to-all)."""
+        flag = state.flag
+        action, text = self.choice(doc, flag)
+        group = [state]
+        if action is not DecisionAction.EDIT:
+            alike = review.occurrences(self.store, doc, state.key, reading=text)
+            edited = self._edited_lines(doc)
+            alike = [o for o in alike if (o.flag.page, self.oracles[doc][o.flag.page].line_of(o.flag.start) + 1)
+                     not in edited]
+            if len(alike) > 1 and all(self.choice(doc, o.flag) == (action, text) for o in alike):
+                group = alike
+        for item in group:
+            if item.key not in self._static_keys[doc] and (doc, item.key) not in self._shown:
+                self.trace.flags_raised += 1
+            self._shown.add((doc, item.key))
+        pages = {item.flag.page for item in group}
+        before = {page: self.scorer.distance(doc, page) for page in pages}
+        context = self.context(doc, flag)
+        if len(group) > 1:
+            review.apply_to_all(self.store, doc, state.key, action=action, text=text, reviewer=REVIEWER,
+                                expected={item.key: item.version for item in group})
+            self.trace.applied_to_all += 1
+            self.trace.applied_occurrences += len(group)
+            cost = EFFORT.apply_all(context, len(group) - 1)
         else:
-            matching = [s for s in flag.suggestions if fold(s) == fold(reading)]
-            action, text = (DecisionAction.ACCEPT, matching[0]) if matching else (DecisionAction.EDIT, reading)
-        review.decide(self.store, doc, state.key, action=action, text=text, reviewer=REVIEWER, version=state.version)
-        self.trace.counts[action.value] += 1
-        if action is DecisionAction.ACCEPT and text == flag.suggestions[0]:
-            self.trace.accepted_first += 1
-        self.step(doc, flag.page)
-        after = self.scorer.distance(doc, flag.page)
-        if action is DecisionAction.ACCEPT and after > before:
-            self.trace.harmful_accepts += 1
-        if action is DecisionAction.EDIT and after > before:
-            self.trace.worse_edits += 1
+            review.decide(self.store, doc, state.key, action=action, text=text, reviewer=REVIEWER,
+                          version=state.version)
+            cost = EFFORT.flag(context, text if action is DecisionAction.EDIT else None)
+        self.trace.counts[action.value] += len(group)
+        if action is DecisionAction.ACCEPT:
+            self.trace.accepted_first += sum(text == item.flag.suggestions[0] for item in group)
+        self.step(doc, pages, cost)
+        for page in pages:
+            worse = self.scorer.distance(doc, page) > before[page]
+            if worse and action is DecisionAction.ACCEPT:
+                self.trace.harmful_accepts += sum(item.flag.page == page for item in group)
+            if worse and action is DecisionAction.EDIT:
+                self.trace.worse_edits += 1
 
     def work_queue(self, doc: str) -> None:
         while (state := self.next_flag(doc)) is not None:
@@ -322,6 +431,7 @@ class Arm:
                 for number in range(1, len(oracle.spans) + 1):
                     self.trace.lines_read += 1
                     line = transcribed_page_lines(self.store, ocr)[number - 1]
+                    self.trace.read_through += EFFORT.read(line.text) if line.text.strip() else 0.0
                     target = oracle.targets[number - 1]
                     if fold(line.text) == fold(target):
                         continue
@@ -329,7 +439,7 @@ class Arm:
                     correct_line(self.collection, self.store, doc, ocr.number, number, target, reviewer=REVIEWER,
                                  expect=line.text)
                     self.trace.counts["line_edit"] += 1
-                    self.step(doc, ocr.number)
+                    self.step(doc, {ocr.number}, EFFORT.line_edit(line.text, target), EFFORT.read(line.text))
                     if self.scorer.distance(doc, ocr.number) > before:
                         self.trace.worse_edits += 1
                     self.work_queue(doc)  # flags what a line edit taught raised further down
@@ -387,47 +497,72 @@ def actions_to_reach(cer: list[float], target: float) -> int | None:
     return next((i for i, value in enumerate(cer) if value <= target + 1e-12), None)
 
 
+def at_effort(trace: dict, spent: float) -> float:
+    """The trace's CER once `spent` modelled seconds are spent (after the last action within them)."""
+    index = bisect.bisect_right(trace["effort"], spent + 1e-9) - 1
+    return trace["cer"][max(0, index)]
+
+
 def summary(name: str, docs: list[str], traces: dict[str, dict]) -> dict:
-    """The set's figures: checkpoints every 10 % of the static arm's actions, both arms; the saving; harm."""
+    """The set's figures: checkpoints every 10 % of the static arm's effort, both arms; the savings; harm."""
     static, learned = traces["static"], traces["learning"]
-    total = len(static["cer"]) - 1
+    total = static["effort"][-1]
     checkpoints = []
     for step in range(STEPS + 1):
-        spent = round(total * step / STEPS)
+        spent = total * step / STEPS
         checkpoints.append(
             {
                 "share": step / STEPS,
-                "actions": spent,
-                "static_cer": static["cer"][min(spent, len(static["cer"]) - 1)],
-                "learning_cer": learned["cer"][min(spent, len(learned["cer"]) - 1)],
+                "effort": spent,
+                "static_cer": at_effort(static, spent),
+                "learning_cer": at_effort(learned, spent),
             }
         )
     final = static["cer"][-1]
-    # Both arms against the actions the static arm needed to reach its own final CER (its last actions may
-    # leave the CER where it was: a line whose only difference the scoring folds away).
+    # Both arms against what the static arm needed to reach its own final CER (its last actions may leave
+    # the CER where it was: a line whose only difference the scoring folds away).
     needed = actions_to_reach(static["cer"], final)
     reached = actions_to_reach(learned["cer"], final)
-    saving = None if reached is None or not needed else 1 - reached / needed
+    arms = {"static": (static, needed), "learning": (learned, reached)}
+    effort = {arm: None if index is None else trace["effort"][index] for arm, (trace, index) in arms.items()}
+    # With a read-through of every line added to both arms, the line edits' own reading is in it already.
+    read = {
+        arm: None if index is None else trace["effort"][index] - trace["line_reading"][index] + trace["read_through"]
+        for arm, (trace, index) in arms.items()
+    }
+
+    def saving(spent: dict) -> float | None:
+        return None if spent["learning"] is None or not spent["static"] else 1 - spent["learning"] / spent["static"]
+
     accepts = static["counts"]["accept"], learned["counts"]["accept"]
     harmful = static["harmful_accepts"], learned["harmful_accepts"]
+    drop = ("cer", "effort", "line_reading")
     return {
         "set": name,
         "documents": docs,
         "ocr_cer": static["cer"][0],
-        "static": {k: v for k, v in static.items() if k != "cer"} | {"actions": total, "final_cer": final},
-        "learning": {k: v for k, v in learned.items() if k != "cer"}
-        | {"actions": len(learned["cer"]) - 1, "final_cer": learned["cer"][-1]},
+        "static": {k: v for k, v in static.items() if k not in drop}
+        | {"actions": len(static["cer"]) - 1, "final_cer": final, "total_effort": total},
+        "learning": {k: v for k, v in learned.items() if k not in drop}
+        | {"actions": len(learned["cer"]) - 1, "final_cer": learned["cer"][-1], "total_effort": learned["effort"][-1]},
         "static_actions_to_static_final": needed,
         "learning_actions_to_static_final": reached,
-        "saving": saving,
+        "effort_to_static_final": effort,
+        "saving": saving(effort),
+        "action_saving": None if reached is None or not needed else 1 - reached / needed,
+        "saving_with_read_through": saving(read),
         "harm_rate": {arm: (h / a if a else 0.0) for arm, h, a in zip(ARMS, harmful, accepts, strict=True)},
         "checkpoints": checkpoints,
-        "curves": {arm: traces[arm]["cer"] for arm in ARMS},
+        "curves": {arm: {"effort": traces[arm]["effort"], "cer": traces[arm]["cer"]} for arm in ARMS},
     }
 
 
 def _pct(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f} %"
+
+
+def _minutes(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds / 60:.1f} min"
 
 
 def markdown(report: dict, svg: str = "learning.svg") -> str:
@@ -437,20 +572,21 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
         "",
         report["method"],
         "",
-        "| set | docs | OCR body CER | static: actions → final CER | learning: actions → final CER | "
-        "learning actions to static final | saving | flags raised by learning | first suggestion taken "
-        "static / learning | harm static / learning |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| set | docs | OCR body CER | static: effort (actions) → final CER | learning: effort to reach it "
+        "(actions) | saving | saving in actions | saving with a read-through | flags raised by learning | "
+        "applied to all static / learning | harm static / learning |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["sets"]:
         s, learned = row["static"], row["learning"]
+        effort = row["effort_to_static_final"]
         lines.append(
-            f"| {row['set']} | {len(row['documents'])} | {_pct(row['ocr_cer'])} | {s['actions']} → "
-            f"{_pct(s['final_cer'])} (reached after {row['static_actions_to_static_final']}) | "
-            f"{learned['actions']} → {_pct(learned['final_cer'])} | "
-            f"{row['learning_actions_to_static_final']} | {_pct(row['saving'], 1)} | {learned['flags_raised']} | "
-            f"{s.get('accepted_first', 0)} / {learned.get('accepted_first', 0)} of "
-            f"{s['counts']['accept']} / {learned['counts']['accept']} accepts | "
+            f"| {row['set']} | {len(row['documents'])} | {_pct(row['ocr_cer'])} | {_minutes(effort['static'])} "
+            f"({row['static_actions_to_static_final']}) → {_pct(s['final_cer'])} | {_minutes(effort['learning'])} "
+            f"({row['learning_actions_to_static_final']}) | {_pct(row['saving'], 1)} | "
+            f"{_pct(row['action_saving'], 1)} | {_pct(row['saving_with_read_through'], 1)} | "
+            f"{learned['flags_raised']} | {s['applied_to_all']} ({s['applied_occurrences']} flags) / "
+            f"{learned['applied_to_all']} ({learned['applied_occurrences']} flags) | "
             f"{_pct(row['harm_rate']['static'], 1)} / {_pct(row['harm_rate']['learning'], 1)} |"
         )
     verdict = report["verdict"]
@@ -458,23 +594,28 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
         "",
         f"Median saving over the sets: {_pct(verdict['median_saving'], 1)}; smallest: "
         f"{_pct(verdict['min_saving'], 1)} (target: at least {TARGET_SAVING:.0%} on every set, none worse). "
+        f"In actions: median {_pct(verdict['median_action_saving'], 1)}. With a read-through of every line "
+        f"in both arms: median {_pct(verdict['median_saving_with_read_through'], 1)}. "
         f"Harm rate of the learning arm, pooled: {_pct(verdict['harm_rate'], 2)} "
         f"({verdict['harmful_accepts']} of {verdict['accepts']} accepted suggestions; target under {TARGET_HARM:.0%}).",
         f"Sets worse with learning (final CER above the static arm's): {', '.join(verdict['worse']) or 'none'}.",
         "",
-        "Saving: 1 - (the learning arm's actions to reach the static arm's final CER) / (the static arm's "
-        "actions to reach it). The ICDAR documents are one OCR line each, so their one line edit retypes "
+        "Saving: 1 - (the learning arm's effort to reach the static arm's final CER) / (the static arm's "
+        "effort to reach it); in actions, the same with actions counted. With a read-through: each arm's effort "
+        "to that point, less the reading of the lines it edited, plus reading every line of the set once. "
+        "The ICDAR documents are one OCR line each, so their one line edit retypes "
         "what the flags left: the final CER of 0 there is that edit's.",
         "",
-        f"![body CER against actions, static and learning flags]({svg})",
+        f"![body CER against effort, static and learning flags]({svg})",
         "",
-        "## Checkpoints (every 10 % of the static arm's actions)",
+        "## Checkpoints (every 10 % of the static arm's effort)",
         "",
     ]
     for row in report["sets"]:
-        lines += [f"**{row['set']}**", "", "| actions | static CER | learning CER |", "|---|---|---|"]
+        lines += [f"**{row['set']}**", "", "| effort | static CER | learning CER |", "|---|---|---|"]
         lines += [
-            f"| {c['actions']} | {_pct(c['static_cer'])} | {_pct(c['learning_cer'])} |" for c in row["checkpoints"]
+            f"| {_minutes(c['effort'])} | {_pct(c['static_cer'])} | {_pct(c['learning_cer'])} |"
+            for c in row["checkpoints"]
         ]
         lines.append("")
     return "\n".join(lines)
@@ -495,9 +636,9 @@ def plot(report: dict, path: Path) -> None:
     for panel, row in zip(axes.flat, rows, strict=False):
         for arm, style in (("static", "-"), ("learning", "--")):
             curve = row["curves"][arm]
-            panel.plot(range(len(curve)), [100 * v for v in curve], style, label=arm)
+            panel.plot([t / 60 for t in curve["effort"]], [100 * v for v in curve["cer"]], style, label=arm)
         panel.set_title(row["set"], fontsize=9)
-        panel.set_xlabel("actions", fontsize=8)
+        panel.set_xlabel("effort (modelled minutes)", fontsize=8)
         panel.set_ylabel("body CER (%)", fontsize=8)
         panel.tick_params(labelsize=7)
         panel.legend(fontsize=7)
@@ -515,8 +656,14 @@ def verdict(rows: list[dict]) -> dict:
     accepts = sum(row["learning"]["counts"]["accept"] for row in rows)
     harmful = sum(row["learning"]["harmful_accepts"] for row in rows)
     worse = [row["set"] for row in rows if row["learning"]["final_cer"] > row["static"]["final_cer"] + 1e-12]
+    others = {
+        key: statistics.median(values) if (values := [r[key] for r in rows if r[key] is not None]) else None
+        for key in ("action_saving", "saving_with_read_through")
+    }
     return {
         "median_saving": statistics.median(known) if known else None,
+        "median_action_saving": others["action_saving"],
+        "median_saving_with_read_through": others["saving_with_read_through"],
         "min_saving": min(known) if len(known) == len(savings) and known else None,
         "worse": worse,
         "accepts": accepts,
@@ -565,16 +712,25 @@ def main() -> int:
         s, learned = row["static"], row["learning"]
         print(f"{row['set']:28} static {s['actions']:4} actions -> {_pct(s['final_cer'])}  learning "
               f"{learned['actions']:4} -> {_pct(learned['final_cer'])}  reaches static final after "
-              f"{row['learning_actions_to_static_final']}  saving {_pct(row['saving'], 1)}  raised "
-              f"{learned['flags_raised']}  {s['counts']} / {learned['counts']}  "
+              f"{row['learning_actions_to_static_final']}  saving {_pct(row['saving'], 1)} (actions "
+              f"{_pct(row['action_saving'], 1)}, read-through {_pct(row['saving_with_read_through'], 1)})  raised "
+              f"{learned['flags_raised']}  {s['counts']} / {learned['counts']}  all {s['applied_to_all']} / "
+              f"{learned['applied_to_all']}  "
               f"harm {_pct(row['harm_rate']['learning'], 1)}  "
               f"({s['seconds']:.0f} s / {learned['seconds']:.0f} s)")
     report = {
         "method": (
-            f"Oracle reviewer (gold), queue from the top, then line edits; one action per flag decision and per "
-            f"line edit, reading not costed (every line read once in both arms). {args.half} half of the corpus "
-            f"sets, at most {args.max_docs} documents a set (lowest SHA-1 first), each cut to its first "
-            f"{args.max_chars} OCR characters; the briefing paper's three scan variants whole."
+            "Oracle reviewer (gold), queue from the top, then line edits, the same cost model in both arms "
+            "(bench/bench_learning.py `Effort`, modelled seconds: keystroke-level model K 0.20 s, P 1.10 s, "
+            "H 0.40 s, M 1.35 s, Card, Moran and Newell 1980; reading against the scan 0.5 s a word, twice "
+            "Brysbaert 2019's 238 words a minute). A flag decision: M, reading the flagged words and a word "
+            "either side, P, K (an edit: H, a K per character, K, H). Apply-to-all, when the gold decides every "
+            "open identical flag of the document alike (keep or accept): one decision, P K, M, 0.5 s a further "
+            "occurrence, P K. A line edit: M, reading the line, per differing stretch P K H, a K per character "
+            "deleted or typed, H; K. "
+            f"{args.half} half of the corpus sets, at most {args.max_docs} documents a set (lowest SHA-1 "
+            f"first), each cut to its first {args.max_chars} OCR characters; the briefing paper's three scan "
+            "variants whole."
         ),
         "half": args.half,
         "max_docs": args.max_docs,
