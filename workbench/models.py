@@ -51,6 +51,14 @@ class Box:
     right: int
     bottom: int
 
+    def __repr__(self) -> str:
+        # The dataclass's own repr, written out: the flag cache keys a document by the repr of its pages'
+        # words (hundreds of boxes a page), and the generated one goes through a recursion guard per call.
+        return (
+            f"{type(self).__qualname__}(left={self.left!r}, top={self.top!r}, right={self.right!r}, "
+            f"bottom={self.bottom!r})"
+        )
+
     @property
     def width(self) -> int:
         return self.right - self.left
@@ -161,6 +169,14 @@ class OcrWord:
     line: int = 0
     paragraph: int = 0
     block: int = 0
+
+    def __repr__(self) -> str:
+        # The dataclass's own repr, written out (see Box.__repr__: the flag cache's key of a page).
+        return (
+            f"{type(self).__qualname__}(text={self.text!r}, start={self.start!r}, end={self.end!r}, "
+            f"conf={self.conf!r}, box={self.box!r}, line={self.line!r}, paragraph={self.paragraph!r}, "
+            f"block={self.block!r})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from workbench.models import AlignOp, Decision, Document, Flag, GoldPage, OcrPag
 from workbench.normalize import DEFAULT
 from workbench.ocr.store import load_ocr_page, text_path
 from workbench.report.model import FlagRow, PageView, Report
-from workbench.review import decision_history, flag_states, lines_in_force, progress
+from workbench.review import QueueFilter, lines_in_force, progress_of, queue
 from workbench.review.lines import EditedLines
 from workbench.review.state import FlagState, what_it_did
 from workbench.store import PageStatusEvent, Store, open_store
@@ -248,7 +248,13 @@ def _review(
 ) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
     """Review progress and every stored flag with its decision in force (workbench.review); a flag a line
     edit of `lines` settles is not open."""
-    states = flag_states(store, document.id, include_stale=True, lines=lines)
+    # The store read once for the rows, the progress and the reviewers (`flag_states`, `progress` and
+    # `decision_history` would each read the document's flags or events again): one queue with the stale
+    # flags, which progress leaves out as its own queue would.
+    events = store.decisions(document.id)
+    statuses = store.page_status_events(document.id)
+    walk = queue(store.flags(document.id), events, QueueFilter(include_stale=True), lines=lines)
+    states = walk.items
     rows = tuple(FlagRow(state.flag, state.decision, stale=state.stale) for state in states)
     if not states:
         return None, rows, (
@@ -256,7 +262,7 @@ def _review(
             f"store on the Review page of `workbench app`, or with `workbench review {document.id} --accept`)."
         )
     numbers = [ref.number for ref in document.pages]
-    done = progress(store, document.id, pages=numbers, lines=lines)
+    done = progress_of(walk, document=document.id, events=events, status_events=statuses, pages=numbers)
     return {
         "flags": done.flags,
         "decided": done.decided,
@@ -274,7 +280,7 @@ def _review(
         "disputed": done.disputed,
         "disputes": [_dispute(state) for state in states if state.dispute is not None and not state.stale],
         "pages_done": sum(1 for p in done.pages if p.status.value in ("reviewed", "validated")),
-        "reviewers": _reviewers(decision_history(store, document.id), store.page_status_events(document.id)),
+        "reviewers": _reviewers(events, statuses),
         "stale_flags": sum(1 for state in states if state.stale),
         "sources": dict(sorted(Counter(s.flag.source.value for s in states if not s.stale).items())),
     }, rows, None

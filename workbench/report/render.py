@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -90,7 +91,10 @@ def _json_text(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    # One environment per process: it keeps the templates it compiled (a report of every document would
+    # otherwise parse and compile document.html.j2 again for each). It holds no per-report state.
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("workbench", "data/report"),
         autoescape=True,  # every template, whatever its suffix: untrusted text is everywhere here
