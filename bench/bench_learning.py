@@ -135,26 +135,12 @@ class Effort:
     def line_edit(self, before: str, after: str) -> float:
         """Correcting a line reading `before` to `after`: reading it, then each differing stretch fixed."""
         cost = self.mental + self.read(before) + self.keystroke
-        for a, b, c, d in _stretches(before, after):
+        for a, b, c, d in learning.edit_blocks(before, after):
             cost += self.point + self.keystroke + 2 * self.home + self.keystroke * ((b - a) + (d - c))
         return cost
 
 
 EFFORT = Effort()
-
-
-def _stretches(before: str, after: str) -> list[list[int]]:
-    """The differing stretches of two texts: runs of adjacent Levenshtein edits merged, [a, b, c, d] each
-    (before[a:b] becomes after[c:d])."""
-    blocks: list[list[int]] = []
-    for op in Levenshtein.opcodes(before, after):
-        if op.tag == "equal":
-            continue
-        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
-        else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return blocks
 
 
 def fold(text: str) -> str:

@@ -318,3 +318,47 @@ def test_accepting_the_top_suggestion_everywhere_changes_no_line_that_looks_clea
 
     assert "treaty bet the" in accepted_everywhere(flag_page(text))  # every word read at 95: kept as read
     assert "treaty but the" in accepted_everywhere(flag_page(text, conf={"question": 88.0}))
+
+
+def test_a_word_corrected_once_raises_a_flag_on_its_other_occurrences_and_undo_removes_it(tmp_collection):
+    pages = [["The minister said bet we must meet", "and that they must agree on the treaty."],
+             ["The committee met at the embassy and", "the treaty bet the minister of state said no."]]
+    make_document(tmp_collection, "memo", pages, gold=False)
+    store = open_store()
+    review.refresh_flags(tmp_collection, store, "memo", use_gold=False)
+    assert not open_flags(store, "bet")  # a word of the language: the static flagger lets it be
+    line = pages[0][0]
+    edit_line(store, "memo", 1, 1, ocr=line, before=line, text=line.replace("bet", "but"), reviewer="ann",
+              version=0)
+    assert learned_for(store, "memo").remembered("Bet") == {"but": 1}  # one e -> u: below min_learned_count
+    review.refresh_flags(tmp_collection, store, "memo", use_gold=False)
+    raised = [s for s in open_flags(store, "bet") if s.flag.page == 2]  # page 1's: on the line edited already
+    assert [s.flag.suggestions[0] for s in raised] == ["but"]
+    review.undo_line(store, "memo", 1, 1, reviewer="ann", version=1)
+    review.refresh_flags(tmp_collection, store, "memo", use_gold=False)
+    assert not open_flags(store, "bet")
+    store.close()
+
+
+def test_a_word_corrected_in_another_document_raises_its_flag_here(several):
+    collection, store = several
+    make_document(collection, "minutes", [["The committee met at the embassy and", "the treaty bet the minister."]],
+                  gold=False)
+    review.refresh_flags(collection, store, "minutes", use_gold=False)
+    assert not [s for s in review.flag_states(store, "minutes", status="open") if s.flag.text == "bet"]
+    line = "The minister said bet we must meet"
+    make_document(collection, "cable", [[line]], gold=False)
+    review.refresh_flags(collection, store, "cable", use_gold=False)
+    edit_line(store, "cable", 1, 1, ocr=line, before=line, text=line.replace("bet", "but"), reviewer="ann", version=0)
+    assert learned_for(store, "minutes").remembered("bet") == {"but": 1}
+    review.refresh_flags(collection, store, "minutes", use_gold=False)
+    raised = [s for s in review.flag_states(store, "minutes", status="open") if s.flag.text == "bet"]
+    assert [s.flag.suggestions[0] for s in raised] == ["but"]
+
+
+def test_corrected_words_pair_tokens_replaced_one_for_one_and_leave_rewrites_out():
+    from workbench.learning import corrected_words
+
+    assert corrected_words("said tlie treaty,", "said the treaty.") == [("tlie", "the")]
+    assert corrected_words("the cat sat", "a dog sat") == []  # retyped, not misread
+    assert corrected_words("to morrow", "tomorrow") == []  # a split token is no misread word

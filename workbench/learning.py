@@ -71,9 +71,14 @@ class Learned:
     shared: Counts = ()
     shared_kept: tuple[tuple[str, int], ...] = field(default=())
     shared_typed: tuple[tuple[str, int], ...] = field(default=())
+    corrected: Counts = ()  # (OCR word, the reviewer's word), lowercase: whole words a reviewer corrected
+    shared_corrected: Counts = ()  # the same from the other documents, each with the documents teaching it
 
     def __bool__(self) -> bool:
-        return bool(self.confusions or self.kept or self.typed or self.shared or self.shared_kept or self.shared_typed)
+        return bool(
+            self.confusions or self.kept or self.typed or self.shared or self.shared_kept or self.shared_typed
+            or self.corrected or self.shared_corrected
+        )
 
     @property
     def confirmed(self) -> frozenset[str]:
@@ -107,12 +112,29 @@ class Learned:
         total = sum(counts.values()) + len(counts) + 1
         return sum(math.log((counts.get(block, 0) + 1) / total) for block in substitutions(read, meant))
 
+    def remembered(self, word: str) -> dict[str, int]:
+        """What reviewers corrected this very OCR word to (lowercase), with how often: in this document, plus
+        one for each other document of the collection that corrected it so."""
+        lower = word.lower()
+        found: dict[str, int] = {}
+        for (read, meant), seen in (*self.corrected, *self.shared_corrected):
+            if read == lower:
+                found[meant] = found.get(meant, 0) + seen
+        return found
+
     def corrections(self, word: str, lexicon: Lexicon) -> list[str]:
-        """Lexicon words a confusion learned at least `min_learned_count` times turns `word` into, each far
-        commoner than `word` (a known word must gain `real_word_gain` Zipf), likeliest first."""
+        """The words `word` is likely a misreading of, likeliest first: what a reviewer corrected this same
+        OCR word to (once is enough: the same misread recurs; for a word of the language, only a far
+        commoner one), then the lexicon words a confusion learned at least `min_learned_count` times turns
+        `word` into, each far commoner than `word` (a known word must gain `real_word_gain` Zipf)."""
         config = lexicon.config
         lower = word.lower()
         floor = lexicon.zipf(lower) + (config.real_word_gain if lexicon.is_known(lower) else 0.0)
+        memory = self.remembered(lower) if self.corrected or self.shared_corrected else {}
+        recalled = sorted(
+            (m for m in memory if m != lower and (not lexicon.is_known(lower) or lexicon.zipf(m) > floor)),
+            key=lambda m: (-memory[m], -self._posterior(lower, m, lexicon), m),
+        )
         found = set()
         for (read, meant), seen in self.counts().items():
             if seen < config.min_learned_count or not read:
@@ -123,7 +145,8 @@ class Learned:
                 if candidate and lexicon.is_known(candidate) and lexicon.zipf(candidate) > floor:
                     found.add(candidate)
                 start = lower.find(read, start + 1)
-        return sorted(found, key=lambda c: (-self._posterior(lower, c, lexicon), c))
+        ranked = sorted(found - set(recalled), key=lambda c: (-self._posterior(lower, c, lexicon), c))
+        return [*recalled, *ranked]
 
     def _posterior(self, read: str, meant: str, lexicon: Lexicon) -> float:
         return self.channel(read, meant) + math.log(10) * lexicon.zipf(strip_punct(meant)[1])
@@ -161,9 +184,17 @@ class Learned:
         lead, word, trail = strip_punct(flag.text)
         learned = [lead + match_case(c, word) + trail for c in self.corrections(word, lexicon)] if word else []
         pool = list(dict.fromkeys([*learned, *flag.suggestions]))
-        if not any(self._supports(word, strip_punct(s)[1], minimum) for s in pool if s):
+        memory = self.remembered(word) if word and (self.corrected or self.shared_corrected) else {}
+        if not memory and not any(self._supports(word, strip_punct(s)[1], minimum) for s in pool if s):
             return flag
-        ranked = sorted(pool, key=lambda s: -self._posterior(word.lower(), strip_punct(s)[1].lower(), lexicon))
+        # A word a reviewer corrected this same OCR word to comes first, the channel orders the rest.
+        ranked = sorted(
+            pool,
+            key=lambda s: (
+                -memory.get(strip_punct(s)[1].lower(), 0),
+                -self._posterior(word.lower(), strip_punct(s)[1].lower(), lexicon),
+            ),
+        )
         return replace(flag, suggestions=tuple(ranked))
 
 
@@ -177,12 +208,10 @@ def _merged(own: Counts, shared: Counts) -> dict[tuple[str, str], int]:
     return merged
 
 
-def substitutions(read: str, meant: str) -> list[tuple[str, str]]:
-    """The substitutions that turn `read` into `meant` (lowercase): runs of adjacent Levenshtein edits
-    merged into one (OCR substring, reviewer substring) pair, so "tlie" -> "the" is ("li", "h"). Pairs
-    with whitespace on either side, an empty OCR side, or longer than MAX_CONFUSION_LENGTH are left out."""
-    read, meant = read.lower(), meant.lower()
-    blocks: list[list[int]] = []  # [read start, read end, meant start, meant end] of merged edits
+def edit_blocks(read: str, meant: str) -> list[tuple[int, int, int, int]]:
+    """The stretches where `read` and `meant` differ: runs of adjacent Levenshtein edits merged, each as
+    (read start, read end, meant start, meant end), so read[a:b] becomes meant[c:d]."""
+    blocks: list[list[int]] = []
     for op in Levenshtein.opcodes(read, meant):
         if op.tag == "equal":
             continue
@@ -190,8 +219,16 @@ def substitutions(read: str, meant: str) -> list[tuple[str, str]]:
             blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
         else:
             blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [(a, b, c, d) for a, b, c, d in blocks]
+
+
+def substitutions(read: str, meant: str) -> list[tuple[str, str]]:
+    """The substitutions that turn `read` into `meant` (lowercase): runs of adjacent Levenshtein edits
+    merged into one (OCR substring, reviewer substring) pair, so "tlie" -> "the" is ("li", "h"). Pairs
+    with whitespace on either side, an empty OCR side, or longer than MAX_CONFUSION_LENGTH are left out."""
+    read, meant = read.lower(), meant.lower()
     pairs = []
-    for a, b, c, d in blocks:
+    for a, b, c, d in edit_blocks(read, meant):
         source, target = read[a:b], meant[c:d]
         if not source or max(len(source), len(target)) > MAX_CONFUSION_LENGTH:
             continue
@@ -205,12 +242,30 @@ def _words(text: str) -> list[str]:
     return [word_key(token) for token in text.split() if strip_punct(token)[1].isalpha()]
 
 
+def corrected_words(read: str, meant: str) -> list[tuple[str, str]]:
+    """The whole words a correction of `read` into `meant` replaces one for one (lowercase, punctuation
+    stripped, letters only): the two texts' tokens aligned, each token replaced by exactly one other that
+    differs from it in at most half its letters."""
+    before, after = read.split(), meant.split()
+    pairs = []
+    for op in Levenshtein.opcodes(before, after):
+        if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
+            continue  # a token split, joined or dropped is no word misread as another
+        for old, new in zip(before[op.src_start : op.src_end], after[op.dest_start : op.dest_end], strict=True):
+            old, new = strip_punct(old)[1].lower(), strip_punct(new)[1].lower()
+            # A misreading differs in a few letters; a word retyped as quite another is a rewrite.
+            if old != new and old.isalpha() and new.isalpha() and Levenshtein.normalized_distance(old, new) <= 0.5:
+                pairs.append((old, new))
+    return pairs
+
+
 def learn(
     states: Iterable[FlagState], line_edits: Iterable[LineEdit] = (), *, elsewhere: Iterable[Learned] = ()
 ) -> Learned:
     """What the decisions in force on `states` and the line edits in force teach (pure; see the module),
     with what the other documents of the collection taught (`elsewhere`, one Learned each) as `shared`."""
     counts: Counter = Counter()
+    words: Counter = Counter()
     kept: set[str] = set()
     typed: set[str] = set()
     decided: dict[str, str] = {}  # flag key -> OCR text
@@ -223,18 +278,22 @@ def learn(
             kept.update(_words(state.flag.text))  # keep-as-read, or its suggestion accepted on a clean line
         elif decision.action in (DecisionAction.ACCEPT, DecisionAction.EDIT) and decision.text:
             counts.update(substitutions(state.flag.text, decision.text))
+            words.update(corrected_words(state.flag.text, decision.text))
             if decision.action is DecisionAction.EDIT:
                 typed.update(_words(decision.text))
     for edit in line_edits:
         if edit.text is None:
             continue
         counts.update(substitutions(edit.before, edit.text))
+        words.update(corrected_words(edit.before, edit.text))
         typed.update(set(_words(edit.text)) - set(_words(edit.before)))
     shared: Counter = Counter()
     shared_kept: Counter = Counter()
     shared_typed: Counter = Counter()
+    shared_words: Counter = Counter()
     for other in elsewhere:  # each document counts once per confusion and per word, however often it taught it
         shared.update(pair for pair, _count in other.confusions)
+        shared_words.update(pair for pair, _count in other.corrected)
         shared_kept.update(other.kept)
         shared_typed.update(other.typed)
     # Only the decided flags a confirmed word could drop need naming (fewer changes to what was learned).
@@ -243,25 +302,45 @@ def learn(
     return Learned(
         confusions=tuple(sorted(counts.items())), kept=frozenset(kept), typed=frozenset(typed), decided=named,
         shared=tuple(sorted(shared.items())), shared_kept=tuple(sorted(shared_kept.items())),
-        shared_typed=tuple(sorted(shared_typed.items())),
+        shared_typed=tuple(sorted(shared_typed.items())), corrected=tuple(sorted(words.items())),
+        shared_corrected=tuple(sorted(shared_words.items())),
     )
 
 
 def learned_for(store: Store, document: str, *, collection: bool = True) -> Learned:
     """What the store's decisions and line edits in force for `document` teach (empty: nothing learned),
-    and, with `collection`, what those of every other document in the store teach, as `Learned.shared`.
+    and, with `collection`, what those of every other document with events in the store teach (a document
+    whose only events are line edits too), as `Learned.shared`.
 
-    Only the flags with decision events are read, not the documents' every flag: the app calls this on
-    every rerun."""
+    Only the flags with decision events are read, not the documents' every flag, and a document's lesson
+    is read again only when its events changed (`Store.event_marks`): the app calls this on every rerun."""
+    marks = store.event_marks()
     elsewhere = []
     if collection:
-        for other in store.documents():
+        for other in sorted(marks):
             if other != document:
-                taught = _taught(store, other)
-                if taught is not None:
-                    elsewhere.append(learn(*taught))
-    own = _taught(store, document) or ((), ())
-    return learn(*own, elsewhere=elsewhere)
+                taught = _lesson(store, other, marks[other])
+                if taught:
+                    elsewhere.append(taught)
+    own = _taught(store, document) if document in marks else None
+    return learn(*(own or ((), ())), elsewhere=elsewhere)
+
+
+# (store URL, document) -> (its event marks, what its events teach): a document's lesson changes only with
+# an event logged for it, and every event changes its marks.
+_LESSONS: dict[tuple[str, str], tuple[tuple[int, ...], Learned]] = {}
+
+
+def _lesson(store: Store, document: str, mark: tuple[int, ...]) -> Learned:
+    """What `document`'s own events teach, read again only when its marks changed."""
+    key = (str(store.url), document)
+    cached = _LESSONS.get(key)
+    if cached is not None and cached[0] == mark:
+        return cached[1]
+    taught = _taught(store, document)
+    lesson = learn(*taught) if taught is not None else Learned()
+    _LESSONS[key] = (mark, lesson)
+    return lesson
 
 
 def _taught(store: Store, document: str) -> tuple[Sequence[FlagState], list[LineEdit]] | None:
