@@ -185,8 +185,8 @@ def test_a_regex_with_or_without_a_plain_part_finds_the_same_as_matching_each_li
 def test_a_new_process_finds_the_index_on_disk_and_never_a_stale_one(two_documents):
     collection, store = two_documents
     first = where(search.search(collection, store, SearchQuery("tlie")))
-    files = sorted((collection.home / ".workbench-cache" / "search").glob("*.json"))
-    assert len(files) == 2  # one per document: its text (no changes logged yet)
+    files = sorted((collection.home / ".workbench-cache" / "search").glob("*"))
+    assert [f.name.split(".", 1)[1] for f in files] == ["text.bin"] * 2  # one per document: no changes logged yet
     search.forget_index()
     assert where(search.search(collection, store, SearchQuery("tlie"))) == first
     transcript.correct_line(collection, store, "notes", 1, 1, "Notes on the meeting", reviewer="ann")
@@ -197,10 +197,13 @@ def test_a_new_process_finds_the_index_on_disk_and_never_a_stale_one(two_documen
     assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits] == [("memo", 1)]
     (edited,) = search.search(collection, store, SearchQuery("the meeting")).hits
     assert edited.edited and edited.version == 1
-    for path in (collection.home / ".workbench-cache" / "search").glob("*.json"):
-        path.write_text("{damaged", encoding="utf-8")
+    for path in (collection.home / ".workbench-cache" / "search").glob("*"):
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2] if path.suffix == ".bin" else b"{damaged")
     search.forget_index()
-    assert len(search.search(collection, store, SearchQuery("tlie"))) == 1  # a damaged file is a miss
+    remade = where(search.search(collection, store, SearchQuery("tlie")))
+    assert len(remade) == 1  # a damaged or cut file is a miss, and is made again
+    search.forget_index()
+    assert where(search.search(collection, store, SearchQuery("tlie"))) == remade  # read back as made
 
 
 def test_pages_without_ocr_are_left_out_and_named(two_documents):

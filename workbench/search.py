@@ -23,6 +23,7 @@ at 10,000 pages, beside SQLite FTS5 (tokens only, and it would have to follow ev
 
 from __future__ import annotations
 
+import array
 import bisect
 import hashlib
 import itertools
@@ -32,7 +33,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -174,21 +175,52 @@ class ReplaceResult:
 # -- the index --------------------------------------------------------------------------------------------
 
 
+class _Pages(Mapping[int, list[str]]):
+    """Each page's OCR lines (page number -> lines), cut from the document's joined text when first asked
+    for: a search reads the lines of the pages it has hits on, and the changed lines of a document with
+    events, not every line of the collection."""
+
+    def __init__(self, text: str, starts: Sequence[int], firsts: Sequence[int]):
+        self._text, self._starts, self._firsts = text, starts, firsts
+        self._cut: dict[int, list[str]] = {}
+
+    def __getitem__(self, number: int) -> list[str]:
+        lines = self._cut.get(number)
+        if lines is None:
+            if not 1 <= number <= len(self._firsts):
+                raise KeyError(number)
+            start = self._starts[self._firsts[number - 1]]
+            end = self._starts[self._firsts[number]] - 1 if number < len(self._firsts) else len(self._text)
+            lines = self._cut[number] = self._text[start:end].split("\n")
+        return lines
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(1, len(self._firsts) + 1))
+
+    def __len__(self) -> int:
+        return len(self._firsts)
+
+
 @dataclass(frozen=True, slots=True)
 class _DocumentText:
     """A document's OCR lines joined by line breaks, with where each line starts and which it is."""
 
     key: tuple
     text: str
-    starts: list[int]  # where each line starts in `text`
-    firsts: list[int]  # the index of each page's first line
-    pages: dict[int, list[str]]  # each page's OCR lines
+    starts: Sequence[int]  # where each line starts in `text`
+    firsts: list[int]  # the index of each page's first line (every page has one: an empty page reads "")
+    pages: Mapping[int, list[str]]  # each page's OCR lines
     home: str = ""
     document: str = ""
 
     @property
     def line_count(self) -> int:
         return len(self.starts)
+
+    def line(self, index: int) -> str:
+        """The document's OCR line `index` (from 0), cut from the joined text."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[index] : end]
 
     def place(self, index: int) -> tuple[int, int]:
         """(page, line) of the document's line `index` (from 0)."""
@@ -258,14 +290,14 @@ def _page_text(collection: Collection, doc_id: str, number: int, key: tuple | No
 # every page and recompute every document's changes again: one file per document under the workbench
 # cache (WORKBENCH_CACHE, default WORKBENCH_HOME/.workbench-cache), `search/`. It holds the key it was made
 # under, and a file whose key differs, or that cannot be read, is a miss: the index is made again.
-DISK_FORMAT = 1
+DISK_FORMAT = 2
 
 
 def _disk_path(collection: Collection, doc_id: str, kind: str) -> Path:
     configured = settings.get("WORKBENCH_CACHE")
     root = Path(configured) if configured else collection.home / ".workbench-cache"
     name = hashlib.sha256(f"{collection.home.resolve()}\0{doc_id}".encode()).hexdigest()[:24]
-    return root / "search" / f"{name}.{kind}.json"
+    return root / "search" / f"{name}.{kind}"
 
 
 def _as_json(value: object) -> object:
@@ -301,9 +333,46 @@ def _made(keys: tuple, home: str, doc_id: str, texts: Sequence[str]) -> _Documen
         firsts.append(count)
         count += len(lines)
     all_lines = [line for number in pages for line in pages[number]]
-    starts = list(itertools.accumulate((len(line) + 1 for line in all_lines), initial=0))[:-1]
+    starts = array.array("q", itertools.accumulate((len(line) + 1 for line in all_lines), initial=0))[:-1]
     return _DocumentText(
         key=keys, text="\n".join(all_lines), starts=starts, firsts=firsts, pages=pages, home=home, document=doc_id
+    )
+
+
+# The document's text on disk: one JSON line (the format, the key, the text's byte length, the index of each
+# page's first line), then the line starts as 8-byte integers, then the joined text in UTF-8. Read back with
+# no parsing of the text and no list per line (10,000 pages of JSON took most of a cold search).
+
+
+def _write_text(path: Path, doc: _DocumentText) -> None:
+    data = doc.text.encode("utf-8")
+    head = {"format": DISK_FORMAT, "key": doc.key, "bytes": len(data), "firsts": doc.firsts, "lines": len(doc.starts)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        starts = doc.starts if isinstance(doc.starts, array.array) else array.array("q", doc.starts)
+        atomic_write_bytes(path, json.dumps(head).encode("utf-8") + b"\n" + starts.tobytes() + data)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+
+
+def _read_text(path: Path, keys: tuple, home: str, doc_id: str, page_count: int) -> _DocumentText | None:
+    try:
+        raw = path.read_bytes()
+        end = raw.index(b"\n")
+        head = json.loads(raw[:end])
+        if not isinstance(head, dict) or head.get("format") != DISK_FORMAT or head.get("key") != _as_json(keys):
+            return None
+        firsts, count = head["firsts"], head["lines"]
+        starts = array.array("q")
+        starts.frombytes(raw[end + 1 : end + 1 + 8 * count])
+        text = raw[end + 1 + 8 * count :].decode("utf-8")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a file cut short or not ours: a miss, made again
+    if len(firsts) != page_count or len(starts) != count or len(text.encode("utf-8")) != head.get("bytes"):
+        return None
+    return _DocumentText(
+        key=keys, text=text, starts=starts, firsts=firsts, pages=_Pages(text, starts, firsts), home=home,
+        document=doc_id,
     )
 
 
@@ -328,11 +397,9 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
         cached = _DOCUMENTS.get(cache_key)
         if cached is not None and cached.key == keys:
             return cached
-        disk = _disk_path(collection, document.id, "text")
-        stored = _read_disk(disk, keys) if not keys[-1] else None
-        if stored is not None and len(stored.get("pages", ())) == document.page_count:
-            made = _made(keys, cache_key[0], document.id, stored["pages"])
-        else:
+        disk = _disk_path(collection, document.id, "text.bin")
+        made = _read_text(disk, keys, cache_key[0], document.id, document.page_count) if not keys[-1] else None
+        if made is None:
             pending = set(keys[-1])
             texts = [
                 _page_text(collection, document.id, number, key, number in pending)
@@ -340,7 +407,7 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
             ]
             made = _made(keys, cache_key[0], document.id, texts)
             if not keys[-1]:  # a save in progress is read through its journal, never kept
-                _write_disk(disk, keys, {"pages": texts})
+                _write_text(disk, made)
         _DOCUMENTS[cache_key] = made
         return made
 
@@ -400,7 +467,7 @@ def _cached_overlay(
     cached = _OVERLAYS.get(cache_key)
     if cached is not None and cached[0] == key:
         return cached[1]
-    disk = _disk_path(collection, doc_id, "changes")
+    disk = _disk_path(collection, doc_id, "changes.json")
     disk_key = [hashlib.sha256(store.url.encode()).hexdigest(), marks, doc.key]  # no password on disk
     stored = _read_disk(disk, disk_key)
     if stored is not None:
@@ -555,19 +622,19 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
         without_ocr.extend(missing)
         lines_searched += doc.line_count - len(missing)
         pages_searched += len(doc.pages) - len(missing)
-        found: list[tuple[int, int, int, int, tuple[str, bool] | None]] = []
+        found: list[tuple[int, int, int, int, tuple[str, bool] | None, str]] = []
         for index in _candidate_lines(query, pattern, doc):
             page, line = doc.place(index)
             if (page, line) in overlay.lines:
                 continue  # searched below, as it reads now
-            for start, end in _spans(query, pattern, doc.pages[page][line - 1]):
-                found.append((page, line, start, end, None))
+            ocr = doc.line(index)
+            for start, end in _spans(query, pattern, ocr):
+                found.append((page, line, start, end, None, ocr))
         for (page, line), item in overlay.lines.items():
             for start, end in _spans(query, pattern, item[0]):
-                found.append((page, line, start, end, item))
+                found.append((page, line, start, end, item, doc.pages[page][line - 1]))
         found.sort(key=lambda f: f[:4])
-        for page, line, start, end, item in found:
-            ocr = doc.pages[page][line - 1]
+        for page, line, start, end, item, ocr in found:
             text = item[0] if item is not None else ocr
             hits.append(
                 SearchHit(
