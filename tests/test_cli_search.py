@@ -86,3 +86,21 @@ def test_pages_without_ocr_are_named_on_stderr(two_documents, capsys):
     assert "note: 1 page(s) have no OCR yet and were not searched (notes: run `workbench ocr DOC`)" in err
     status, out, err = run(capsys, "search", "tlie", "--json")
     assert json.loads(out)["without_ocr"] == [{"document": "notes", "page": 1}] and "no OCR yet" in err
+
+
+def test_a_search_with_nothing_logged_loads_neither_the_review_nor_the_flagger(two_documents):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from workbench.cli import main\n"
+        "assert main(['search', 'tlie']) == 0\n"
+        "print(sorted(m for m in ('workbench.review', 'workbench.flags', 'workbench.learning', 'workbench.transcript')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
+                          check=True)
+    assert done.stdout.splitlines()[-2] == "4 hit(s) in 3 page(s) of 2 document(s)"
+    assert done.stdout.splitlines()[-1] == "[]"  # what `workbench search` from a script need not import
