@@ -60,6 +60,19 @@ def test_word_records_round_trip_through_json():
     assert word_from_json({"text": "x", "start": 0, "end": 1}) == OcrWord("x", 0, 1)
 
 
+def test_a_words_list_reads_as_each_record_does():
+    from workbench.ocr.store import word_from_json, word_to_json, words_from_json
+
+    records = [
+        word_to_json(OcrWord("Treaty", 4, 10, 91.5, Box(50, 10, 120, 30), line=2, paragraph=1, block=1)),
+        word_to_json(OcrWord("of", 11, 13)),
+        {"text": "x", "start": 0, "end": 1},
+        {"text": "y", "start": 2, "end": 3, "box": None, "conf": 0.0},
+    ]
+    assert words_from_json(records) == tuple(word_from_json(r) for r in records)
+    assert words_from_json([]) == ()
+
+
 # --- a page's files are one set, even when the writer is killed (issue 15, item 5) -------------------------
 
 KILLED_SAVE = """

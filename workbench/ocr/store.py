@@ -137,6 +137,26 @@ def word_from_json(data: dict) -> OcrWord:
     )
 
 
+def words_from_json(records: list[dict]) -> tuple[OcrWord, ...]:
+    """The word records of a words file's `words` list (`word_from_json` of each); KeyError/TypeError when
+    one is malformed."""
+    # one comprehension, not a call per word: a page has hundreds, and a report reads every page
+    word, box = OcrWord, Box
+    return tuple(
+        word(
+            d["text"],
+            d["start"],
+            d["end"],
+            d.get("conf"),
+            box(*b) if (b := d.get("box")) else None,
+            d.get("line", 0),
+            d.get("paragraph", 0),
+            d.get("block", 0),
+        )
+        for d in records
+    )
+
+
 def save_ocr_page(
     collection: Collection, page: OcrPage, *, hocr: str | bytes | None = None, source: bytes | None = None
 ) -> None:
@@ -276,7 +296,7 @@ def load_ocr_page(collection: Collection, doc_id: str, number: int) -> OcrPage:
         return OcrPage(document=doc_id, number=number, text=text)
     try:
         meta = json.loads(read_utf8(meta_path, what="OCR words"))
-        words = tuple(word_from_json(w) for w in meta["words"])
+        words = words_from_json(meta["words"])
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise InputError(f"{meta_path}: malformed OCR words file ({error})") from None
     # The checksum of the text as `save_ocr_page` wrote it (UTF-8, no byte-order mark), so the text read
