@@ -10,7 +10,11 @@ holds every document's flags), then each step runs in a fresh process so that it
   report-all         `report --all`: every document's report and the collection index, with an empty cache
                      of its own (every document flagged with and without gold, as a first report is)
   report-all-again   `report --all` once more, on the flags the first one kept in that cache
-                     (workbench.flags.document): a report after `flag --no-gold`, or a second report
+                     (workbench.flags.document): a report after `flag --no-gold`, or a second report; not
+                     run where the first was not (its cache would be empty), unless --flag-cache DIR names
+                     a cache filled beforehand by the same flagger from a collection of the same size and
+                     seed (the flag cache's key holds no path), e.g. by `flag_document` over every document
+                     of `make_collection.py DIR --pages N`: the step counts the flag sets it did not find
   report-all-cluster, report-all-again-cluster
                      the same two on a 2-worker LocalCluster started by the step (`report --all --workers 2`):
                      one task per document, built and rendered on a worker, written by the client
@@ -38,6 +42,9 @@ Before/after: `--baseline DIR` (a folder holding another version's `workbench` p
 COMMIT workbench | tar -x -C DIR`) runs each step with that code too, just before this checkout's, on the same
 collection, and prints the ratio; `--steps` picks the steps (write such partial runs elsewhere with `--out`).
 
+`--merge-into DIR` puts a separate run's figures into DIR's scale.json (replacing those of the same steps and
+sizes, with a note naming the run) and writes scale.md and scale.svg again there.
+
 Prints the figures and writes reports/bench/scale.json, scale.md and scale.svg.
 """
 
@@ -64,6 +71,7 @@ OUT = REPO / "reports" / "bench"
 STEPS = ("evaluate", "evaluate-cluster", "flag-no-gold", "report-all", "report-all-again", "report-all-cluster",
          "report-all-again-cluster", "review")
 REPORT_STEPS = ("report-all", "report-all-again", "report-all-cluster", "report-all-again-cluster")
+AGAIN_STEPS = {"report-all-again": "report-all", "report-all-again-cluster": "report-all-cluster"}  # -> its first
 REVIEW_DOCUMENT = "scale-0001"
 REVIEW_ACTIONS = 20
 TARGETS = {
@@ -85,20 +93,32 @@ def _documents(home: Path) -> list[str]:
     return Collection(home).document_ids()
 
 
-def step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
+def _cache_entries(cache: Path) -> int:
+    """How many documents' flag sets a flag cache folder holds (workbench.flags.document's layout)."""
+    return sum(1 for _ in (cache / "flags").glob("*/*.json"))
+
+
+def step(
+    name: str, home: Path, database: str, scratch: Path, code: Path | None = None, flag_cache: Path | None = None
+) -> dict:
     """Run one step on the collection at `home` (with the `workbench` package in `code`, when given, instead
-    of this checkout's); returns its figures (seconds inside the step)."""
+    of this checkout's; the report-again steps on the flags `flag_cache` holds, when given); returns its
+    figures (seconds inside the step)."""
     if code is not None:
         sys.path.insert(0, str(code))
     os.environ["WORKBENCH_HOME"] = str(home)
     os.environ["WORKBENCH_DB"] = database
     os.environ["WORKBENCH_PROGRESS"] = "false"
+    cache_entries = None
     if name in REPORT_STEPS:
         # the reports' flag cache, apart from the other steps' (and the cluster's and another version's apart
         # from each other's): empty for the first report, kept for the second
         where = "-cluster" if name.endswith("cluster") else ""
         cache = scratch.parent / f"report-cache-{home.name}{where}{'-baseline' if code is not None else ''}"
-        if name in ("report-all", "report-all-cluster"):
+        if flag_cache is not None and name in AGAIN_STEPS:
+            cache = flag_cache  # filled beforehand (--flag-cache): counted, so that a miss shows
+            cache_entries = _cache_entries(cache)
+        elif name in ("report-all", "report-all-cluster"):
             shutil.rmtree(cache, ignore_errors=True)
         os.environ["WORKBENCH_CACHE"] = str(cache)
     from workbench.batch import Batch, Where
@@ -137,13 +157,20 @@ def step(name: str, home: Path, database: str, scratch: Path, code: Path | None 
         extra.update(figures)
     else:
         raise SystemExit(f"bench_scale: unknown step {name!r}")
-    return {"seconds": round(time.perf_counter() - started, 2), **extra}
+    seconds = round(time.perf_counter() - started, 2)
+    if cache_entries is not None:
+        # 0 when every document's flags came from the given cache (each flag set missed adds one entry)
+        extra["flag_sets_not_cached"] = _cache_entries(flag_cache) - cache_entries
+    return {"seconds": seconds, **extra}
 
 
-def run_step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
+def run_step(
+    name: str, home: Path, database: str, scratch: Path, code: Path | None = None, flag_cache: Path | None = None
+) -> dict:
     """`step` in a child process; adds its peak memory (MB, the largest of it and its children)."""
     command = [sys.executable, __file__, "--step", name, "--home", str(home), "--db", database,
                "--scratch", str(scratch)] + (["--code", str(code)] if code is not None else [])
+    command += ["--flag-cache", str(flag_cache)] if flag_cache is not None else []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     out, err = process.stdout.read(), process.stderr.read()
@@ -172,9 +199,18 @@ def growth_exponent(points: list[tuple[int, float]]) -> float | None:
 
 
 def measure_size(
-    pages: int, root: Path, previous: dict, budget: float, steps: tuple[str, ...] = STEPS, baseline: Path | None = None
+    pages: int,
+    root: Path,
+    previous: dict,
+    budget: float,
+    steps: tuple[str, ...] = STEPS,
+    baseline: Path | None = None,
+    flag_cache: Path | None = None,
 ) -> dict:
-    """Make the collection of `pages` pages and run every step on it (or say why a step was not run)."""
+    """Make the collection of `pages` pages and run every step on it (or say why a step was not run).
+
+    A report-again step runs on the flags its first report kept, so it is not run when that first report
+    was not, unless `flag_cache` holds the collection's flags already (--flag-cache)."""
     from make_collection import make_collection
 
     home = root / f"collection-{pages}"
@@ -185,6 +221,12 @@ def measure_size(
     results: dict = {"collection": made}
     for name in steps:
         last = previous.get(name)
+        first = AGAIN_STEPS.get(name)
+        if first is not None and flag_cache is None and "seconds" not in results.get(first, {}):
+            # without its first report the cache would be empty: the step would be a first report
+            results[name] = {"skipped": f"{first} was not run at this size, so no flags are cached for it"}
+            print(f"{pages:>6} pages: {name:17s} not run: {results[name]['skipped']}", flush=True)
+            continue
         if last and "seconds" in last and last["seconds"] * pages / last["pages"] > budget:
             predicted = last["seconds"] * pages / last["pages"]
             results[name] = {"skipped": f"predicted {predicted:.0f} s (linear from {last['pages']} pages) "
@@ -195,11 +237,11 @@ def measure_size(
             before = _one_step(name, home, database, root / f"scratch-{pages}-{name}-baseline", baseline)
             results.setdefault("baseline", {})[name] = {**before, "pages": pages}
             print(f"{pages:>6} pages: {name:17s} baseline {before}", flush=True)
-        figures = _one_step(name, home, database, root / f"scratch-{pages}-{name}")
+        figures = _one_step(name, home, database, root / f"scratch-{pages}-{name}", flag_cache=flag_cache)
         figures["pages"] = pages
         results[name] = figures
         shown = {k: v for k, v in figures.items() if k in ("seconds", "peak_mb", "median_ms", "p95_ms",
-                                                              "first_open_s", "error")}
+                                                              "first_open_s", "error", "flag_sets_not_cached")}
         print(f"{pages:>6} pages: {name:17s} {shown}", flush=True)
         if baseline is not None and "seconds" in figures and "seconds" in results["baseline"][name]:
             ratio = results["baseline"][name]["seconds"] / figures["seconds"]
@@ -211,10 +253,12 @@ def measure_size(
     return results
 
 
-def _one_step(name: str, home: Path, database: str, scratch: Path, code: Path | None = None) -> dict:
+def _one_step(
+    name: str, home: Path, database: str, scratch: Path, code: Path | None = None, flag_cache: Path | None = None
+) -> dict:
     scratch.mkdir()
     try:
-        return run_step(name, home, database, scratch, code)
+        return run_step(name, home, database, scratch, code, flag_cache)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -443,6 +487,14 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path,
                         help="a folder holding another version's `workbench` package: each step is run with it "
                              "too, just before this checkout's, and the ratio printed (a before/after comparison)")
+    parser.add_argument("--flag-cache", type=Path,
+                        help="a flag cache already holding the collections' flags (filled by the same flagger "
+                             "from a collection of the same size and seed): the report-again steps read it "
+                             "(and say how many flag sets were not in it); the first-report steps are not run")
+    parser.add_argument("--merge-into", type=Path,
+                        help="a folder holding the scale.json of an earlier run: this run's figures replace its "
+                             "figures of the same steps and sizes, noted as a separate run, and it is written "
+                             "again there")
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -452,7 +504,7 @@ def main() -> int:
     if args.step:
         import resource
 
-        figures = step(args.step, args.home, args.db, args.scratch, args.code)
+        figures = step(args.step, args.home, args.db, args.scratch, args.code, args.flag_cache)
         figures["children_peak_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps(figures))
         return 0
@@ -462,6 +514,13 @@ def main() -> int:
         report["verdicts"] = _verdicts(report)
         _write(report, args.out)
         return 0
+    if args.flag_cache is not None:
+        if {"report-all", "report-all-cluster"} & set(args.steps):
+            parser.error("--flag-cache is read by the report-again steps: leave report-all and report-all-cluster "
+                         "out of --steps (they would empty it)")
+        if not (args.flag_cache / "flags").is_dir():
+            parser.error(f"--flag-cache {args.flag_cache}: no flags/ folder there")
+        args.flag_cache = args.flag_cache.resolve()
     os.environ["WORKBENCH_PROGRESS"] = "false"
     report: dict = {
         "benchmark": "batch steps at scale",
@@ -478,19 +537,47 @@ def main() -> int:
             report["ocr"] = measure_ocr(root, args.ocr_pages, args.ocr_runs)
         previous: dict = {}
         for pages in sorted(args.sizes):
-            results = measure_size(pages, root, previous, args.budget, tuple(args.steps), args.baseline)
+            results = measure_size(pages, root, previous, args.budget, tuple(args.steps), args.baseline,
+                                   args.flag_cache)
             report["sizes"][str(pages)] = results
             for name in STEPS:
                 if "seconds" in results.get(name, {}):
                     previous[name] = results[name]
-    report["growth"] = {
+    if args.merge_into is not None:
+        report = _merged(json.loads((args.merge_into / "scale.json").read_text(encoding="utf-8")), report,
+                         tuple(args.steps), args.flag_cache)
+        args.out = args.merge_into
+    report["growth"] = _growth(report)
+    report["verdicts"] = _verdicts(report)
+    _write(report, args.out)
+    return 0
+
+
+def _growth(report: dict) -> dict:
+    return {
         name: growth_exponent([(int(p), r[name]["seconds"]) for p, r in report["sizes"].items()
                                if "seconds" in r.get(name, {})])
         for name in STEPS
     }
-    report["verdicts"] = _verdicts(report)
-    _write(report, args.out)
-    return 0
+
+
+def _merged(earlier: dict, run: dict, steps: tuple[str, ...], flag_cache: Path | None) -> dict:
+    """`earlier` with the figures `run` measured (its steps, at its sizes) in place of its own, and a note
+    saying which they are and how they were measured."""
+    for pages, results in run["sizes"].items():
+        target = earlier["sizes"].setdefault(pages, {})
+        for name in steps:
+            if name in results:
+                target[name] = {**results[name], "separate_run": run["command"]}
+    shown = ", ".join(steps)
+    sizes = " and ".join(f"{int(p):,}" for p in run["sizes"])
+    note = (f"{shown} at {sizes} pages: from a separate run, `{run['command']}` (load average at its start "
+            f"{run['load_at_start']})")
+    if flag_cache is not None:
+        note += (", on a flag cache filled beforehand by the same flagger from a collection of the same size and "
+                 "seed (`flag_sets_not_cached` in scale.json counts the flag sets it lacked)")
+    earlier.setdefault("notes", []).append(note + ".")
+    return earlier
 
 
 def _write(report: dict, out: Path) -> None:
