@@ -115,12 +115,9 @@ class Learned:
     def remembered(self, word: str) -> dict[str, int]:
         """What reviewers corrected this very OCR word to (lowercase), with how often: in this document, plus
         one for each other document of the collection that corrected it so."""
-        lower = word.lower()
-        found: dict[str, int] = {}
-        for (read, meant), seen in (*self.corrected, *self.shared_corrected):
-            if read == lower:
-                found[meant] = found.get(meant, 0) + seen
-        return found
+        if not (self.corrected or self.shared_corrected):
+            return {}
+        return _memory(self.corrected, self.shared_corrected).get(word.lower(), {})
 
     def corrections(self, word: str, lexicon: Lexicon) -> list[str]:
         """The words `word` is likely a misreading of, likeliest first: what a reviewer corrected this same
@@ -129,16 +126,17 @@ class Learned:
         `word` into, each far commoner than `word` (a known word must gain `real_word_gain` Zipf)."""
         config = lexicon.config
         lower = word.lower()
+        memory = self.remembered(lower)
+        strong = [pair for pair in _strong(self.confusions, self.shared, config.min_learned_count) if pair[0] in lower]
+        if not memory and not strong:
+            return []  # the common case, asked of every unflagged word of a page: nothing learned applies
         floor = lexicon.zipf(lower) + (config.real_word_gain if lexicon.is_known(lower) else 0.0)
-        memory = self.remembered(lower) if self.corrected or self.shared_corrected else {}
         recalled = sorted(
             (m for m in memory if m != lower and (not lexicon.is_known(lower) or lexicon.zipf(m) > floor)),
             key=lambda m: (-memory[m], -self._posterior(lower, m, lexicon), m),
         )
         found = set()
-        for (read, meant), seen in self.counts().items():
-            if seen < config.min_learned_count or not read:
-                continue
+        for read, meant in strong:
             start = lower.find(read)
             while start >= 0:
                 candidate = lower[:start] + meant + lower[start + len(read) :]
@@ -169,10 +167,10 @@ class Learned:
             revised.append(flag)
         for _line, index in context.unclaimed_prose():
             lead, word, trail = strip_punct(context.tokens[index].text)
-            if not word.isalpha() or self.confirms(word, lexicon) or ACRONYM.match(word):
+            if not word.isalpha() or ACRONYM.match(word):
                 continue  # an abbreviation ("PRC") is no misreading of a word a confusion makes of it
-            found = self.corrections(word, lexicon)
-            if found:
+            found = self.corrections(word, lexicon)  # first: most words have none, and it is the cheaper test
+            if found and not self.confirms(word, lexicon):
                 suggestions = tuple(lead + match_case(c, word) + trail for c in found)
                 revised.append(context.flag(index, index, FlagCategory.MISREAD_WORD, suggestions, LEARNED_CONFIDENCE))
         # Never an automatic correction of a line that reads well: there keep-as-read comes first.
@@ -220,6 +218,22 @@ def edit_blocks(read: str, meant: str) -> list[tuple[int, int, int, int]]:
         else:
             blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     return [(a, b, c, d) for a, b, c, d in blocks]
+
+
+@lru_cache(maxsize=64)
+def _strong(own: Counts, shared: Counts, minimum: int) -> tuple[tuple[str, str], ...]:
+    """The confusions weighed at least `minimum` (`Learned.counts`), in a fixed order (memoised likewise)."""
+    return tuple(sorted(pair for pair, seen in _merged(own, shared).items() if seen >= minimum and pair[0]))
+
+
+@lru_cache(maxsize=64)
+def _memory(own: Counts, shared: Counts) -> dict[str, dict[str, int]]:
+    """OCR word -> {the word reviewers corrected it to: how often}, the document's counts plus one for each
+    other document (memoised likewise)."""
+    memory: dict[str, dict[str, int]] = {}
+    for (read, meant), seen in (*own, *shared):
+        memory.setdefault(read, {})[meant] = memory.get(read, {}).get(meant, 0) + seen
+    return memory
 
 
 def substitutions(read: str, meant: str) -> list[tuple[str, str]]:
