@@ -14,7 +14,9 @@ holds every document's flags), then each step runs in a fresh process so that it
                      run where the first was not (its cache would be empty), unless --flag-cache DIR names
                      a cache filled beforehand by the same flagger from a collection of the same size and
                      seed (the flag cache's key holds no path), e.g. by `flag_document` over every document
-                     of `make_collection.py DIR --pages N`: the step counts the flag sets it did not find
+                     of `make_collection.py DIR --pages N`. The step counts the flag sets it did not find
+                     (`flag_sets_not_cached`: an edit of the flaggers' code between the steps is a new key;
+                     run the bench from a snapshot, `git archive HEAD`, while others edit the checkout)
   report-all-cluster, report-all-again-cluster
                      the same two on a 2-worker LocalCluster started by the step (`report --all --workers 2`):
                      one task per document, built and rendered on a worker, written by the client
@@ -116,10 +118,12 @@ def step(
         where = "-cluster" if name.endswith("cluster") else ""
         cache = scratch.parent / f"report-cache-{home.name}{where}{'-baseline' if code is not None else ''}"
         if flag_cache is not None and name in AGAIN_STEPS:
-            cache = flag_cache  # filled beforehand (--flag-cache): counted, so that a miss shows
-            cache_entries = _cache_entries(cache)
+            cache = flag_cache  # filled beforehand (--flag-cache)
         elif name in ("report-all", "report-all-cluster"):
             shutil.rmtree(cache, ignore_errors=True)
+        if name in AGAIN_STEPS:
+            # counted, so that a miss shows (an edit of the flaggers' code between the two steps is a new key)
+            cache_entries = _cache_entries(cache)
         os.environ["WORKBENCH_CACHE"] = str(cache)
     from workbench.batch import Batch, Where
     from workbench.corpus import Collection
@@ -160,7 +164,7 @@ def step(
     seconds = round(time.perf_counter() - started, 2)
     if cache_entries is not None:
         # 0 when every document's flags came from the given cache (each flag set missed adds one entry)
-        extra["flag_sets_not_cached"] = _cache_entries(flag_cache) - cache_entries
+        extra["flag_sets_not_cached"] = _cache_entries(cache) - cache_entries
     return {"seconds": seconds, **extra}
 
 
