@@ -97,17 +97,12 @@ def fts5(collection: Collection, word: str, repeat: int) -> dict:
     return {"build_s": round(build, 3), "query_s": round(query, 4), "lines_found": len(found)}
 
 
-def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, float, str]:
-    """`workbench search WORD` in fresh processes: the first run's seconds, the median of the next ones'."""
-    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_DB": str(db), "WORKBENCH_PROGRESS": "false"}
-    command = [str(REPO / ".venv" / "bin" / "workbench"), "search", word]
-    if not Path(command[0]).exists():
-        command = [sys.executable, "-m", "workbench", "search", word]
-
-    def run() -> str:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        return done.stdout.strip().splitlines()[-1]
-
+def cli_seconds(
+    home: Path, db: Path, word: str, repeat: int, *, package: Path | None = None, cache: Path | None = None
+) -> tuple[float, float, str]:
+    """`workbench search WORD` in fresh processes: the first run's seconds, the median of the next ones'.
+    `package`: the folder holding another copy of the `workbench` package to run instead (a baseline)."""
+    run = _cli_run(home, db, word, package=package, cache=cache)
     started = time.perf_counter()
     run()
     first = time.perf_counter() - started
@@ -115,16 +110,69 @@ def cli_seconds(home: Path, db: Path, word: str, repeat: int) -> tuple[float, fl
     return first, seconds, last
 
 
+def _cli_run(home: Path, db: Path, word: str, *, package: Path | None = None, cache: Path | None = None):
+    """A call running `workbench search WORD` once in a fresh process; it returns the output's last line."""
+    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_DB": str(db), "WORKBENCH_PROGRESS": "false"}
+    if cache is not None:
+        env["WORKBENCH_CACHE"] = str(cache)
+    command = [str(REPO / ".venv" / "bin" / "workbench"), "search", word]
+    if package is not None or not Path(command[0]).exists():
+        command = [sys.executable, "-m", "workbench", "search", word]
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
+
+    def run() -> str:
+        # From the package's own folder: `python -m` puts the working folder first on the path.
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True, cwd=package or REPO)
+        return done.stdout.strip().splitlines()[-1]
+
+    return run
+
+
+def compare_cli(home: Path, db: Path, baseline: Path, repeat: int) -> int:
+    """`workbench search Treaty` end to end, the baseline package and this one by turns (each with its own
+    disk index, made by a first run), so both meet the same load; medians, their ratio, the outputs compared."""
+    word = QUERIES["plain word"].pattern
+    with tempfile.TemporaryDirectory(prefix="bench-search-cli-") as scratch:
+        caches = {"baseline": Path(scratch) / "baseline", "now": Path(scratch) / "now"}
+        packages = {"baseline": baseline, "now": REPO}
+        times: dict[str, list[float]] = {arm: [] for arm in packages}
+        last: dict[str, str] = {}
+        runs = {arm: _cli_run(home, db, word, package=packages[arm], cache=caches[arm]) for arm in packages}
+        for arm in packages:  # the first run of each makes its index on disk: not timed
+            runs[arm]()
+        load = [round(x, 1) for x in os.getloadavg()]
+        for _ in range(repeat):
+            for arm in packages:
+                seconds, last[arm] = timed(runs[arm], 1)
+                times[arm].append(seconds)
+        medians = {arm: statistics.median(values) for arm, values in times.items()}
+    after = [round(x, 1) for x in os.getloadavg()]
+    print(f"workbench search {word}, {repeat} runs each by turns, load {load} -> {after}")
+    for arm in packages:
+        print(f"  {arm:>8} ({packages[arm]}): median {medians[arm]:.2f} s  {[round(t, 2) for t in times[arm]]}")
+    print(f"  ratio now / baseline: {medians['now'] / medians['baseline']:.2f}; same last line: "
+          f"{last['now'] == last['baseline']} ({last['now']})")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("collection", type=Path, help="a collection made by bench/make_collection.py")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR",
+        help="only `workbench search` end to end, this package against the copy in DIR (made by `git archive REV "
+        "workbench | tar -x -C DIR`), run by turns in fresh processes; prints both and writes nothing",
+    )
     args = parser.parse_args()
     collection = Collection(args.collection.resolve())
     source_db = collection.home / "workbench.db"
     if not source_db.exists():
         raise SystemExit(f"bench_search: {source_db} not found; make the collection with bench/make_collection.py")
+    if args.baseline is not None:
+        return compare_cli(collection.home, source_db, args.baseline.resolve(), args.repeat)
     scratch = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
         db = scratch / "workbench.db"
@@ -177,7 +225,7 @@ def main() -> int:
         report["cli_first_s"] = round(cli_first, 3)
         report["cli_s"] = round(cli, 3)
         imports, _ = timed(
-            lambda: subprocess.run([sys.executable, "-c", "import workbench.cli.search"], check=True, cwd=REPO),
+            lambda: subprocess.run([sys.executable, "-c", "import workbench.search"], check=True, cwd=REPO),
             max(3, args.repeat // 2),
         )
         report["import_s"] = round(imports, 3)
