@@ -1,11 +1,25 @@
-"""The suggestion cost's bounded form: the cost exactly when within the bound, else above it."""
+"""The suggestion cost's bounded form: the cost exactly when within the bound, else above it; the fast
+paths of the ranking (memoised cost, prefiltered candidate search, pruned ranking) against naive ones."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
-from workbench.flags.suggest import _ocr_cost_within, ocr_cost
+from workbench.flags.lexicon import Lexicon, candidate_words
+from workbench.flags.suggest import (
+    COST_PER_EDIT,
+    _ocr_cost_within,
+    _rank_keys,
+    confusion_variants,
+    near_candidates,
+    ocr_cost,
+)
 
 GLYPHS = "abcdehilmnorstuvw10|'.,"
 
@@ -32,9 +46,17 @@ def _word_flag(page, word: str, suggestions: tuple[str, ...], category=None):
     from workbench.models import Flag, FlagCategory, FlagSource
 
     start = page.text.index(word)
-    return Flag(document=page.document, page=page.number, start=start, end=start + len(word), text=word,
-                category=category or FlagCategory.MISREAD_WORD, suggestions=suggestions, confidence=0.6,
-                source=FlagSource.HEURISTIC)
+    return Flag(
+        document=page.document,
+        page=page.number,
+        start=start,
+        end=start + len(word),
+        text=word,
+        category=category or FlagCategory.MISREAD_WORD,
+        suggestions=suggestions,
+        confidence=0.6,
+        source=FlagSource.HEURISTIC,
+    )
 
 
 TEXT = "The committee met at the embassy and discussed the\nquestion of the treaty bet the minister.\n"
@@ -71,3 +93,140 @@ def test_keep_first_is_idempotent_and_takes_keep_out_where_the_line_is_not_clean
     doubted = ocr_page(TEXT, conf={"the": 50.0})
     stale = _word_flag(doubted, "bet", ("but", "bet"))  # keep ranked somewhere by an earlier revision
     assert keep_first(_context(doubted), [stale])[0].suggestions == ("but",)
+
+
+def _reference_cost(read: str, meant: str) -> float:
+    """The suggestion cost's table filled cell by cell without bound or memo: the naive reference."""
+    from workbench.flags.suggest import _BY_READ, _MAX_LEN, CASE_COST
+
+    n, m = len(read), len(meant)
+    dist = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    dist[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = dist[i][j]
+            if here == math.inf:
+                continue
+            if i < n:
+                dist[i + 1][j] = min(dist[i + 1][j], here + 1)
+            if j < m:
+                dist[i][j + 1] = min(dist[i][j + 1], here + 1)
+            if i < n and j < m:
+                a, b = read[i], meant[j]
+                step = 0.0 if a == b else CASE_COST if a.lower() == b.lower() else 1.0
+                dist[i + 1][j + 1] = min(dist[i + 1][j + 1], here + step)
+                if i + 1 < n and j + 1 < m and a == meant[j + 1] and read[i + 1] == b and a != b:
+                    dist[i + 2][j + 2] = min(dist[i + 2][j + 2], here + 1)
+            for length in range(1, min(_MAX_LEN, n - i) + 1):
+                for target, cost in _BY_READ.get(read[i : i + length].lower(), ()):
+                    if meant[j : j + len(target)].lower() == target:
+                        dist[i + length][j + len(target)] = min(dist[i + length][j + len(target)], here + cost)
+    return dist[n][m]
+
+
+MIXED = GLYPHS + "RNMCDLIéèüßΣ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(MIXED, max_size=9), st.text(MIXED, max_size=9), st.sampled_from([0.3, 1.0, 2.01]))
+def test_the_memoised_cost_is_the_naive_tables_float_exactly_whatever_bound_asked_first(read, meant, bound):
+    expected = _reference_cost(read, meant)
+    bounded = _ocr_cost_within(read, meant, bound)  # memo filled within a bound first, then asked in full
+    assert (bounded == expected) if expected <= bound else bounded > bound
+    assert ocr_cost(read, meant) == expected
+    assert COST_PER_EDIT * Levenshtein.distance(read, meant) <= expected + 1e-9
+
+
+def _edited(word: str, edits: list[tuple[int, int, str]]) -> str:
+    for kind, at, char in edits:
+        at = at % (len(word) + 1)
+        if kind == 0:
+            word = word[:at] + char + word[at:]
+        elif kind == 1:
+            word = word[:at] + word[at + 1 :]
+        else:
+            word = word[:at] + char + word[at + 1 :]
+    return word
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["en", "fr", "de"]),
+    st.integers(0, 3000),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 20), st.sampled_from("aeilnorstuéü1'")), max_size=3),
+)
+def test_near_candidates_are_the_25_nearest_of_each_whole_bucket(language, rank, edits):
+    """The signature prefilter drops only words farther than the distance: the same words, in the same order."""
+    buckets = candidate_words(language)
+    words = [w for length in sorted(buckets) for w in buckets[length]]
+    key = _edited(words[(rank * 7919) % len(words)], edits)
+    expected = []
+    for length in range(max(1, len(key) - 2), len(key) + 3):
+        expected += [
+            w
+            for w, _d, _i in process.extract(
+                key, buckets.get(length, ()), scorer=Levenshtein.distance, score_cutoff=2, limit=25
+            )
+        ]
+    assert near_candidates(key, language, 2) == tuple(expected)
+
+
+def _naive_ranking(key: str, lexicon: Lexicon) -> list[tuple[str, float, float]]:
+    """Every candidate costed in full (the naive reference of _rank_keys' pruned loop)."""
+    pool = {v for v in confusion_variants(key) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
+    for length in range(max(1, len(key) - 2), len(key) + 3):
+        pool.update(
+            w
+            for w, _d, _i in process.extract(
+                key,
+                candidate_words(lexicon.language).get(length, ()),
+                scorer=Levenshtein.distance,
+                score_cutoff=2,
+                limit=25,
+            )
+        )
+        pool.update(
+            w
+            for w in lexicon.document
+            if len(w) == length and lexicon.document[w] > 1 and Levenshtein.distance(key, w) <= 2
+        )
+    pool.discard(key)
+    config = lexicon.config
+    ranked = []
+    for word in pool:
+        cost = _reference_cost(key, word)
+        if cost > 2.01:
+            continue
+        bonus = config.document_bonus if lexicon.count(word) > 1 else 0.0
+        ranked.append((word, cost, cost - config.frequency_weight * lexicon.zipf(word) - bonus))
+    ranked.sort(key=lambda s: (s[2], s[0]))
+    return ranked[:10]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "tbe",
+        "tlie",
+        "governrnent",
+        "rnilitary",
+        "aud",
+        "ofthe",
+        "japancse",
+        "sccurity",
+        "cornmittee",
+        "wlth",
+        "bascs",
+        "treatv",
+        "i",
+        "ab",
+    ],
+)
+def test_the_pruned_ranking_is_the_naive_ranking(key):
+    lexicon = Lexicon.for_texts(
+        [
+            "The committee met the minister of Japan; the committee and the security treaty"
+            " bases, the bases and the treaty, security"
+        ]
+    )
+    assert _rank_keys(key, lexicon, 2) == _naive_ranking(key, lexicon)

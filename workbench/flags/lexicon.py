@@ -31,6 +31,8 @@ _ASCII_WORD = re.compile(r"^[a-z]+(?:['’-][a-z]+)*$")
 _WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 # A token shaped like a word: what a language without a word list takes as known.
 _WORDLIKE = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]+)*$")
+# Numbers, dates and decades: 55,000, 1/11/11, 1950's.
+_NUMBER = re.compile(r"\d[\d,./:-]*(['’]?s)?")
 
 
 @lru_cache(maxsize=8)
@@ -74,6 +76,7 @@ def candidate_words(language: str = "en") -> dict[int, tuple[str, ...]]:
     return {length: tuple(words) for length, words in buckets.items()}
 
 
+@lru_cache(maxsize=1 << 17)  # called for every token by every rule; a document repeats its words
 def word_key(token: str) -> str:
     """The lexicon key of a token: its word without edge punctuation, lowercased, curly apostrophe folded."""
     return strip_punct(token)[1].lower().replace("’", "'")
@@ -100,7 +103,10 @@ class Lexicon:
     @property
     def config(self) -> FlaggerConfig:
         """The flagger's thresholds and resources of this lexicon's language."""
-        return config_for(self.language)
+        found = self.cache.get("config")
+        if found is None:  # asked for by every rule on every token: looked up once per lexicon
+            found = self.cache["config"] = config_for(self.language)
+        return found
 
     @classmethod
     def for_texts(cls, texts: Iterable[str], *, language: str = "en") -> Lexicon:
@@ -194,8 +200,8 @@ class Lexicon:
         if not key:
             return True
         stem = strip_punct(word)[1]
-        if re.fullmatch(r"\d[\d,./:-]*(['’]?s)?", stem):
-            return True  # numbers, dates and decades: 55,000, 1/11/11, 1950's
+        if _NUMBER.fullmatch(stem):
+            return True
         if not self.general:
             return bool(_WORDLIKE.match(stem))
         config = self.config

@@ -14,6 +14,7 @@ suggestion there, one at a time or all at once, leaves the text as read.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -93,11 +94,16 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     (",", "", 0.4),
 )
 _MAX_LEN = max(len(a) for a, _, _ in CONFUSIONS)
+_MAX_TARGET = max(len(b) for _, b, _ in CONFUSIONS)
 _BY_READ: dict[str, list[tuple[str, float]]] = {}
 for _read, _meant, _cost in CONFUSIONS:
     _BY_READ.setdefault(_read, []).append((_meant, _cost))
 
+_ROUNDING = 1e-9  # kept off a lower bound of a cost, so that a float summed otherwise stays above it
 CASE_COST = ENGLISH.case_cost  # the same in every language: kept out of the memoised cost's arguments
+# The least `ocr_cost` per Levenshtein edit: each step of the cost's table spans at most max(len(read),
+# len(meant)) edits, so `ocr_cost(a, b) >= COST_PER_EDIT * Levenshtein.distance(a, b)`.
+COST_PER_EDIT = min(CASE_COST, 0.5, *(cost / max(len(a), len(b)) for a, b, cost in CONFUSIONS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +124,28 @@ def ocr_cost(read: str, meant: str) -> float:
     return _ocr_cost_within(read, meant, math.inf)
 
 
-@lru_cache(maxsize=65536)
+# (read, meant) -> (value, bound): what `_table_cost` returned within that bound. Kept across documents (a
+# document repeats its misreadings, a collection its documents' words); emptied when it grows too large.
+_COSTS: dict[tuple[str, str], tuple[float, float]] = {}
+_COSTS_KEPT = 1 << 18
+
+
 def _ocr_cost_within(read: str, meant: str, bound: float) -> float:
+    """`ocr_cost(read, meant)` when it is at most `bound`, else some value above `bound` (memoised)."""
+    known = _COSTS.get((read, meant))
+    if known is not None:
+        value, within = known
+        # exact (found within its bound), or above a bound at least as high as this one
+        if value <= within or bound <= within:
+            return value
+    value = _table_cost(read, meant, bound)
+    if len(_COSTS) >= _COSTS_KEPT:
+        _COSTS.clear()
+    _COSTS[(read, meant)] = (value, bound)
+    return value
+
+
+def _table_cost(read: str, meant: str, bound: float) -> float:
     """`ocr_cost(read, meant)` when it is at most `bound`, else some value above `bound`.
 
     Every step costs at least 0, so a path through a cell dearer than `bound` ends dearer than `bound`:
@@ -128,35 +154,64 @@ def _ocr_cost_within(read: str, meant: str, bound: float) -> float:
     """
     n, m = len(read), len(meant)
     inf = math.inf
+    confusions = _confusions_at(read)
+    # meant[j : j + k].lower() for each target length k, once per call rather than once per cell
+    spans = [[meant[j : j + k].lower() for j in range(m + 1)] for k in range(_MAX_TARGET + 1)]
+    meant_lower = [b.lower() for b in meant]
     dist = [[inf] * (m + 1) for _ in range(n + 1)]
     dist[0][0] = 0.0
     for i in range(n + 1):
+        row = dist[i]
+        below = dist[i + 1] if i < n else None
+        a = read[i] if i < n else ""
+        a_lower = a.lower()
+        swap_next = read[i + 1] if i + 1 < n else None
+        starting = confusions[i]
         for j in range(m + 1):
-            here = dist[i][j]
+            here = row[j]
             if here == inf or here > bound:
                 continue
-            if i < n and here + 1 < dist[i + 1][j]:
-                dist[i + 1][j] = here + 1
-            if j < m and here + 1 < dist[i][j + 1]:
-                dist[i][j + 1] = here + 1
-            if i < n and j < m:
-                a, b = read[i], meant[j]
-                step = 0.0 if a == b else CASE_COST if a.lower() == b.lower() else 1.0
-                if here + step < dist[i + 1][j + 1]:
-                    dist[i + 1][j + 1] = here + step
+            if below is not None and here + 1 < below[j]:
+                below[j] = here + 1
+            if j < m and here + 1 < row[j + 1]:
+                row[j + 1] = here + 1
+            if below is not None and j < m:
+                b = meant[j]
+                step = 0.0 if a == b else CASE_COST if a_lower == meant_lower[j] else 1.0
+                if here + step < below[j + 1]:
+                    below[j + 1] = here + step
                 # a swapped pair ("mn" for "nm") is one slip, not two
-                if i + 1 < n and j + 1 < m and a == meant[j + 1] and read[i + 1] == b and a != b:
+                if swap_next is not None and j + 1 < m and a == meant[j + 1] and swap_next == b and a != b:
                     dist[i + 2][j + 2] = min(dist[i + 2][j + 2], here + 1)
-            for length in range(1, min(_MAX_LEN, n - i) + 1):
-                for target, cost in _BY_READ.get(read[i : i + length].lower(), ()):
-                    if meant[j : j + len(target)].lower() == target and here + cost < dist[i + length][j + len(target)]:
-                        dist[i + length][j + len(target)] = here + cost
+            for length, target, cost in starting:
+                if spans[len(target)][j] == target and here + cost < dist[i + length][j + len(target)]:
+                    dist[i + length][j + len(target)] = here + cost
     return dist[n][m]
+
+
+@lru_cache(maxsize=1 << 14)
+def _confusions_at(read: str) -> tuple[tuple[tuple[int, str, float], ...], ...]:
+    """For each position of `read` (and its end), the confusions whose reading starts there: (length of the
+    reading, what was meant, cost), in CONFUSIONS' order."""
+    n = len(read)
+    return tuple(
+        tuple(
+            (length, target, cost)
+            for length in range(1, min(_MAX_LEN, n - i) + 1)
+            for target, cost in _BY_READ.get(read[i : i + length].lower(), ())
+        )
+        for i in range(n + 1)
+    )
 
 
 def confusion_variants(word: str, *, depth: int = 2) -> set[str]:
     """`word` (lowercase) with up to `depth` known confusions undone, each a string the OCR may have meant."""
-    frontier = {word.lower()}
+    return set(_confusion_variants(word.lower(), depth))
+
+
+@lru_cache(maxsize=1 << 15)
+def _confusion_variants(word: str, depth: int) -> frozenset[str]:
+    frontier = {word}
     seen = set(frontier)
     for _ in range(depth):
         grown = set()
@@ -167,7 +222,7 @@ def confusion_variants(word: str, *, depth: int = 2) -> set[str]:
                         grown.add(text[:i] + target + text[i + length :])
         frontier = grown - seen
         seen |= grown
-    return seen
+    return frozenset(seen)
 
 
 def match_case(word: str, like: str) -> str:
@@ -193,32 +248,120 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
 
 
 def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str, float, float]]:
-    pool: set[str] = {v for v in confusion_variants(key) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
-    buckets = candidate_words(lexicon.language)
-    for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
-        words = buckets.get(length, ())
-        for found, _distance, _index in process.extract(
-            key, words, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
-        ):
-            pool.add(found)
+    pool: set[str] = {v for v in _confusion_variants(key, 2) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
+    pool.update(near_candidates(key, lexicon.language, max_distance))
     repeated = _repeated_words(lexicon)
     for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
-        for word in repeated.get(length, ()):
-            if Levenshtein.distance(key, word, score_cutoff=max_distance) <= max_distance:
-                pool.add(word)
+        words = repeated.get(length, ())
+        for found, _distance, _index in process.extract(
+            key, words, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=None
+        ):
+            pool.add(found)
     pool.discard(key)
     config = lexicon.config
     within = max_distance + 0.01
-    ranked = []
+    # Only the best ten are kept. Costed from the least possible score up (COST_PER_EDIT a Levenshtein edit:
+    # a lower bound of the cost), a word whose least possible score is worse than the tenth best so far
+    # cannot be among them, nor can any after it; and a word is costed only as far as a cost that could
+    # still place it (a higher cost is "above the bound"). The ten, and their scores, are the same.
+    ordered = []
     for word in pool:
-        cost = _ocr_cost_within(key, word, within)  # exact when kept; dearer words are not costed in full
-        if cost > within:
-            continue
         bonus = config.document_bonus if lexicon.count(word) > 1 else 0.0
-        score = cost - config.frequency_weight * lexicon.zipf(word) - bonus
+        frequency = config.frequency_weight * lexicon.zipf(word)
+        least = COST_PER_EDIT * Levenshtein.distance(key, word) - _ROUNDING
+        ordered.append((least - frequency - bonus, word, frequency, bonus))
+    ordered.sort()
+    best: list[float] = []  # the ten best scores so far, negated: a max-heap, the tenth on top
+    ranked = []
+    for least_score, word, frequency, bonus in ordered:
+        bound = within
+        if len(best) == 10:
+            if least_score > -best[0]:
+                break
+            bound = min(within, -best[0] + frequency + bonus + _ROUNDING)
+        cost = _ocr_cost_within(key, word, bound)  # exact when kept; dearer words are not costed in full
+        if cost > bound:
+            continue
+        score = cost - frequency - bonus
         ranked.append((word, cost, score))
+        if len(best) < 10:
+            heapq.heappush(best, -score)
+        elif -score > best[0]:
+            heapq.heapreplace(best, -score)
     ranked.sort(key=lambda s: (s[2], s[0]))
     return ranked[:10]
+
+
+@lru_cache(maxsize=1 << 15)  # the same for every document of the language: a collection repeats its words
+def near_candidates(key: str, language: str, max_distance: int = 2) -> tuple[str, ...]:
+    """The words of `language`'s candidate list (lexicon.candidate_words) within `max_distance` Levenshtein
+    edits of `key`: of each length from len(key) - max_distance to len(key) + max_distance, the 25 nearest,
+    fewest edits first and, among equals, the most frequent (rapidfuzz's process.extract over the bucket).
+
+    Only the bucket's words whose letter signature allows so few edits are compared (`_near_enough`); the
+    rest are farther than `max_distance`, so the 25 nearest, and their order, are the same as over the
+    whole bucket.
+    """
+    found: list[str] = []
+    buckets = candidate_words(language)
+    signatures = _bucket_signatures(language)
+    for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
+        words = buckets.get(length, ())
+        if not words:
+            continue
+        near = _near_enough(key, words, signatures[length], max_distance)
+        for word, _distance, _index in process.extract(
+            key, near, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
+        ):
+            found.append(word)
+    return tuple(found)
+
+
+def _signature(word: str) -> int:
+    """64 bits of a word's letters: a to z each once (bit 2k) and twice (bit 2k + 1), any other character
+    once, in one of 12 bits by its code point.
+
+    Each bit is 1 where a count reaches a threshold, so the bits two words differ in are at most the sum,
+    over characters, of the differences of their counts; one edit changes that sum by at most 2, hence
+    popcount(signature(a) ^ signature(b)) <= 2 * Levenshtein.distance(a, b).
+    """
+    counts: dict[str, int] = {}
+    for char in word:
+        counts[char] = counts.get(char, 0) + 1
+    bits = 0
+    for char, count in counts.items():
+        if "a" <= char <= "z":
+            bit = 2 * (ord(char) - 97)
+            bits |= 1 << bit
+            if count > 1:
+                bits |= 1 << (bit + 1)
+        else:
+            bits |= 1 << (52 + ord(char) % 12)
+    return bits
+
+
+@lru_cache(maxsize=8)
+def _bucket_signatures(language: str):
+    """The `_signature` of every word of each bucket of `language`'s candidate list (numpy uint64 arrays)."""
+    import numpy as np  # loaded on first use, with the word list
+
+    return {
+        length: np.array([_signature(w) for w in words], dtype=np.uint64)
+        for length, words in candidate_words(language).items()
+    }
+
+
+def _near_enough(key: str, words: Sequence[str], signatures, max_distance: int) -> list[str]:
+    """The `words` (in their order) whose signature differs from `key`'s in at most 2 * max_distance bits:
+    a superset of those within `max_distance` edits (see `_signature`)."""
+    import numpy as np
+
+    differ = signatures ^ np.uint64(_signature(key))
+    if hasattr(np, "bitwise_count"):  # numpy 2
+        bits = np.bitwise_count(differ)
+    else:
+        bits = np.unpackbits(differ.view(np.uint8)).reshape(len(words), 64).sum(axis=1)
+    return [words[i] for i in np.flatnonzero(bits <= 2 * max_distance)]
 
 
 def _repeated_words(lexicon: Lexicon) -> dict[int, list[str]]:

@@ -13,12 +13,14 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workbench.models import Box, Flag, OcrPage, OcrWord
 from workbench.normalize import fold_whitespace as fold_whitespace  # re-exported: the law's folding
 
 _TOKEN = re.compile(r"\S+")
 _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
+_EDGES = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 # Characters a typist's line-end hyphen comes out as when the OCR misreads it.
 HYPHEN_LIKE = "-‐‑‒–—­~=¬_"
 
@@ -80,9 +82,12 @@ def has_alnum(text: str) -> bool:
     return _ALNUM.search(text) is not None
 
 
+# Memoised: every detector splits every token again (over 10,000 calls a page of the briefing paper),
+# and a document repeats its words.
+@lru_cache(maxsize=1 << 17)
 def strip_punct(text: str) -> tuple[str, str, str]:
     """Split `text` into (leading punctuation, the word, trailing punctuation)."""
-    match = re.match(r"^([\W_]*)(.*?)([\W_]*)$", text, re.DOTALL)
+    match = _EDGES.match(text)
     assert match is not None  # the pattern matches every string
     lead, word, trail = match.groups()
     if not word and lead:  # all punctuation: keep it as the "word" so nothing is lost
