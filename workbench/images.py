@@ -65,13 +65,33 @@ def _file_size(path: Path) -> int:
     return size
 
 
-def open_image(path: Path) -> Image.Image:
+def open_image(path: Path, *, decode: bool = True) -> Image.Image:
     """Open and fully load a page image (its first frame); raise ScanError naming the file when it cannot
-    be used. The size is checked from the header, before the pixels are decoded."""
+    be used. The size is checked from the header, before the pixels are decoded.
+
+    decode=False, for a scan handed to another program as it is: a PNG's pixels are not decoded, the file
+    is only checked (every chunk's checksum, which a truncated or damaged file fails; one that fails is
+    decoded, to be refused as before or read); `decoded` decodes them later if they are needed after all.
+    Other formats, which Pillow cannot check so, are decoded.
+    """
     path = Path(path)
     with _guarded(path, _file_size(path)):
         image = Image.open(path)
         _check_pixels(str(path), image.width, image.height)
+        if decode or image.format != "PNG":
+            image.load()
+            return image
+        try:
+            with Image.open(path) as checked:
+                checked.verify()
+        except (OSError, SyntaxError, ValueError, EOFError):
+            image.load()  # what the check refuses may still decode (a file without its end chunk): never stricter
+    return image
+
+
+def decoded(image: Image.Image, path: Path) -> Image.Image:
+    """`image` (opened by open_image with decode=False) with its pixels decoded; ScanError as open_image."""
+    with _guarded(Path(path), _file_size(Path(path))):
         image.load()
     return image
 

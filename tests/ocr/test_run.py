@@ -7,6 +7,7 @@ or hang on demand; tests/ocr/test_tesseract.py runs the real one.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 
 import pytest
@@ -45,6 +46,19 @@ def test_every_tesseract_process_is_single_threaded(tmp_collection, small_docume
     run_ocr(tmp_collection, small_document)
     calls = fake_tesseract.calls("all")
     assert len(calls) == 5 and all(call.endswith("OMP=1") for call in calls)
+
+
+def test_tesseract_is_given_pytesseract_s_hocr_command_line(tmp_collection, small_document, fake_tesseract):
+    # The stored hOCR, text and words of earlier runs came from this command line (pytesseract's
+    # image_to_pdf_or_hocr): the same line keeps them byte for byte, and their cache keys valid.
+    run_ocr(tmp_collection, small_document, jobs=1)
+    calls = sorted(fake_tesseract.calls(), key=lambda call: os.path.basename(call.split(" ")[0]))
+    assert len(calls) == 3
+    for number, call in enumerate(calls, start=1):
+        image, output, *rest = call.split(" ")
+        assert image.endswith(f"/page-{number:03d}.png") and image == os.path.realpath(image)
+        assert os.path.basename(output) == "prepared"
+        assert " ".join(rest) == "-l eng -c tessedit_create_hocr=1 --psm 3 --oem 3 --dpi 300 hocr OMP=1"
 
 
 def test_second_run_of_an_unchanged_document_starts_no_tesseract(tmp_collection, small_document, fake_tesseract):

@@ -60,14 +60,6 @@ def test_a_nonexistent_tesseract_is_named(tmp_path):
         ocr_page_image(scan, options=OcrOptions(), command=str(tmp_path / "nowhere" / "tesseract"), timeout=5)
 
 
-def test_the_program_choice_does_not_leak_into_pytesseract(tmp_path):
-    import pytesseract
-
-    before = pytesseract.pytesseract.tesseract_cmd
-    scan = draw_text_page(tmp_path / "page.png", "x", size=(200, 100))
-    with pytest.raises(OcrError):
-        ocr_page_image(scan, options=OcrOptions(), command=str(tmp_path / "nowhere" / "tesseract"), timeout=5)
-    assert pytesseract.pytesseract.tesseract_cmd == before
 
 
 def test_second_run_reads_every_page_from_the_cache(real_tesseract, tmp_collection, tmp_path, monkeypatch):

@@ -159,3 +159,9 @@ def preprocess(image: Image.Image, options: OcrOptions) -> Prepared:
     if options.binarize != "none":
         prepared = binarize(prepared, options.binarize)
     return Prepared(image=prepared, angle=angle, changed=prepared is not image)
+
+
+def reads_pixels(image: Image.Image, options: OcrOptions) -> bool:
+    """Whether `preprocess` looks at the pixels of `image` under `options` (else it returns the scan as it
+    is, and Tesseract can be given the file without it being decoded here)."""
+    return options.deskew or options.binarize != "none" or (options.grayscale and image.mode != "L")

@@ -1,14 +1,15 @@
-"""Running Tesseract (through pytesseract) on one page, and knowing exactly which Tesseract it is.
+"""Running Tesseract on one page, and knowing exactly which Tesseract it is.
 
 `find_engine` resolves the program (WORKBENCH_TESSERACT), its version and language data folder;
 `ocr_page_image` reads one scan and returns the page text, word records and Tesseract's own hOCR.
 Nothing here runs at import time, and every Tesseract process gets OMP_THREAD_LIMIT=1: on a few
 cores, Tesseract's OpenMP threads spin against each other and make a page several times slower.
+Tesseract is started directly, once per reading, with the command line pytesseract's hOCR call gave
+it (pytesseract imports pandas, half a second of every fresh worker's first page, for nothing we use).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import os
@@ -17,7 +18,6 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +25,7 @@ from pathlib import Path
 from workbench import settings
 from workbench.errors import InputError, OcrError
 from workbench.fsutil import file_identity
-from workbench.images import open_image
+from workbench.images import decoded, open_image
 from workbench.models import Box, OcrWord
 from workbench.ocr.options import RULES, OcrOptions, OcrRules
 
@@ -67,13 +67,13 @@ class Engine:
         return files
 
 
-def _probe_env() -> dict[str, str]:
+def _tesseract_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(command, capture_output=True, env=_probe_env(), timeout=60, check=False)
+        return subprocess.run(command, capture_output=True, env=_tesseract_env(), timeout=60, check=False)
     except FileNotFoundError:
         raise OcrError(NOT_FOUND) from None
     except PermissionError:
@@ -223,20 +223,6 @@ class PageOcr:
     resolution: Resolution | None = None
 
 
-@contextlib.contextmanager
-def _single_threaded() -> Iterator[None]:
-    """OMP_THREAD_LIMIT=1 for the tesseract processes pytesseract starts (it passes os.environ on)."""
-    previous = os.environ.get("OMP_THREAD_LIMIT")
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("OMP_THREAD_LIMIT", None)
-        else:
-            os.environ["OMP_THREAD_LIMIT"] = previous
-
-
 def _scan_resolution(image, options: OcrOptions) -> Resolution:
     dpi = image.info.get("dpi")
     try:
@@ -271,11 +257,15 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
     Raises ScanError for a missing, empty, corrupt or too large image, OcrError (naming the scan) when
     Tesseract is missing, times out after `timeout` seconds, or fails.
     """
-    # Imported here: a run served from the cache never needs numpy, lxml or pytesseract (pandas).
-    from workbench.ocr.preprocess import preprocess
+    # Imported here: a run served from the cache never needs numpy or lxml.
+    from workbench.ocr.preprocess import preprocess, reads_pixels
 
     path = Path(path)
-    image = open_image(path)
+    # A scan Tesseract is given as it is (a gray PNG, nothing to prepare) is not decoded here too: only
+    # checked (open_image's decode=False); a preparation that reads the pixels decodes them first.
+    image = open_image(path, decode=False)
+    if reads_pixels(image, options):
+        image = decoded(image, path)
     prepared = preprocess(image, options)
     resolution = _scan_resolution(image, options)
     with tempfile.TemporaryDirectory(prefix="workbench-ocr-") as folder:
@@ -284,16 +274,16 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
             # Our own lossless temporary file, fast to write, with the resolution kept.
             source = os.path.join(folder, f"{path.stem}.png")
             prepared.image.save(source, format="PNG", compress_level=1, dpi=(resolution.dpi, resolution.dpi))
-        raw = _tesseract_hocr(path, source, options, f"--dpi {resolution.dpi}", command=command, timeout=timeout)
+        output = os.path.join(folder, "prepared")
+        raw = _tesseract_hocr(path, source, options, f"--dpi {resolution.dpi}", command, timeout, output)
         page, hocr = _reading(path, raw, prepared.angle, prepared.image.size)
         if not _offers_second_reading(image, options, prepared.changed, resolution):
             return PageOcr(page.text, page.words, hocr, prepared.angle, resolution.dpi, resolution)
         # The file as plain Tesseract reads it: no --dpi, and its log (where it says whether it estimated
         # the resolution) kept in a file of ours.
         log = os.path.join(folder, "tesseract.log")
-        raw = _tesseract_hocr(
-            path, str(path), options, f"-c debug_file={shlex.quote(log)}", command=command, timeout=timeout
-        )
+        extra, output = f"-c debug_file={shlex.quote(log)}", os.path.join(folder, "as-is")
+        raw = _tesseract_hocr(path, str(path), options, extra, command, timeout, output)
         as_is, as_is_hocr = _reading(path, raw, None, image.size)
         try:
             logged = Path(log).read_text("utf-8", errors="replace")
@@ -314,31 +304,35 @@ def ocr_page_image(path: Path, *, options: OcrOptions, command: str, timeout: in
     return PageOcr(page.text, page.words, hocr, prepared.angle, resolution.dpi, kept)
 
 
-def _tesseract_hocr(path: Path, source: str, options: OcrOptions, extra: str, *, command: str, timeout: int) -> bytes:
-    """Tesseract's hOCR of the image file `source` (the scan `path`, or a prepared copy of it)."""
-    import pytesseract
+def _tesseract_hocr(
+    path: Path, source: str, options: OcrOptions, extra: str, command: str, timeout: int, output: str
+) -> bytes:
+    """Tesseract's hOCR of the image file `source` (the scan `path`, or a prepared copy of it), written
+    to `output`.hocr (in a temporary folder of ours) and read back.
 
-    config = f"--psm {options.psm} --oem {options.oem} {extra}"
-    with contextlib.ExitStack() as stack:
-        # pytesseract keeps the program in module state: put back what was there, so no other caller in
-        # this process (a test, another page's code) inherits our choice.
-        stack.callback(setattr, pytesseract.pytesseract, "tesseract_cmd", pytesseract.pytesseract.tesseract_cmd)
-        pytesseract.pytesseract.tesseract_cmd = command
-        stack.enter_context(_single_threaded())
-        try:
-            return pytesseract.image_to_pdf_or_hocr(
-                source, lang=options.lang, config=config, extension="hocr", timeout=timeout
-            )
-        except pytesseract.TesseractNotFoundError:
-            raise OcrError(f"{path}: {NOT_FOUND}") from None
-        except pytesseract.TesseractError as error:  # a RuntimeError too: it must come first
-            raise OcrError(f"{path}: {_describe_failure(error.status, error.message)}") from None
-        except RuntimeError as error:
-            if "timeout" in str(error).lower():
-                raise OcrError(f"{path}: tesseract timed out after {timeout} s (WORKBENCH_OCR_TIMEOUT)") from None
-            raise OcrError(f"{path}: tesseract failed ({error})") from None
-        except OSError as error:
-            raise OcrError(f"{path}: tesseract could not run ({error.strerror or error})") from None
+    The command line is the one pytesseract's image_to_pdf_or_hocr made (the stored hOCR, text and words
+    stay byte for byte what they were): program, input, output base, `-l LANG -c tessedit_create_hocr=1`,
+    the options, `hocr`.
+    """
+    config = f"-c tessedit_create_hocr=1 --psm {options.psm} --oem {options.oem} {extra}"
+    arguments = [command, os.path.realpath(source), output, "-l", options.lang, *shlex.split(config), "hocr"]
+    try:
+        done = subprocess.run(
+            arguments, stdin=subprocess.DEVNULL, capture_output=True, env=_tesseract_env(), timeout=timeout or None
+        )
+    except FileNotFoundError:
+        raise OcrError(f"{path}: {NOT_FOUND}") from None
+    except subprocess.TimeoutExpired:
+        raise OcrError(f"{path}: tesseract timed out after {timeout} s (WORKBENCH_OCR_TIMEOUT)") from None
+    except OSError as error:
+        raise OcrError(f"{path}: tesseract could not run ({error.strerror or error})") from None
+    if done.returncode:
+        message = " ".join(done.stderr.decode("utf-8", errors="replace").splitlines())
+        raise OcrError(f"{path}: {_describe_failure(done.returncode, message)}")
+    try:
+        return Path(f"{output}.hocr").read_bytes()
+    except OSError as error:
+        raise OcrError(f"{path}: tesseract wrote no hOCR ({error.strerror or error})") from None
 
 
 def _reading(path: Path, raw: bytes, angle: float | None, size: tuple[int, int]):
