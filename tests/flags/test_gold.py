@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.flags.helpers import gold_page, marking, ocr_page
 from workbench.flags import apply_flags, gold_flags
+from workbench.flags.gold import LineHyphens
 from workbench.flags.tokens import fold_whitespace
 from workbench.models import FlagCategory, FlagSource, MarkingKind
 
@@ -99,6 +100,26 @@ def test_lost_hyphen_at_line_end_is_broken_hyphenation():
     page = ocr_page("the secu\nrity of Japan")
     (flag,) = gold_flags(page, gold)
     assert flag.category is FlagCategory.BROKEN_HYPHENATION and flag.suggestions == ("security",)
+
+
+def test_a_line_faithful_gold_keeps_the_split_the_corrected_text_must_join():
+    text = "The bridge com-\nmittee met on Tues-\nday and voted the tolls."
+    gold = gold_page(text)
+    page = ocr_page(text)
+    assert gold_flags(page, gold) == []  # as typed, and this gold joins nothing: no difference
+    flags = gold_flags(page, gold, line_hyphens=LineHyphens.KEPT)
+    assert categories(flags) == [
+        ("com-\nmittee", FlagCategory.BROKEN_HYPHENATION, "com-\nmittee"),
+        ("Tues-\nday", FlagCategory.BROKEN_HYPHENATION, "Tues-\nday"),
+    ]
+    assert_law(page, gold, flags)
+
+
+def test_a_kept_split_misread_on_one_side_is_that_word_only():
+    gold = gold_page("The bridge com-\nmittee met.")
+    page = ocr_page("The bridge com-\nrnittee met.")
+    flags = gold_flags(page, gold, line_hyphens=LineHyphens.KEPT)
+    assert [(f.text, f.suggestions[0]) for f in flags] == [("rnittee", "mittee")]
 
 
 def test_declassification_stamp_lines_are_stamp_noise_even_when_misread():

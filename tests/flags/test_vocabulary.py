@@ -59,3 +59,23 @@ def test_text_without_confidences_learns_from_repetition_alone():
     lexicon = Lexicon.for_pages([page])
     assert lexicon.confidence == {} and lexicon.settled("gloamer")
     assert not misread_texts([page])
+
+
+TALE = [
+    "Then said the smith, what wilt thou have of me ? and the boy answered him not.",
+    "Why standest thou there ? quoth the smith, and wherefore art thou come hither ?",
+    "The boy said, I am sent by my master, and he bade me ask thee for the key.",
+]
+
+
+def stray_texts(pages, language="en"):
+    return [f.text for f in heuristic_flags(pages, language=language) if f.category.value == "stray_char"]
+
+
+def test_a_mark_the_page_sets_off_by_a_space_is_its_typography():
+    assert stray_texts([OcrPage(document="doc", number=1, text="\n".join(TALE))]) == []
+
+
+def test_a_lone_mark_seldom_set_off_is_still_a_speck():
+    lines = [TALE[0].replace(" ?", "?"), TALE[1].replace(" ?", "?"), TALE[2].replace("master,", "master ?")]
+    assert stray_texts([OcrPage(document="doc", number=1, text="\n".join(lines))]) == ["?"]

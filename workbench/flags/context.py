@@ -7,7 +7,9 @@ margins left or right of it, are where markings live.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -50,11 +52,13 @@ class PageContext:
     body_left: float | None = None
     body_right: float | None = None
     claimed: set[int] = field(default_factory=set)
+    # The language's record as this page adapts it (its own typography: `page_settings`); None: the record
+    settings: FlaggerConfig | None = None
 
     @property
     def config(self) -> FlaggerConfig:
-        """Thresholds and resources of the document's language."""
-        return self.lexicon.config
+        """Thresholds and resources of the document's language, as the page's own typography adapts them."""
+        return self.settings if self.settings is not None else self.lexicon.config
 
     def unclaimed_prose(self) -> Iterator[tuple[Line, int]]:
         """(line, token index) of every token on the prose lines that no detector has claimed yet.
@@ -125,6 +129,33 @@ def is_prose(tokens: list[Token], lexicon: Lexicon) -> bool:
     return known >= config.prose_min_known * len(words)
 
 
+# Marks a typography may set off by a space before them ("mot ;", "thy name ?")
+_SPACEABLE_MARKS = ";:!?"
+
+
+def page_settings(tokens: list[Token], config: FlaggerConfig) -> FlaggerConfig:
+    """`config` with the marks the page itself sets off by a space added to its spaced punctuation.
+
+    A mark read alone at least `spaced_mark_count` times, and on at least `spaced_mark_share` of its
+    uses on the page, is how the page is printed ("what is thy name ?"), not a speck; a speck read
+    as a colon now and then stays one, since typed colons stick to their words.
+    """
+    alone: Counter = Counter()
+    used: Counter = Counter()
+    for token in tokens:
+        for mark in set(token.text) & set(_SPACEABLE_MARKS):
+            used[mark] += 1
+            alone[mark] += token.text == mark
+    extra = "".join(
+        mark
+        for mark in _SPACEABLE_MARKS
+        if mark not in config.spaced_punctuation
+        and alone[mark] >= config.spaced_mark_count
+        and alone[mark] >= config.spaced_mark_share * used[mark]
+    )
+    return dataclasses.replace(config, spaced_punctuation=config.spaced_punctuation + extra) if extra else config
+
+
 def page_context(
     page: OcrPage,
     lexicon: Lexicon,
@@ -144,6 +175,8 @@ def page_context(
         width=size[0] if size else None,
         height=size[1] if size else None,
     )
+    adapted = page_settings(tokens, lexicon.config)
+    context.settings = adapted if adapted is not lexicon.config else None
     prose = [
         k
         for k, line in enumerate(lines)

@@ -11,12 +11,20 @@ The suggestions obey one law, which tests check on hand-made and real pages: rep
 span by its first suggestion turns the OCR text into the gold BODY, up to whitespace folding. Stamp
 noise and stray glyphs suggest "" (delete); missing text suggests the lost words with the space that
 joins them to their neighbour.
+
+Gold conventions (`LineHyphens`): the workbench's corrected text joins the words a line end split
+("secu-" + "rity"), so a gold that joins them already gives a flag wherever the OCR keeps the split.
+A line-faithful gold (newspaper column lines, ALTO text lines) keeps the split as typed; told so
+(`line_hyphens=LineHyphens.KEPT`, a setting of the document or corpus set, never guessed from the
+text), the gold flagger still marks the split the corrected text must join: a broken_hyphenation flag
+over the two words, suggesting the gold as it reads (the law above holds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from workbench.align import opcodes
 from workbench.flags.stamps import NONE, StampVocabulary, default_vocabulary, token_strength
@@ -24,6 +32,13 @@ from workbench.flags.tokens import HYPHEN_LIKE, Token, boxes_for_span, core, has
 from workbench.models import AlignTag, Flag, FlagCategory, FlagSource, GoldPage, Marking, OcrPage
 
 BODY = -1  # the source label of gold words from the body; markings are labelled by their index
+
+
+class LineHyphens(StrEnum):
+    """What a gold does with a word split at a line end."""
+
+    JOINED = "joined"  # the gold reads the word whole ("security"): the workbench's own convention
+    KEPT = "kept"  # the gold keeps the split as typed ("secu-" at a line end, "rity" on the next)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +189,14 @@ def gold_flags(
     *,
     document_markings: Iterable[Marking] = (),
     vocabulary: StampVocabulary | None = None,
+    line_hyphens: LineHyphens = LineHyphens.JOINED,
 ) -> list[Flag]:
     """Flags for every difference between one page's OCR and its gold, in text order (source "gold").
 
     `document_markings` (the markings of every page of the document) widen what counts as marking text
     when the OCR holds words the gold lacks; the built-in stamp vocabulary is always used. Each flag's
-    first suggestion is the gold reading of its span ("" to delete), confidence 1.0.
+    first suggestion is the gold reading of its span ("" to delete), confidence 1.0. `line_hyphens`
+    is the gold's convention for words split at a line end (module docstring).
     """
     vocabulary = (vocabulary or default_vocabulary()).with_words(
         w for m in (*gold_page.markings, *document_markings) for w in m.text.split()
@@ -209,10 +226,16 @@ def gold_flags(
             )
         )
 
+    kept_splits = _kept_splits(gold, tokens, groups) if line_hyphens is LineHyphens.KEPT else {}
     for group in groups:
         words = gold[group.g0 : group.g1]
         body = [w.text for w in words if w.is_body]
         ocr_tokens = tokens[group.o0 : group.o1]
+        if group.o0 in kept_splits:
+            tail = kept_splits[group.o0]
+            start, end = ocr_tokens[0].start, tokens[tail].end
+            emit(start, end, FlagCategory.BROKEN_HYPHENATION, ocr_page.text[start:end])
+            continue
         if not ocr_tokens:
             if body:
                 emit(*_missing_text(ocr_page.text, tokens, group.o0, " ".join(body)))
@@ -238,6 +261,33 @@ def gold_flags(
         else:
             emit(start, end, _shape_category(body, ocr_tokens), suggestion)
     return _merge_deletions(raw, ocr_page.text, tokens)
+
+
+def _kept_splits(gold: Sequence[GoldWord], tokens: Sequence[Token], groups: Sequence[_Group]) -> dict[int, int]:
+    """Line-end splits the OCR reads as the gold keeps them: head token -> tail token (next line's first).
+
+    Both words must be read exactly as the gold's body words, so the flag overlaps no other.
+    """
+    exact = {
+        g.o0: g.g0
+        for g in groups
+        if g.o1 - g.o0 == 1 and g.g1 - g.g0 == 1 and gold[g.g0].is_body and gold[g.g0].text == tokens[g.o0].text
+    }
+    splits: dict[int, int] = {}
+    for head in sorted(exact):
+        tail = head + 1
+        if head - 1 in splits:
+            continue  # a one-word line both ends a split and starts one: the first flag holds it
+        text = tokens[head].text
+        if (
+            tail in exact
+            and tokens[tail].line != tokens[head].line
+            and text[-1] in HYPHEN_LIKE
+            and has_alnum(text)
+            and tokens[tail].text[:1].isalpha()
+        ):
+            splits[head] = tail
+    return splits
 
 
 def _missing_text(text: str, tokens: Sequence[Token], at: int, missing: str) -> tuple[int, int, FlagCategory, str]:

@@ -189,6 +189,10 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
             # Doubted by the engine, or read by one that reports no confidence (text imported without
             # any): an unknown word that is no name, old spelling or word of the document is an error.
             confidence = 0.6
+    elif best is not None and conf >= config.unsure_conf and _old_spelling_of(word, best, lexicon):
+        # a real word whose best correction is its own modern spelling ("hee" -> "he", "mee" -> "me"),
+        # read without doubt: the book's spelling, not a slip (no OCR confusion doubles a letter)
+        return 0.0, suggestions
     elif best is not None and best.cost <= (1.0 if len(word) <= 2 else 0.5) and gain >= config.sure_gain:
         confidence = 0.7  # a rare word one cheap slip from a very common one ("Worid" -> "World", "oi" -> "of")
     elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < config.unsure_conf:
@@ -208,6 +212,11 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
         confidence = max(confidence, 0.8)
     return confidence, suggestions
+
+
+def _old_spelling_of(word: str, best: Suggestion, lexicon) -> bool:
+    """True when the language's old-spelling rewrites turn `word` into the word `best` suggests."""
+    return lexicon.variant_of(word) == strip_punct(best.text)[1].lower()
 
 
 def _name_inside_sentence(index: int, context: PageContext) -> bool:
