@@ -17,7 +17,6 @@ from typing import Any
 
 from workbench import settings
 from workbench.errors import InputError
-from workbench.flags.language import tesseract_code
 from workbench.fsutil import read_utf8
 from workbench.models import Document
 
@@ -135,6 +134,10 @@ def _checked(values: dict[str, Any], source: str) -> OcrOptions:
 def tesseract_languages(lang: str) -> str:
     """`lang` in Tesseract's names: ISO 639-1 parts mapped ("fr+de" -> "fra+deu"), model names kept
     as given (Tesseract's own, such as "frk" or "deu_latf", name models the ISO table does not)."""
+    # Imported here: the flags package costs a Dask worker 0.2 s to import before its first page, and a
+    # worker only reads pages with the options it is given.
+    from workbench.flags.language import tesseract_code
+
     return "+".join(tesseract_code(part) if len(part) == 2 else part for part in lang.split("+"))
 
 
