@@ -79,3 +79,19 @@ def test_a_mark_the_page_sets_off_by_a_space_is_its_typography():
 def test_a_lone_mark_seldom_set_off_is_still_a_speck():
     lines = [TALE[0].replace(" ?", "?"), TALE[1].replace(" ?", "?"), TALE[2].replace("master,", "master ?")]
     assert stray_texts([OcrPage(document="doc", number=1, text="\n".join(lines))]) == ["?"]
+
+
+RECEIPT = (
+    "BOULANGERIE DU MARCHE TICKET 0412 PAIN DE CAMPAGNE 2 x 1,20 € 2,40 € CROISSANT BEURRE 3 x 0,95 € "
+    "2,85 € TARTE POMMES 1 x 4,10 € 4,10 € BAGUETTE 2 x 1,05 € 2,10 € TOTAL 11,45 € ESPECES 20,00 €"
+)
+
+
+def test_a_receipt_reads_its_own_lone_letters_and_currency_signs():
+    page = OcrPage(document="doc", number=1, text=RECEIPT)
+    assert not [t for t in stray_texts([page], language="fr") if t in {"x", "€"}]
+
+
+def test_a_letter_read_alone_once_is_still_a_speck():
+    page = OcrPage(document="doc", number=1, text=RECEIPT.replace(" x ", " * ").replace("BAGUETTE 2 *", "BAGUETTE 2 x"))
+    assert "x" in stray_texts([page], language="fr")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -129,31 +130,53 @@ def is_prose(tokens: list[Token], lexicon: Lexicon) -> bool:
     return known >= config.prose_min_known * len(words)
 
 
-# Marks a typography may set off by a space before them ("mot ;", "thy name ?")
-_SPACEABLE_MARKS = ";:!?"
+# Marks a typography may set off by spaces: "mot ;", "thy name ?", a receipt's "15,03 €" and "1 / 2"
+_SPACEABLE_MARKS = ";:!?/="
+
+
+def _spaceable(mark: str) -> bool:
+    return mark in _SPACEABLE_MARKS or unicodedata.category(mark) == "Sc"
 
 
 def page_settings(tokens: list[Token], config: FlaggerConfig) -> FlaggerConfig:
-    """`config` with the marks the page itself sets off by a space added to its spaced punctuation.
+    """`config` as the page's own typography adapts it: the marks and letters it sets off by spaces.
 
     A mark read alone at least `spaced_mark_count` times, and on at least `spaced_mark_share` of its
-    uses on the page, is how the page is printed ("what is thy name ?"), not a speck; a speck read
-    as a colon now and then stays one, since typed colons stick to their words.
+    uses on the page, is how the page is printed ("what is thy name ?", "15,03 €"), not a speck (a
+    speck read as a colon now and then stays one: typed colons stick to their words). A letter read
+    alone at least `page_letter_count` times is a word of the page ("2 x 1,65").
     """
     alone: Counter = Counter()
     used: Counter = Counter()
+    letters: Counter = Counter()
     for token in tokens:
-        for mark in set(token.text) & set(_SPACEABLE_MARKS):
+        text = token.text
+        if len(text) == 1 and text.isalpha():
+            letters[text] += 1
+        for mark in {c for c in text if _spaceable(c)}:
             used[mark] += 1
-            alone[mark] += token.text == mark
-    extra = "".join(
-        mark
-        for mark in _SPACEABLE_MARKS
-        if mark not in config.spaced_punctuation
-        and alone[mark] >= config.spaced_mark_count
-        and alone[mark] >= config.spaced_mark_share * used[mark]
+            alone[mark] += text == mark
+    marks = "".join(
+        sorted(
+            mark
+            for mark in alone
+            if mark not in config.spaced_punctuation
+            and alone[mark] >= config.spaced_mark_count
+            and alone[mark] >= config.spaced_mark_share * used[mark]
+        )
     )
-    return dataclasses.replace(config, spaced_punctuation=config.spaced_punctuation + extra) if extra else config
+    # Only for a language that lists its one-letter words: without a list, any letter rare in the
+    # lexicon is a speck, and a list of the page's would make every other letter one
+    words: frozenset[str] = frozenset()
+    if config.one_letter_words:
+        words = frozenset(c for c, n in letters.items() if n >= config.page_letter_count) - config.one_letter_words
+    if not marks and not words:
+        return config
+    return dataclasses.replace(
+        config,
+        spaced_punctuation=config.spaced_punctuation + marks,
+        one_letter_words=config.one_letter_words | words,
+    )
 
 
 def page_context(
