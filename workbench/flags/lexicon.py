@@ -155,6 +155,13 @@ class Lexicon:
 
         An elision the word list keeps apart ("j'ai": "j" + "ai") is as frequent as its rarer part.
         """
+        memo = self.cache.setdefault("zipf", {})  # asked of every token by several rules
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = self._zipf(word)
+        return found
+
+    def _zipf(self, word: str) -> float:
         key = word_key(word)
         found = self.general.get(key)
         if found is not None:
@@ -196,6 +203,13 @@ class Lexicon:
         """True when `word` is taken as real: frequent in the language, a capitalised name the word list
         knows, or read the same way several times in the document. Without a word list: any word-shaped
         token."""
+        memo = self.cache.setdefault("known", {})  # asked of every token by several rules
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = self._known(word)
+        return found
+
+    def _known(self, word: str) -> bool:
         key = word_key(word)
         if not key:
             return True

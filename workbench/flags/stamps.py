@@ -131,7 +131,13 @@ def token_strength(token: str, vocabulary: StampVocabulary | None = None) -> flo
     Letters must be mostly capitals to match a strong word (stamps are typed or stamped in capitals, so
     "secret" in running text is not a marking); patterns (E.O. numbers, dates) match the raw token.
     """
-    vocabulary = vocabulary or default_vocabulary()
+    return _token_strength(token, vocabulary or default_vocabulary())
+
+
+# Memoised: each line is weighed twice a page (for the body frame, then for stamp noise), a document and a
+# collection repeat their tokens, and the fuzzy match over the strong words is the costly part.
+@lru_cache(maxsize=1 << 16)
+def _token_strength(token: str, vocabulary: StampVocabulary) -> float:
     if any(p.fullmatch(token) for p in vocabulary.strong_patterns):
         return STRONG
     bare = _EDGE_PUNCT.sub("", token)

@@ -382,10 +382,16 @@ KEPT_TRAIL = ".,;:!?)\"'"
 
 def suggest_token(token: str, lexicon: Lexicon, *, limit: int = 5) -> list[Suggestion]:
     """Corrections of a whole token, its typed edge punctuation kept ("tlie," -> "the,", "..@llidnce" -> "alliance")."""
-    lead, word, trail = strip_punct(token)
-    lead = "".join(c for c in lead if c in KEPT_LEAD)
-    trail = "".join(c for c in trail if c in KEPT_TRAIL)[:1]
-    return [Suggestion(lead + s.text + trail, s.cost, s.score) for s in rank_words(word, lexicon, limit=limit)]
+    memo = lexicon.cache.setdefault("suggest_token", {})  # a document repeats its tokens
+    found = memo.get((token, limit))
+    if found is None:
+        lead, word, trail = strip_punct(token)
+        lead = "".join(c for c in lead if c in KEPT_LEAD)
+        trail = "".join(c for c in trail if c in KEPT_TRAIL)[:1]
+        found = memo[(token, limit)] = tuple(
+            Suggestion(lead + s.text + trail, s.cost, s.score) for s in rank_words(word, lexicon, limit=limit)
+        )
+    return list(found)
 
 
 # Word readings a reviewer may keep: not markings (stamp noise), line-end joins or lost text, whose "as read"
