@@ -95,3 +95,18 @@ def test_a_receipt_reads_its_own_lone_letters_and_currency_signs():
 def test_a_letter_read_alone_once_is_still_a_speck():
     page = OcrPage(document="doc", number=1, text=RECEIPT.replace(" x ", " * ").replace("BAGUETTE 2 *", "BAGUETTE 2 x"))
     assert "x" in stray_texts([page], language="fr")
+
+
+def merged_texts(text, language="en"):
+    flags = heuristic_flags([OcrPage(document="doc", number=1, text=text)], language=language)
+    return [f.text for f in flags if f.category.value == "merged_words"]
+
+
+def test_a_long_word_the_list_holds_is_not_two_words_run_together():
+    text = "The workmen came at dawn, whereof the master was glad, and laid the stones thereon inthe yard."
+    assert merged_texts(text) == ["inthe"]
+
+
+def test_a_language_that_closes_its_compounds_up_reads_them_as_words():
+    text = "Die Regierung hat gestern die neue Brückenwaage und das Stadthaus dem Volk übergeben."
+    assert merged_texts(text, language="de") == []

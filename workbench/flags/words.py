@@ -80,6 +80,12 @@ def _merged_suggestion(word: str, context: PageContext) -> str | None:
         return None
     if lexicon.variant_of(word):
         return None  # an old spelling or another form of one word ("yeares", "Devill"), not two
+    if len(word) >= config.known_long_letters and lexicon.is_known(word):
+        return None  # a long word the list holds ("whereof", "workmen", "thereon"): no two words run together
+    if config.compounds:
+        # a language that closes its compounds up: two words in one token are a compound far more often
+        # than a lost space (dev halves, German: 4 of 31 such flags right)
+        return None
     floor = max(lexicon.zipf(word) + 2.5, config.merge_part_zipf)  # both parts far commoner than the token itself
     closest = suggest_token(word, lexicon, limit=1)
     if closest and closest[0].cost <= config.merge_near_cost:
