@@ -98,8 +98,8 @@ class FlaggerConfig:
     # split and merged words
     split_join_zipf: float = 3.0
     merge_part_zipf: float = 3.5
-    # a token this common is a word, even if two words could make it ("whereof", "hither": dev halves,
-    # 16 of 21 merge flags on words the list holds at 2.0 or more were wrong)
+    # a token this common is a word, even if two words could make it; rarer ones of `known_long_letters`
+    # or more are words too ("whereof"), not shorter ones: "fora" (2.7) is "for a" in the briefing paper
     merge_word_zipf: float = 3.5
     merge_near_cost: float = 0.5  # a token this close to one word is that word misread, not two run together
 
