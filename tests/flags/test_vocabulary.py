@@ -110,3 +110,10 @@ def test_a_long_word_the_list_holds_is_not_two_words_run_together():
 def test_a_language_that_closes_its_compounds_up_reads_them_as_words():
     text = "Die Regierung hat gestern die neue Brückenwaage und das Stadthaus dem Volk übergeben."
     assert merged_texts(text, language="de") == []
+
+
+def test_a_real_word_whose_correction_is_its_own_modern_spelling_is_the_books_spelling():
+    text = "The master asked what he would have, and hee said that he would goe to the market, for hee was hungry."
+    page = OcrPage(document="doc", number=1, text=text)
+    assert Lexicon.for_pages([page]).variant_of("hee") == "he"
+    assert "hee" not in misread_texts([page])
