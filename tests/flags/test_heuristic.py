@@ -196,3 +196,23 @@ def test_lines_broken_short_on_purpose_are_no_missing_text():
 def test_centred_heading_lines_are_no_missing_text():
     lines = ["            DEPARTMENT OF STATE", "              BRIEFING PAPER", *FULL_LINES]
     assert flags_of(lines) == []
+
+
+def test_a_mid_line_hyphen_before_a_stray_glyph_is_not_joined_over_it():
+    """The stray glyph's flag claims it first: the hyphen is flagged alone, and the page's flags never overlap
+    (applying them all at once must not fail)."""
+    from workbench.flags.tokens import apply_flags
+
+    lines = [
+        "The price of gold- i rose in the markets of the world today, and the banks",
+        "of the nations held their reserves as the markets of the world expected,",
+        "and the price of gold rose again in the markets of the nations today.",
+    ]
+    flags = flags_of(lines)
+    assert only(flags) == [
+        ("gold-", FlagCategory.CASE_OR_PUNCTUATION, ("gold",)),
+        ("i", FlagCategory.STRAY_CHAR, ("",)),
+    ]
+    for before, after in itertools.pairwise(flags):
+        assert after.start >= before.end
+    assert apply_flags("\n".join(lines), flags).startswith("The price of gold  rose")

@@ -159,7 +159,9 @@ def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
     following = context.tokens[index + 1].text
     next_word = strip_punct(following)[1]
     lexicon = context.lexicon
-    if next_word[:1].islower() and min(lexicon.zipf(word), lexicon.zipf(next_word)) >= 3.0:
+    # the next token may be another detector's already (a stray glyph): a page's flags never overlap
+    joinable = index + 1 not in context.claimed
+    if joinable and next_word[:1].islower() and min(lexicon.zipf(word), lexicon.zipf(next_word)) >= 3.0:
         compound = word + "-" + following
         return context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (compound, word + " " + following), 0.6)
     return context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (context.tokens[index].text[:-1],), 0.6)
