@@ -188,7 +188,6 @@ def cluster_run(tree: Path, collection: Collection, cache: Path) -> dict:
 
 def cluster_main(args: argparse.Namespace) -> int:
     """`--cluster`: plain tesseract and the LocalCluster (and `--also-tree`'s) alternated, medians, ratios."""
-    median = statistics.median
     trees = {"cluster": REPO} | ({"also": args.also_tree.resolve()} if args.also_tree else {})
     rounds: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-ocr-cluster-") as folder:
@@ -212,6 +211,14 @@ def cluster_main(args: argparse.Namespace) -> int:
                 ),
                 flush=True,
             )
+            # written after every round: a run cut short keeps the rounds it finished
+            write_cluster_report(args, trees, rounds, load_before)
+    return 0
+
+
+def write_cluster_report(args: argparse.Namespace, trees: dict, rounds: list[dict], load_before: tuple) -> None:
+    """reports/bench/ocr-cluster.json and .md from the rounds done so far: medians, each round's ratios."""
+    median = statistics.median
     plain, plain_cpu = median(r["plain_s"] for r in rounds), median(r["plain_cpu_s"] for r in rounds)
     figures = {}
     for name in trees:
@@ -234,7 +241,7 @@ def cluster_main(args: argparse.Namespace) -> int:
         "benchmark": "ocr-cluster",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "pages": args.pages,
-        "runs": args.runs,
+        "runs": len(rounds),
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
         "tesseract": subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0],
@@ -255,7 +262,7 @@ def cluster_main(args: argparse.Namespace) -> int:
     lines = [
         "# OCR on a 2-worker LocalCluster against two plain tesseract processes",
         "",
-        f"{args.pages} pages (the briefing paper's five scans in turn), {args.runs} rounds, each side in turn; "
+        f"{args.pages} pages (the briefing paper's five scans in turn), {len(rounds)} rounds, each side in turn; "
         f"{report['tesseract']}, {report['cpus']} CPUs shared with other work (load average before "
         f"{report['load_average_before'][0]}). {report['same_work']}.",
         "",
@@ -276,12 +283,11 @@ def cluster_main(args: argparse.Namespace) -> int:
         f"{'met' if report['met'] else 'NOT met'}.",
         "",
         "    .venv/bin/python bench/bench_ocr.py --cluster --pages "
-        f"{args.pages} --runs {args.runs}" + (" --also-tree DIR" if args.also_tree else ""),
+        f"{args.pages} --runs {len(rounds)}" + (" --also-tree DIR" if args.also_tree else ""),
         "",
     ]
     out.with_suffix(".md").write_text("\n".join(lines), "utf-8")
-    print("\n".join(lines[4:]))
-    return 0
+    print("\n".join(lines[4:]), flush=True)
 
 
 DEFAULT_OUT = REPO / "reports" / "bench" / "ocr.json"
