@@ -79,7 +79,12 @@ def candidate_words(language: str = "en") -> dict[int, tuple[str, ...]]:
 @lru_cache(maxsize=1 << 17)  # called for every token by every rule; a document repeats its words
 def word_key(token: str) -> str:
     """The lexicon key of a token: its word without edge punctuation, lowercased, curly apostrophe folded."""
-    return strip_punct(token)[1].lower().replace("’", "'")
+    return _key_of(token)
+
+
+def _key_of(token: str) -> str:
+    """`word_key` without the memo, for the many strings asked about once (candidate spellings)."""
+    return strip_punct.__wrapped__(token)[1].lower().replace("’", "'")
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,15 @@ class Lexicon:
             head, _, tail = key.partition("'")
             return min(max(self.general.get(head + "'", 0.0), self.general.get(head, 0.0)), self.general.get(tail, 0.0))
         return 0.0
+
+    def attested(self, word: str) -> bool:
+        """`zipf(word) > 0 or count(word) > 1`: the general list knows the word, or the document reads it
+        more than once (what a candidate correction needs), without memoising the many words asked once."""
+        key = _key_of(word)
+        found = self.general.get(key)
+        if found is None and "'" in key.strip("'"):
+            found = self.zipf(word)  # an elision the word list keeps apart
+        return (found is not None and found > 0) or self.document.get(key, 0) > 1
 
     def count(self, word: str) -> int:
         """How often the document's OCR reads `word` (case and edge punctuation ignored)."""

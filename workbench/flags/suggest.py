@@ -155,8 +155,11 @@ def _table_cost(read: str, meant: str, bound: float) -> float:
     n, m = len(read), len(meant)
     inf = math.inf
     confusions = _confusions_at(read)
-    # meant[j : j + k].lower() for each target length k, once per call rather than once per cell
-    spans = [[meant[j : j + k].lower() for j in range(m + 1)] for k in range(_MAX_TARGET + 1)]
+    if meant.isascii():  # lowercasing ASCII is letter by letter: meant[j : j + k].lower() == lowered[j : j + k]
+        lowered = meant.lower()
+        spans = None
+    else:  # (not so elsewhere: a final sigma) each span lowercased as it stands, once per call
+        spans = [[meant[j : j + k].lower() for j in range(m + 1)] for k in range(_MAX_TARGET + 1)]
     meant_lower = [b.lower() for b in meant]
     dist = [[inf] * (m + 1) for _ in range(n + 1)]
     dist[0][0] = 0.0
@@ -184,7 +187,8 @@ def _table_cost(read: str, meant: str, bound: float) -> float:
                 if swap_next is not None and j + 1 < m and a == meant[j + 1] and swap_next == b and a != b:
                     dist[i + 2][j + 2] = min(dist[i + 2][j + 2], here + 1)
             for length, target, cost in starting:
-                if spans[len(target)][j] == target and here + cost < dist[i + length][j + len(target)]:
+                meant_here = lowered.startswith(target, j) if spans is None else spans[len(target)][j] == target
+                if meant_here and here + cost < dist[i + length][j + len(target)]:
                     dist[i + length][j + len(target)] = here + cost
     return dist[n][m]
 
@@ -248,7 +252,7 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
 
 
 def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str, float, float]]:
-    pool: set[str] = {v for v in _confusion_variants(key, 2) if lexicon.zipf(v) > 0 or lexicon.count(v) > 1}
+    pool: set[str] = {v for v in _confusion_variants(key, 2) if lexicon.attested(v)}
     pool.update(near_candidates(key, lexicon.language, max_distance))
     repeated = _repeated_words(lexicon)
     for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
@@ -309,7 +313,7 @@ def near_candidates(key: str, language: str, max_distance: int = 2) -> tuple[str
         words = buckets.get(length, ())
         if not words:
             continue
-        near = _near_enough(key, words, signatures[length], max_distance)
+        near = _near_enough(key, signatures[length], max_distance)
         for word, _distance, _index in process.extract(
             key, near, scorer=Levenshtein.distance, score_cutoff=max_distance, limit=25
         ):
@@ -346,22 +350,24 @@ def _bucket_signatures(language: str):
     import numpy as np  # loaded on first use, with the word list
 
     return {
-        length: np.array([_signature(w) for w in words], dtype=np.uint64)
+        length: (np.array([_signature(w) for w in words], dtype=np.uint64), np.array(words, dtype=object))
         for length, words in candidate_words(language).items()
     }
 
 
-def _near_enough(key: str, words: Sequence[str], signatures, max_distance: int) -> list[str]:
-    """The `words` (in their order) whose signature differs from `key`'s in at most 2 * max_distance bits:
-    a superset of those within `max_distance` edits (see `_signature`)."""
+def _near_enough(key: str, bucket, max_distance: int) -> list[str]:
+    """The words of a bucket (its signatures and its words, `_bucket_signatures`), in their order, whose
+    signature differs from `key`'s in at most 2 * max_distance bits: a superset of those within
+    `max_distance` edits (see `_signature`)."""
     import numpy as np
 
+    signatures, words = bucket
     differ = signatures ^ np.uint64(_signature(key))
     if hasattr(np, "bitwise_count"):  # numpy 2
         bits = np.bitwise_count(differ)
     else:
         bits = np.unpackbits(differ.view(np.uint8)).reshape(len(words), 64).sum(axis=1)
-    return [words[i] for i in np.flatnonzero(bits <= 2 * max_distance)]
+    return words[bits <= 2 * max_distance].tolist()
 
 
 def _repeated_words(lexicon: Lexicon) -> dict[int, list[str]]:
