@@ -49,9 +49,6 @@ class FlaggerConfig:
     # typography, not a speck (dev halves: 20 of 21 lone "?" of early-modern English books flagged wrong)
     spaced_mark_count: int = 3
     spaced_mark_share: float = 0.5
-    # likewise a letter a page reads alone this often is one of its words (a receipt's "x" between a
-    # quantity and a price, "CARTE U"): specks do not land as the same letter so often on one page
-    page_letter_count: int = 4
 
     # context: which lines are running text
     prose_min_tokens: int = 4

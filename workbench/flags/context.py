@@ -139,20 +139,17 @@ def _spaceable(mark: str) -> bool:
 
 
 def page_settings(tokens: list[Token], config: FlaggerConfig) -> FlaggerConfig:
-    """`config` as the page's own typography adapts it: the marks and letters it sets off by spaces.
+    """`config` with the marks the page itself sets off by spaces added to its spaced punctuation.
 
     A mark read alone at least `spaced_mark_count` times, and on at least `spaced_mark_share` of its
     uses on the page, is how the page is printed ("what is thy name ?", "15,03 €"), not a speck (a
-    speck read as a colon now and then stays one: typed colons stick to their words). A letter read
-    alone at least `page_letter_count` times is a word of the page ("2 x 1,65").
+    speck read as a colon now and then stays one: typed colons stick to their words). Letters read
+    alone are not learnt so: on the dev halves that lost more right flags than it saved wrong ones.
     """
     alone: Counter = Counter()
     used: Counter = Counter()
-    letters: Counter = Counter()
     for token in tokens:
         text = token.text
-        if len(text) == 1 and text.isalpha():
-            letters[text] += 1
         for mark in {c for c in text if _spaceable(c)}:
             used[mark] += 1
             alone[mark] += text == mark
@@ -165,18 +162,9 @@ def page_settings(tokens: list[Token], config: FlaggerConfig) -> FlaggerConfig:
             and alone[mark] >= config.spaced_mark_share * used[mark]
         )
     )
-    # Only for a language that lists its one-letter words: without a list, any letter rare in the
-    # lexicon is a speck, and a list of the page's would make every other letter one
-    words: frozenset[str] = frozenset()
-    if config.one_letter_words:
-        words = frozenset(c for c, n in letters.items() if n >= config.page_letter_count) - config.one_letter_words
-    if not marks and not words:
+    if not marks:
         return config
-    return dataclasses.replace(
-        config,
-        spaced_punctuation=config.spaced_punctuation + marks,
-        one_letter_words=config.one_letter_words | words,
-    )
+    return dataclasses.replace(config, spaced_punctuation=config.spaced_punctuation + marks)
 
 
 def page_context(
