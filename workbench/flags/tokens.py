@@ -69,7 +69,19 @@ def tokenize(text: str, words: Sequence[OcrWord] = ()) -> list[Token]:
 
 def page_tokens(page: OcrPage) -> list[Token]:
     """The tokens of an OCR page, with the engine's confidences and boxes where stored."""
-    return tokenize(page.text, page.words)
+    # The flagger asks twice a page (the document's lexicon, then the page's context): the same page object,
+    # immutable, has the same tokens. Kept by identity (the page is held, so its id is not reused).
+    found = _RECENT_TOKENS.get(id(page))
+    if found is not None and found[0] is page:
+        return list(found[1])
+    tokens = tokenize(page.text, page.words)
+    if len(_RECENT_TOKENS) >= 256:
+        _RECENT_TOKENS.clear()
+    _RECENT_TOKENS[id(page)] = (page, tuple(tokens))
+    return tokens
+
+
+_RECENT_TOKENS: dict[int, tuple[OcrPage, tuple[Token, ...]]] = {}
 
 
 def core(text: str) -> str:
