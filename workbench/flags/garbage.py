@@ -22,6 +22,7 @@ _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 _MEASURE = re.compile(r"\d+([.,]\d+)?[^\W\d_]{1,3}(/[^\W\d_]{1,3})?|\d{1,2}h\d{2}|\d+([.,]\d+)?€/[^\W\d_]{1,3}")
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every token; a document repeats its tokens
 def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
     """Why `token` cannot be a typed word, or None when it could be.
 
