@@ -134,3 +134,14 @@ def test_bad_input_is_one_line_with_exit_2_and_leaves_nothing(tmp_collection, ca
     assert list(tmp_collection.scans.iterdir()) == []  # no manifest, no staging folder
     for folder in (tmp_collection.transcripts / "ocr", tmp_collection.transcripts / "gold"):
         assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_add_records_that_the_gold_keeps_line_end_splits(tmp_collection, capsys):
+    from workbench.models import LineHyphens
+
+    status, _, err = run(
+        capsys, "add", "faithful", "--title", "Line-faithful gold", "--gold", str(GOLD), "--gold-line-hyphens", "kept"
+    )
+    assert status == 0, err
+    assert tmp_collection.document("faithful").gold_line_hyphens is LineHyphens.KEPT
+    assert json.loads(tmp_collection.manifest_path("faithful").read_text())["gold_line_hyphens"] == "kept"

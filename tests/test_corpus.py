@@ -359,3 +359,26 @@ def test_manifest_round_trip_keeps_lang_and_scanless_pages(tmp_collection):
     document = tmp_collection.document("doc")
     write_manifest(document, document.manifest_path)
     assert tmp_collection.document("doc") == document
+
+
+def test_gold_line_hyphens_round_trips_and_is_left_out_when_default(tmp_collection):
+    from dataclasses import replace
+
+    from workbench.models import LineHyphens
+
+    add_document(tmp_collection, "doc", title="t", gold=[ADD / "letter-gold.txt"])
+    document = tmp_collection.document("doc")
+    assert document.gold_line_hyphens is LineHyphens.JOINED
+    assert "gold_line_hyphens" not in json.loads(document.manifest_path.read_text())
+    write_manifest(replace(document, gold_line_hyphens=LineHyphens.KEPT), document.manifest_path)
+    assert json.loads(document.manifest_path.read_text())["gold_line_hyphens"] == "kept"
+    assert tmp_collection.document("doc").gold_line_hyphens is LineHyphens.KEPT
+
+
+def test_bad_gold_line_hyphens_in_a_manifest_names_the_file(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"id": "x", "title": "t", "gold_line_hyphens": "yes", "page_count": 1,
+                                "pages": [{"page": 1}]}))
+    message = r"manifest.json: 'gold_line_hyphens' must be one of 'joined', 'kept', not 'yes'"
+    with pytest.raises(CorpusError, match=message):
+        load_manifest(path)

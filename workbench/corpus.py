@@ -26,7 +26,7 @@ from workbench import settings
 from workbench.errors import CorpusError
 from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
 from workbench.images import page_images
-from workbench.models import PLACEMENTS, Document, GoldPage, Marking, MarkingKind, PageRef, Zone
+from workbench.models import PLACEMENTS, Document, GoldPage, LineHyphens, Marking, MarkingKind, PageRef, Zone
 
 # Both are used with fullmatch: `$` would also match before a final newline ("nl\n" made a folder).
 DOCUMENT_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -167,7 +167,17 @@ def load_manifest(path: Path) -> Document:
         gold=data.get("gold"),
         manifest_path=path,
         lang=check_lang(data.get("lang", ""), source=f"{path}: 'lang'"),
+        gold_line_hyphens=_line_hyphens(data.get("gold_line_hyphens", LineHyphens.JOINED.value), path),
     )
+
+
+def _line_hyphens(value, path: Path) -> LineHyphens:
+    """The manifest's `gold_line_hyphens` setting; CorpusError naming the file when it is none of the values."""
+    try:
+        return LineHyphens(value)
+    except ValueError:
+        allowed = ", ".join(repr(v.value) for v in LineHyphens)
+        raise CorpusError(f"{path}: 'gold_line_hyphens' must be one of {allowed}, not {value!r}") from None
 
 
 def manifest_dict(document: Document) -> dict:
@@ -180,6 +190,9 @@ def manifest_dict(document: Document) -> dict:
         "variant": document.variant,
         "lang": document.lang,
         "gold": document.gold,
+        # written only when it is not the default, so that the manifests of earlier documents stay as they were
+        **({"gold_line_hyphens": document.gold_line_hyphens.value}
+           if document.gold_line_hyphens is not LineHyphens.JOINED else {}),
         "page_count": document.page_count,
         "pages": [
             {
@@ -316,6 +329,7 @@ def add_document(
     provenance: str = "",
     ocr_format: str = "auto",
     dpi: int = 300,
+    gold_line_hyphens: LineHyphens = LineHyphens.JOINED,
     also: Callable[[Document, Path], None] | None = None,
 ) -> Document:
     """Make a new document from page images or PDFs, OCR files and/or gold text, all or nothing.
@@ -328,6 +342,7 @@ def add_document(
     last. Raises InputError (CorpusError, ScanError) naming the culprit, and leaves nothing behind.
     `also(document, folder)`, when given, writes further files of the document into its staged folder
     (or raises InputError to refuse the document), so they land with the manifest or not at all.
+    `gold_line_hyphens` says whether the gold keeps line-end splits as typed (a line-faithful gold).
     """
 
     if not DOCUMENT_ID.fullmatch(doc_id):
@@ -392,6 +407,7 @@ def add_document(
             gold=doc_id if gold else None,
             manifest_path=target / MANIFEST_NAME,
             lang=lang,
+            gold_line_hyphens=LineHyphens(gold_line_hyphens),
         )
         write_manifest(document, doc_dir / MANIFEST_NAME)
         if also is not None:

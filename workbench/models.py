@@ -128,6 +128,13 @@ class PageRef:
     sha256: str | None = None
 
 
+class LineHyphens(StrEnum):
+    """What a document's gold does with a word split at a line end (manifest `gold_line_hyphens`)."""
+
+    JOINED = "joined"  # the gold reads the word whole ("security"): the workbench's own convention
+    KEPT = "kept"  # the gold keeps the split as typed ("secu-" at a line end, "rity" on the next)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A document of the collection, as its manifest describes it."""
@@ -141,6 +148,9 @@ class Document:
     gold: str | None = None  # id of the gold folder under transcripts/gold, shared by scan variants
     manifest_path: Path | None = None
     lang: str = ""  # Tesseract language code(s) of the text, 'eng' or 'eng+fra'; "" when not said
+    # a line-faithful gold (ALTO lines, a newspaper's column lines) keeps line-end splits as typed: said by
+    # the manifest, never guessed from the gold text, so that the gold flags count them as joins to make
+    gold_line_hyphens: LineHyphens = LineHyphens.JOINED
 
     @property
     def page_count(self) -> int:

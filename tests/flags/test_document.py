@@ -157,3 +157,24 @@ def test_the_flagger_version_covers_the_code_the_flaggers_can_run_and_not_the_ap
     covered = {str(p.relative_to(package)) for p in document._imported_sources(package, Path(document.__file__))}
     assert {"flags/heuristic.py", "flags/words.py", "flags/gold.py", "normalize.py", "align.py"} <= covered
     assert not any(name.startswith(("ui/", "cli/", "report/")) for name in covered)
+
+
+# A line-faithful gold, written for this test: the split "com-" / "mittee" is kept as typed in both texts.
+KEPT_SPLIT = "The bridge com-\nmittee met on Tues-\nday at noon.\n"
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("joined", []), ("kept", ["com-\nmittee", "Tues-\nday"])])
+def test_the_manifest_says_whether_the_gold_keeps_line_end_splits(tmp_collection, tmp_path, setting, expected):
+    from dataclasses import replace
+
+    from workbench.corpus import write_manifest
+    from workbench.models import FlagCategory, LineHyphens
+
+    ocr, gold = tmp_path / "ocr.txt", tmp_path / "gold.txt"
+    ocr.write_text(KEPT_SPLIT, encoding="utf-8")
+    gold.write_text(KEPT_SPLIT, encoding="utf-8")
+    add_document(tmp_collection, "faithful", title="t", ocr=[ocr], gold=[gold], lang="eng")
+    document = tmp_collection.document("faithful")
+    write_manifest(replace(document, gold_line_hyphens=LineHyphens(setting)), document.manifest_path)
+    flags = flag_document(tmp_collection, "faithful", use_gold=True)
+    assert [f.text for f in flags if f.category is FlagCategory.BROKEN_HYPHENATION] == expected

@@ -40,6 +40,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--dpi", type=int, default=300, help="for ALTO positions in mm10 or inch1200 (default 300)")
     add.add_argument("--lang", default="", help="Tesseract language code(s) of the text, e.g. eng or eng+fra")
     add.add_argument(
+        "--gold-line-hyphens", default="joined", choices=("joined", "kept"),
+        help="kept: the gold keeps words split at line ends as typed (ALTO lines, column lines); default joined",
+    )
+    add.add_argument(
         "--iiif", metavar="MANIFEST",
         help="take the pages from a IIIF Presentation 2 or 3 manifest (a file or an http(s) URL) instead of scans",
     )
@@ -83,6 +87,7 @@ def run_add(args: argparse.Namespace) -> int:
     options = dict(
         title=args.title, gold=args.gold, ocr=args.ocr, lang=args.lang, date=args.date,
         provenance=args.provenance, ocr_format=args.ocr_format, dpi=args.dpi,
+        gold_line_hyphens=args.gold_line_hyphens,
     )
     if args.iiif:
         if args.scans:

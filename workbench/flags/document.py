@@ -30,7 +30,7 @@ from workbench.flags.heuristic import heuristic_flags
 from workbench.flags.lexicon import Lexicon
 from workbench.fsutil import atomic_write_json
 from workbench.images import image_size
-from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, OcrPage
+from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, LineHyphens, OcrPage
 from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
 
@@ -102,7 +102,8 @@ def flag_document(
     if not collection.has_gold(document):
         raise CorpusError(f"{document.manifest_path}: document {document.id!r} has no gold to flag against")
     golds = collection.gold_pages(document)
-    key = _cache_key("gold", document.id, pages, [repr(gold) for gold in golds])
+    line_hyphens = document.gold_line_hyphens
+    key = _cache_key("gold", document.id, pages, [repr(gold) for gold in golds] + [line_hyphens.value])
     cached = _cached(key)
     if cached is not None:
         return cached
@@ -110,9 +111,9 @@ def flag_document(
     if batch is not None:
         runs = batch.chunks(list(zip(pages, golds, strict=True)))
         flags = _batch_flags(batch, _gold_run, [([p for p, _ in run], [g for _, g in run]) for run in runs],
-                             {"document_markings": markings})
+                             {"document_markings": markings, "line_hyphens": line_hyphens})
     else:
-        flags = _gold_run(pages, golds, document_markings=markings)
+        flags = _gold_run(pages, golds, document_markings=markings, line_hyphens=line_hyphens)
     return _keep(key, flags)
 
 
@@ -219,11 +220,13 @@ def _flag_from_json(data: dict) -> Flag:
     )
 
 
-def _gold_run(pages: Sequence[OcrPage], golds: Sequence, *, document_markings: Sequence) -> list[Flag]:
+def _gold_run(
+    pages: Sequence[OcrPage], golds: Sequence, *, document_markings: Sequence, line_hyphens: LineHyphens
+) -> list[Flag]:
     """The gold-diff flags of a run of pages (a batch task, or the whole document)."""
     flags: list[Flag] = []
     for page, gold in zip(pages, golds, strict=True):
-        flags.extend(gold_flags(page, gold, document_markings=document_markings))
+        flags.extend(gold_flags(page, gold, document_markings=document_markings, line_hyphens=line_hyphens))
     return flags
 
 

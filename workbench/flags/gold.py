@@ -24,21 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from workbench.align import opcodes
 from workbench.flags.stamps import NONE, StampVocabulary, default_vocabulary, token_strength
 from workbench.flags.tokens import HYPHEN_LIKE, Token, boxes_for_span, core, has_alnum, page_tokens
-from workbench.models import AlignTag, Flag, FlagCategory, FlagSource, GoldPage, Marking, OcrPage
+from workbench.models import AlignTag, Flag, FlagCategory, FlagSource, GoldPage, LineHyphens, Marking, OcrPage
 
 BODY = -1  # the source label of gold words from the body; markings are labelled by their index
-
-
-class LineHyphens(StrEnum):
-    """What a gold does with a word split at a line end."""
-
-    JOINED = "joined"  # the gold reads the word whole ("security"): the workbench's own convention
-    KEPT = "kept"  # the gold keeps the split as typed ("secu-" at a line end, "rity" on the next)
 
 
 @dataclass(frozen=True, slots=True)
