@@ -89,6 +89,28 @@ def test_list_dashes_and_enumerators_are_not_stray():
     assert flags_of(lines) == []
 
 
+def test_a_lone_digit_inside_a_sentence_is_stray_beside_figures_it_is_a_column():
+    lines = [
+        "the Treaty commits the US to 2 military alliance of the post-war period.",
+        "Table 30 2 Chairs and the Total 12 5 20,00 of the account.",
+    ]
+    flags = flags_of(lines)
+    assert [(f.text, f.category, f.suggestions) for f in flags] == [("2", FlagCategory.STRAY_CHAR, ("",))]
+    assert flags[0].start == lines[0].index(" 2 ") + 1
+
+
+def test_a_sum_keeps_its_currency_sign_before_or_after_it():
+    lines = [
+        "The Treaty costs 2.95€ and the alliance -0.04€ or £1. in the account;",
+        "the bases at Misawa cost $5 and the facilities at Yokota 3,20€ each.",
+        "The account of the alliance has *power and the Treaty forces> Japan.",
+    ]
+    assert only(flags_of(lines)) == [
+        ("*power", FlagCategory.CASE_OR_PUNCTUATION, ("power",)),
+        ("forces>", FlagCategory.CASE_OR_PUNCTUATION, ("forces",)),
+    ]
+
+
 def test_misread_words_get_confusion_aware_suggestions():
     lines = [
         "Tlie Treaty commits tbe US and Japan to recognize an arrned",

@@ -15,7 +15,7 @@ import unicodedata
 
 from workbench.flags.context import PageContext
 from workbench.flags.suggest import rank_words
-from workbench.flags.tokens import has_alnum, strip_punct
+from workbench.flags.tokens import NUMBER, has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
 LIST_MARKER = re.compile(r"^(\(?[0-9]{1,2}[.)]|\(?[a-hA-H][.)]|-|--|—|–|&|\d+)$")
@@ -24,6 +24,7 @@ JUNK_TRAIL = "‘’*~|^•`°<>\\/@_"
 INITIAL = re.compile(r"^[(\[]?[A-ZÀ-Ý][a-z]?\.[,;:)\]]?$")
 ELLIPSIS = re.compile(r"^(\.{3,}|…)$")  # dots standing for words left out, or leading to a page number
 ROMAN = re.compile(r"^[(\[]?[IVXLCDM]{2,}\.?[,;:)\]]?$")
+GROUPED = re.compile(r"^\d{1,3}([,.]\d{3})+$")  # a figure in groups of three ("55,000")
 ABBREVIATION = re.compile(r"^([A-Za-z]\.)+$|^(etc|Mr|Mrs|Dr|St|No|Nos|Vol|vs|cf|al|Jr|Sr|Gen|Sec|Dept|Co|Inc)\.$")
 
 
@@ -61,7 +62,7 @@ def stray_flags(context: PageContext) -> list[Flag]:
             token = context.tokens[index]
             if not is_stray(token.text, context, first_on_line=index == line.first):
                 continue
-            if token.text.isdigit() and _counts_next_word(index, context):
+            if token.text.isdigit() and (_counts_next_word(index, context) or _among_figures(index, line, context)):
                 continue
             if has_alnum(token.text) and len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
@@ -75,6 +76,20 @@ def stray_flags(context: PageContext) -> list[Flag]:
             confidence = 0.85 if not has_alnum(token.text) else 0.65
             flags.append(context.flag(index, index, FlagCategory.STRAY_CHAR, ("",), confidence))
     return flags
+
+
+def _among_figures(index: int, line, context: PageContext) -> bool:
+    """True when a neighbour of the lone digit at `index` on its line is a figure too ("Table 30 2
+    Couverts", "TTC 5 20,00"): a column of a table or a receipt, not a speck. Not when the digit
+    completes the figure before it ("55,00 0" for "55,000"): a number split by a space."""
+    tokens = context.tokens
+    before = tokens[index - 1].text if index > line.first else ""
+    if GROUPED.match(before + tokens[index].text) and not GROUPED.match(before):
+        return False
+    return any(
+        line.first <= other <= line.last and any(c.isdigit() for c in tokens[other].text)
+        for other in (index - 1, index + 1)
+    )
 
 
 def _counts_next_word(index: int, context: PageContext) -> bool:
@@ -96,6 +111,8 @@ def _is_symbol(char: str) -> bool:
 
 def _clean_edges(text: str) -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single."""
+    if NUMBER.match(text.lstrip("-+")):
+        return text  # a sum with its currency sign typed before or after it ("2.95€", "-0.04€", "£1.")
     lead, word, trail = strip_punct(text)
     lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c)))
     trail = "".join(

@@ -23,6 +23,10 @@ _ALNUM = re.compile(r"[^\W_]", re.UNICODE)
 _EDGES = re.compile(r"^([\W_]*)(.*?)([\W_]*)$", re.DOTALL)
 # Characters a typist's line-end hyphen comes out as when the OCR misreads it.
 HYPHEN_LIKE = "-‐‑‒–—­~=¬_"
+# The Unicode currency signs (category Sc) a typed sum carries before or after its figure.
+CURRENCY = "$¢£¤¥\u20a0-\u20cf"
+# A figure as typed: a number, date or sum with its sign, per cent or bracket ("£1.", "2.95€", "(12,000)").
+NUMBER = re.compile(rf"^[(\[]?[{CURRENCY}]?\d[\d,./:-]*[{CURRENCY}]?%?[)\].,;:]?$")
 
 
 @dataclass(frozen=True, slots=True)

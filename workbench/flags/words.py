@@ -18,10 +18,9 @@ import re
 from workbench.flags.context import PageContext
 from workbench.flags.garbage import garbage_reason, scannos
 from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_token
-from workbench.flags.tokens import has_alnum, strip_punct
+from workbench.flags.tokens import NUMBER, has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
-NUMBER = re.compile(r"^[(\[]?[$]?\d[\d,./:-]*%?[)\].,;:]?$")
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
 ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
