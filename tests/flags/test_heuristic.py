@@ -93,6 +93,7 @@ def test_a_lone_digit_inside_a_sentence_is_stray_beside_figures_it_is_a_column()
     lines = [
         "the Treaty commits the US to 2 military alliance of the post-war period.",
         "Table 30 2 Chairs and the Total 12 5 20,00 of the account.",
+        "The account holds 12 x 1,50 and 0.208kg x 3.40 at 9H00 or 12h30 in 4X125G packs.",
     ]
     flags = flags_of(lines)
     assert [(f.text, f.category, f.suggestions) for f in flags] == [("2", FlagCategory.STRAY_CHAR, ("",))]

@@ -18,8 +18,15 @@ from importlib import resources
 
 _REPEAT = re.compile(r"([^\W\d])\1\1")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
-# A quantity with its unit or an hour: 250g, 0.78KG, 5cm, 1.80€/kg, 12h30
-_MEASURE = re.compile(r"\d+([.,]\d+)?[^\W\d_]{1,3}(/[^\W\d_]{1,3})?|\d{1,2}h\d{2}|\d+([.,]\d+)?€/[^\W\d_]{1,3}")
+# A quantity with its unit, a pack of them or an hour: 250g, 0.78KG, 5cm, 1.80€/kg, 4X125G, 12h30, 9H00
+_MEASURE = re.compile(
+    r"(\d+[xX])?\d+([.,]\d+)?[^\W\d_]{1,3}(/[^\W\d_]{1,3})?|\d{1,2}[hH]\d{2}|\d+([.,]\d+)?€/[^\W\d_]{1,3}"
+)
+
+
+def is_measure(word: str) -> bool:
+    """True for a quantity with its unit or an hour as typed ("250g", "4X125G", "12h30"): no misreading."""
+    return bool(_MEASURE.fullmatch(word))
 
 
 @lru_cache(maxsize=1 << 16)  # asked of every token; a document repeats its tokens
@@ -48,7 +55,7 @@ def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
         letters
         and digits
         and not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)|\d+[a-z]\)?|[A-Z]{1,3}-?\d+", word)
-        and not _MEASURE.fullmatch(word)
+        and not is_measure(word)
     ):
         return "letters and digits"
     return None

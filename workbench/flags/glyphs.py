@@ -64,6 +64,8 @@ def stray_flags(context: PageContext) -> list[Flag]:
                 continue
             if token.text.isdigit() and (_counts_next_word(index, context) or _among_figures(index, line, context)):
                 continue
+            if token.text in "xX×" and _between_figures(index, line, context):
+                continue  # "1 Art x 1,50", "0.208kg x 3.40": a multiplication sign
             if has_alnum(token.text) and len(strip_punct(token.text)[1]) > 1:
                 # A short letter pair may be a misread word ("cf" for "of"); leave that to the word detector.
                 ranked = rank_words(strip_punct(token.text)[1], context.lexicon, limit=3)
@@ -89,6 +91,14 @@ def _among_figures(index: int, line, context: PageContext) -> bool:
     return any(
         line.first <= other <= line.last and any(c.isdigit() for c in tokens[other].text)
         for other in (index - 1, index + 1)
+    )
+
+
+def _between_figures(index: int, line, context: PageContext) -> bool:
+    """True when both neighbours of `index` on its line hold a digit ("1 x 1,50")."""
+    tokens = context.tokens
+    return line.first < index < line.last and all(
+        any(c.isdigit() for c in tokens[other].text) for other in (index - 1, index + 1)
     )
 
 
