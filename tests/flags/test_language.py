@@ -80,6 +80,29 @@ def test_a_german_misreading_is_flagged():
     assert [(f.text, f.suggestions[0]) for f in flags] == [("nächstcn", "nächsten")]
 
 
+def test_a_guillemet_glued_to_a_word_is_the_letter_fraktur_ocr_lost():
+    lines = [
+        "Die Versammlung de» Kantons hat da« Gesetz über die Schulen bereit» beschlossen,",
+        "und der Rath sagt: «Das Gesetz gilt» und alle Gemeinden werden es befolgen.",
+    ]
+    flags = heuristic_flags([ocr_page("\n".join(lines))], language="deu")
+    # the quotation's closing mark ("gilt»") is no letter: a mark opened it ("«Das", flagged for its own
+    # glued mark, as German sets »...« or „...“)
+    assert [(f.text, f.suggestions[0]) for f in flags if f.category is FlagCategory.MISREAD_WORD] == [
+        ("de»", "des"),
+        ("da«", "das"),
+        ("bereit»", "bereits"),
+    ]
+
+
+def test_french_quotation_marks_are_no_misread_letters():
+    lines = [
+        "La commission a rendu son rapport « sur les écoles » et le conseil",
+        "a voté la loi, dite «loi Ferry», pour toutes les communes du canton.",
+    ]
+    assert [text for text, category in flag_texts(lines, "fra") if category is FlagCategory.MISREAD_WORD] == []
+
+
 def test_a_language_without_resources_never_gets_the_english_lexicon():
     lexicon = Lexicon.for_texts(["whatever"], language="xyz")
     assert lexicon.general == {} and not lexicon.has_words

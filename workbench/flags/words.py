@@ -22,6 +22,9 @@ from workbench.flags.tokens import NUMBER, has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
 
 NUMBER_LOOKALIKE = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8"})
+# A guillemet right after a letter: Fraktur's final s or n as Tesseract reads it ("de»", "da«")
+GLUED_GUILLEMET = re.compile(r"[^\W\d_][«»]")
+GUILLEMET_LETTERS = "snert"  # what such a guillemet stands for, likeliest first
 ACRONYM = re.compile(r"^[A-Z]{2,6}s?$")
 
 
@@ -136,6 +139,10 @@ def misread_flags(context: PageContext) -> list[Flag]:
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
             continue
+        glued = _guillemet_for_letter(index, context)
+        if glued:
+            flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, glued, 0.8))
+            continue
         lead, word, trail = strip_punct(text)
         scanno = table.get(word.lower())
         conf = _conf(context.tokens[index].conf)
@@ -149,6 +156,37 @@ def misread_flags(context: PageContext) -> list[Flag]:
             ranked = [_document_case(s.text, index, context) for s in suggestions]
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, _unique(ranked), confidence))
     return flags
+
+
+def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
+    """Readings of the token at `index` with a guillemet glued to a letter ("de»", "da«", "bereit»") put
+    back as the letter it stands for, best first; () when the token has none or it closes a quotation.
+
+    Fraktur's round s (and n) come out of Tesseract as a guillemet stuck to the word; typed quotation
+    marks stand apart (French « mot ») or open the quotation they close within the reach of one.
+    """
+    text = context.tokens[index].text
+    if not GLUED_GUILLEMET.search(text) or len(GLUED_GUILLEMET.findall(text)) > 2:
+        return ()
+    if text[:1] in "«»" and text.rstrip(".,;:!?)")[-1:] in "«»":
+        return ()  # «word» or »word«: a one-word quotation
+    reach = context.config.quote_reach
+    if any(other.text[:1] in "«»" for other in context.tokens[max(0, index - reach) : index]):
+        return ()  # a quotation opened before it may close here
+    readings = [""]
+    for piece in re.split(r"([«»])", text):
+        if piece in ("«", "»"):
+            readings = [r + letter for r in readings for letter in GUILLEMET_LETTERS]
+        else:
+            readings = [r + piece for r in readings]
+    lexicon = context.lexicon
+
+    def rank(reading: str) -> tuple[float, int]:
+        word = strip_punct(reading)[1]
+        letters = [GUILLEMET_LETTERS.index(c) for c, g in zip(reading, text, strict=True) if g in "«»"]
+        return (-(lexicon.zipf(word) if lexicon.is_known(word) else 0.0) + sum(letters), readings.index(reading))
+
+    return tuple(sorted(readings, key=rank)[:3])
 
 
 def _misread(index: int, context: PageContext) -> tuple[float, list]:
