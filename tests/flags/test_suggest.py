@@ -19,6 +19,7 @@ from workbench.flags.suggest import (
     confusion_variants,
     near_candidates,
     ocr_cost,
+    suggest_token,
 )
 
 GLYPHS = "abcdehilmnorstuvw10|'.,"
@@ -230,3 +231,12 @@ def test_the_pruned_ranking_is_the_naive_ranking(key):
         ]
     )
     assert _rank_keys(key, lexicon, 2) == _naive_ranking(key, lexicon)
+
+
+def test_the_long_s_read_as_f_is_a_cheap_confusion_in_every_language():
+    german = Lexicon.for_texts(["x"], language="de")
+    english = Lexicon.for_texts(["x"], language="en")
+    assert ocr_cost("fich", "sich") < 1.0 and ocr_cost("Preuffen", "Preussen") < 1.0
+    assert suggest_token("fich", german, limit=1)[0].text == "sich"
+    assert suggest_token("Preuffen", german, limit=1)[0].text == "Preussen"
+    assert suggest_token("moft", english, limit=1)[0].text == "most"

@@ -79,6 +79,8 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("h", "n", 0.4),
     ("f", "t", 0.4),
     ("t", "f", 0.4),
+    ("f", "s", 0.4),  # the long s of older print read as f ("fich", "Preuffen", "moft")
+    ("ff", "ss", 0.4),
     ("t", "l", 0.4),
     ("l", "t", 0.4),
     ("i", "j", 0.4),
