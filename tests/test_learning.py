@@ -4,6 +4,7 @@ teach, the flags they raise, drop and re-rank, and undo unlearning them."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -362,3 +363,72 @@ def test_corrected_words_pair_tokens_replaced_one_for_one_and_leave_rewrites_out
     assert corrected_words("said tlie treaty,", "said the treaty.") == [("tlie", "the")]
     assert corrected_words("the cat sat", "a dog sat") == []  # retyped, not misread
     assert corrected_words("to morrow", "tomorrow") == []  # a split token is no misread word
+
+
+# -- learned groups ----------------------------------------------------------------------------------------
+
+
+def open_state(text: str, suggestions: tuple[str, ...], start: int, *, page: int = 1) -> FlagState:
+    flag = Flag(document="d", page=page, start=start, end=start + len(text), text=text,
+                category=FlagCategory.MISREAD_WORD, suggestions=suggestions, confidence=0.6,
+                source=FlagSource.HEURISTIC)
+    return FlagState(flag=flag, version=0)
+
+
+def test_flags_whose_top_suggestion_a_taught_confusion_explains_form_one_group():
+    from workbench.flags.config import ENGLISH
+    from workbench.learning import group_flags
+
+    states = [
+        open_state("wliere", ("where", "were"), 0),
+        open_state("tliey", ("they",), 10),
+        open_state("Tlie", ("Tlie", "The"), 20),  # keep-as-read first (a line that looks clean): no member
+        open_state("hcld", ("held", "hold"), 30),  # its top suggestion is no li -> h
+        open_state("sliould", ("should",), 5, page=2),
+        open_state("witli", ("with",), 15, page=2),
+    ]
+    taught = Learned(confusions=((("li", "h"), 2),))
+    (group,) = group_flags(states, taught, ENGLISH)
+    assert [m.state.flag.text for m in group.members] == ["wliere", "tliey", "sliould", "witli"]
+    assert [m.suggestion for m in group.members] == ["where", "they", "should", "with"]
+    assert (group.label, group.taught) == ("li → h", 2)
+    assert group.describe() == "4 open flags read “li” where the reviewers wrote “h” (taught 2 times)"
+    assert group_flags(states, Learned(confusions=((("li", "h"), 1),)), ENGLISH) == ()  # taught once: too few
+    assert group_flags(states[:2] + states[2:4], taught, ENGLISH) == ()  # fewer than group_min_size
+    decision = Decision(document="d", flag_key=states[1].key, action=DecisionAction.ACCEPT, text="they",
+                        reviewer="ann", time="t")
+    with_decided = [states[0], replace(states[1], decision=decision), *states[2:]]
+    (left,) = group_flags(with_decided, taught, ENGLISH)
+    assert [m.state.flag.text for m in left.members] == ["wliere", "sliould", "witli"]  # a decided one is none
+
+
+def test_a_top_suggestion_is_explained_only_when_every_differing_stretch_was_taught():
+    from workbench.learning import explained_by
+
+    counts = {("li", "h"): 2, ("rn", "m"): 3}
+    assert explained_by("tlie", "the", counts, 2) == (("li", "h"),)
+    assert explained_by("rnernber", "member", counts, 2) == (("rn", "m"),)  # twice the same confusion
+    assert explained_by("tliern", "them", counts, 2) == (("li", "h"), ("rn", "m"))
+    assert explained_by("tlie", "thee", counts, 2) == ()  # a second stretch nobody taught
+    assert explained_by("Tlie", "tlie", counts, 2) == ()  # case alone is no confusion
+    assert explained_by("onthe", "on the", counts, 2) == ()
+
+
+def test_a_taught_confusion_forms_a_group_and_undoing_the_teaching_dissolves_it(tmp_collection):
+    pages = [["The minister said tliat we must meet", "and tlie delegates agreed on a treaty."],
+             ["The committee met wliere the embassy", "was, and tliey said the minister liad left."]]
+    make_document(tmp_collection, "letters", pages, gold=False)
+    store = open_store()
+    review.refresh_flags(tmp_collection, store, "letters", use_gold=False)
+    assert review.learned_groups(store, "letters") == ()
+    first, second = review.flag_states(store, "letters", status="open")[:2]
+    review.decide(store, "letters", first.key, action="accept", text="that", reviewer="ann", version=0)
+    assert review.learned_groups(store, "letters") == ()  # taught once
+    review.decide(store, "letters", second.key, action="accept", text="the", reviewer="ann", version=0)
+    review.refresh_flags(tmp_collection, store, "letters", use_gold=False)
+    (group,) = review.learned_groups(store, "letters")
+    assert [m.state.flag.text for m in group.members] == ["wliere", "tliey", "liad"]
+    review.undo(store, "letters", second.key, reviewer="ann", version=1)
+    review.refresh_flags(tmp_collection, store, "letters", use_gold=False)
+    assert review.learned_groups(store, "letters") == ()  # unlearned
+    store.close()

@@ -579,7 +579,7 @@ def test_cli_review_needs_a_reviewer_and_filters_need_accept(store, gold_documen
     assert main(["review", DOC, "--category", "stamp_noise"]) == 2
     assert "choose flags for --accept" in capsys.readouterr().err
     assert main(["review", DOC, "--no-gold"]) == 2
-    assert "--no-gold chooses the flags of --accept or --sync" in capsys.readouterr().err
+    assert "--no-gold chooses the flags of --accept, --sync or the learned groups" in capsys.readouterr().err
     assert review.decision_history(store, DOC) == []
 
 
@@ -638,3 +638,116 @@ def test_cli_decides_one_flag_and_overrides_only_with_a_note(store, gold_documen
     assert listed[0].startswith(f"{key}\tpage 1, “Mutual” (misread word)\tdisputed: bob accepted “Mutal”")
     assert main(["review", DOC, "--list", "open"]) == 0
     assert capsys.readouterr().out.startswith(f"{flags[1].key}\tpage 1, a gap (missing text)\topen\n")
+
+
+# -- learned groups ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def taught(store):
+    """Two accepted "li" -> "h" corrections and four open flags whose top suggestion that confusion
+    explains, one of them keep-as-read first (a line that looks clean), so three make the group."""
+    made = [
+        flag(0, "tlie", ("the",)),
+        flag(10, "tliat", ("that",)),
+        flag(20, "wliere", ("where", "were")),
+        flag(30, "tliey", ("they",)),
+        flag(40, "Tlie", ("Tlie", "The")),
+        flag(5, "sliould", ("should",), page=2),
+    ]
+    review.sync_flags(store, DOC, made)
+    for item in made[:2]:
+        review.decide(store, DOC, item.key, action="accept", reviewer="ann", version=0)
+    return made
+
+
+def the_group(store):
+    (group,) = review.learned_groups(store, DOC)
+    return group
+
+
+def test_a_learned_group_is_accepted_as_one_batch_and_undone_as_one(store, taught):
+    group = the_group(store)
+    assert [m.state.flag.text for m in group.members] == ["wliere", "tliey", "sliould"]
+    done = review.accept_group(store, DOC, group, reviewer="bob")
+    assert done.refused == () and len(done.batch) == 3 and done.batch.id is not None
+    assert {d.batch for d in done.batch.decisions} == {done.batch.id}
+    assert [d.text for d in done.batch.decisions] == ["where", "they", "should"]
+    assert review.learned_groups(store, DOC) == ()  # nothing left open to group
+    undone = review.undo_last(store, DOC, reviewer="bob")
+    assert len(undone) == 3
+    assert [s.flag.text for s in review.flag_states(store, DOC, status="decided")] == ["tlie", "tliat"]
+    assert the_group(store).keys == group.keys  # open again, grouped again
+
+
+def test_an_unticked_member_of_a_group_stays_open(store, taught):
+    group = the_group(store)
+    tliey = next(m.key for m in group.members if m.state.flag.text == "tliey")
+    done = review.accept_group(store, DOC, group, reviewer="bob", untick=[tliey])
+    assert len(done.batch) == 2 and tliey not in {d.flag_key for d in done.batch.decisions}
+    assert review.flag_state(store, DOC, tliey).decision is None
+    with pytest.raises(ReviewError, match="is not a flag of the group"):
+        review.accept_group(store, DOC, group, reviewer="bob", untick=["1:0-4:misread_word:heuristic"])
+
+
+def test_a_group_member_decided_meanwhile_by_another_reviewer_is_refused_alone(store, taught):
+    group = the_group(store)
+    where = group.members[0]
+    review.decide(store, DOC, where.key, action="keep_ocr", reviewer="cy", version=where.state.version)
+    done = review.accept_group(store, DOC, group, reviewer="bob")
+    assert [r.key for r in done.refused] == [where.key]
+    assert "another reviewer changed this flag" in done.refused[0].reason
+    assert len(done.batch) == 2
+    kept = review.flag_state(store, DOC, where.key).decision
+    assert (kept.action, kept.reviewer) == (DecisionAction.KEEP_OCR, "cy")  # never overwritten
+
+
+def test_a_member_decided_while_the_batch_is_written_is_refused_alone(store, taught, monkeypatch):
+    from workbench.review import decisions
+
+    group = the_group(store)
+    late = group.members[1]
+    checked = decisions._refused
+
+    def then_someone_decides(store_, document, choice, state):  # after the check, before the write
+        reason = checked(store_, document, choice, state)
+        if choice.key == late.key:
+            review.decide(store_, DOC, late.key, action="edit", text="thev", reviewer="cy", version=state.version)
+        return reason
+
+    monkeypatch.setattr(decisions, "_refused", then_someone_decides)
+    done = review.accept_group(store, DOC, group, reviewer="bob")
+    assert [r.key for r in done.refused] == [late.key] and len(done.batch) == 2
+    assert review.flag_state(store, DOC, late.key).decision.reviewer == "cy"
+
+
+def test_cli_lists_learned_groups_and_accepts_one_but_the_flags_left_out(store, tmp_collection, capsys):
+    from tests.ui.conftest import make_document
+    from workbench.cli import main
+
+    pages = [["The minister said tliat we must meet", "and tlie delegates agreed on a treaty."],
+             ["The committee met wliere the embassy", "was, and tliey said the minister liad left."]]
+    make_document(tmp_collection, "letters", pages, gold=False)
+    review.refresh_flags(tmp_collection, store, "letters", use_gold=False)
+    for state in review.flag_states(store, "letters", status="open")[:2]:
+        review.decide(store, "letters", state.key, action="accept", reviewer="ann", version=state.version)
+    assert main(["review", "letters", "--groups", "--json"]) == 0
+    (group,) = json.loads(capsys.readouterr().out)["groups"]
+    assert group["confusions"] == [{"read": "li", "meant": "h"}] and group["taught"] == 2
+    assert [(m["reads"], m["suggestion"], m["line"]) for m in group["members"]] == [
+        ("wliere", "where", 1), ("tliey", "they", 2), ("liad", "had", 2)]
+    liad = group["members"][2]["key"]
+    assert main(["review", "letters", "--accept-group", "1", "--except", liad]) == 2
+    assert "a reviewer name is required" in capsys.readouterr().err
+    assert main(["review", "letters", "--accept-group", "2", "--reviewer", "bob"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "workbench review: error: review letters: no learned group 2 (it has groups 1 to 1; see --groups)")
+    assert main(["review", "letters", "--accept-group", "1", "--reviewer", "bob", "--except", liad]) == 0
+    assert "bob accepted 2 of the 3 flags of group 1 (li → h) as one action; 1 left open" in capsys.readouterr().out
+    assert review.flag_state(store, "letters", liad).decision is None
+    assert main(["review", "letters", "--undo-last", "--reviewer", "bob"]) == 0
+    assert "undid 2 decision(s)" in capsys.readouterr().out
+    assert main(["review", "letters", "--groups"]) == 0
+    assert "group 1: 3 open flags read “li” where the reviewers wrote “h”" in capsys.readouterr().out
+    assert main(["review", "letters", "--json"]) == 2
+    assert "--json belongs to --groups" in capsys.readouterr().err

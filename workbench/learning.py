@@ -19,6 +19,10 @@ documents of the store, and a confusion they taught counts once for each documen
 often), a word they confirmed counts only when `min_learned_count` of them confirmed it, where one
 decision in the document itself is enough. A reviewer correcting `tlie` in one letter thus ranks and
 raises `the` in the next one, while one odd keep elsewhere hides nothing here.
+
+Once a confusion is taught, `group_flags` gathers the open flags whose top suggestion it explains into a
+group ("14 open flags read 'rn' where the reviewers wrote 'm'") that a reviewer reads, unticks members of
+and accepts as one batch (`review.accept_group`); a group decides nothing by itself.
 """
 
 from __future__ import annotations
@@ -38,9 +42,10 @@ from workbench.flags.lexicon import word_key
 from workbench.flags.suggest import keep_first, match_case
 from workbench.flags.tokens import strip_punct
 from workbench.flags.words import ACRONYM
-from workbench.models import Decision, DecisionAction, Flag, FlagCategory, OcrPage
+from workbench.models import Decision, DecisionAction, Flag, FlagCategory, FlagSource, OcrPage
 
 if TYPE_CHECKING:
+    from workbench.flags.config import FlaggerConfig
     from workbench.flags.context import PageContext
     from workbench.flags.lexicon import Lexicon
     from workbench.review.state import FlagState
@@ -319,6 +324,90 @@ def learn(
         shared_typed=tuple(sorted(shared_typed.items())), corrected=tuple(sorted(words.items())),
         shared_corrected=tuple(sorted(shared_words.items())),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    """One open flag of a learned group and the suggestion the group would accept for it (its top one)."""
+
+    state: FlagState
+    suggestion: str
+
+    @property
+    def key(self) -> str:
+        """The flag's key."""
+        return self.state.key
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedGroup:
+    """Open no-gold flags whose top suggestion the same learned confusions explain (each taught at least
+    `FlaggerConfig.group_min_taught` times; `taught` is the weakest count), in page and span order: offered
+    to a reviewer together, never decided by themselves."""
+
+    confusions: tuple[tuple[str, str], ...]  # (OCR substring, reviewer substring), lowercase, sorted
+    taught: int
+    members: tuple[GroupMember, ...]
+
+    @property
+    def label(self) -> str:
+        """The confusions as a reviewer reads them: "rn → m", several joined by commas."""
+        return ", ".join(f"{read} → {meant}" for read, meant in self.confusions)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The members' flag keys, in page and span order."""
+        return tuple(member.key for member in self.members)
+
+    def describe(self) -> str:
+        """One sentence: how many open flags read what where the reviewers wrote what."""
+        reads = " and ".join(f"“{read}” where the reviewers wrote “{meant}”" for read, meant in self.confusions)
+        times = "once" if self.taught == 1 else f"{self.taught} times"
+        return f"{len(self.members)} open flags read {reads} (taught {times})"
+
+
+def explained_by(
+    read: str, meant: str, counts: dict[tuple[str, str], int], minimum: int
+) -> tuple[tuple[str, str], ...]:
+    """The learned confusions that turn `read` into `meant`, every differing stretch one of them taught at
+    least `minimum` times (`Learned.counts`), sorted and each once; () when any stretch is not (or the two
+    read alike, case aside)."""
+    blocks = edit_blocks(read.lower(), meant.lower())
+    pairs = substitutions(read, meant)
+    if not blocks or len(pairs) != len(blocks) or any(counts.get(pair, 0) < minimum for pair in pairs):
+        return ()
+    return tuple(sorted(set(pairs)))
+
+
+def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerConfig) -> tuple[LearnedGroup, ...]:
+    """The learned groups among `states` (a queue's states): the open, live no-gold flags whose top suggestion
+    the learned confusions explain (`explained_by`, each taught `config.group_min_taught` times), one group per
+    set of confusions with at least `config.group_min_size` members; the largest first. A flag whose top
+    suggestion is its own reading (keep-as-read first, on a line that looks clean) is in none."""
+    if not (learned.confusions or learned.shared):
+        return ()
+    counts = learned.counts()
+    by_confusion: dict[tuple[tuple[str, str], ...], list[GroupMember]] = {}
+    for state in states:
+        flag = state.flag
+        if state.stale or state.decision is not None or state.settled_by is not None:
+            continue
+        if flag.source is not FlagSource.HEURISTIC or not flag.suggestions:
+            continue
+        top = flag.suggestions[0]
+        found = explained_by(flag.text, top, counts, config.group_min_taught)
+        if found:
+            by_confusion.setdefault(found, []).append(GroupMember(state=state, suggestion=top))
+    groups = [
+        LearnedGroup(
+            confusions=found,
+            taught=min(counts[pair] for pair in found),
+            members=tuple(sorted(members, key=lambda m: (m.state.flag.page, m.state.flag.start, m.state.flag.end))),
+        )
+        for found, members in by_confusion.items()
+        if len(members) >= config.group_min_size
+    ]
+    return tuple(sorted(groups, key=lambda g: (-len(g.members), -g.taught, g.confusions)))
 
 
 def learned_for(store: Store, document: str, *, collection: bool = True) -> Learned:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-from workbench import exporters, goldrevision, reanchor, review, transcript
+from workbench import exporters, goldrevision, reanchor, review, transcript, views
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.models import DecisionAction, FlagCategory, FlagSource
 from workbench.ocr.store import load_previous_text
-from workbench.review.state import describe_decision, describe_dispute, describe_flag, plain_time, what_it_did
+from workbench.review.state import (
+    describe_decision,
+    describe_dispute,
+    describe_flag,
+    plain_time,
+    quoted,
+    what_it_did,
+)
 from workbench.store import check_integrity, head_revision, open_store, schema_revision, upgrade_schema
 
 
@@ -43,6 +51,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="list the stored flags of that status (open, decided, disputed, all) with the keys --flag takes",
     )
     action.add_argument(
+        "--groups", action="store_true",
+        help="list the learned groups of the open no-gold flags: those whose top suggestion a confusion the "
+        "reviewers taught explains (numbered for --accept-group; --json for a script)",
+    )
+    action.add_argument(
+        "--accept-group", type=int, metavar="N",
+        help="accept the top suggestion of every flag of learned group N (as --groups numbers them) as one batch, "
+        "but those given to --except; a flag decided meanwhile by someone else is refused alone",
+    )
+    action.add_argument(
         "--reanchor", action="store_true",
         help="after the OCR was run again: move the decisions and line edits made on the old OCR onto the new "
         "text, and list those that cannot be placed",
@@ -56,6 +74,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     review.add_argument("--note", default="", help="a note recorded with each decision (an override needs one)")
     review.add_argument("--flag", metavar="KEY", help="the flag --decide decides (keys as progress lists them)")
     review.add_argument("--text", help="the text of --decide: a suggestion to accept, your reading, the gold's")
+    review.add_argument("--json", action="store_true", help="--groups as JSON")
+    review.add_argument(
+        "--except", dest="untick", action="append", default=[], metavar="KEY",
+        help="with --accept-group: leave this flag of the group open (repeatable; keys as --groups lists them)",
+    )
     review.add_argument(
         "--override", action="store_true",
         help="let --decide decide over another reviewer's decision in force (needs --note saying why)",
@@ -137,14 +160,20 @@ def run_review(args: argparse.Namespace) -> int:
     document = collection.document(args.doc)
     if not args.accept and (args.category or args.min_confidence is not None):
         raise ReviewError(f"review {args.doc}: --category and --min-confidence choose flags for --accept")
-    if args.no_gold and not (args.accept or args.sync):
-        raise ReviewError(f"review {args.doc}: --no-gold chooses the flags of --accept or --sync")
+    if args.no_gold and not (args.accept or args.sync or args.groups or args.accept_group is not None):
+        raise ReviewError(f"review {args.doc}: --no-gold chooses the flags of --accept, --sync or the learned groups")
     if (args.decide is None) != (args.flag is None):
         raise ReviewError(f"review {args.doc}: --decide and --flag go together (which flag, and what to decide)")
     if args.decide is None and (args.text is not None or args.override):
         raise ReviewError(f"review {args.doc}: --text and --override belong to --decide")
+    if args.json and not args.groups:
+        raise ReviewError(f"review {args.doc}: --json belongs to --groups")
+    if args.untick and args.accept_group is None:
+        raise ReviewError(f"review {args.doc}: --except belongs to --accept-group")
     store = _store()
     lines = _lines(collection, store, args.doc)  # read once: only an undone replace batch changes them below
+    if args.groups or args.accept_group is not None:
+        return _run_groups(args, collection, document, store, lines)
     if args.accept or args.undo_last or args.decide:
         reviewer = review.reviewer_name(args.reviewer)
     if args.sync:
@@ -207,6 +236,68 @@ def run_review(args: argparse.Namespace) -> int:
     for item in review.flag_states(store, args.doc, include_stale=True):
         if item.dispute is not None:
             print(f"  {describe_flag(item.flag)} [{item.key}] is {describe_dispute(item.dispute)}")
+    return 0
+
+
+def _groups(collection: Collection, document, store, lines, *, no_gold: bool):
+    """The document's learned groups over its no-gold flags, synced first (revised by what was learned)."""
+    if collection.has_gold(document) and not no_gold:
+        raise ReviewError(
+            f"review {document.id}: learned groups are of the no-gold flags, and this document is reviewed with "
+            "its gold flags (add --no-gold)"
+        )
+    review.refresh_flags(collection, store, document.id, use_gold=False)
+    return review.learned_groups(store, document.id, language=document.lang, lines=lines)
+
+
+def _run_groups(args: argparse.Namespace, collection: Collection, document, store, lines) -> int:
+    """--groups (a listing, or JSON) and --accept-group N."""
+    reviewer = review.reviewer_name(args.reviewer) if args.accept_group is not None else None
+    groups = _groups(collection, document, store, lines, no_gold=args.no_gold)
+    if args.groups:
+        listed = [
+            {
+                "number": number,
+                "confusions": [{"read": read, "meant": meant} for read, meant in group.confusions],
+                "taught": group.taught,
+                "description": group.describe(),
+                "members": [
+                    {
+                        "key": member.key, "page": place.flag.page, "line": place.line, "reads": place.flag.text,
+                        "suggestion": member.suggestion,
+                        "context": [place.context.before, place.context.text, place.context.after],
+                    }
+                    for member, place in zip(
+                        group.members,
+                        views.occurrences_in_context(collection, document, [m.state.flag for m in group.members]),
+                        strict=True,
+                    )
+                ],
+            }
+            for number, group in enumerate(groups, start=1)
+        ]
+        if args.json:
+            print(json.dumps({"document": args.doc, "groups": listed}, ensure_ascii=False, indent=1))
+            return 0
+        if not listed:
+            print(f"{args.doc}: no learned group (no confusion taught often enough explains two open flags)")
+        for group in listed:
+            print(f"group {group['number']}: {group['description']}")
+            for member in group["members"]:
+                before, text, after = member["context"]
+                print(f"  {member['key']}	page {member['page']} line {member['line']}	"
+                      f"{quoted(member['reads'])} -> {quoted(member['suggestion'])}	{before}[{text}]{after}")
+        return 0
+    if not 1 <= args.accept_group <= len(groups):
+        have = f"groups 1 to {len(groups)}" if groups else "no learned group"
+        raise ReviewError(f"review {args.doc}: no learned group {args.accept_group} (it has {have}; see --groups)")
+    group = groups[args.accept_group - 1]
+    done = review.accept_group(store, args.doc, group, reviewer=reviewer, untick=args.untick, note=args.note,
+                               lines=lines)
+    print(f"{args.doc}: {reviewer} accepted {len(done.batch)} of the {len(group.members)} flags of group "
+          f"{args.accept_group} ({group.label}) as one action; {len(args.untick)} left open")
+    for refusal in done.refused:
+        print(f"refused: {refusal.reason}")
     return 0
 
 

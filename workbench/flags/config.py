@@ -124,6 +124,12 @@ class FlaggerConfig:
     document_bonus: float = 0.6  # a candidate the document's OCR also reads
     case_cost: float = 0.1
     min_learned_count: int = 2  # reviewers' corrections of one confusion before it raises flags (learning)
+    # a learned group (`learning.group_flags`): the open flags whose top suggestion a confusion taught at least
+    # this often explains, offered together for one batch accept once there are at least group_min_size
+    # (bench_learning, dev halves of chronam, smh, FR2, DE1: taught 1/2/3 alike; a size of 3 spares DE1 and
+    # smh the pairs the gold mostly unticks)
+    group_min_taught: int = 2
+    group_min_size: int = 3
     # a line looks clean when no other flag touches it and every word on it was read with at least this
     # confidence: there keep-as-read ranks above any suggestion (never auto-correct text that reads well)
     clean_line_conf: float = 95.0

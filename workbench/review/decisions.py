@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from workbench.errors import ReviewConflict, ReviewError
+from workbench.learning import LearnedGroup
 from workbench.models import Decision, DecisionAction, FlagCategory, FlagSource
 from workbench.review.lines import EditedLines, last_line_batch, undo_line_batch
 from workbench.review.queue import current_decisions, flag_state, flag_states, occurrences
@@ -24,6 +26,7 @@ from workbench.review.state import (
     FlagStatus,
     describe_decision,
     describe_flag,
+    describe_settled,
     overrides,
     reviewer_name,
 )
@@ -103,26 +106,14 @@ def _append(store: Store, events: Sequence[Decision]) -> list[Decision]:
         raise _conflict(store, conflict) from None
 
 
-def decide_many(
-    store: Store,
-    document: str,
-    choices: Sequence[Choice],
-    *,
-    reviewer: str,
-    note: str = "",
-    override: bool = False,
-) -> Batch:
-    """Record several decisions as one batch, all or none; each is its own logged event.
-
-    ReviewConflict when any flag changed since its given version; OverrideNeeded when one decides over
-    another reviewer's decision in force without `override` and a `note` (nothing is written then).
-    """
-    reviewer = reviewer_name(reviewer)
+def _prepared(
+    store: Store, document: str, choices: Sequence[Choice], *, reviewer: str, note: str, override: bool
+) -> list[Decision]:
+    """The events of a batch of `choices`, each checked (the choice fits its flag, no override unasked);
+    ReviewError or OverrideNeeded otherwise. One batch id when there are several."""
     keys = [c.key for c in choices]
     if len(set(keys)) != len(keys):
         raise ReviewError(f"{document}: a batch decides each flag once")
-    if not choices:
-        return Batch(id=None, decisions=())
     states = {s.key: s for s in flag_states(store, document, keys=keys, include_stale=True)}
     batch = uuid.uuid4().hex if len(choices) > 1 else None
     stamp = now()
@@ -145,7 +136,122 @@ def decide_many(
         )
         _check_override(state, event, override=override)
         events.append(event)
-    return Batch(id=batch, decisions=tuple(_append(store, events)))
+    return events
+
+
+def decide_many(
+    store: Store,
+    document: str,
+    choices: Sequence[Choice],
+    *,
+    reviewer: str,
+    note: str = "",
+    override: bool = False,
+) -> Batch:
+    """Record several decisions as one batch, all or none; each is its own logged event.
+
+    ReviewConflict when any flag changed since its given version; OverrideNeeded when one decides over
+    another reviewer's decision in force without `override` and a `note` (nothing is written then).
+    """
+    reviewer = reviewer_name(reviewer)
+    if not choices:
+        return Batch(id=None, decisions=())
+    events = _prepared(store, document, choices, reviewer=reviewer, note=note, override=override)
+    return Batch(id=events[0].batch, decisions=tuple(_append(store, events)))
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A choice of a batch that was not written, and why (its flag changed since the reviewer saw it)."""
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartialBatch:
+    """What `decide_each` wrote (one batch, undone as one) and the choices it refused, each alone."""
+
+    batch: Batch
+    refused: tuple[Refusal, ...] = ()
+
+
+def _refused(store: Store, document: str, choice: Choice, state: FlagState | None) -> str | None:
+    """Why `choice` cannot be written as the reviewer saw its flag, or None when it can."""
+    if state is None:
+        return f"{document}: no flag {choice.key!r} in the review store"
+    if state.settled_by is not None:
+        return f"{describe_flag(state.flag)}: {describe_settled(state.settled_by)} meanwhile; not accepted"
+    if state.version != choice.version or state.decision is not None:
+        return str(_conflict(store, VersionConflict(document, choice.key, choice.version, state.version)))
+    try:
+        _check_choice(state, choice)
+    except ReviewError as error:
+        return str(error)
+    return None
+
+
+def decide_each(
+    store: Store,
+    document: str,
+    choices: Sequence[Choice],
+    *,
+    reviewer: str,
+    note: str = "",
+    lines: EditedLines | None = None,
+) -> PartialBatch:
+    """Record `choices` as one batch, each checked alone: a flag decided (or undone) since its given version,
+    settled meanwhile by a line edit of `lines`, or no longer offering the choice's text is refused, that flag
+    only (never overwritten), and the others are written. A flag another reviewer decides while the batch is
+    written is refused the same way. The batch is undone as one (`undo_batch`, `undo_last`)."""
+    reviewer = reviewer_name(reviewer)
+    states = {s.key: s for s in flag_states(store, document, keys=[c.key for c in choices], include_stale=True,
+                                            lines=lines)}
+    refused: list[Refusal] = []
+    ready: list[Choice] = []
+    for choice in choices:
+        reason = _refused(store, document, choice, states.get(choice.key))
+        if reason is None:
+            ready.append(choice)
+        else:
+            refused.append(Refusal(choice.key, reason))
+    while ready:
+        events = _prepared(store, document, ready, reviewer=reviewer, note=note, override=False)
+        try:
+            written = store.append_decisions(events)
+        except VersionConflict as conflict:
+            # Another reviewer got to this flag after the check: refuse it alone and write the rest.
+            ready = [c for c in ready if c.key != conflict.flag_key]
+            refused.append(Refusal(conflict.flag_key, str(_conflict(store, conflict))))
+            continue
+        return PartialBatch(Batch(id=events[0].batch, decisions=tuple(written)), tuple(refused))
+    return PartialBatch(Batch(id=None, decisions=()), tuple(refused))
+
+
+def accept_group(
+    store: Store,
+    document: str,
+    group: LearnedGroup,
+    *,
+    reviewer: str,
+    untick: Iterable[str] = (),
+    note: str = "",
+    lines: EditedLines | None = None,
+) -> PartialBatch:
+    """Accept the suggestion of every member of a learned group (`review.learned_groups`) the reviewer left
+    ticked, as one batch of `decide_each`: each at the version the group showed, a member decided meanwhile
+    refused alone. `untick` names members to leave open; ReviewError when one is no member (nothing written)."""
+    untick = set(untick)
+    unknown = sorted(untick - set(group.keys))
+    if unknown:
+        raise ReviewError(f"{document}: {unknown[0]!r} is not a flag of the group {group.label}")
+    choices = [
+        Choice(m.key, m.state.version, DecisionAction.ACCEPT, m.suggestion)
+        for m in group.members
+        if m.key not in untick
+    ]
+    return decide_each(store, document, choices, reviewer=reviewer, note=note or f"learned group {group.label}",
+                       lines=lines)
 
 
 def decide(

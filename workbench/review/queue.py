@@ -17,6 +17,7 @@ from workbench import learning
 from workbench.corpus import Collection
 from workbench.errors import ReviewError
 from workbench.flags import flag_document
+from workbench.flags.config import FlaggerConfig, config_for
 from workbench.models import Decision, Document, Flag, FlagCategory, FlagSource
 from workbench.review.lines import EditedLine, EditedLines, settling_line
 from workbench.review.state import FlagState, FlagStatus, derive_state
@@ -388,3 +389,25 @@ def occurrences(store: Store, document: str, key: str, *, reading: str | None = 
     target = flag_state(store, document, key)
     same_source = stored_queue(store, document, QueueFilter(source=target.flag.source))
     return list(same_source.alike(target.flag, reading=reading))
+
+
+def learned_groups(
+    store: Store,
+    document: str,
+    *,
+    language: str | None = None,
+    lines: EditedLines | None = None,
+    states: Iterable[FlagState] | None = None,
+    config: FlaggerConfig | None = None,
+) -> tuple[learning.LearnedGroup, ...]:
+    """The learned groups of a document's open no-gold flags (`learning.group_flags`, with the thresholds of
+    `config`, by default the language's flagger record): what the store's decisions in force teach
+    (`learning.learned_for`) over the stored no-gold flags, those a line edit of `lines` settles left out.
+    `states` are the document's flag states when the caller has them already (the Review page's walk)."""
+
+    learned = learning.learned_for(store, document)
+    if not (learned.confusions or learned.shared):
+        return ()
+    if states is None:
+        states = stored_queue(store, document, QueueFilter(source=FlagSource.HEURISTIC), lines=lines).states
+    return learning.group_flags(states, learned, config or config_for(language))

@@ -107,6 +107,31 @@ def act(
         report(error)
 
 
+def accept_group(group) -> None:
+    """Accept the ticked members of a learned group as one batch, at the versions the group showed; a member
+    decided meanwhile is refused alone and named in the message."""
+    st.session_state["review_acted"] = True
+    untick = [m.key for m in group.members if not st.session_state.get(group_tick(group, m.key), True)]
+    try:
+        done = review.accept_group(store, doc_id, group, reviewer=reviewer, untick=untick, lines=edited)
+    except WorkbenchError as error:
+        report(error)
+        return
+    refused = " ".join(f"Refused: {r.reason}" for r in done.refused)
+    if done.batch.decisions:
+        st.session_state["review_after"] = done.batch.decisions[0].flag_key
+        saved = f"Saved: {len(done.batch)} suggestion(s) of the group {group.label} accepted at once (Undo takes " \
+                f"them back together); {len(untick)} left open."
+        st.session_state["review_message"] = ("warning" if refused else "success", f"{saved} {refused}".strip())
+    else:
+        st.session_state["review_message"] = ("warning", refused or "Nothing ticked: nothing saved.")
+
+
+def group_tick(group, key: str) -> str:
+    """The key of a learned group member's checkbox (by the group's confusions: the groups' order changes)."""
+    return f"review_group_{group.label}_{key}"
+
+
 def preview_all(key: str, action: str, text: str | None, expected: dict[str, int]) -> None:
     """Show the occurrences an apply-to-all would decide, before anything is written."""
     st.session_state["review_acted"] = True
@@ -239,6 +264,31 @@ if mine:
         f"{len(mine)} flag(s) you decided are disputed with another reviewer: choose Status “disputed” to see "
         "them. A third reviewer settles a dispute, or one of you agrees with the other."
     )
+
+# Learned groups: the open no-gold flags whose top suggestion a confusion the reviewers taught explains,
+# each member shown with its line, ticked by default; nothing is decided until the reviewer accepts.
+groups = (
+    review.learned_groups(store, doc_id, language=document.lang, states=walk.states)
+    if source is FlagSource.HEURISTIC else ()
+)
+if groups:
+    with st.expander(f"Learned groups: {len(groups)} (accept the ticked flags of one at once)", expanded=False):
+        for number, group in enumerate(groups, start=1):
+            with st.container(border=True):
+                st.markdown(f"**{group.describe()}**")
+                places = views.occurrences_in_context(collection, document, [m.state.flag for m in group.members])
+                for member, place in zip(group.members, places, strict=True):
+                    row = st.columns([1, 8])
+                    row[0].checkbox("accept", value=True, key=group_tick(group, member.key),
+                                    label_visibility="collapsed")
+                    row[1].caption(f"page {place.flag.page}, line {place.line}: {quoted(place.flag.text)} → "
+                                   f"{reading(member.suggestion)}")
+                    with row[1]:
+                        st.html(components.context_html(place.context.before, place.context.text,
+                                                         place.context.after))
+                ticked = sum(bool(st.session_state.get(group_tick(group, m.key), True)) for m in group.members)
+                clicked(f"Accept the {ticked} ticked", f"review_group_accept_{number}", accept_group, (group,),
+                        type="primary", disabled=not ticked)
 
 if not walk.items:
     st.info("No flag matches the filters." if live else "This document has no flags.")
