@@ -133,3 +133,12 @@ def test_words_without_vowels_are_garbage_only_where_the_language_says_so():
     assert ("xkcdt", FlagCategory.MISREAD_WORD) in flag_texts(lines, "deu")
     czech = ["prst skrz krk, to je staré rčení, které se v naší rodině říká už dlouho"]
     assert not any(text in {"skrz", "prst"} for text, _ in flag_texts(czech, "xyz"))
+
+
+def test_an_elided_rare_form_is_known_as_its_word_after_the_apostrophe():
+    french = Lexicon.for_texts(["x"], language="fr")
+    # a long word the list holds, however rare, stays a word behind an elision
+    assert french.is_known("enlevai") and french.is_known("j'enlevai")
+    # an inflected form behind an elision is a variant of its word, as it is alone
+    assert french.variant_of("s'expliquât") == french.variant_of("expliquât") is not None
+    assert not french.is_known("j'enlxvqi")

@@ -257,6 +257,9 @@ class Lexicon:
         .inflections): a word they do not lead to a common word of the language is no variant.
         """
         key = word_key(word)
+        head, apostrophe, tail = key.partition("'")
+        if apostrophe and len(head) <= 3 and tail:
+            key = tail  # an elided word ("n'effaçât", "qu'aimoit"): the form is the word after the apostrophe
         if len(key) < 2 or not key.isalpha():
             return None
         memo = self.cache.setdefault("variant", {})
@@ -297,7 +300,10 @@ class Lexicon:
     def _elided(self, key: str) -> bool:
         head, _, tail = key.partition("'")
         short_head = len(head) <= 7 and (self.general.get(head + "'", 0.0) > 0 or self.general.get(head, 0.0) >= 4)
-        return short_head and (self.general.get(tail, 0.0) >= self.config.known_zipf or self.document.get(tail, 0) > 1)
+        long_known = len(tail) >= self.config.known_long_letters and tail in self.general
+        return short_head and (
+            self.general.get(tail, 0.0) >= self.config.known_zipf or long_known or self.document.get(tail, 0) > 1
+        )
 
     def _compound(self, key: str) -> bool:
         """True when `key` is two common words run together, maybe with a linking s (German compounds)."""
