@@ -92,6 +92,14 @@ def _rendered_or_error(
         return error
 
 
+def _page_count(collection: Collection, doc_id: str) -> int:
+    """The pages `doc_id`'s manifest lists (0 when it cannot be read: its task will say why)."""
+    try:
+        return collection.document(doc_id).page_count
+    except WorkbenchError:
+        return 0
+
+
 def _rendered_reports(collection: Collection, doc_ids: list[str], generated: str, batch: Batch | None):
     """(index, metrics and files, or WorkbenchError) per document: in order when made here, as they
     complete where `batch` runs (each written as it arrives, so the client holds only the reports in
@@ -100,13 +108,16 @@ def _rendered_reports(collection: Collection, doc_ids: list[str], generated: str
         for index, doc_id in enumerate(doc_ids):
             yield index, _rendered_or_error(collection, doc_id, generated=generated)
         return
-    tasks = [Task(doc_id, (collection, doc_id)) for doc_id in doc_ids]
+    # The longest documents first, so that no worker is left with a long one while the others are idle
+    # at the end (a report's cost grows with its pages); the results are put back in order by index.
+    order = sorted(range(len(doc_ids)), key=lambda index: -_page_count(collection, doc_ids[index]))
+    tasks = [Task(doc_ids[index], (collection, doc_ids[index])) for index in order]
     failures: list[TaskFailure] = []
     for index, result in batch.map(_rendered_or_error, tasks, shared={"generated": generated}):
         if isinstance(result, TaskFailure):
             failures.append(result)
         else:
-            yield index, result
+            yield order[index], result
     if failures:
         raise failed_tasks_error(failures)
 
