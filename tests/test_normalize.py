@@ -286,3 +286,30 @@ def test_the_mapped_route_equals_the_folded_route_when_nothing_changes(text):
     assert list(mapped.keys) == list(default.keys)
     assert [mapped.span(i, i + 1) for i in range(len(mapped))] == [default.span(i, i + 1) for i in range(len(default))]
     assert isinstance(comparison_text(lowered, options=mapped.options), MappedText)
+
+
+# Non-ASCII characters of every word-break class the ASCII route stands in for (letters, digits, the
+# characters that join them, symbols and dashes) and of classes it does not (marks, ZWJ, Hebrew, ideographs,
+# katakana, a letter-like symbol), beside the ASCII ones whose rules they share.
+STAND_IN_MIX = [
+    *"aZ09_ .:,;'\"-#", "é", "Ω", "ß", "\u02c2", "٣", "\u0966", "’", "‘", "\u2024", "·", "\u0387", "\u037e",
+    "\u066c", "—", "€", "®", "¥", "«", "\u00a0", "\u0301", "\u200d", "\u05d0", "日", "ア", "\u00ad", "\ufe50",
+    "\u202f", "\u2060", "😀", "\ue000", "\u212b", "\r", "\u1100", "\u0e33",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(STAND_IN_MIX), max_size=24).map("".join), st.booleans())
+def test_the_ascii_stand_in_route_finds_the_words_and_clusters_of_the_general_route(text, mufi):
+    from workbench import normalize
+
+    options = replace(DEFAULT, private_use_letters=mufi)
+    folded = comparison_text(text, options=options)
+    body = folded.text
+    shadow = normalize._PRIVATE_USE.sub("a", body) if mufi else body
+    units = word_units(text, options=options)
+    expected = normalize._word_pieces(body, shadow)
+    assert list(zip(units.starts, units.ends, strict=True)) == expected
+    assert list(units.keys) == [nfc(body[start:end]) for start, end in expected]
+    chars = char_units(text, options=options)
+    assert list(chars.keys) == [nfc(c) for c in grapheme_clusters(body)]

@@ -259,7 +259,8 @@ class FoldedText:
             # the folded space stands at start - (removed before it); what follows it moves back
             breaks.append(start + 1 - (removed - (end - start - 1)))
             shifts.append(lead + removed)
-        return cls(original, _WHITESPACE_RUN.sub(" ", core), tuple(breaks), tuple(shifts))
+        # `str.split` cuts at the runs `_WHITESPACE_RUN` matches (both are `str.isspace`), four times faster
+        return cls(original, " ".join(core.split()), tuple(breaks), tuple(shifts))
 
     def to_original(self, offset: int) -> int:
         """The offset in the original text of folded offset `offset` (0 <= offset <= len(text)).
@@ -424,6 +425,65 @@ class _WordCharTable(dict):
 
 _WORD_CHARS = _WordCharTable()
 
+# ASCII characters standing in for non-ASCII ones of the same UAX #29 word-break class and the same word
+# character status (`_is_word`), so that text made only of such characters is cut into words by the ASCII
+# expression (`_ASCII_WORD`): "é" is a letter like "a", "’" and "‘" join letters and digits like ".", "·"
+# joins letters like ":", "—", "€" or "®" break words like "#". Characters of other classes (marks, ZWJ,
+# Hebrew letters, ideographs, ...) have none, and the text takes the general route.
+_WORD_STAND_INS = (
+    (regex.compile(r"\p{WB=ALetter}"), True, "a"),
+    (regex.compile(r"\p{WB=Numeric}"), True, "0"),
+    (regex.compile(r"\p{WB=MidNumLet}"), False, "."),
+    (regex.compile(r"\p{WB=MidLetter}"), False, ":"),
+    (regex.compile(r"\p{WB=MidNum}"), False, ","),
+    (regex.compile(r"\p{WB=Other}"), False, "#"),
+)
+
+
+class _WordStandInTable(dict):
+    """The ASCII stand-in of each non-ASCII character met (see _WORD_STAND_INS), or the character itself
+    when it has none; filled as characters are met."""
+
+    def __missing__(self, char: str) -> str:
+        word = _is_word(char)
+        value = next((ascii for pattern, is_word, ascii in _WORD_STAND_INS if is_word == word and pattern.match(char)),
+                     char)
+        self[char] = value
+        return value
+
+
+_WORD_STAND_IN = _WordStandInTable()
+# Characters that are a grapheme cluster on their own whatever stands next to them (UAX #29: no rule joins
+# them with a neighbour; CR, which joins a following LF, is not among them): any other character (a mark,
+# ZWJ, a prepend, a regional indicator, Hangul jamo) sends a text through `grapheme_clusters`.
+_LONE_CLUSTER = regex.compile(r"[\p{GCB=Other}\p{GCB=Control}\p{GCB=LF}]")
+
+
+class _LoneClusterTable(dict):
+    """True for a character that is always a grapheme cluster of its own (`_LONE_CLUSTER`); filled as met."""
+
+    def __missing__(self, char: str) -> bool:
+        value = char != "\r" and _LONE_CLUSTER.match(char) is not None
+        self[char] = value
+        return value
+
+
+_LONE = _LoneClusterTable()
+
+
+def _ascii_stand_ins(text: str) -> str | None:
+    """`text` with each non-ASCII character replaced by its ASCII stand-in (same offsets), or None when one
+    has none."""
+    shadow = _NON_ASCII.sub(lambda match: _WORD_STAND_IN[match.group()], text)
+    return shadow if shadow.isascii() else None
+
+
+def _ascii_word_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every word of the ASCII `text` (UAX #29 words restricted to ASCII)."""
+    if "_" in text:
+        return [m.span() for m in _ASCII_WORD.finditer(text) if m.group().strip("_")]
+    return [m.span() for m in _ASCII_WORD.finditer(text)]
+
 
 def _word_pieces(body: str, shadow: str) -> list[tuple[int, int]]:
     """The (start, end) of every word of `body`: the pieces between the word boundaries of `shadow` (the
@@ -569,9 +629,15 @@ def _char_units(folded: FoldedText | MappedText, options: ComparisonOptions) -> 
     if body.isascii() and "\r\n" not in body:
         # ASCII has no combining sequences, and without CR LF one char is one unit.
         return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
-    clusters = grapheme_clusters(body)
-    if len(clusters) == len(body) and unicodedata.is_normalized("NFC", body):
-        return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
+    if "\r" not in body and all(_LONE[char] for char in set(_NON_ASCII.findall(body))):
+        # every character is a cluster of its own (what `grapheme_clusters` would find, without cutting)
+        if unicodedata.is_normalized("NFC", body):
+            return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
+        clusters = list(body)
+    else:
+        clusters = grapheme_clusters(body)
+        if len(clusters) == len(body) and unicodedata.is_normalized("NFC", body):
+            return Units(folded, body, no_gold=_no_gold_chars(body, options.no_gold_char), options=options)
     ends = list(accumulate(len(c) for c in clusters))
     starts = [0, *ends[:-1]] if ends else []
     keys = tuple(nfc(c) for c in clusters)
@@ -583,15 +649,14 @@ def _word_units(folded: FoldedText | MappedText, options: ComparisonOptions) -> 
     pieces: list[tuple[int, int]]
     if body.isascii():
         # ASCII-only text: the same words, found by one regular expression ten times faster.
-        if "_" in body:
-            pieces = [m.span() for m in _ASCII_WORD.finditer(body) if m.group().strip("_")]
-        else:
-            pieces = [m.span() for m in _ASCII_WORD.finditer(body)]
+        pieces = _ascii_word_spans(body)
     else:
         # dinglehopper makes private-use characters (MUFI) letters for word breaking; any letter
         # stands in for them here, offsets unchanged, and the pieces are cut from the real text.
         shadow = _PRIVATE_USE.sub("a", body) if options.private_use_letters else body
-        pieces = _word_pieces(body, shadow)
+        ascii_shadow = _ascii_stand_ins(shadow)
+        # most text is ASCII but for a few letters and quotes: the ASCII route with stand-ins for them
+        pieces = _word_pieces(body, shadow) if ascii_shadow is None else _ascii_word_spans(ascii_shadow)
     no_gold: frozenset[int] = frozenset()
     if options.no_gold_char is not None:
         # the no-gold character is never part of a word (ComparisonOptions checks), so runs and
@@ -602,12 +667,13 @@ def _word_units(folded: FoldedText | MappedText, options: ComparisonOptions) -> 
             pieces = [span for span, _ in marked]
             no_gold = frozenset(i for i, (_, is_run) in enumerate(marked) if is_run)
     texts = [body[start:end] for start, end in pieces]
+    starts, ends = zip(*pieces, strict=True) if pieces else ((), ())
     return Units(
         folded,
         # ASCII is its own NFC; otherwise each word is composed (in C, through `map`)
         tuple(texts) if body.isascii() else tuple(map(_NFC, texts)),
-        tuple(start for start, _ in pieces),
-        tuple(end for _, end in pieces),
+        starts,
+        ends,
         kind="word",
         no_gold=no_gold,
         options=options,
