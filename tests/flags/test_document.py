@@ -178,3 +178,26 @@ def test_the_manifest_says_whether_the_gold_keeps_line_end_splits(tmp_collection
     write_manifest(replace(document, gold_line_hyphens=LineHyphens(setting)), document.manifest_path)
     flags = flag_document(tmp_collection, "faithful", use_gold=True)
     assert [f.text for f in flags if f.category is FlagCategory.BROKEN_HYPHENATION] == expected
+
+
+def test_the_cache_key_of_a_page_tells_apart_any_change_of_any_field_of_its_words():
+    from dataclasses import fields, replace
+
+    from workbench.flags.document import _page_record
+    from workbench.models import Box, OcrPage, OcrWord
+
+    words = (OcrWord("ab", 0, 2, 91.5, Box(1, 2, 3, 4), 1, 1, 1), OcrWord("c", 3, 4, None, None, 1, 1, 1))
+    page = OcrPage("memo", 1, "ab c", words, "tesseract 5", {"psm": 3})
+    page_fields = [f.name for f in fields(OcrPage) if f.name != "words"]
+    others = ["other", 2, "ab  c", "tesseract 4", {"psm": 4}]
+    changed = [replace(page, **{name: value}) for name, value in zip(page_fields, others, strict=True)]
+    alternatives = {"text": "a", "start": 1, "end": 3, "conf": 91.0, "box": Box(1, 2, 3, 5), "line": 2,
+                    "paragraph": 2, "block": 2}
+    for field in fields(OcrWord):
+        changed.append(replace(page, words=(replace(words[0], **{field.name: alternatives[field.name]}), words[1])))
+    changed.append(replace(page, words=(replace(words[0], conf=None), words[1])))  # None is not a number
+    changed.append(replace(page, words=(replace(words[0], text="a"), replace(words[1], text="bc"))))  # same letters
+    changed.append(replace(page, words=words[:1]))
+    records = [_page_record(p) for p in [page, *changed]]
+    assert len(set(records)) == len(records)
+    assert _page_record(replace(page, words=tuple(replace(w) for w in words))) == records[0]
