@@ -540,3 +540,13 @@ def test_a_batch_gets_the_longest_documents_first_and_the_index_keeps_the_collec
     write_collection_report(tmp_collection, out=tmp_path / "serial", generated=generated)
     for name in ("metrics.json", "documents.csv", "index.html"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes()
+
+
+def test_without_decisions_or_line_edits_the_corrected_transcript_is_the_ocr_as_the_transcript_says(memo, tmp_path):
+    from workbench.store import open_store
+    from workbench.transcript import evaluate_corrected
+
+    report, _ = write_document_report(memo, DOC, out=tmp_path / "out")
+    assert report.metrics["corrected"] is None
+    assert report.metrics["missing"]["corrected"].startswith("No review decisions change the text yet")
+    assert evaluate_corrected(memo, open_store(), DOC) is None  # what the report spares itself asking

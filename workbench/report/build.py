@@ -41,6 +41,7 @@ from workbench.store import PageStatusEvent, Store, open_store
 from workbench.transcript import Rule, evaluate_corrected
 
 REPORT_FORMAT = 1
+NOTHING_CORRECTED = "No review decisions change the text yet: the corrected transcript is the raw OCR."
 EXAMPLES_PER_CATEGORY = 5
 TOP_CONFUSIONS = 20
 
@@ -218,7 +219,7 @@ def _corrected(
     """The corrected transcript scored like the OCR (workbench.evaluate), or None and why not."""
     scored = evaluate_corrected(collection, store, document.id, ocr_pages=[ocr[g.number] for g in golds])
     if scored is None:
-        return None, "No review decisions change the text yet: the corrected transcript is the raw OCR."
+        return None, NOTHING_CORRECTED
     rates = _evaluation_json(scored.evaluation)
     changes = {page.page: len(page.changes) for page in scored.corrected.pages}
     return {
@@ -244,14 +245,13 @@ def _dispute(state: FlagState) -> dict:
 
 
 def _review(
-    store: Store, document: Document, lines: EditedLines | None = None
+    store: Store, document: Document, events: Sequence[Decision], lines: EditedLines | None = None
 ) -> tuple[dict | None, tuple[FlagRow, ...], str | None]:
-    """Review progress and every stored flag with its decision in force (workbench.review); a flag a line
-    edit of `lines` settles is not open."""
+    """Review progress and every stored flag with its decision in force (workbench.review), from the
+    document's decision `events` (`store.decisions`); a flag a line edit of `lines` settles is not open."""
     # The store read once for the rows, the progress and the reviewers (`flag_states`, `progress` and
     # `decision_history` would each read the document's flags or events again): one queue with the stale
     # flags, which progress leaves out as its own queue would.
-    events = store.decisions(document.id)
     statuses = store.page_status_events(document.id)
     walk = queue(store.flags(document.id), events, QueueFilter(include_stale=True), lines=lines)
     states = walk.items
@@ -333,9 +333,16 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
         predicted = flag_document(collection, document, use_gold=False, pages=pages_read)
         flag_evaluation = evaluate_flags(predicted, gold_found).to_dict()
 
+    edited = lines_in_force(store, doc_id, lambda number: ocr[number].text if number in ocr else None)
+    events = store.decisions(doc_id)
     corrected = None
     if evaluation is not None:
-        corrected, reason = _corrected(collection, store, document, golds, ocr)
+        if events or edited:
+            corrected, reason = _corrected(collection, store, document, golds, ocr)
+        else:
+            # nothing decided and no line edited: the corrected transcript is the OCR (`correct_document`
+            # changes text only by decisions and line edits), so its store reads and scoring are spared
+            reason = NOTHING_CORRECTED
         if reason:
             missing["corrected"] = reason
         if not evaluation["confusions"]:
@@ -345,8 +352,7 @@ def build_report(collection: Collection, doc_id: str, *, generated: str | None =
     if evaluation is not None and not error_categories:
         missing["error_categories"] = "The gold-based flagger finds no error in the OCR."
 
-    edited = lines_in_force(store, doc_id, lambda number: ocr[number].text if number in ocr else None)
-    review, flag_rows, reason = _review(store, document, edited)
+    review, flag_rows, reason = _review(store, document, events, edited)
     if reason:
         missing["review"] = reason
 
