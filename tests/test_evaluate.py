@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -213,3 +214,51 @@ def test_a_page_without_markings_scores_its_body_as_the_full_page(options):
     assert (scored.body_chars.distance, scored.body_chars.gold_length) == (direct.distance, direct.gold_length)
     words = measure(word_units(page.body, options=options), word_units(ocr, options=options))
     assert (scored.body_words.distance, scored.body_words.gold_length) == (words.distance, words.gold_length)
+
+
+# French and German with combining marks (decomposed é, ü, and a letter with two marks), precomposed letters,
+# and typical misreadings of them: the gold's units are cut once and reused, and must score as fresh ones do.
+ACCENTED_GOLDS = [
+    GoldPage(1, "Le traite\u0301 de se\u0301curite\u0301 fut signe\u0301 a\u0300 Paris.\nL'été, rien.", (STAMP,)),
+    GoldPage(2, "Die Bu\u0308rger mu\u0308ssen u\u0308ber die Gro\u0308ße entscheiden.\nStraße"),
+    GoldPage(3, "q\u0307\u0323 naïve coöperation, Œuvre », « citée »"),
+]
+ACCENTED_OCR = [
+    "DECLASSIFIED Authority NND 969000\nLe traitc de securité fut signé à Paris.\nL'ete suivant, rlen.",
+    "Die Burger müssen uber die Grofse entscheiden.\nStrasse",
+    "q naive cooperation, OEuvre », « citee »",
+]
+
+
+@pytest.mark.parametrize("options", [DEFAULT, DINGLEHOPPER], ids=["folded", "dinglehopper"])
+def test_accented_pages_score_as_fresh_units_do_whether_the_gold_was_cut_before_or_not(options):
+    from workbench.evaluate import _reference_units
+    from workbench.metrics import confusion_counts
+
+    _reference_units.cache_clear()
+    first = [evaluate_page(g, o, options=options) for g, o in zip(ACCENTED_GOLDS, ACCENTED_OCR, strict=True)]
+    again = [evaluate_page(g, o, options=options) for g, o in zip(ACCENTED_GOLDS, ACCENTED_OCR, strict=True)]
+    assert _reference_units.cache_info().hits >= len(ACCENTED_GOLDS)
+    assert first == again
+    for gold, ocr, scored in zip(ACCENTED_GOLDS, ACCENTED_OCR, first, strict=True):
+        full = measure(char_units(gold.full_text, options=options), char_units(ocr, options=options))
+        assert scored.chars == full
+        words = measure(word_units(gold.full_text, options=options), word_units(ocr, options=options), with_ops=False)
+        assert scored.words == words
+        body = measure(char_units(gold.body, options=options), char_units(ocr, options=options), with_ops=False)
+        assert replace(scored.body_chars, ops=()) == body  # a page without markings: its body is the full page
+        assert scored.confusions == confusion_counts(gold.full_text, ocr, options=options)
+    assert first[0].chars.distance > 0 and first[1].words.distance > 0
+
+
+def test_a_document_scores_alike_here_and_on_a_batch_that_reads_its_ocr_as_tasks_go(tmp_collection):
+    from workbench.batch import Batch, Where
+
+    make_document(tmp_collection, pages=2)
+    store_ocr(tmp_collection)
+    here = evaluation_dict(evaluate_document(tmp_collection, "memo"))
+    with Batch(Where(jobs=2)) as batch:
+        assert evaluation_dict(evaluate_document(tmp_collection, "memo", batch=batch)) == here
+    (tmp_collection.ocr_dir("memo") / f"{page_stem(2)}.txt").unlink()
+    with Batch(Where(jobs=2)) as batch, pytest.raises(InputError, match="page-002"):
+        evaluate_document(tmp_collection, "memo", batch=batch)

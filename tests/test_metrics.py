@@ -419,3 +419,30 @@ def test_units_longer_than_one_character_are_coded_apart_and_in_order():
     a, b = encode(("Tokyo", "x", "Embassy"), ("Embassy", "Tokyo", "\U000f0000"))
     assert a[1] == "x" and len(set(a)) == 3 and b[0] == a[2] and b[1] == a[0]
     assert b[2] == "\U000f0000" and "\U000f0000" not in a  # a code in use is never handed out
+
+
+def _tally_by_units(blocks):
+    """The naive count the fast path of `_tally` must equal: every unit of every block, one at a time."""
+    from collections import Counter
+
+    counts = Counter()
+    for block in blocks:
+        if block.tag == "insert":
+            for _ in range(block.b_start, block.b_end):
+                counts["insert"] += 1
+        else:
+            for _ in range(block.a_start, block.a_end):
+                counts[block.tag] += 1
+    return counts
+
+
+@given(texts, texts)
+def test_the_tally_without_text_lacking_gold_counts_every_unit_of_the_alignment(gold, ocr):
+    from workbench.align import opcodes
+    from workbench.metrics import _tally
+    from workbench.normalize import char_units, word_units
+
+    for cut in (char_units, word_units):
+        blocks = opcodes(cut(gold).keys, cut(ocr).keys)
+        counts, unscored = _tally(blocks, frozenset())
+        assert +counts == +_tally_by_units(blocks) and unscored == set()

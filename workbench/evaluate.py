@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workbench.batch import Batch, Task
 from workbench.confidence import RateInterval, pooled_rate_interval
@@ -35,8 +36,12 @@ from workbench.metrics import (
     top_confusions,
 )
 from workbench.models import GoldPage, PageScore
-from workbench.normalize import DEFAULT, ComparisonOptions, char_and_word_units
+from workbench.normalize import DEFAULT, ComparisonOptions, Units, char_and_word_units
 from workbench.ocr.store import load_ocr_text
+
+# Gold pages whose units are kept (`_reference_units`): a few hundred pages of gold are tens of MB, and a
+# document's variants are scored one after another, so its whole gold is reused from the next on.
+EVALUATE_REFERENCE_CACHE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,21 +131,30 @@ def _body_is_full(gold: GoldPage, full: str, options: ComparisonOptions) -> bool
     return not gold.markings and (options.fold_whitespace or gold.body == full)
 
 
+@lru_cache(maxsize=EVALUATE_REFERENCE_CACHE)
+def _reference_units(text: str, options: ComparisonOptions) -> tuple[Units, Units]:
+    """`char_and_word_units(text)` of a gold text, cut once however many OCR texts it is compared with:
+    the scan variants of a paper (and every copy of a page in a scale collection) share one gold. Units are
+    frozen, so one cut serves every caller; keyed by the text itself, so a changed gold is a new entry."""
+    return char_and_word_units(text, options=options)
+
+
 def evaluate_page(
     gold: GoldPage, ocr_text: str, *, options: ComparisonOptions = DEFAULT, exact: bool = False
 ) -> PageEvaluation:
     """Compare one page's OCR text with its gold page (full page and body) under the comparison `options`."""
     full = gold.full_text
-    # Each text is folded and cut into units once; the OCR's units serve both references. Only the full
-    # page's character alignment is needed as offsets (for the confusions): the others give counts.
+    # Each text is folded and cut into units once; the OCR's units serve both references, the gold's every
+    # OCR text of that gold. Only the full page's character alignment is needed as offsets (for the
+    # confusions): the others give counts.
     ocr_chars, ocr_words = char_and_word_units(ocr_text, options=options)
-    full_chars, full_words = char_and_word_units(full, options=options)
+    full_chars, full_words = _reference_units(full, options)
     chars = measure(full_chars, ocr_chars, exact=exact)
     words = measure(full_words, ocr_words, exact=exact, with_ops=False)
     if _body_is_full(gold, full, options):
         body_chars, body_words = chars, words
     else:
-        gold_chars, gold_words = char_and_word_units(gold.body, options=options)
+        gold_chars, gold_words = _reference_units(gold.body, options)
         body_chars = measure(gold_chars, ocr_chars, exact=exact, with_ops=False)
         body_words = measure(gold_words, ocr_words, exact=exact, with_ops=False)
     return PageEvaluation(
@@ -265,10 +279,17 @@ def evaluate_document(
         where = collection.gold_dir(document.gold) if document.gold else document.manifest_path
         raise CorpusError(f"{where}: document {doc_id!r} has no gold to evaluate against")
     golds = collection.gold_pages(document)
+    if batch is not None:
+        # each run's OCR read as its task is sent, so that the reading overlaps the scoring of the runs before
+        def reader(run: Sequence[GoldPage]):
+            return lambda: ([(page, load_ocr_text(collection, doc_id, page.number)) for page in run],)
+
+        tasks = [Task(f"pages {run[0].number}-{run[-1].number}", load=reader(run)) for run in batch.chunks(golds)]
+        scored = batch.map_all(_evaluate_run, tasks, shared={"options": options, "exact": exact})
+        pages = tuple(page for run in scored for page in run)
+        return DocumentEvaluation(document=doc_id, gold=document.gold or "", pages=pages, options=options)
     texts = [load_ocr_text(collection, doc_id, page.number) for page in golds]  # scoring reads no words
-    return evaluate_texts(
-        golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact, batch=batch
-    )
+    return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact)
 
 
 def _rate(value: float) -> float | None:
