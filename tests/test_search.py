@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.ui.conftest import make_document, ocr_page
 from workbench import review, search, transcript
-from workbench.errors import InputError, ReviewError
+from workbench.errors import CorpusError, InputError, ReviewError
 from workbench.models import Flag, FlagCategory
 from workbench.ocr.store import save_ocr_page
 from workbench.search import SearchMode, SearchQuery
@@ -186,7 +186,8 @@ def test_a_new_process_finds_the_index_on_disk_and_never_a_stale_one(two_documen
     collection, store = two_documents
     first = where(search.search(collection, store, SearchQuery("tlie")))
     files = sorted((collection.home / ".workbench-cache" / "search").glob("*"))
-    assert [f.name.split(".", 1)[1] for f in files] == ["text.bin"] * 2  # one per document: no changes logged yet
+    # one per document (no changes logged yet), and the manifests' page counts
+    assert sorted(f.name.split(".", 1)[1] for f in files) == ["manifests.json", "text.bin", "text.bin"]
     search.forget_index()
     assert where(search.search(collection, store, SearchQuery("tlie"))) == first
     transcript.correct_line(collection, store, "notes", 1, 1, "Notes on the meeting", reviewer="ann")
@@ -229,3 +230,25 @@ def test_a_flag_decided_on_the_line_since_the_preview_refuses_that_line_too(two_
     (refused,) = done.refused
     assert refused.change.where == "notes page 1 line 1" and "'Notes on the meeting'" in refused.reason
     assert {e.document for e in done.applied} == {"memo"}
+
+
+def test_a_new_process_reads_a_manifest_again_once_it_changed(two_documents):
+    from dataclasses import replace
+
+    from workbench.corpus import write_manifest
+    from workbench.models import PageRef
+
+    collection, store = two_documents
+    assert [(h.document, h.page) for h in search.search(collection, store, SearchQuery("tlie")).hits][-1] == (
+        "notes", 1
+    )
+    notes = collection.document("notes")
+    save_ocr_page(collection, ocr_page("notes", 2, ["tlie last page"]))
+    write_manifest(replace(notes, pages=(*notes.pages, PageRef("notes", 2, None, None))), notes.manifest_path)
+    search.forget_index()  # as a new process: the manifests' page counts on disk are stale for notes
+    result = search.search(collection, store, SearchQuery("tlie"))
+    assert [(h.document, h.page) for h in result.hits][-2:] == [("notes", 1), ("notes", 2)]
+    (collection.manifest_path("notes")).write_text("{not json", encoding="utf-8")
+    search.forget_index()
+    with pytest.raises(CorpusError, match="manifest"):
+        search.search(collection, store, SearchQuery("tlie"))

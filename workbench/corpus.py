@@ -25,7 +25,6 @@ from pathlib import Path
 from workbench import settings
 from workbench.errors import CorpusError
 from workbench.fsutil import atomic_write_json, read_utf8, sha256_file
-from workbench.images import page_images
 from workbench.models import PLACEMENTS, Document, GoldPage, LineHyphens, Marking, MarkingKind, PageRef, Zone
 
 # Both are used with fullmatch: `$` would also match before a final newline ("nl\n" made a folder).
@@ -379,6 +378,8 @@ def add_document(
     try:
         work = staging / "work"
         work.mkdir()
+        from workbench.images import page_images  # here: PDF and image libraries cost every reader a fifth of a second
+
         page_files = page_images(sources, work)  # every page checked and decoded once: each one opens
         if sources:
             for what, count, named in (("gold", len(gold_pages), gold), ("OCR", len(ocr_pages), ocr_sources)):

@@ -47,7 +47,7 @@ from workbench.checksums import RECHECK_SECONDS
 from workbench.corpus import Collection, page_stem
 from workbench.errors import InputError, ReviewError
 from workbench.fsutil import atomic_write_bytes, path_identity, read_utf8
-from workbench.models import Box, Decision, DecisionAction, Document, Flag
+from workbench.models import Box, Decision, DecisionAction, Flag
 from workbench.ocr.store import load_ocr_page, load_ocr_text, text_file_identities, text_path
 from workbench.ocrlines import ocr_lines
 from workbench.store import LineEdit, LineVersionConflict, Store, now
@@ -231,7 +231,7 @@ class _DocumentText:
 _PAGES: dict[tuple[str, str, int], tuple[tuple, str]] = {}
 _DOCUMENTS: dict[tuple[str, str], _DocumentText] = {}
 _CHECKED: dict[tuple[str, str], tuple[tuple, float, tuple]] = {}  # folder key, when checked, files key
-_MANIFESTS: dict[tuple[str, str], tuple[tuple, Document]] = {}
+_MANIFESTS: dict[tuple[str, str], tuple[tuple | None, int]] = {}  # manifest identity, page count
 _WORDS: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
 _OVERLAYS: dict[tuple[str, str, str], tuple[tuple, _Overlay]] = {}
 _LOCK = threading.Lock()
@@ -244,21 +244,45 @@ def forget_index() -> None:
             cache.clear()
 
 
-def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[Document]:
-    """The documents searched, their manifests read again only when the file changed."""
+def _documents(collection: Collection, doc_ids: Sequence[str] | None) -> list[tuple[str, int]]:
+    """(id, page count) of each document searched, in order. A manifest is parsed (and checked: CorpusError
+    naming the file when it is missing or malformed) only when its file changed since this process, or any
+    search before it (the disk index's list of manifests), last read it: a fresh `workbench search` over 100
+    documents otherwise spends a third of a second building every page's PageRef it never uses."""
     home = str(collection.home)
     found = []
+    listed: dict | None = None  # the disk's list, read at the first manifest this process has not seen
+    changed = False
     for doc_id in doc_ids if doc_ids is not None else collection.document_ids():
-        path = collection.manifest_path(doc_id)
-        key = path_identity(path)
+        key = path_identity(collection.manifest_path(doc_id))
         cached = _MANIFESTS.get((home, doc_id))
         if key is None or cached is None or cached[0] != key:
-            document = collection.document(doc_id)  # CorpusError naming the file when missing or malformed
-            _MANIFESTS[(home, doc_id)] = (key, document)
-            found.append(document)
-        else:
-            found.append(cached[1])
+            if listed is None:
+                listed = _read_manifest_list(collection)
+            known = listed.get(doc_id)
+            if key is not None and known is not None and known[0] == _as_json(key):
+                count = known[1]
+            else:
+                count = collection.document(doc_id).page_count  # CorpusError when missing or malformed
+                listed[doc_id] = [key, count]
+                changed = True
+            cached = _MANIFESTS[(home, doc_id)] = (key, count)
+        found.append((doc_id, cached[1]))
+    if changed and listed is not None:
+        _write_disk(_disk_path(collection, "", "manifests.json"), home, {"documents": listed})
     return found
+
+
+def _read_manifest_list(collection: Collection) -> dict:
+    """The disk index's manifests: document id -> [file identity, page count] as last parsed; {} when none."""
+    stored = _read_disk(_disk_path(collection, "", "manifests.json"), str(collection.home))
+    documents = stored.get("documents") if stored is not None else None
+    if not isinstance(documents, dict):
+        return {}
+    return {
+        doc_id: entry for doc_id, entry in documents.items()
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], int)
+    }
 
 
 def _files_key(collection: Collection, doc_id: str, page_count: int) -> tuple:
@@ -368,7 +392,7 @@ def _read_text(path: Path, keys: tuple, home: str, doc_id: str, page_count: int)
         text = raw[end + 1 + 8 * count :].decode("utf-8")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a file cut short or not ours: a miss, made again
-    if len(firsts) != page_count or len(starts) != count or len(text.encode("utf-8")) != head.get("bytes"):
+    if len(firsts) != page_count or len(starts) != count or len(raw) - (end + 1 + 8 * count) != head.get("bytes"):
         return None
     return _DocumentText(
         key=keys, text=text, starts=starts, firsts=firsts, pages=_Pages(text, starts, firsts), home=home,
@@ -376,15 +400,15 @@ def _read_text(path: Path, keys: tuple, home: str, doc_id: str, page_count: int)
     )
 
 
-def _document_text(collection: Collection, document: Document) -> _DocumentText:
+def _document_text(collection: Collection, doc_id: str, page_count: int) -> _DocumentText:
     """The document's OCR lines, from the cache while its OCR folder is unchanged.
 
     The files are listed again when the folder changed (the OCR store writes by atomic rename, which
     changes it) or, for a file edited in place, at the latest `checksums.RECHECK_SECONDS` after the last
     listing, as the app's other caches do.
     """
-    cache_key = (str(collection.home), document.id)
-    folder = str(collection.ocr_dir(document.id))
+    cache_key = (str(collection.home), doc_id)
+    folder = str(collection.ocr_dir(doc_id))
     with _LOCK:
         folder_key = path_identity(folder)
         checked = _CHECKED.get(cache_key)
@@ -392,20 +416,20 @@ def _document_text(collection: Collection, document: Document) -> _DocumentText:
         if checked is not None and checked[0] == folder_key and moment - checked[1] < RECHECK_SECONDS:
             keys = checked[2]
         else:
-            keys = _files_key(collection, document.id, document.page_count)
+            keys = _files_key(collection, doc_id, page_count)
             _CHECKED[cache_key] = (folder_key, moment, keys)
         cached = _DOCUMENTS.get(cache_key)
         if cached is not None and cached.key == keys:
             return cached
-        disk = _disk_path(collection, document.id, "text.bin")
-        made = _read_text(disk, keys, cache_key[0], document.id, document.page_count) if not keys[-1] else None
+        disk = _disk_path(collection, doc_id, "text.bin")
+        made = _read_text(disk, keys, cache_key[0], doc_id, page_count) if not keys[-1] else None
         if made is None:
             pending = set(keys[-1])
             texts = [
-                _page_text(collection, document.id, number, key, number in pending)
+                _page_text(collection, doc_id, number, key, number in pending)
                 for number, key in enumerate(keys[:-1], start=1)
             ]
-            made = _made(keys, cache_key[0], document.id, texts)
+            made = _made(keys, cache_key[0], doc_id, texts)
             if not keys[-1]:  # a save in progress is read through its journal, never kept
                 _write_text(disk, made)
         _DOCUMENTS[cache_key] = made
@@ -609,14 +633,13 @@ def search(collection: Collection, store: Store, query: SearchQuery) -> SearchRe
     unknown document; InputError for a bad pattern."""
     pattern = check_query(query)
     documents = _documents(collection, list(query.documents) if query.documents else None)
-    doc_ids = [d.id for d in documents]
+    doc_ids = [doc_id for doc_id, _ in documents]
     marks = store.event_marks()
     hits: list[SearchHit] = []
     without_ocr: list[tuple[str, int]] = []
     lines_searched = pages_searched = 0
-    for document in documents:
-        doc_id = document.id
-        doc = _document_text(collection, document)
+    for doc_id, page_count in documents:
+        doc = _document_text(collection, doc_id, page_count)
         overlay = _cached_overlay(store, collection, doc_id, doc, marks.get(doc_id))
         missing = [(doc_id, n) for n, key in enumerate(doc.key[:-1], start=1) if key is None]
         without_ocr.extend(missing)
