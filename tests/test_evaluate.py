@@ -262,3 +262,16 @@ def test_a_document_scores_alike_here_and_on_a_batch_that_reads_its_ocr_as_tasks
     (tmp_collection.ocr_dir("memo") / f"{page_stem(2)}.txt").unlink()
     with Batch(Where(jobs=2)) as batch, pytest.raises(InputError, match="page-002"):
         evaluate_document(tmp_collection, "memo", batch=batch)
+
+
+def test_a_page_evaluation_travels_packed_and_comes_back_equal():
+    from workbench.evaluate import _packed, _unpacked
+
+    pages = [GoldPage(1, BODY_1, (STAMP,)), GoldPage(2, BODY_2, (PAGE_NUMBER,)), *ACCENTED_GOLDS]
+    texts = [OCR_1, OCR_2, *ACCENTED_OCR]
+    for options in (DEFAULT, DINGLEHOPPER):
+        for page, text in zip(pages, texts, strict=True):
+            scored = evaluate_page(page, text, options=options)
+            back = _unpacked(_packed(scored))
+            assert back == scored and back.chars.ops == scored.chars.ops and back.chars.ops
+            assert (back.body_chars is back.chars) == (scored.body_chars is scored.chars)

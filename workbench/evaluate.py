@@ -14,6 +14,7 @@ their gold lengths (so long pages weigh more than short ones), never a mean of p
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ from workbench.metrics import (
     measure_distance,
     top_confusions,
 )
-from workbench.models import GoldPage, PageScore
+from workbench.models import AlignOp, AlignTag, GoldPage, PageScore
 from workbench.normalize import DEFAULT, ComparisonOptions, Units, char_and_word_units
 from workbench.ocr.store import load_ocr_text
 
@@ -190,7 +191,7 @@ def evaluate_texts(
         runs = batch.chunks(list(zip(golds, texts, strict=True)))
         tasks = [Task(f"pages {run[0][0].number}-{run[-1][0].number}", (run,)) for run in runs]
         scored = batch.map_all(_evaluate_run, tasks, shared={"options": options, "exact": exact})
-        pages = tuple(page for run in scored for page in run)
+        pages = tuple(_unpacked(page) for run in scored for page in run)
         return DocumentEvaluation(document=document, gold=gold, pages=pages, options=options)
     pages = tuple(
         evaluate_page(page, text, options=options, exact=exact) for page, text in zip(golds, texts, strict=True)
@@ -255,9 +256,56 @@ def rescore_body_rates(
 
 def _evaluate_run(
     pairs: Sequence[tuple[GoldPage, str]], *, options: ComparisonOptions, exact: bool
-) -> list[PageEvaluation]:
-    """A batch task: `evaluate_page` over a run of (gold page, OCR text) pairs."""
-    return [evaluate_page(page, text, options=options, exact=exact) for page, text in pairs]
+) -> list[tuple]:
+    """A batch task: `evaluate_page` over a run of (gold page, OCR text) pairs, each packed (`_packed`)."""
+    return [_packed(evaluate_page(page, text, options=options, exact=exact)) for page, text in pairs]
+
+
+# A page's evaluation travels from a worker as plain tuples of numbers and strings: pickled as the dataclasses
+# (a hundred AlignOps a page, each restored field by field) it cost the worker and the client together about
+# as much as scoring the page, so that two workers on two cores were slower than one process.
+_MEASURE_FIELDS = ("unit", "distance", "gold_length", "ocr_length", "hits", "substitutions", "insertions",
+                   "deletions", "rate", "unscored_gold", "unscored_ocr")
+_BAG_FIELDS = ("gold_words", "ocr_words", "missing", "spurious", "rate")
+_OP_TAGS = tuple(AlignTag)
+_OP_INDEX = {tag: index for index, tag in enumerate(_OP_TAGS)}
+
+
+def _packed_measure(measure: ErrorMeasure) -> tuple:
+    ops = tuple(itertools.chain.from_iterable(
+        (_OP_INDEX[op.tag], op.gold_start, op.gold_end, op.ocr_start, op.ocr_end) for op in measure.ops
+    ))
+    return (*(getattr(measure, name) for name in _MEASURE_FIELDS), ops, measure.options)
+
+
+def _unpacked_measure(data: tuple) -> ErrorMeasure:
+    *values, ops, options = data
+    steps = [
+        AlignOp(_OP_TAGS[ops[i]], ops[i + 1], ops[i + 2], ops[i + 3], ops[i + 4]) for i in range(0, len(ops), 5)
+    ]
+    return ErrorMeasure(**dict(zip(_MEASURE_FIELDS, values, strict=True)), ops=tuple(steps), options=options)
+
+
+def _packed(page: PageEvaluation) -> tuple:
+    """`page` as plain data; `_unpacked` gives back an equal PageEvaluation (a shared measure stays shared)."""
+    measures = [page.chars, page.words, page.body_chars, page.body_words]
+    shared = [next(i for i, other in enumerate(measures) if other is m) for m in measures]
+    bag = page.bag_of_words
+    return (page.page, [_packed_measure(m) if shared[i] == i else shared[i] for i, m in enumerate(measures)],
+            (*(getattr(bag, name) for name in _BAG_FIELDS), bag.options), dict(page.confusions))
+
+
+def _unpacked(data: tuple) -> PageEvaluation:
+    number, packed, bag, confusions = data
+    measures: list[ErrorMeasure] = []
+    for item in packed:
+        measures.append(measures[item] if isinstance(item, int) else _unpacked_measure(item))
+    *bag_values, bag_options = bag
+    return PageEvaluation(
+        page=number, chars=measures[0], words=measures[1], body_chars=measures[2], body_words=measures[3],
+        bag_of_words=BagOfWordsError(**dict(zip(_BAG_FIELDS, bag_values, strict=True)), options=bag_options),
+        confusions=Counter(confusions),
+    )
 
 
 def evaluate_document(
@@ -286,7 +334,7 @@ def evaluate_document(
 
         tasks = [Task(f"pages {run[0].number}-{run[-1].number}", load=reader(run)) for run in batch.chunks(golds)]
         scored = batch.map_all(_evaluate_run, tasks, shared={"options": options, "exact": exact})
-        pages = tuple(page for run in scored for page in run)
+        pages = tuple(_unpacked(page) for run in scored for page in run)
         return DocumentEvaluation(document=doc_id, gold=document.gold or "", pages=pages, options=options)
     texts = [load_ocr_text(collection, doc_id, page.number) for page in golds]  # scoring reads no words
     return evaluate_texts(golds, texts, document=doc_id, gold=document.gold or "", options=options, exact=exact)
