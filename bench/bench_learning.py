@@ -24,6 +24,11 @@ one's mind M = 1.35 s) and a reading rate (silent reading of English non-fiction
                   page offers it) is one the oracle decides alike, keep or accept: one decision as above plus
                   P + K (the button), M and a glance at each further occurrence's word in the preview (0.5 s
                   each), P + K (confirm). Edits are not applied to all (the Review page does not offer it).
+  learned group   (the learning arm, whenever `review.learned_groups` offers one with at least `group_min_size`
+                  members the oracle has not unticked before) P + K (open it), M, a glance at each member's word
+                  in the preview (0.5 s each, as apply-to-all's further occurrences), P + K for each member the
+                  gold decides otherwise (unticked: it stays open for the queue), M, P + K (accept): one action,
+                  `review.accept_group`, one batch.
   line edit       M + reading the whole line against the scan (0.5 s a word) + for each stretch that differs
                   P + K (click there), H, a K per character deleted or typed, H; then K (save).
 The oracle knows which lines are wrong, so a line is read (and costed) only when it is edited; a human
@@ -62,7 +67,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +79,7 @@ from workbench import learning, review  # noqa: E402
 from workbench.corpus import Collection, add_document  # noqa: E402
 from workbench.evaluate import DocumentEvaluation, PageEvaluation, evaluate_page  # noqa: E402
 from workbench.flags import flag_document  # noqa: E402
+from workbench.flags.config import config_for  # noqa: E402
 from workbench.flags.lexicon import Lexicon  # noqa: E402
 from workbench.linediff import BODY, page_lines  # noqa: E402
 from workbench.models import DecisionAction, FlagSource  # noqa: E402
@@ -131,6 +137,13 @@ class Effort:
         """Deciding one flag and applying the decision to its `further` identical occurrences at once."""
         return (self.flag(context) + 2 * (self.point + self.keystroke) + self.mental
                 + self.word * further)
+
+    def group(self, members: int, unticked: int) -> float:
+        """Reading a learned group of `members` flags (each its word in the preview, as apply-to-all's further
+        occurrences), unticking `unticked` of them and accepting the rest at once: P K (open it), M, a glance
+        at each member, P K each unticked, M, P K (accept)."""
+        return (2 * (self.point + self.keystroke) + 2 * self.mental + self.word * members
+                + (self.point + self.keystroke) * unticked)
 
     def line_edit(self, before: str, after: str) -> float:
         """Correcting a line reading `before` to `after`: reading it, then each differing stretch fixed."""
@@ -233,6 +246,9 @@ class Trace:
     counts: dict = field(default_factory=lambda: {"accept": 0, "keep_ocr": 0, "edit": 0, "line_edit": 0})
     applied_to_all: int = 0  # apply-to-all actions
     applied_occurrences: int = 0  # flags they decided
+    groups_accepted: int = 0  # learned groups accepted (one action each)
+    group_accepts: int = 0  # flags they decided
+    group_unticked: int = 0  # members the oracle unticked (the gold decides them otherwise)
     harmful_accepts: int = 0
     accepted_first: int = 0  # accepts of the first suggestion (the ranking's top-1 where the gold had one)
     worse_edits: int = 0
@@ -284,8 +300,10 @@ class Scorer:
 class Arm:
     """One simulated reviewer over a set's documents, in one store, with static or learning flags."""
 
-    def __init__(self, collection: Collection, store: Store, docs: list[str], *, learns: bool):
+    def __init__(self, collection: Collection, store: Store, docs: list[str], *, learns: bool,
+                 grouping: dict | None = None):
         self.collection, self.store, self.docs, self.learns = collection, store, docs, learns
+        self.grouping = grouping or {}  # FlaggerConfig fields of the learned groups to tune (bench options)
         self.pages = {doc: load_ocr_pages(collection, collection.document(doc)) for doc in docs}
         self.static = {doc: flag_document(collection, doc, use_gold=False) for doc in docs}
         self.oracles = {
@@ -303,6 +321,7 @@ class Arm:
         # One lexicon per document, kept as the app keeps its cached flags: revisions reuse its page contexts.
         self.lexicons = {doc: Lexicon.for_pages(self.pages[doc], language=self._language(doc)) for doc in docs}
         self._shown: set[tuple[str, str]] = set()
+        self._unticked: set[tuple[str, str]] = set()  # members of learned groups the oracle left open
 
     def refresh(self, doc: str) -> None:
         """Sync the document's flags: the static ones once; with learning, revised by what the store teaches."""
@@ -403,8 +422,58 @@ class Arm:
             if worse and action is DecisionAction.EDIT:
                 self.trace.worse_edits += 1
 
+    def _lines(self, doc: str):
+        return review.lines_in_force(self.store, doc, review.stored_page_text(self.collection, doc))
+
+    def offered_group(self, doc: str):
+        """The first learned group of the document worth reading (the learning arm only): one with at least
+        `group_min_size` members the oracle has not unticked before (a group it read and left is taken
+        again only once it has grown)."""
+        if not self.learns:
+            return None
+        config = replace(config_for(self._language(doc)), **self.grouping)
+        for group in review.learned_groups(self.store, doc, lines=self._lines(doc), config=config):
+            if sum((doc, key) not in self._unticked for key in group.keys) >= config.group_min_size:
+                return group
+        return None
+
+    def accept_group(self, doc: str, group) -> None:
+        """Read every member of a learned group, untick those the gold decides otherwise, accept the rest as
+        one batch (`review.accept_group`): one action."""
+        untick = []
+        for member in group.members:
+            action, text = self.choice(doc, member.state.flag)
+            if action is not DecisionAction.ACCEPT or fold(text or "") != fold(member.suggestion):
+                untick.append(member.key)
+        self._unticked.update((doc, key) for key in untick)
+        ticked = [m for m in group.members if m.key not in untick]
+        for member in group.members:
+            if member.key not in self._static_keys[doc] and (doc, member.key) not in self._shown:
+                self.trace.flags_raised += 1
+            self._shown.add((doc, member.key))
+        pages = {m.state.flag.page for m in ticked}
+        before = {page: self.scorer.distance(doc, page) for page in pages}
+        done = review.accept_group(self.store, doc, group, reviewer=REVIEWER, untick=untick)
+        assert not done.refused, done.refused  # one reviewer alone: nothing changes under it
+        self.trace.groups_accepted += 1
+        self.trace.group_accepts += len(ticked)
+        self.trace.group_unticked += len(untick)
+        self.trace.counts["accept"] += len(ticked)
+        self.trace.accepted_first += len(ticked)
+        self.step(doc, pages, EFFORT.group(len(group.members), len(untick)))
+        for page in pages:
+            if self.scorer.distance(doc, page) > before[page]:
+                self.trace.harmful_accepts += sum(m.state.flag.page == page for m in ticked)
+
     def work_queue(self, doc: str) -> None:
-        while (state := self.next_flag(doc)) is not None:
+        while True:
+            group = self.offered_group(doc)
+            if group is not None:
+                self.accept_group(doc, group)
+                continue
+            state = self.next_flag(doc)
+            if state is None:
+                return
             self.decide(doc, state)
 
     def run(self) -> Trace:
@@ -433,12 +502,12 @@ class Arm:
         return self.trace
 
 
-def run_arm(home: str, docs: list[str], arm: str) -> dict:
+def run_arm(home: str, docs: list[str], arm: str, grouping: dict | None = None) -> dict:
     """One arm over one set in a fresh SQLite store (a process-pool task): its trace as a dict."""
     with tempfile.TemporaryDirectory(prefix="bench-learning-") as folder:
         store = open_store(f"sqlite:///{folder}/review.db")
         try:
-            trace = Arm(Collection(Path(home)), store, docs, learns=arm == "learning").run()
+            trace = Arm(Collection(Path(home)), store, docs, learns=arm == "learning", grouping=grouping).run()
         finally:
             store.close()
     return trace.__dict__
@@ -553,15 +622,19 @@ def _minutes(seconds: float | None) -> str:
 
 def markdown(report: dict, svg: str = "learning.svg") -> str:
     """The report as Markdown: one row per set, the verdicts, the plot `svg`, the checkpoints of each set."""
+    run = report.get("sets_run")
+    scope = [] if run is None or report.get("whole_bench") else [
+        f"**A subset of the bench**: {len(run)} of its {len(PAPER) + len(CORPUS_SETS)} sets ({', '.join(run)}).", ""]
     lines = [
         "# Flags that learn from the reviewers (bench/bench_learning.py)",
         "",
+        *scope,
         report["method"],
         "",
         "| set | docs | OCR body CER | static: effort (actions) → final CER | learning: effort to reach it "
         "(actions) | saving | saving in actions | saving with a read-through | flags raised by learning | "
-        "applied to all static / learning | harm static / learning |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "applied to all static / learning | learned groups accepted (flags, unticked) | harm static / learning |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["sets"]:
         s, learned = row["static"], row["learning"]
@@ -573,6 +646,8 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
             f"{_pct(row['action_saving'], 1)} | {_pct(row['saving_with_read_through'], 1)} | "
             f"{learned['flags_raised']} | {s['applied_to_all']} ({s['applied_occurrences']} flags) / "
             f"{learned['applied_to_all']} ({learned['applied_occurrences']} flags) | "
+            f"{learned.get('groups_accepted', 0)} ({learned.get('group_accepts', 0)}, "
+            f"{learned.get('group_unticked', 0)}) | "
             f"{_pct(row['harm_rate']['static'], 1)} / {_pct(row['harm_rate']['learning'], 1)} |"
         )
     verdict = report["verdict"]
@@ -585,6 +660,11 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
         f"Harm rate of the learning arm, pooled: {_pct(verdict['harm_rate'], 2)} "
         f"({verdict['harmful_accepts']} of {verdict['accepts']} accepted suggestions; target under {TARGET_HARM:.0%}).",
         f"Sets worse with learning (final CER above the static arm's): {', '.join(verdict['worse']) or 'none'}.",
+        "",
+        "A learned group only ever accepts suggestions: accepted suggestions were "
+        f"{_pct(_accept_share(report['sets']), 0)} of what the static arm settled (flags decided and lines "
+        "edited, median over the sets), the ceiling of what batching them could save in actions; the rest are "
+        "keeps, typed readings and line edits, one action each in both arms.",
         "",
         "Saving: 1 - (the learning arm's effort to reach the static arm's final CER) / (the static arm's "
         "effort to reach it); in actions, the same with actions counted. With a read-through: each arm's effort "
@@ -605,6 +685,13 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
         ]
         lines.append("")
     return "\n".join(lines)
+
+
+def _accept_share(rows: list[dict]) -> float | None:
+    """The median over the sets of the static arm's accepted suggestions among all it settled."""
+    shares = [row["static"]["counts"]["accept"] / total for row in rows
+              if (total := sum(row["static"]["counts"].values()))]
+    return statistics.median(shares) if shares else None
 
 
 def plot(report: dict, path: Path) -> None:
@@ -668,6 +755,8 @@ def main() -> int:
     parser.add_argument("--max-chars", type=int, default=MAX_CHARS)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--group-min-taught", type=int, help="tuning: FlaggerConfig.group_min_taught for this run")
+    parser.add_argument("--group-min-size", type=int, help="tuning: FlaggerConfig.group_min_size for this run")
     parser.add_argument("--render", action="store_true", help="only write the .md and .svg again from the .json")
     args = parser.parse_args()
     out = ROOT / "reports" / "bench"
@@ -687,7 +776,9 @@ def main() -> int:
         homes = {name: str(ROOT if name in PAPER else home) for name in sets}
         tasks = [(name, arm) for name in sets for arm in ARMS]
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {task: pool.submit(run_arm, homes[task[0]], sets[task[0]], task[1]) for task in tasks}
+            grouping = {name: value for name, value in (("group_min_taught", args.group_min_taught),
+                                                        ("group_min_size", args.group_min_size)) if value is not None}
+            futures = {task: pool.submit(run_arm, homes[task[0]], sets[task[0]], task[1], grouping) for task in tasks}
             traces: dict[str, dict[str, dict]] = {}
             for (name, arm), future in futures.items():
                 traces.setdefault(name, {})[arm] = future.result()
@@ -701,7 +792,8 @@ def main() -> int:
               f"{row['learning_actions_to_static_final']}  saving {_pct(row['saving'], 1)} (actions "
               f"{_pct(row['action_saving'], 1)}, read-through {_pct(row['saving_with_read_through'], 1)})  raised "
               f"{learned['flags_raised']}  {s['counts']} / {learned['counts']}  all {s['applied_to_all']} / "
-              f"{learned['applied_to_all']}  "
+              f"{learned['applied_to_all']}  groups {learned['groups_accepted']} ({learned['group_accepts']} flags, "
+              f"{learned['group_unticked']} unticked)  "
               f"harm {_pct(row['harm_rate']['learning'], 1)}  "
               f"({s['seconds']:.0f} s / {learned['seconds']:.0f} s)")
     report = {
@@ -713,11 +805,17 @@ def main() -> int:
             "either side, P, K (an edit: H, a K per character, K, H). Apply-to-all, when the gold decides every "
             "open identical flag of the document alike (keep or accept): one decision, P K, M, 0.5 s a further "
             "occurrence, P K. A line edit: M, reading the line, per differing stretch P K H, a K per character "
-            "deleted or typed, H; K. "
+            "deleted or typed, H; K. The learning arm also takes every learned group offered "
+            "(`review.learned_groups`: open flags whose top suggestion a confusion taught at least "
+            "`group_min_taught` times explains, at least `group_min_size` of them): P K, M, 0.5 s a member, "
+            "P K for each member the gold decides otherwise (unticked, left open), M, P K: one action accepting "
+            "the rest. "
             f"{args.half} half of the corpus sets, at most {args.max_docs} documents a set (lowest SHA-1 "
             f"first), each cut to its first {args.max_chars} OCR characters; the briefing paper's three scan "
             "variants whole."
         ),
+        "sets_run": list(sets),
+        "whole_bench": set(sets) == {*PAPER, *CORPUS_SETS},
         "half": args.half,
         "max_docs": args.max_docs,
         "max_chars": args.max_chars,
