@@ -446,3 +446,16 @@ def test_the_tally_without_text_lacking_gold_counts_every_unit_of_the_alignment(
         blocks = opcodes(cut(gold).keys, cut(ocr).keys)
         counts, unscored = _tally(blocks, frozenset())
         assert +counts == +_tally_by_units(blocks) and unscored == set()
+
+
+WORDS = st.lists(st.sampled_from(["the", "tlie", "Japan", "Japon", "über", "ü", "traité", "1974", "a"]), max_size=30)
+
+
+@given(WORDS, WORDS)
+def test_the_bag_of_words_error_counts_the_multiset_differences(gold, ocr):
+    from collections import Counter
+
+    scored = bag_of_words_error(" ".join(gold), " ".join(ocr))
+    gold_bag, ocr_bag = Counter(gold), Counter(ocr)
+    assert (scored.missing, scored.spurious) == (sum((gold_bag - ocr_bag).values()), sum((ocr_bag - gold_bag).values()))
+    assert (scored.gold_words, scored.ocr_words) == (len(gold), len(ocr))

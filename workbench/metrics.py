@@ -399,12 +399,14 @@ def bag_of_words_error(
         gold_keys = [key for i, key in enumerate(gold_keys) if i not in gold_units.no_gold]
         ocr_keys = [key for i, key in enumerate(ocr_keys) if i not in unscored]
     gold_bag, ocr_bag = Counter(gold_keys), Counter(ocr_keys)
-    missing = sum((gold_bag - ocr_bag).values())
-    spurious = sum((ocr_bag - gold_bag).values())
-    gold_words = sum(gold_bag.values())
+    # |G - O| and |O - G| from the one intersection |G & O|, counted over the gold's distinct words (without
+    # building the two differences: a third of the cost of a page's scores was here)
+    gold_words, ocr_words = len(gold_keys), len(ocr_keys)
+    common = sum(min(count, ocr_bag[word]) for word, count in gold_bag.items())
+    missing, spurious = gold_words - common, ocr_words - common
     return BagOfWordsError(
         gold_words=gold_words,
-        ocr_words=sum(ocr_bag.values()),
+        ocr_words=ocr_words,
         missing=missing,
         spurious=spurious,
         rate=error_rate(max(missing, spurious), gold_words),
