@@ -80,6 +80,16 @@ def stray_flags(context: PageContext) -> list[Flag]:
     return flags
 
 
+def _neighbour_figures(index: int, line, context: PageContext) -> list[bool]:
+    """For the tokens either side of `index` on its line (none past the line's ends): does each hold a digit."""
+    tokens = context.tokens
+    return [
+        any(c.isdigit() for c in tokens[other].text)
+        for other in (index - 1, index + 1)
+        if line.first <= other <= line.last
+    ]
+
+
 def _among_figures(index: int, line, context: PageContext) -> bool:
     """True when a neighbour of the lone digit at `index` on its line is a figure too ("Table 30 2
     Couverts", "TTC 5 20,00"): a column of a table or a receipt, not a speck. Not when the digit
@@ -88,18 +98,12 @@ def _among_figures(index: int, line, context: PageContext) -> bool:
     before = tokens[index - 1].text if index > line.first else ""
     if GROUPED.match(before + tokens[index].text) and not GROUPED.match(before):
         return False
-    return any(
-        line.first <= other <= line.last and any(c.isdigit() for c in tokens[other].text)
-        for other in (index - 1, index + 1)
-    )
+    return any(_neighbour_figures(index, line, context))
 
 
 def _between_figures(index: int, line, context: PageContext) -> bool:
     """True when both neighbours of `index` on its line hold a digit ("1 x 1,50")."""
-    tokens = context.tokens
-    return line.first < index < line.last and all(
-        any(c.isdigit() for c in tokens[other].text) for other in (index - 1, index + 1)
-    )
+    return _neighbour_figures(index, line, context) == [True, True]
 
 
 def _counts_next_word(index: int, context: PageContext) -> bool:

@@ -181,12 +181,12 @@ def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
             readings = [r + piece for r in readings]
     lexicon = context.lexicon
 
-    def rank(reading: str) -> tuple[float, int]:
+    def rank(reading: str) -> float:
         word = strip_punct(reading)[1]
         letters = [GUILLEMET_LETTERS.index(c) for c, g in zip(reading, text, strict=True) if g in "«»"]
-        return (-(lexicon.zipf(word) if lexicon.is_known(word) else 0.0) + sum(letters), readings.index(reading))
+        return -(lexicon.zipf(word) if lexicon.is_known(word) else 0.0) + sum(letters)
 
-    return tuple(sorted(readings, key=rank)[:3])
+    return tuple(sorted(readings, key=rank)[:3])  # stable: ties keep the letters' order
 
 
 def _misread(index: int, context: PageContext) -> tuple[float, list]:

@@ -107,14 +107,23 @@ def _append(store: Store, events: Sequence[Decision]) -> list[Decision]:
 
 
 def _prepared(
-    store: Store, document: str, choices: Sequence[Choice], *, reviewer: str, note: str, override: bool
+    store: Store,
+    document: str,
+    choices: Sequence[Choice],
+    *,
+    reviewer: str,
+    note: str,
+    override: bool,
+    states: Mapping[str, FlagState] | None = None,
 ) -> list[Decision]:
     """The events of a batch of `choices`, each checked (the choice fits its flag, no override unasked);
-    ReviewError or OverrideNeeded otherwise. One batch id when there are several."""
+    ReviewError or OverrideNeeded otherwise. One batch id when there are several. `states`: the flags'
+    states when the caller has just read them (else read here)."""
     keys = [c.key for c in choices]
     if len(set(keys)) != len(keys):
         raise ReviewError(f"{document}: a batch decides each flag once")
-    states = {s.key: s for s in flag_states(store, document, keys=keys, include_stale=True)}
+    if states is None:
+        states = {s.key: s for s in flag_states(store, document, keys=keys, include_stale=True)}
     batch = uuid.uuid4().hex if len(choices) > 1 else None
     stamp = now()
     events = []
@@ -216,7 +225,7 @@ def decide_each(
         else:
             refused.append(Refusal(choice.key, reason))
     while ready:
-        events = _prepared(store, document, ready, reviewer=reviewer, note=note, override=False)
+        events = _prepared(store, document, ready, reviewer=reviewer, note=note, override=False, states=states)
         try:
             written = store.append_decisions(events)
         except VersionConflict as conflict:
