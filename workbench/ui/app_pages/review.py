@@ -272,7 +272,10 @@ groups = (
     if source is FlagSource.HEURISTIC else ()
 )
 if groups:
-    with st.expander(f"Learned groups: {len(groups)} (accept the ticked flags of one at once)", expanded=False):
+    # Keyed, so that it stays open while the reviewer unticks members (each tick reruns the page, and a
+    # message above it coming or going would otherwise remount it closed).
+    with st.expander(f"Learned groups: {len(groups)} (accept the ticked flags of one at once)",
+                     key="review_groups_open", on_change="rerun"):
         for number, group in enumerate(groups, start=1):
             with st.container(border=True):
                 st.markdown(f"**{group.describe()}**")
