@@ -157,6 +157,20 @@ def test_distance_is_the_textbook_levenshtein_and_symmetric(a, b):
 
 
 @settings(max_examples=200, deadline=None)
+@given(texts, texts, st.sampled_from([0, 1, 3, 40, 10_000]))
+def test_a_distance_hint_never_changes_the_distance(a, b, hint):
+    ua, ub = char_units(a).keys, char_units(b).keys
+    assert levenshtein(ua, ub, hint=hint) == levenshtein(ua, ub)
+
+
+def test_a_hint_far_below_a_long_distance_still_gives_it():
+    gold = long_text(7000, seed=8)
+    ocr = inject_errors(gold, rate=0.2, seed=9)
+    ug, uo = char_units(gold).keys, char_units(ocr).keys
+    assert levenshtein(ug, uo, hint=1) == levenshtein(ug, uo) == levenshtein(ug, uo, exact=True, hint=1)
+
+
+@settings(max_examples=200, deadline=None)
 @given(texts, texts)
 def test_opcode_cost_is_the_distance(a, b):
     ua, ub = char_units(a).keys, char_units(b).keys

@@ -187,16 +187,23 @@ def segments(
 
 
 def levenshtein(
-    a: Sequence[str], b: Sequence[str], *, exact: bool = False, anchoring: Anchoring = CHAR_ANCHORING
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    exact: bool = False,
+    anchoring: Anchoring = CHAR_ANCHORING,
+    hint: int | None = None,
 ) -> int:
     """Levenshtein distance between two unit sequences (insert, delete, substitute all cost 1).
 
     Anchored above `anchoring.above` units (see the module docstring); `exact=True` forces the full
-    quadratic computation.
+    quadratic computation. `hint` is about the distance expected (a close text's, say): rapidfuzz then
+    computes each segment in a band about that wide, widened until the distance fits, which takes a
+    third of the time on a page with few errors; the distance is the same with any hint.
     """
     a, b = encode(a, b)
     return sum(
-        Levenshtein.distance(a[a0:a1], b[b0:b1])
+        Levenshtein.distance(a[a0:a1], b[b0:b1], score_hint=hint)
         for a0, a1, b0, b1 in segments(a, b, exact=exact, anchoring=anchoring)
     )
 

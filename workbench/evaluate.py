@@ -237,11 +237,15 @@ def rescore_body_rates(
                 if index not in references:
                     full = gold.full_text
                     body = full if _body_is_full(gold, full, options) else gold.body
-                    references[index] = char_and_word_units(body, options=options)
+                    references[index] = _reference_units(body, options)  # cut already when `previous` was scored
                 gold_chars, gold_words = references[index]
                 text_chars, text_words = char_and_word_units(text, options=options)
-                # the rates need only the distances: no alignment is built (`measure_distance`)
-                known = measure_distance(gold_chars, text_chars), measure_distance(gold_words, text_words)
+                # the rates need only the distances: no alignment is built (`measure_distance`); a variant
+                # makes a few corrections, so its distances are near the text's before them (the hints)
+                known = (
+                    measure_distance(gold_chars, text_chars, hint=scored.body_chars.distance),
+                    measure_distance(gold_words, text_words, hint=scored.body_words.distance),
+                )
                 measured[index, text] = known
             chars.append(known[0])
             words.append(known[1])

@@ -292,16 +292,17 @@ def _alignment(
     return blocks, tuple(ops)
 
 
-def measure_distance(gold: Units, ocr: Units, *, exact: bool = False) -> tuple[int, int]:
+def measure_distance(gold: Units, ocr: Units, *, exact: bool = False, hint: int | None = None) -> tuple[int, int]:
     """`(distance, gold_length)` of `measure(gold, ocr)`, from the distance alone where that gives it (no
     text without gold): a minimal alignment's edits are the Levenshtein distance, segment by segment of
-    the same anchored cut, so no alignment is built. For callers that pool rates only."""
+    the same anchored cut, so no alignment is built. For callers that pool rates only; `hint` is the
+    distance expected (`align.levenshtein`: faster when close, the same distance whatever it is)."""
     if gold.no_gold or (ocr.no_gold and ocr.kind == "word"):
         scored = measure(gold, ocr, exact=exact, with_ops=False)
         return scored.distance, scored.gold_length
     _check_comparable(gold, ocr)
     anchoring = CHAR_ANCHORING if gold.kind == "char" else WORD_ANCHORING
-    return levenshtein(gold.keys, ocr.keys, exact=exact, anchoring=anchoring), len(gold)
+    return levenshtein(gold.keys, ocr.keys, exact=exact, anchoring=anchoring, hint=hint), len(gold)
 
 
 def _check_comparable(gold: Units, ocr: Units) -> None:

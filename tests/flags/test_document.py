@@ -201,3 +201,17 @@ def test_the_cache_key_of_a_page_tells_apart_any_change_of_any_field_of_its_word
     records = [_page_record(p) for p in [page, *changed]]
     assert len(set(records)) == len(records)
     assert _page_record(replace(page, words=tuple(replace(w) for w in words))) == records[0]
+
+
+def test_a_page_keyed_again_gives_the_record_it_gave_and_an_equal_page_the_same():
+    from dataclasses import replace
+
+    from workbench.flags.document import _cache_key, _page_record, _recent_record
+    from workbench.models import Box, OcrPage, OcrWord
+
+    words = (OcrWord("ab", 0, 2, 91.5, Box(1, 2, 3, 4), 1, 1, 1), OcrWord("c", 3, 4, None, None, 1, 1, 1))
+    page = OcrPage("memo", 1, "ab c", words, "tesseract 5", {"psm": 3})
+    assert _recent_record(page) == _recent_record(page) == _page_record(page)
+    other = replace(page, text="ab d")  # another object: its own record, not the one kept for `page`
+    assert _recent_record(other) == _page_record(other) != _page_record(page)
+    assert _cache_key("gold", "memo", [page], []) == _cache_key("gold", "memo", [replace(page)], [])

@@ -223,6 +223,37 @@ def test_law_holds_on_the_real_gold_pages_damaged(repo_collection):
         assert len({f.key for f in flags}) == len(flags)
 
 
+def test_a_document_flagged_with_its_vocabulary_made_once_flags_as_each_page_alone(repo_collection):
+    from workbench.flags.document import _gold_run
+
+    document = repo_collection.document("us-japan-1974")
+    golds = repo_collection.gold_pages(document)
+    markings = [m for g in golds for m in g.markings]
+    rng = random.Random(11)
+    pages = [ocr_page(corrupt(gold.full_text, rng), number=gold.number) for gold in golds]
+    for hyphens in LineHyphens:
+        each = [
+            flag
+            for page, gold in zip(pages, golds, strict=True)
+            for flag in gold_flags(page, gold, document_markings=markings, line_hyphens=hyphens)
+        ]
+        assert _gold_run(pages, golds, document_markings=markings, line_hyphens=hyphens) == each
+
+
+def test_a_marking_vocabulary_that_counts_every_word_already_is_returned_as_it_is():
+    from workbench.flags.gold import marking_vocabulary
+    from workbench.flags.stamps import default_vocabulary
+
+    document = marking_vocabulary([STAMP, CONF, GDS, PAGE_NO])
+    assert document.strong > default_vocabulary().strong
+    assert document.strong == default_vocabulary().with_words(
+        w for m in (STAMP, CONF, GDS, PAGE_NO) for w in m.text.split()
+    ).strong
+    assert marking_vocabulary([CONF, STAMP], document) is document
+    extended = marking_vocabulary([marking("NOFORN WNINTEL", MarkingKind.CLASSIFICATION, "top-center")], document)
+    assert extended.strong == document.strong | {"NOFORN", "WNINTEL"}
+
+
 @pytest.mark.parametrize("variant", ["us-japan-1974", "us-japan-1974-clean", "us-japan-1974-poor"])
 def test_law_holds_on_the_stored_ocr(repo_collection, variant):
     from workbench.flags import flag_document

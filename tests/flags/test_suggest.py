@@ -6,16 +6,20 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from workbench.flags.lexicon import Lexicon, candidate_words
+from workbench.flags.lexicon import Lexicon, _key_of, candidate_words, word_key
 from workbench.flags.suggest import (
     COST_PER_EDIT,
+    _confusion_variants,
+    _general_candidates,
     _ocr_cost_within,
+    _plain_key,
     _rank_keys,
+    _repeated_set,
     confusion_variants,
     near_candidates,
     ocr_cost,
@@ -240,3 +244,58 @@ def test_the_long_s_read_as_f_is_a_cheap_confusion_in_every_language():
     assert suggest_token("fich", german, limit=1)[0].text == "sich"
     assert suggest_token("Preuffen", german, limit=1)[0].text == "Preussen"
     assert suggest_token("moft", english, limit=1)[0].text == "most"
+
+
+def _naive_variants(word: str, depth: int) -> frozenset[str]:
+    """Every string `depth` confusions or fewer undo in `word`, level by level: the naive reference."""
+    from workbench.flags.suggest import _BY_READ, _MAX_LEN
+
+    frontier, seen = {word}, {word}
+    for _ in range(depth):
+        grown = {
+            text[:i] + target + text[i + length :]
+            for text in frontier
+            for i in range(len(text))
+            for length in range(1, _MAX_LEN + 1)
+            for target, _cost in _BY_READ.get(text[i : i + length], ())
+        }
+        frontier = grown - seen
+        seen |= grown
+    return frozenset(seen)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(MIXED.lower(), max_size=9), st.integers(0, 2))
+def test_confusion_variants_are_the_naive_levels_of_undone_confusions(word, depth):
+    assert _confusion_variants(word, depth) == _naive_variants(word, depth)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(MIXED + "-’", min_size=1, max_size=9))
+def test_every_variant_of_a_plain_key_is_its_own_lexicon_key_without_an_apostrophe(token):
+    key = word_key(token)
+    assume(_plain_key(key))
+    for variant in _confusion_variants(key, 2):
+        assert _key_of(variant) == variant and "'" not in variant
+
+
+REPEATING = "tbe tbe rnilitary rnilitary cornmittee cornmittee xylom xylom the the committee Japan Japan"
+
+
+@pytest.mark.parametrize("key", ["tbe", "tlie", "rnilitary", "cornmittee", "xylorn", "japanese", "i", "sccurity"])
+def test_a_plain_keys_candidates_are_its_attested_variants_and_its_near_words(key):
+    lexicon = Lexicon.for_texts([REPEATING])
+    assert _plain_key(key)
+    variants = _confusion_variants(key, 2)
+    expected = {v for v in variants if lexicon.attested(v)} | set(near_candidates(key, lexicon.language, 2))
+    assert set(_general_candidates(key, lexicon, 2)) | (variants & _repeated_set(lexicon)) == expected
+
+
+def test_the_candidates_kept_across_documents_carry_no_document_s_own_words():
+    first = Lexicon.for_texts([REPEATING])  # reads "xylom" (no word) twice: a candidate of "xylorn" here only
+    second = Lexicon.for_texts(["The committee met the minister of Japan"])
+    for lexicon in (first, second, first, second):
+        for key in ("xylorn", "tbal"):
+            assert _rank_keys(key, lexicon, 2) == _naive_ranking(key, lexicon)
+    assert "xylom" in [word for word, _cost, _score in _rank_keys("xylorn", first, 2)]
+    assert "xylom" not in [word for word, _cost, _score in _rank_keys("xylorn", second, 2)]

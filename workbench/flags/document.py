@@ -29,7 +29,7 @@ import workbench
 from workbench.batch import Batch, Task
 from workbench.corpus import Collection
 from workbench.errors import CorpusError
-from workbench.flags.gold import gold_flags
+from workbench.flags.gold import gold_flags, marking_vocabulary
 from workbench.flags.heuristic import heuristic_flags
 from workbench.flags.lexicon import Lexicon
 from workbench.fsutil import atomic_write_text
@@ -208,12 +208,28 @@ def _page_record(page: OcrPage) -> bytes:
     return b"".join([len(head).to_bytes(8, "little"), head, *map(_column_bytes, columns)])
 
 
+def _recent_record(page: OcrPage) -> bytes:
+    """`_page_record(page)`, kept for the pages seen last: a report keys the gold and the no-gold flags of the
+    same pages (the same objects), one after the other."""
+    found = _RECENT_RECORDS.get(id(page))
+    if found is not None and found[0] is page:
+        return found[1]
+    record = _page_record(page)
+    if len(_RECENT_RECORDS) >= 256:
+        _RECENT_RECORDS.clear()
+    _RECENT_RECORDS[id(page)] = (page, record)
+    return record
+
+
+_RECENT_RECORDS: dict[int, tuple[OcrPage, bytes]] = {}
+
+
 def _cache_key(kind: str, doc_id: str, pages: Sequence[OcrPage], inputs: list) -> str:
     """The cache key of a document's flags of `kind` made from `pages` (`_page_record`) and the other `inputs`
     (reprs of frozen records and plain values, which spell out every field)."""
     digest = hashlib.sha256(f"{FLAG_CACHE_FORMAT}\0{flagger_version()}\0{kind}\0{doc_id}\0".encode())
     for page in pages:
-        digest.update(_page_record(page) + b"\0")
+        digest.update(_recent_record(page) + b"\0")
     digest.update(repr(inputs).encode("utf-8"))
     return digest.hexdigest()
 
@@ -281,9 +297,11 @@ def _gold_run(
     pages: Sequence[OcrPage], golds: Sequence, *, document_markings: Sequence, line_hyphens: LineHyphens
 ) -> list[Flag]:
     """The gold-diff flags of a run of pages (a batch task, or the whole document)."""
+    # the document's markings folded into the stamp vocabulary once, not once a page (gold_flags would)
+    vocabulary = marking_vocabulary(document_markings)
     flags: list[Flag] = []
     for page, gold in zip(pages, golds, strict=True):
-        flags.extend(gold_flags(page, gold, document_markings=document_markings, line_hyphens=line_hyphens))
+        flags.extend(gold_flags(page, gold, vocabulary=vocabulary, line_hyphens=line_hyphens))
     return flags
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.align import opcodes
-from workbench.flags.stamps import NONE, StampVocabulary, default_vocabulary, token_strength
+from workbench.flags.stamps import NONE, StampVocabulary, default_vocabulary, fold_caps, token_strength
 from workbench.flags.tokens import HYPHEN_LIKE, Token, boxes_for_span, core, has_alnum, page_tokens
 from workbench.models import AlignTag, Flag, FlagCategory, FlagSource, GoldPage, LineHyphens, Marking, OcrPage
 
@@ -155,6 +155,11 @@ def _align_groups(gold: Sequence[GoldWord], ocr: Sequence[Token]) -> list[_Group
     return groups
 
 
+def _links_body(group: _Group, gold: Sequence[GoldWord]) -> bool:
+    """True when `group` pairs OCR tokens with at least one gold body word."""
+    return group.o1 > group.o0 and any(w.is_body for w in gold[group.g0 : group.g1])
+
+
 def _line_break_between(tokens: Sequence[Token]) -> bool:
     return any(tokens[i].line != tokens[i + 1].line for i in range(len(tokens) - 1))
 
@@ -190,15 +195,16 @@ def gold_flags(
     first suggestion is the gold reading of its span ("" to delete), confidence 1.0. `line_hyphens`
     is the gold's convention for words split at a line end (module docstring).
     """
-    vocabulary = (vocabulary or default_vocabulary()).with_words(
-        w for m in (*gold_page.markings, *document_markings) for w in m.text.split()
-    )
+    vocabulary = marking_vocabulary((*gold_page.markings, *document_markings), vocabulary)
     tokens = page_tokens(ocr_page)
     gold = gold_words(gold_page)
     groups = _align_groups(gold, tokens)
-    body_linked = [i for i, g in enumerate(groups) if g.o1 > g.o0 and any(w.is_body for w in gold[g.g0 : g.g1])]
-    first_body = groups[body_linked[0]].o0 if body_linked else len(tokens)
-    last_body = groups[body_linked[-1]].o1 - 1 if body_linked else -1
+    # the OCR tokens from the first to the last group that links tokens to gold body words, each looked for
+    # from its end of the page
+    first = next((g for g in groups if _links_body(g, gold)), None)
+    last = next((g for g in reversed(groups) if _links_body(g, gold)), None)
+    first_body = first.o0 if first is not None else len(tokens)
+    last_body = last.o1 - 1 if last is not None else -1
 
     raw: list[Flag] = []
 
@@ -253,6 +259,21 @@ def gold_flags(
         else:
             emit(start, end, _shape_category(body, ocr_tokens), suggestion)
     return _merge_deletions(raw, ocr_page.text, tokens)
+
+
+def marking_vocabulary(markings: Iterable[Marking], vocabulary: StampVocabulary | None = None) -> StampVocabulary:
+    """`vocabulary` (by default the built-in one) with the words of `markings` as strong evidence
+    (`StampVocabulary.with_words`): `vocabulary` itself when it counts them all already.
+
+    A document's markings repeat on every page: `_gold_run` makes the document's vocabulary once, and each
+    page then adds only its own markings' words, which that vocabulary holds already, instead of folding
+    every marking word of the document again on every page.
+    """
+    vocabulary = vocabulary or default_vocabulary()
+    words = list(dict.fromkeys(w for m in markings for w in m.text.split()))
+    if all(len(folded) < 3 or folded in vocabulary.strong for folded in map(fold_caps, words)):
+        return vocabulary
+    return vocabulary.with_words(words)
 
 
 def _kept_splits(gold: Sequence[GoldWord], tokens: Sequence[Token], groups: Sequence[_Group]) -> dict[int, int]:

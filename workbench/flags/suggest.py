@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -219,16 +219,27 @@ def confusion_variants(word: str, *, depth: int = 2) -> set[str]:
 def _confusion_variants(word: str, depth: int) -> frozenset[str]:
     frontier = {word}
     seen = set(frontier)
+    meant = _TARGETS.get
     for _ in range(depth):
-        grown = set()
+        grown: set[str] = set()
+        add = grown.add
         for text in frontier:
-            for i in range(len(text)):
-                for length in range(1, _MAX_LEN + 1):
-                    for target, _cost in _BY_READ.get(text[i : i + length], ()):
-                        grown.add(text[:i] + target + text[i + length :])
+            end = len(text)
+            for i in range(end):
+                # a reading running past the end would be a shorter one, already undone
+                for length in range(1, min(_MAX_LEN, end - i) + 1):
+                    targets = meant(text[i : i + length])
+                    if targets:
+                        head, tail = text[:i], text[i + length :]
+                        for target in targets:
+                            add(head + target + tail)
         frontier = grown - seen
         seen |= grown
     return frozenset(seen)
+
+
+# What each reading may have meant, in CONFUSIONS' order (the costs left out: the variants need none).
+_TARGETS: dict[str, tuple[str, ...]] = {read: tuple(meant for meant, _ in found) for read, found in _BY_READ.items()}
 
 
 def match_case(word: str, like: str) -> str:
@@ -254,8 +265,15 @@ def rank_words(read: str, lexicon: Lexicon, *, limit: int = 5, max_distance: int
 
 
 def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str, float, float]]:
-    pool: set[str] = {v for v in _confusion_variants(key, 2) if lexicon.attested(v)}
-    pool.update(near_candidates(key, lexicon.language, max_distance))
+    variants = _confusion_variants(key, 2)
+    if _plain_key(key):
+        # The variants the word list knows, and the near words, are the same in every document of the
+        # language (`_general_candidates`); those the document reads more than once are a set lookup.
+        pool = set(_general_candidates(key, lexicon, max_distance))
+        pool.update(variants & _repeated_set(lexicon))
+    else:
+        pool = {v for v in variants if lexicon.attested(v)}
+        pool.update(near_candidates(key, lexicon.language, max_distance))
     repeated = _repeated_words(lexicon)
     for length in range(max(1, len(key) - max_distance), len(key) + max_distance + 1):
         words = repeated.get(length, ())
@@ -370,6 +388,55 @@ def _near_enough(key: str, bucket, max_distance: int) -> list[str]:
     else:
         bits = np.unpackbits(differ.view(np.uint8)).reshape(len(words), 64).sum(axis=1)
     return words[bits <= 2 * max_distance].tolist()
+
+
+def _plain_key(key: str) -> bool:
+    """True when `key` and each of its confusion variants is its own lexicon key and holds no apostrophe, so
+    that `lexicon.attested(variant)` is "the word list gives it a Zipf above 0, or the document reads it
+    more than once" (no elision to weigh).
+
+    Such a key opens and ends with a letter or digit and lowercases to itself; a confusion undone keeps
+    both (every reading that can stand at an edge is a letter or digit, and so is what it is replaced
+    by) and adds only lowercase ASCII, so no variant gains edge punctuation, a capital or a curly
+    apostrophe for `word_key` to take off.
+    """
+    return key[:1].isalnum() and key[-1:].isalnum() and key.lower() == key and "'" not in key and "’" not in key
+
+
+# (id of a general word list, language) -> (that list, {(key, max_distance): its candidates}). The list is
+# kept with its memo, so that its id is not reused by another list while the memo stands.
+_GENERAL_POOLS: dict[tuple[int, str], tuple[Mapping[str, float], dict[tuple[str, int], tuple[str, ...]]]] = {}
+_GENERAL_POOLS_KEPT = 1 << 15
+
+
+def _general_candidates(key: str, lexicon: Lexicon, max_distance: int) -> tuple[str, ...]:
+    """The candidates of a `_plain_key` that do not depend on the document: its confusion variants (depth 2)
+    the general word list gives a Zipf above 0, and its `near_candidates`. Memoised across the documents
+    of one word list and language: a collection repeats its misreadings."""
+    general = lexicon.general
+    slot = (id(general), lexicon.language)
+    held = _GENERAL_POOLS.get(slot)
+    if held is None or held[0] is not general:
+        if len(_GENERAL_POOLS) >= 8:
+            _GENERAL_POOLS.clear()
+        held = _GENERAL_POOLS[slot] = (general, {})
+    memo = held[1]
+    found = memo.get((key, max_distance))
+    if found is None:
+        known = [v for v in _confusion_variants(key, 2) if general.get(v, 0.0) > 0]
+        found = tuple(dict.fromkeys([*known, *near_candidates(key, lexicon.language, max_distance)]))
+        if len(memo) >= _GENERAL_POOLS_KEPT:
+            memo.clear()
+        memo[(key, max_distance)] = found
+    return found
+
+
+def _repeated_set(lexicon: Lexicon) -> frozenset[str]:
+    """The keys the document reads more than once (computed once per lexicon)."""
+    found = lexicon.cache.get("repeated_set")
+    if found is None:
+        found = lexicon.cache["repeated_set"] = frozenset(w for w, count in lexicon.document.items() if count > 1)
+    return found
 
 
 def _repeated_words(lexicon: Lexicon) -> dict[int, list[str]]:
