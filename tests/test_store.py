@@ -127,6 +127,36 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+
+def test_sqlite_writers_take_turns_on_a_lock_file_beside_the_database(tmp_path):
+    store = open_store(str(tmp_path / "r.db"))
+    flag = make_flag(0)
+    done = threading.Event()
+
+    def writer():
+        store.sync_flags("memo", [flag])
+        done.set()
+
+    with store._turns.turn():  # another writer's turn, held
+        assert (tmp_path / "r.db-writers").exists()
+        with store.write():  # the holder itself writes without waiting for its own turn
+            pass
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert not done.wait(0.5)  # queued behind the turn held above
+    assert done.wait(30)  # the turn released: the queued writer went through
+    thread.join()
+    assert [f.flag.key for f in store.flags("memo")] == [flag.key]
+
+
+def test_only_sqlite_files_have_writer_turns(tmp_path):
+    from workbench.store import _WriterTurns
+
+    assert _WriterTurns.beside(database_url(str(tmp_path / "r.db"))) is not None
+    assert _WriterTurns.beside("sqlite://") is None
+    assert _WriterTurns.beside("sqlite:///:memory:") is None
+    assert _WriterTurns.beside("postgresql+psycopg://u@localhost/db") is None
+
 def test_two_threads_opening_a_new_database_at_once_both_succeed(tmp_path):
     from workbench import store as store_module
 

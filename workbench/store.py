@@ -8,7 +8,10 @@ Every operation runs in one short transaction on a connection checked out of the
 back at its end: no caller holds a connection, and no connection is used by two threads at once, so
 Streamlit's script threads and several reviewers at once are safe. SQLite runs in WAL mode with a busy
 timeout, and its writes take the write lock up front (`BEGIN IMMEDIATE`) so that two writers queue
-instead of failing half way.
+instead of failing half way. Writers to a SQLite file also take turns on an advisory lock on a file beside
+it (`<database>-writers`): SQLite's own busy handler polls, sleeping up to 100 ms between tries, so under
+twenty writers at once one of them could wait seconds while others came and went; the kernel hands the
+lock to a waiting writer as soon as it is free.
 
 Everything here is append-only except two counters: a flag's `version` (how many decision events it has,
 for optimistic concurrency) and its snapshot fields (refreshed by `sync_flags`, stale flags marked, never
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,6 +199,52 @@ class SequenceConflict(Exception):
     """Internal: another event took the sequence number (page status) this one was made against."""
 
 
+class _WriterTurns:
+    """Writers to one SQLite file taking turns on an advisory lock (flock) on a file beside it.
+
+    Each turn opens the lock file anew, so threads of one process queue too (flock locks belong to an
+    open file, not to a process); a thread already holding a turn is not made to wait for itself.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._held = threading.local()
+
+    @classmethod
+    def beside(cls, url: str) -> _WriterTurns | None:
+        """The turns of the SQLite file at `url`; None for other databases, memory databases and systems
+        without flock (SQLite's own lock still serialises their writers)."""
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+            return None
+        try:
+            import fcntl  # noqa: F401  (POSIX only)
+        except ImportError:
+            return None
+        return cls(Path(f"{parsed.database}-writers"))
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this writer's turn, hold it for the block."""
+        import fcntl
+
+        if getattr(self._held, "turn", False):
+            yield
+            return
+        try:
+            handle = open(self.path, "ab")  # noqa: SIM115  (closed below, after the lock is released)
+        except OSError:  # a read-only folder: SQLite's own lock is all there is
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self._held.turn = True
+            yield
+        finally:
+            self._held.turn = False
+            handle.close()  # closing the file releases the lock
+
+
 class Store:
     """A handle on the review database. Thread-safe: it holds an engine, never an open connection."""
 
@@ -203,6 +252,7 @@ class Store:
         self.url = url
         self.engine = engine
         self._writer = engine.execution_options(workbench_write=True)
+        self._turns = _WriterTurns.beside(url)
 
     def __repr__(self) -> str:
         return f"Store({self.display_url})"
@@ -232,7 +282,7 @@ class Store:
     def write(self) -> Iterator[Connection]:
         """A short write transaction, committed when the block ends (rolled back if it raises)."""
         try:
-            with self._writer.begin() as conn:
+            with self._turns.turn() if self._turns else nullcontext(), self._writer.begin() as conn:
                 yield conn
         except IntegrityError:
             raise  # a constraint said no: the caller decides what that means
