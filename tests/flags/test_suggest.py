@@ -142,6 +142,26 @@ def test_the_memoised_cost_is_the_naive_tables_float_exactly_whatever_bound_aske
     assert COST_PER_EDIT * Levenshtein.distance(read, meant) <= expected + 1e-9
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(MIXED, max_size=9),
+    st.text(MIXED, max_size=9),
+    st.sampled_from([0.0, 0.3, 1.0]),
+    st.sampled_from([1.0, 2.01]),
+)
+def test_a_pair_asked_again_under_a_higher_bound_is_costed_within_the_widest_and_stays_exact(read, meant, low, high):
+    from workbench.flags.suggest import _COSTS
+
+    _COSTS.pop((read, meant), None)
+    expected = _reference_cost(read, meant)
+    first = _ocr_cost_within(read, meant, low, widest=2.01)
+    again = _ocr_cost_within(read, meant, high, widest=2.01)
+    for bound, value in ((low, first), (high, again)):
+        assert (value == expected) if expected <= bound else value > bound
+    if low < expected and low < high:  # asked again above the memo's bound: costed within the widest, once for all
+        assert _COSTS[(read, meant)][1] == max(high, 2.01)
+
+
 def _edited(word: str, edits: list[tuple[int, int, str]]) -> str:
     for kind, at, char in edits:
         at = at % (len(word) + 1)

@@ -132,14 +132,21 @@ _COSTS: dict[tuple[str, str], tuple[float, float]] = {}
 _COSTS_KEPT = 1 << 18
 
 
-def _ocr_cost_within(read: str, meant: str, bound: float) -> float:
-    """`ocr_cost(read, meant)` when it is at most `bound`, else some value above `bound` (memoised)."""
+def _ocr_cost_within(read: str, meant: str, bound: float, *, widest: float | None = None) -> float:
+    """`ocr_cost(read, meant)` when it is at most `bound`, else some value above `bound` (memoised).
+
+    `widest` is the highest bound the caller ever asks (at least `bound`): a pair asked again under a
+    higher bound than its memo holds is costed within `widest`, so that it is not costed a third time
+    (the next document's ranking asks the same pairs under bounds of its own).
+    """
     known = _COSTS.get((read, meant))
     if known is not None:
         value, within = known
         # exact (found within its bound), or above a bound at least as high as this one
         if value <= within or bound <= within:
             return value
+        if widest is not None:
+            bound = max(bound, widest)
     value = _table_cost(read, meant, bound)
     if len(_COSTS) >= _COSTS_KEPT:
         _COSTS.clear()
@@ -303,7 +310,7 @@ def _rank_keys(key: str, lexicon: Lexicon, max_distance: int) -> list[tuple[str,
             if least_score > -best[0]:
                 break
             bound = min(within, -best[0] + frequency + bonus + _ROUNDING)
-        cost = _ocr_cost_within(key, word, bound)  # exact when kept; dearer words are not costed in full
+        cost = _ocr_cost_within(key, word, bound, widest=within)  # exact when kept; dearer ones not in full
         if cost > bound:
             continue
         score = cost - frequency - bonus
