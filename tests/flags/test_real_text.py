@@ -12,7 +12,9 @@ import pytest
 
 from tests.flags.helpers import ocr_page
 from workbench.flags import heuristic_flags
+from workbench.flags.config import config_for
 from workbench.flags.garbage import garbage_reason
+from workbench.flags.letters import letter_score
 from workbench.flags.lexicon import Lexicon
 from workbench.models import FlagCategory, OcrPage
 
@@ -108,6 +110,25 @@ def test_text_without_confidences_flags_unknown_words_that_are_no_names():
 def test_text_without_confidences_leaves_names_inside_sentences():
     column = "The steamer arrived yesterday from Wollongbar with a cargo of wheat for the merchants."
     assert not [text for text, _ in flagged(plain_page(column), "en") if "Wollongbar" in text]
+
+
+def test_text_without_confidences_flags_a_capitalised_word_not_spelt_like_the_language():
+    column = "The steamer arrived yesterday from Bcllnmgar with a cargo of wheat for the merchants."
+    assert ("Bcllnmgar", FlagCategory.MISREAD_WORD) in flagged(plain_page(column), "en")
+    # an engine that vouched for the reading makes it a name, however it is spelt
+    assert not [text for text, _ in flagged(ocr_page(column), "en") if "Bcllnmgar" in text]
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "garbled"), [("en", "Tumbarella", "Bcllnmgar"), ("de", "Bergheim", "Bcrgbcim")]
+)
+def test_a_name_spells_like_its_language_and_a_garbled_word_does_not(language, name, garbled):
+    assert letter_score(name, language) > config_for(language).name_letter_score > letter_score(garbled, language)
+
+
+def test_no_letter_score_without_a_word_list_or_for_a_word_with_other_characters():
+    assert letter_score("Bcllnmgar", "xx") is None  # no word list for the language
+    assert letter_score("Smith's", "en") is None
 
 
 @pytest.mark.parametrize(("language", "word"), [("en", "husbandman"), ("en", "wallowed"), ("fr", "assaisonnées")])

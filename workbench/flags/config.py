@@ -91,6 +91,11 @@ class FlaggerConfig:
     unknown_alone: bool = True  # ... or even without one (off: only with the correction, or doubt)
     name_max_cost: float = 0.5  # an unknown capitalised word inside a sentence, read without doubt, is a
     # name unless a correction this cheap (an OCR confusion, not a spelling) exists
+    # ... and, in text an engine gave no confidences for, only when its letters run as the language's
+    # words do: a mean log-probability per letter (letters.letter_score) at least this. Without doubt to
+    # go on, most such words are garbled (dev halves: 402 of 633 errors against the gold; the words
+    # below this score 336 of 431, names such as "Jamieson" mostly above it)
+    name_letter_score: float = -2.45
 
     # split and merged words
     split_join_zipf: float = 3.0

@@ -17,6 +17,7 @@ import re
 
 from workbench.flags.context import PageContext
 from workbench.flags.garbage import garbage_reason, scannos
+from workbench.flags.letters import letter_score
 from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_token
 from workbench.flags.tokens import NUMBER, has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
@@ -222,7 +223,12 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     elif lexicon.zipf(word) < config.variant_zipf and conf >= config.unsure_conf and lexicon.variant_of(word):
         # an old spelling or another form of a common word ("keepe", "sonne", "auoit"), read without doubt
         return 0.0, suggestions
-    elif not known and conf >= config.unsure_conf and _name_inside_sentence(index, context):
+    elif (
+        not known
+        and conf >= config.unsure_conf
+        and _name_inside_sentence(index, context)
+        and _spelt_like_name(word, token.conf, context)
+    ):
         if best is not None and best.cost <= config.name_max_cost:
             confidence = 0.6  # a name one OCR confusion from another word ("Japanesc")
     elif not known:
@@ -260,6 +266,16 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
 def _old_spelling_of(word: str, best: Suggestion, lexicon) -> bool:
     """True when the language's old-spelling rewrites turn `word` into the word `best` suggests."""
     return lexicon.variant_of(word) == strip_punct(best.text)[1].lower()
+
+
+def _spelt_like_name(word: str, conf: float | None, context: PageContext) -> bool:
+    """True when a capitalised word inside a sentence may be taken for a name on its looks: always when the
+    engine vouched for the reading, and in text without confidences when its letters run as the language's
+    words do (FlaggerConfig.name_letter_score)."""
+    if conf is not None:
+        return True
+    score = letter_score(word, context.lexicon.language)
+    return score is None or score >= context.config.name_letter_score
 
 
 def _name_inside_sentence(index: int, context: PageContext) -> bool:
