@@ -171,3 +171,23 @@ def test_a_quantity_with_its_unit_is_no_garbage(token):
 @pytest.mark.parametrize("token", ["tbe1", "l0O", "55,O00"])
 def test_letters_inside_numbers_are_still_garbage(token):
     assert garbage_reason(token) == "letters and digits"
+
+
+def test_a_lowercase_word_running_into_a_sentence_opener_lost_its_stop():
+    column = "The cart overturned near the mill and the driver was hurt\nHe was taken to the hospital at once."
+    flags = [f for f in heuristic_flags([plain_page(column)], language="en") if "hurt" in f.text]
+    assert [(f.text, f.category, f.suggestions[0]) for f in flags] == [
+        ("hurt\nHe", FlagCategory.CASE_OR_PUNCTUATION, "hurt.\nHe")
+    ]
+
+
+def test_a_misread_capital_inside_a_sentence_is_flagged_with_its_neighbour():
+    flags = heuristic_flags([plain_page("The old man sits In his chair by the fire every evening.")], language="en")
+    assert [(f.text, f.suggestions[1]) for f in flags if "In" in f.text] == [("sits In", "sits in")]
+
+
+def test_a_capitalised_word_after_a_function_word_or_in_german_is_no_lost_stop():
+    english = "The ship sailed for New York with a cargo of wool and the mail for the colony."
+    assert not [f for f in heuristic_flags([plain_page(english)], language="en") if "New" in f.text]
+    german = "Der Wagen fuhr langsam durch die Stadt und Die Leute sahen ihm lange nach."
+    assert not [f for f in heuristic_flags([plain_page(german)], language="de") if "Die" in f.text]

@@ -181,7 +181,39 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             and strip_punct(text)[1].isalpha()
         ):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
+            continue
+        lost = _lost_stop(index, context) if context.config.capital_inside_sentence else ()
+        if lost:
+            flags.append(context.flag(index, index + 1, FlagCategory.CASE_OR_PUNCTUATION, lost, 0.55))
     return flags
+
+
+def _lost_stop(index: int, context: PageContext) -> tuple[str, ...]:
+    """Readings of token `index` and the next one when a lowercase word runs into a capitalised very common
+    word ("the boy It was", "sits In her room"): a full stop lost between them, or a capital misread; ()
+    otherwise. Only for a language whose sentences keep their capitals to their first word (not German).
+
+    The capitalised word is one that opens sentences (its lowercase form at least
+    `FlaggerConfig.stop_before_zipf` common), not a name; the word before it is no word a sentence never
+    ends on ("of New", "the New", "at One": the language's short function words).
+    """
+    tokens, config = context.tokens, context.config
+    if index + 1 >= len(tokens) or index + 1 in context.claimed:
+        return ()
+    word, following = tokens[index].text, tokens[index + 1].text
+    if not (word.isalpha() and word.islower()) or word in config.glued_words | config.no_stop_after:
+        return ()
+    if word in config.title_small_words:
+        return ()
+    lead, capital, _ = strip_punct(following)
+    if lead or len(capital) < 2 or not (capital.isalpha() and capital[0].isupper() and capital[1:].islower()):
+        return ()
+    if context.lexicon.zipf(capital.lower()) < config.stop_before_zipf:
+        return ()
+    if _title_case(context.lines[context.line_of(index)], context):
+        return ()  # a heading ("Notes on the Way In")
+    between = context.page.text[tokens[index].end : tokens[index + 1].start]
+    return (word + "." + between + following, word + between + following.replace(capital, capital.lower(), 1))
 
 
 def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
