@@ -550,3 +550,23 @@ def test_without_decisions_or_line_edits_the_corrected_transcript_is_the_ocr_as_
     assert report.metrics["corrected"] is None
     assert report.metrics["missing"]["corrected"].startswith("No review decisions change the text yet")
     assert evaluate_corrected(memo, open_store(), DOC) is None  # what the report spares itself asking
+
+
+def test_a_report_leaves_the_garbage_collector_as_it_found_it_and_writes_the_same_files(memo, tmp_path):
+    import gc
+
+    from workbench.errors import WorkbenchError
+    from workbench.report.api import _earlier_objects_frozen
+
+    frozen = gc.get_freeze_count()
+    with _earlier_objects_frozen():
+        assert gc.get_freeze_count() > frozen  # what existed is out of the collector's passes meanwhile
+    assert gc.get_freeze_count() == frozen
+    with pytest.raises(WorkbenchError):  # a report that fails puts them back too
+        write_document_report(memo, "no-such-document", out=tmp_path / "none")
+    assert gc.get_freeze_count() == frozen
+    _, first = write_document_report(memo, DOC, out=tmp_path / "one", generated="2026-12-03T00:00:00Z")
+    gc.collect()
+    _, second = write_document_report(memo, DOC, out=tmp_path / "two", generated="2026-12-03T00:00:00Z")
+    assert [p.read_bytes() for p in first.files] == [p.read_bytes() for p in second.files]
+    assert gc.get_freeze_count() == frozen

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +30,32 @@ from workbench.report.render import (
 )
 
 
+@contextmanager
+def _earlier_objects_frozen() -> Iterator[None]:
+    """Leave the objects that exist already (word lists, the flaggers' and the metrics' memos, an earlier
+    report's leftovers) out of the cyclic garbage collector's passes while a report is made, and put them
+    back after.
+
+    Making a report allocates millions of objects, so the collector makes full passes several times a
+    report, and each walks every object alive, most of them the memos a worker has filled over its
+    earlier documents: 0.6 s of a 100-page document's 3.8 s after one document before it, 0.3 s with
+    them frozen. Freezing changes only what the passes look at, never what the report holds; a thread
+    that unfreezes while another builds only takes the saving away from it.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def write_document_report(
     collection: Collection, doc_id: str, *, out: Path | None = None, generated: str | None = None
 ) -> tuple[Report, Written]:
     """Build `doc_id`'s report and write it into `out` (default: the collection's reports/DOC)."""
-    report = build_report(collection, doc_id, generated=generated)
-    return report, write_report(report, out if out is not None else collection.reports / doc_id)
+    with _earlier_objects_frozen():
+        report = build_report(collection, doc_id, generated=generated)
+        return report, write_report(report, out if out is not None else collection.reports / doc_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +109,9 @@ def _rendered_or_error(
     error that stopped it (final, not tried again). The drawing and templating happen where the task runs;
     only the client writes the files."""
     try:
-        report = build_report(collection, doc_id, generated=generated)
-        return report.metrics, render_report(report)
+        with _earlier_objects_frozen():
+            report = build_report(collection, doc_id, generated=generated)
+            return report.metrics, render_report(report)
     except WorkbenchError as error:
         return error
 
