@@ -80,19 +80,29 @@ def test_a_german_misreading_is_flagged():
     assert [(f.text, f.suggestions[0]) for f in flags] == [("nächstcn", "nächsten")]
 
 
+def german_misreadings(lines: list[str]) -> list[tuple[str, str]]:
+    """(text, first suggestion) of the misread-word flags of a German page of `lines`."""
+    flags = heuristic_flags([ocr_page("\n".join(lines))], language="deu")
+    return [(f.text, f.suggestions[0]) for f in flags if f.category is FlagCategory.MISREAD_WORD]
+
+
 def test_a_guillemet_glued_to_a_word_is_the_letter_fraktur_ocr_lost():
     lines = [
         "Die Versammlung de» Kantons hat da« Gesetz über die Schulen bereit» beschlossen,",
         "und der Rath sagt: «Das Gesetz gilt» und alle Gemeinden werden es befolgen.",
     ]
-    flags = heuristic_flags([ocr_page("\n".join(lines))], language="deu")
     # the quotation's closing mark ("gilt»") is no letter: a mark opened it ("«Das", flagged for its own
     # glued mark, as German sets »...« or „...“)
-    assert [(f.text, f.suggestions[0]) for f in flags if f.category is FlagCategory.MISREAD_WORD] == [
-        ("de»", "des"),
-        ("da«", "das"),
-        ("bereit»", "bereits"),
+    assert german_misreadings(lines) == [("de»", "des"), ("da«", "das"), ("bereit»", "bereits")]
+
+
+def test_a_guillemet_like_the_one_that_opened_the_quotation_closes_nothing():
+    lines = [
+        "Der Rath sagt: »Das Gesetz gilt für alle« und die Gemeinden befolgen da» Gesetz",
+        "seit dem Frühjahr, »wie e» der Rath will« und wie es die Bürger wünschen.",
     ]
+    # »...« is how German sets a quotation: a glued » after an opening » is Fraktur's s, a glued « closes
+    assert german_misreadings(lines) == [("da»", "das"), ("e»", "es")]
 
 
 def test_french_quotation_marks_are_no_misread_letters():

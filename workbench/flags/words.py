@@ -171,8 +171,7 @@ def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
         return ()
     if text[:1] in "«»" and text.rstrip(".,;:!?)")[-1:] in "«»":
         return ()  # «word» or »word«: a one-word quotation
-    reach = context.config.quote_reach
-    if any(other.text[:1] in "«»" for other in context.tokens[max(0, index - reach) : index]):
+    if _may_close_quotation(index, context):
         return ()  # a quotation opened before it may close here
     readings = [""]
     for piece in re.split(r"([«»])", text):
@@ -188,6 +187,21 @@ def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
         return -(lexicon.zipf(word) if lexicon.is_known(word) else 0.0) + sum(letters)
 
     return tuple(sorted(readings, key=rank)[:3])  # stable: ties keep the letters' order
+
+
+def _may_close_quotation(index: int, context: PageContext) -> bool:
+    """True when the guillemet glued to token `index` may close a quotation: it ends the word (past its
+    punctuation) and the latest token opening with a guillemet within `quote_reach` tokens before it
+    opened with the other one (»...« as German prints it, «...» as French does)."""
+    text = context.tokens[index].text
+    mark = text.rstrip(".,;:!?)")[-1:]
+    if mark not in "«»":
+        return False  # a guillemet inside the word closes nothing
+    reach = context.config.quote_reach
+    for other in reversed(context.tokens[max(0, index - reach) : index]):
+        if other.text[:1] in "«»":
+            return other.text[:1] != mark
+    return False
 
 
 def _misread(index: int, context: PageContext) -> tuple[float, list]:
