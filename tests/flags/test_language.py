@@ -105,6 +105,17 @@ def test_a_guillemet_like_the_one_that_opened_the_quotation_closes_nothing():
     assert german_misreadings(lines) == [("da»", "das"), ("e»", "es")]
 
 
+def test_on_a_page_of_glued_guillemets_an_opening_one_is_no_quotation():
+    lines = [
+        "Der Rath de» Kanton» hat «inen Antrag wegen de» Gesetze» gestellt und die Versammlung",
+        "de» Volke» hat ihn nach langer Berathung angenommen, wie e» der Rath gewollt hatte,",
+        "und die Gemeinde» de» Bezirk» haben da» Gesetz au» freiem Willen angenommen.",
+    ]
+    # "«inen" is Fraktur's e read as a guillemet, not a quotation that the marks after it may close
+    glued = [text for text, _ in german_misreadings(lines) if "»" in text]
+    assert len(glued) == 12 and "Kanton»" in glued and "Gemeinde»" in glued
+
+
 def test_french_quotation_marks_are_no_misread_letters():
     lines = [
         "La commission a rendu son rapport « sur les écoles » et le conseil",

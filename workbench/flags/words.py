@@ -132,6 +132,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
     """Flags for words read as another string, with ranked suggestions."""
     flags = []
     table = scannos() if context.config.scannos else {}
+    marks_are_letters = _guillemets_are_letters(context)
     for _line, index in context.unclaimed_prose():
         text = context.tokens[index].text
         if not has_alnum(text) or NUMBER.match(text):
@@ -140,7 +141,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
             continue
-        glued = _guillemet_for_letter(index, context)
+        glued = _guillemet_for_letter(index, context, quotations=not marks_are_letters)
         if glued:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, glued, 0.8))
             continue
@@ -159,9 +160,20 @@ def misread_flags(context: PageContext) -> list[Flag]:
     return flags
 
 
-def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
+def _guillemets_are_letters(context: PageContext) -> bool:
+    """True when the page holds many guillemets glued after a letter (`FlaggerConfig.guillemet_letter_min`),
+    `guillemet_letter_ratio` times as many as those opening a token: a page of Fraktur read as guillemets,
+    whose quotation openers are themselves misread letters ("«inen" for "einen"), not one of quotations."""
+    glued = sum(1 for token in context.tokens if GLUED_GUILLEMET.search(token.text))
+    opening = sum(1 for token in context.tokens if token.text[:1] in "«»")
+    config = context.config
+    return glued >= config.guillemet_letter_min and glued >= config.guillemet_letter_ratio * opening
+
+
+def _guillemet_for_letter(index: int, context: PageContext, *, quotations: bool = True) -> tuple[str, ...]:
     """Readings of the token at `index` with a guillemet glued to a letter ("de»", "da«", "bereit»") put
-    back as the letter it stands for, best first; () when the token has none or it closes a quotation.
+    back as the letter it stands for, best first; () when the token has none or it closes a quotation
+    (looked for only when the page has `quotations`).
 
     Fraktur's round s (and n) come out of Tesseract as a guillemet stuck to the word; typed quotation
     marks stand apart (French « mot ») or open the quotation they close within the reach of one.
@@ -171,7 +183,7 @@ def _guillemet_for_letter(index: int, context: PageContext) -> tuple[str, ...]:
         return ()
     if text[:1] in "«»" and text.rstrip(".,;:!?)")[-1:] in "«»":
         return ()  # «word» or »word«: a one-word quotation
-    if _may_close_quotation(index, context):
+    if quotations and _may_close_quotation(index, context):
         return ()  # a quotation opened before it may close here
     readings = [""]
     for piece in re.split(r"([«»])", text):
