@@ -183,6 +183,10 @@ ENGLISH = FlaggerConfig(
         (r"ies$", "ys"),  # alwaies
         (r"ely$", "ly"),  # onely, earely
         (r"(?<=[bdt])r(?=ed$)", "er"),  # entred, hindred
+        (r"(?<=[a-z])i(?=oy)", "j"),  # enioy, reioyce
+        (r"ai(?=l)", "e"),  # suddainly, counsaile
+        (r"oa(?=d)", "o"),  # aboade
+        (r"sw(?=a)", "su"),  # perswade
     ),
     inflections=_words("s es ed d ing er est ly"),
 )
