@@ -117,3 +117,12 @@ def test_a_real_word_whose_correction_is_its_own_modern_spelling_is_the_books_sp
     page = OcrPage(document="doc", number=1, text=text)
     assert Lexicon.for_pages([page]).variant_of("hee") == "he"
     assert "hee" not in misread_texts([page])
+
+
+def test_a_word_written_with_sharp_s_is_the_word_the_list_folds_to_ss():
+    text = "Man sagt, daß der große Rath seinen Einfluß auf die Straße nicht verliere, und daß er bleibe."
+    page = OcrPage(document="doc", number=1, text=text)
+    lexicon = Lexicon.for_pages([page], language="de")
+    assert lexicon.zipf("daß") == lexicon.zipf("dass") > 0
+    assert lexicon.is_known("Einfluß") and lexicon.count("dass") == 2
+    assert not {"daß", "große", "Einfluß", "Straße"} & set(misread_texts([page], language="de"))

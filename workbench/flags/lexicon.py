@@ -84,7 +84,16 @@ def word_key(token: str) -> str:
 
 def _key_of(token: str) -> str:
     """`word_key` without the memo, for the many strings asked about once (candidate spellings)."""
-    return strip_punct.__wrapped__(token)[1].lower().replace("’", "'")
+    return _folded(strip_punct.__wrapped__(token)[1])
+
+
+def _folded(word: str) -> str:
+    """`word` lowercased as wordfreq keys its lists: curly apostrophe straight, and sharp s as "ss".
+
+    wordfreq casefolds what it counts, so its German list holds "dass", "grosse", "Einfluss" and no word
+    with ß: looked up as printed, every "daß" and "große" of a German text would be unknown.
+    """
+    return word.lower().replace("’", "'").replace("ß", "ss")
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,7 @@ class Lexicon:
         pairs: Counter = Counter()
         for text in texts:
             words = [strip_punct(t)[1] for t in text.split()]
-            keys = [w.lower().replace("’", "'") for w in words]
+            keys = [_folded(w) for w in words]
             counts.update(k for k in keys if k)
             cased.update(w for w in words if w)
             pairs.update((a, b) for a, b in itertools.pairwise(keys) if a and b)
