@@ -126,3 +126,12 @@ def test_a_word_written_with_sharp_s_is_the_word_the_list_folds_to_ss():
     assert lexicon.zipf("daß") == lexicon.zipf("dass") > 0
     assert lexicon.is_known("Einfluß") and lexicon.count("dass") == 2
     assert not {"daß", "große", "Einfluß", "Straße"} & set(misread_texts([page], language="de"))
+
+
+def test_a_word_broken_by_frakturs_double_hyphen_is_the_word_joined():
+    text = "Nach einer langen Verhand¬lung hat der Rath die Vor¬lage an¬genommen, die Kommission aber nicht."
+    page = OcrPage(document="doc", number=1, text=text)
+    lexicon = Lexicon.for_pages([page], language="de")
+    assert lexicon.is_known("Verhand¬lung") and lexicon.is_known("an¬genommen,")
+    assert not lexicon.is_known("Verhand¬luug")
+    assert not {"Verhand¬lung", "Vor¬lage", "an¬genommen,"} & set(misread_texts([page], language="de"))

@@ -253,6 +253,9 @@ class Lexicon:
             return True  # a compound of words: self-defense, US-Japan, political-military
         if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
             return True  # a word hyphenated where a line once ended, the line break since removed
+        if "¬" in key.strip("¬") and self.is_known(stem.replace("¬", "")):
+            # the same with Fraktur's double hyphen, which transcriptions keep ("ge¬worden", "Verhand¬lung")
+            return True
         if "'" in key.strip("'") and self._elided(key):
             return True  # an elision: l'homme, qu'il, d'Orléans
         if config.compounds and self._compound(key):
