@@ -212,3 +212,13 @@ def test_braces_become_parentheses_and_a_paragraph_number_gets_its_full_stop():
         ("4,", FlagCategory.CASE_OR_PUNCTUATION, ("4.",)),
         ("Japan},", FlagCategory.CASE_OR_PUNCTUATION, ("Japan),",)),
     ]
+
+
+def test_a_lost_hyphen_after_a_short_real_word_is_found_when_the_tail_is_no_word():
+    lines = [
+        "The news had a chilling effect on the political com",
+        "plexion of affairs in every capital, and the ministers met",
+        "at the palace to consider what the treaty would mean for them.",
+    ]
+    hyphens = [f for f in flags_of(lines) if f.category is FlagCategory.BROKEN_HYPHENATION]
+    assert [(f.text, f.suggestions[:1]) for f in hyphens] == [("com\nplexion", ("complexion",))]

@@ -84,10 +84,8 @@ def hyphenation_flags(context: PageContext) -> list[Flag]:
             # "politi" + "Cal" -> "political" (5.5 against 3.3), never "with" + "in" -> "within" (5.3 against 7.1)
             and (
                 lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word)) + config.lost_hyphen_margin
-                # neither half a word, and the break falls where the language hyphenates the join
-                or (
-                    not lexicon.is_known(stem) and not lexicon.is_known(tail_word) and _breaks_at(stem, joined, context)
-                )
+                # the tail no word ("com" + "plexion"), and the break falls where the language hyphenates the join
+                or (not lexicon.is_known(tail_word) and _breaks_at(stem, joined, context))
             )
         ):
             lead = strip_punct(head.text)[0]
