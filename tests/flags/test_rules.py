@@ -12,7 +12,7 @@ from workbench.flags import heuristic_flags
 from workbench.flags.garbage import garbage_reason, scannos
 from workbench.flags.lexicon import Lexicon
 from workbench.flags.suggest import match_case, ocr_cost, suggest_token
-from workbench.models import FlagCategory
+from workbench.models import FlagCategory, OcrPage
 
 PROSE = [
     "The security of the Far East rests on the alliance with Japan and the Far East",
@@ -222,3 +222,11 @@ def test_a_lost_hyphen_after_a_short_real_word_is_found_when_the_tail_is_no_word
     ]
     hyphens = [f for f in flags_of(lines) if f.category is FlagCategory.BROKEN_HYPHENATION]
     assert [(f.text, f.suggestions[:1]) for f in hyphens] == [("com\nplexion", ("complexion",))]
+
+
+def test_a_possessive_is_not_taken_for_an_elision_of_a_digit():
+    lexicon = Lexicon.for_texts(["x"])
+    assert lexicon.zipf("Bacon'5") == 0.0 and lexicon.zipf("Bacon's") > 0
+    text = "The letter was copied out in Francis Bacon's own hand, and sent to the printer at once."
+    page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
+    assert not [f for f in heuristic_flags([page]) if "Bacon" in f.text]

@@ -311,6 +311,8 @@ class Lexicon:
 
     def _elided(self, key: str) -> bool:
         head, _, tail = key.partition("'")
+        if not (head.isalpha() and tail.isalpha()):
+            return False  # letters either side: "bacon'5" is a misread possessive, no elision of "5"
         short_head = len(head) <= 7 and (self.general.get(head + "'", 0.0) > 0 or self.general.get(head, 0.0) >= 4)
         long_known = len(tail) >= self.config.known_long_letters and tail in self.general
         return short_head and (
