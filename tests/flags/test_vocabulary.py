@@ -135,3 +135,18 @@ def test_a_word_broken_by_frakturs_double_hyphen_is_the_word_joined():
     assert lexicon.is_known("Verhand¬lung") and lexicon.is_known("an¬genommen,")
     assert not lexicon.is_known("Verhand¬luug")
     assert not {"Verhand¬lung", "Vor¬lage", "an¬genommen,"} & set(misread_texts([page], language="de"))
+
+
+def test_an_old_spelling_is_the_books_only_in_a_document_that_writes_old_spellings():
+    old_book = "Hee said he would keepe the horse and goe home, for the sonne was low and the waye was long."
+    modern = (
+        "The committee agreed that the office would keepe its records in the main building, and the "
+        "members asked the secretary to report on the budget, the staff and the new premises next month.\n"
+        "After a short debate the chairman thanked the treasurer for her careful accounts and noted that "
+        "the annual dinner would be held in the spring, when the garden of the old house is at its best.\n"
+        "The meeting closed with a vote of thanks to the volunteers who had painted the hall and repaired "
+        "the roof during the long winter, and the members went home through the rain in good spirits."
+    )
+    assert "keepe" not in misread_texts([ocr_page(old_book)])
+    assert Lexicon.for_pages([ocr_page(modern)]).variant_share() < 0.015
+    assert "keepe" in misread_texts([ocr_page(modern)])

@@ -72,6 +72,9 @@ class FlaggerConfig:
     inflections: frozenset[str] = frozenset()
     variant_zipf: float = 3.0
     variant_min_stem: int = 4  # letters a word keeps before a swapped ending
+    # ... and only in a document that writes such forms: at least this share of its lowercase words (a
+    # modern text with one "keepe" has misread it)
+    variant_min_share: float = 0.015
 
     # the document's own vocabulary (what the flagger learns before it judges)
     settled_count: int = 3  # read this often, a well-read word is no misreading

@@ -279,6 +279,18 @@ class Lexicon:
             memo[key] = self._variant(key)
         return memo[key]
 
+    def variant_share(self) -> float:
+        """The share (0..1) of the document's lowercase words that are rare variants of a common word
+        (`variant_of`, Zipf below `variant_zipf`): how much the document writes old spellings at all."""
+        found = self.cache.get("variant_share")
+        if found is None:
+            floor = self.config.variant_zipf
+            words = [(w, n) for w, n in self.cased_document.items() if w.isalpha() and w.islower()]
+            total = sum(n for _, n in words)
+            rare = sum(n for w, n in words if self.zipf(w) < floor and self.variant_of(w))
+            found = self.cache["variant_share"] = rare / total if total else 0.0
+        return found
+
     def _variant(self, key: str) -> str | None:
         config = self.config
         floor = config.variant_zipf

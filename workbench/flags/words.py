@@ -246,8 +246,14 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # however rare the general list thinks it (old spellings, terms, people and places), unless the
         # engine doubted this very reading.
         return 0.0, suggestions
-    elif lexicon.zipf(word) < config.variant_zipf and conf >= config.unsure_conf and lexicon.variant_of(word):
-        # an old spelling or another form of a common word ("keepe", "sonne", "auoit"), read without doubt
+    elif (
+        lexicon.zipf(word) < config.variant_zipf
+        and conf >= config.unsure_conf
+        and lexicon.variant_of(word)
+        and lexicon.variant_share() >= config.variant_min_share
+    ):
+        # an old spelling or another form of a common word ("keepe", "sonne", "auoit"), read without doubt,
+        # in a document that writes such forms
         return 0.0, suggestions
     elif (
         not known
