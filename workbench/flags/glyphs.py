@@ -201,9 +201,9 @@ def _lost_stop(index: int, context: PageContext) -> tuple[str, ...]:
     if index + 1 >= len(tokens) or index + 1 in context.claimed:
         return ()
     word, following = tokens[index].text, tokens[index + 1].text
-    if not (word.isalpha() and word.islower()) or word in config.glued_words | config.no_stop_after:
+    if not (word.isalpha() and word.islower()):
         return ()
-    if word in config.title_small_words:
+    if word in config.glued_words or word in config.no_stop_after or word in config.title_small_words:
         return ()
     lead, capital, _ = strip_punct(following)
     if lead or len(capital) < 2 or not (capital.isalpha() and capital[0].isupper() and capital[1:].islower()):
