@@ -230,3 +230,16 @@ def test_a_possessive_is_not_taken_for_an_elision_of_a_digit():
     text = "The letter was copied out in Francis Bacon's own hand, and sent to the printer at once."
     page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
     assert not [f for f in heuristic_flags([page]) if "Bacon" in f.text]
+
+
+def test_two_words_of_a_line_are_joined_when_the_word_is_far_commoner_than_the_pair_by_chance():
+    lines = [
+        "The board will meet for the trans action of business and the ex treme",
+        "economy of the GENE RAL fund; any one may come a part of the way in to town.",
+    ]
+    splits = [f for f in flags_of(lines) if f.category is FlagCategory.SPLIT_WORD]
+    assert [(f.text, f.suggestions[:1]) for f in splits] == [
+        ("trans action", ("transaction",)),
+        ("ex treme", ("extreme",)),
+        ("GENE RAL", ("GENERAL",)),
+    ]

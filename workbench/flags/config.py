@@ -102,6 +102,10 @@ class FlaggerConfig:
 
     # split and merged words
     split_join_zipf: float = 3.0
+    # two words of a line are one word split by a space when the joined word is this many Zipf points
+    # commoner than the two read as a pair would be if their words were independent (Zipf of a over b:
+    # zipf(a) + zipf(b) - 9): "trans action", "ex treme", "share holders"; not "a part", "any one"
+    split_pair_margin: float = 3.0
     merge_part_zipf: float = 3.5
     # a token this common is a word, even if two words could make it; rarer ones of `known_long_letters`
     # or more are words too ("whereof"), not shorter ones: "fora" (2.7) is "for a" in the briefing paper

@@ -47,12 +47,17 @@ def split_flags(context: PageContext) -> list[Flag]:
             left, right = tokens[index].text, tokens[index + 1].text
             lead, left_word, left_trail = strip_punct(left)
             _, right_word, trail = strip_punct(right)
-            if left_trail or not left_word.isalpha() or not right_word.isalpha() or not right_word[0].islower():
+            if left_trail or not left_word.isalpha() or not right_word.isalpha():
+                continue
+            # lowercase run on, or a word in capitals split ("GENE RAL")
+            if not (right_word[0].islower() or (left_word.isupper() and right_word.isupper() and len(left_word) > 1)):
                 continue
             joined = left_word + right_word
             both_known = lexicon.is_known(left_word) and lexicon.is_known(right_word)
-            # Two real words ("a part", "in to") stay apart unless their join is commoner than either.
-            if both_known and lexicon.zipf(joined) <= max(lexicon.zipf(left_word), lexicon.zipf(right_word)):
+            # Two real words ("a part", "in to") stay apart unless their join is much commoner than the pair
+            # would be by chance.
+            pair_zipf = lexicon.zipf(left_word) + lexicon.zipf(right_word) - 9.0
+            if both_known and lexicon.zipf(joined) <= pair_zipf + config.split_pair_margin:
                 continue
             if lexicon.zipf(joined) >= config.split_join_zipf or lexicon.count(joined) > 1:
                 flags.append(context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (lead + joined + trail,), 0.8))
