@@ -243,3 +243,13 @@ def test_two_words_of_a_line_are_joined_when_the_word_is_far_commoner_than_the_p
         ("ex treme", ("extreme",)),
         ("GENE RAL", ("GENERAL",)),
     ]
+
+
+def test_a_hyphen_lost_at_a_line_end_between_two_words_is_found_when_the_join_is_far_commoner():
+    lines = [
+        "She had read about it in the news",
+        "paper that morning, and the house",
+        "was quiet when the rain came in to the room.",
+    ]
+    hyphens = [f for f in flags_of(lines) if f.category is FlagCategory.BROKEN_HYPHENATION]
+    assert [(f.text, f.suggestions[:1]) for f in hyphens] == [("news\npaper", ("newspaper",))]

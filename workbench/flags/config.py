@@ -104,7 +104,8 @@ class FlaggerConfig:
     split_join_zipf: float = 3.0
     # two words of a line are one word split by a space when the joined word is this many Zipf points
     # commoner than the two read as a pair would be if their words were independent (Zipf of a over b:
-    # zipf(a) + zipf(b) - 9): "trans action", "ex treme", "share holders"; not "a part", "any one"
+    # zipf(a) + zipf(b) - 9): "trans action", "ex treme", "share holders"; not "a part", "any one".
+    # The same test finds a hyphen lost at a line end ("news" + "paper")
     split_pair_margin: float = 3.0
     merge_part_zipf: float = 3.5
     # a token this common is a word, even if two words could make it; rarer ones of `known_long_letters`

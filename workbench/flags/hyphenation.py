@@ -86,6 +86,8 @@ def hyphenation_flags(context: PageContext) -> list[Flag]:
                 lexicon.zipf(joined) > max(lexicon.zipf(stem), lexicon.zipf(tail_word)) + config.lost_hyphen_margin
                 # the tail no word ("com" + "plexion"), and the break falls where the language hyphenates the join
                 or (not lexicon.is_known(tail_word) and _breaks_at(stem, joined, context))
+                # or far commoner than the halves read as a pair by chance ("news" + "paper")
+                or lexicon.zipf(joined) > lexicon.pair_by_chance_zipf(stem, tail_word) + config.split_pair_margin
             )
         ):
             lead = strip_punct(head.text)[0]

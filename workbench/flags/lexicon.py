@@ -175,6 +175,15 @@ class Lexicon:
             found = memo[word] = self._zipf(word)
         return found
 
+    def pair_by_chance_zipf(self, first: str, second: str) -> float:
+        """The Zipf frequency of `first second` as a pair if the two words were independent.
+
+        Zipf is log10 of occurrences per billion words, so a pair's chance frequency is the product of its
+        words' shares: zipf(first) + zipf(second) - 9. A word split by a space ("trans action") is far
+        commoner joined than this; two words that belong apart ("a part") are not.
+        """
+        return self.zipf(first) + self.zipf(second) - 9.0
+
     def _zipf(self, word: str) -> float:
         key = word_key(word)
         found = self.general.get(key)

@@ -56,8 +56,8 @@ def split_flags(context: PageContext) -> list[Flag]:
             both_known = lexicon.is_known(left_word) and lexicon.is_known(right_word)
             # Two real words ("a part", "in to") stay apart unless their join is much commoner than the pair
             # would be by chance.
-            pair_zipf = lexicon.zipf(left_word) + lexicon.zipf(right_word) - 9.0
-            if both_known and lexicon.zipf(joined) <= pair_zipf + config.split_pair_margin:
+            chance = lexicon.pair_by_chance_zipf(left_word, right_word)
+            if both_known and lexicon.zipf(joined) <= chance + config.split_pair_margin:
                 continue
             if lexicon.zipf(joined) >= config.split_join_zipf or lexicon.count(joined) > 1:
                 flags.append(context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (lead + joined + trail,), 0.8))
