@@ -214,14 +214,32 @@ def test_braces_become_parentheses_and_a_paragraph_number_gets_its_full_stop():
     ]
 
 
-def test_a_lost_hyphen_after_a_short_real_word_is_found_when_the_tail_is_no_word():
-    lines = [
-        "The news had a chilling effect on the political com",
-        "plexion of affairs in every capital, and the ministers met",
-        "at the palace to consider what the treaty would mean for them.",
-    ]
+@pytest.mark.parametrize(
+    ("lines", "found"),
+    [
+        # the tail no word, the break where English hyphenates
+        (
+            [
+                "The news had a chilling effect on the political com",
+                "plexion of affairs in every capital, and the ministers met",
+                "at the palace to consider what the treaty would mean for them.",
+            ],
+            ("com\nplexion", ("complexion",)),
+        ),
+        # two words, their join far commoner than the pair by chance ("in to" stays apart)
+        (
+            [
+                "She had read about it in the news",
+                "paper that morning, and the house",
+                "was quiet when the rain came in to the room.",
+            ],
+            ("news\npaper", ("newspaper",)),
+        ),
+    ],
+)
+def test_a_hyphen_lost_at_a_line_end_is_found(lines, found):
     hyphens = [f for f in flags_of(lines) if f.category is FlagCategory.BROKEN_HYPHENATION]
-    assert [(f.text, f.suggestions[:1]) for f in hyphens] == [("com\nplexion", ("complexion",))]
+    assert [(f.text, f.suggestions[:1]) for f in hyphens] == [found]
 
 
 def test_a_possessive_is_not_taken_for_an_elision_of_a_digit():
@@ -243,13 +261,3 @@ def test_two_words_of_a_line_are_joined_when_the_word_is_far_commoner_than_the_p
         ("ex treme", ("extreme",)),
         ("GENE RAL", ("GENERAL",)),
     ]
-
-
-def test_a_hyphen_lost_at_a_line_end_between_two_words_is_found_when_the_join_is_far_commoner():
-    lines = [
-        "She had read about it in the news",
-        "paper that morning, and the house",
-        "was quiet when the rain came in to the room.",
-    ]
-    hyphens = [f for f in flags_of(lines) if f.category is FlagCategory.BROKEN_HYPHENATION]
-    assert [(f.text, f.suggestions[:1]) for f in hyphens] == [("news\npaper", ("newspaper",))]
