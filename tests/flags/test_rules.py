@@ -261,3 +261,9 @@ def test_two_words_of_a_line_are_joined_when_the_word_is_far_commoner_than_the_p
         ("ex treme", ("extreme",)),
         ("GENE RAL", ("GENERAL",)),
     ]
+
+
+def test_english_ordinals_are_numbers_not_misread_words():
+    text = "The board met on the 14th of May, again on the 2d and the 23rd, and last on the 1st of June."
+    page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
+    assert [f.text for f in heuristic_flags([page], language="en")] == []

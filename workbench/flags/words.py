@@ -142,6 +142,8 @@ def misread_flags(context: PageContext) -> list[Flag]:
         text = context.tokens[index].text
         if not has_alnum(text) or NUMBER.match(text):
             continue
+        if context.config.ordinal and re.fullmatch(context.config.ordinal, strip_punct(text)[1]):
+            continue
         number = _number_fix(text)
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
