@@ -80,6 +80,7 @@ def hyphenation_flags(context: PageContext) -> list[Flag]:
         lower_tail = tail_word[0].islower() or (stem[-1:].islower() and tail_word[1:].islower())
         if (
             lower_tail
+            and stem[-1].isalpha()  # a mark ending the line ("%", "_") is no word's head
             and lexicon.zipf(joined) >= config.join_zipf - 0.5
             # "politi" + "Cal" -> "political" (5.5 against 3.3), never "with" + "in" -> "within" (5.3 against 7.1)
             and (
