@@ -275,3 +275,13 @@ def test_english_ordinals_are_numbers_not_misread_words():
     text = "The board met on the 14th of May, again on the 2d and the 23rd, and last on the 1st of June."
     page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
     assert [f.text for f in heuristic_flags([page], language="en")] == []
+
+
+def test_a_french_real_word_one_slip_from_a_commoner_word_is_doubted_only_in_noisy_text():
+    clean = "Le roi partit le matin pour la ville, et la reine resta au palais avec ses enfants sur le lac."
+    noisy = "Le roi partit le rnatin pour la vilie, et la rcine resta au palais avec fes cnfants sur le lac."
+    flagged = {}
+    for name, text in (("clean", clean), ("noisy", noisy)):
+        page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
+        flagged[name] = [f.text for f in heuristic_flags([page], language="fr") if f.text == "lac."]
+    assert flagged == {"clean": [], "noisy": ["lac."]}

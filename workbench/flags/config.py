@@ -91,6 +91,10 @@ class FlaggerConfig:
     known_low_conf: float = 45.0  # a real word needs this much doubt (or a cheap confusion) to be flagged
     unsure_conf: float = 90.0
     real_word_gain: float = 1.5  # Zipf a confusion must gain to call a real word misread (when doubted)
+    # ... and, in text without confidences, only in a document at least this noisy: this share of its
+    # lowercase words unknown (Lexicon.unknown_share). In clean text a real word is seldom a misreading
+    # (French dev halves: 13 of 63 such flags right below 4 %, 0 here for English, where they pay)
+    real_word_min_unknown: float = 0.0
     sure_gain: float = 3.0  # ... and to call it misread however sure Tesseract was ("cur" -> "our")
     context_max_zipf: float = 3.0  # only words this rare are corrected from the document's word pairs
     acronym_twin_count: int = 3  # an abbreviation read this often is the one a lone look-alike stands for
@@ -236,6 +240,7 @@ FRENCH = dataclasses.replace(
         "is it îmes îtes irent issait issaient issant ir ie ies i us ut ût urent û ue ues "
         "ra ront rait raient rais rai rons rez"
     ),
+    real_word_min_unknown=0.04,
     merge_near_cost=1.0,  # old spellings one letter off a word ("pourroit") are no two words run together
     # books capitalise nouns of dignity and titles ("le Roi", "la Paix"): a capital inside a sentence is
     # no slip (on the dev half this rule was wrong on 2 of 3 French flags)

@@ -288,6 +288,17 @@ class Lexicon:
             memo[key] = self._variant(key)
         return memo[key]
 
+    def unknown_share(self) -> float:
+        """The share (0..1) of the document's lowercase words of three letters or more that the lexicon does
+        not know (`is_known`): how noisy its OCR is, read without the gold."""
+        found = self.cache.get("unknown_share")
+        if found is None:
+            words = [(w, n) for w, n in self.cased_document.items() if len(w) >= 3 and w.isalpha() and w.islower()]
+            total = sum(n for _, n in words)
+            unknown = sum(n for w, n in words if not self.is_known(w))
+            found = self.cache["unknown_share"] = unknown / total if total else 0.0
+        return found
+
     def variant_share(self) -> float:
         """The share (0..1) of the document's lowercase words that are rare variants of a common word
         (`variant_of`, Zipf below `variant_zipf`): how much the document writes old spellings at all."""

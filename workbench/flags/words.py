@@ -286,7 +286,12 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and conf < config.unsure_conf:
         if gain >= config.real_word_gain:
             confidence = 0.6
-    elif best is not None and best.cost <= (1.0 if len(word) <= 3 else 0.5) and token.conf is None:
+    elif (
+        best is not None
+        and best.cost <= (1.0 if len(word) <= 3 else 0.5)
+        and token.conf is None
+        and lexicon.unknown_share() >= config.real_word_min_unknown
+    ):
         if gain >= config.real_word_gain:
             confidence = 0.55
     elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
