@@ -34,6 +34,7 @@ from workbench.flags.heuristic import heuristic_flags
 from workbench.flags.lexicon import Lexicon
 from workbench.fsutil import atomic_write_text
 from workbench.images import image_size
+from workbench.memo import IdentityMemo
 from workbench.models import Box, Document, Flag, FlagCategory, FlagSource, LineHyphens, OcrPage, OcrWord
 from workbench.ocr.importers import declared_page_size
 from workbench.ocr.store import load_ocr_pages
@@ -211,17 +212,10 @@ def _page_record(page: OcrPage) -> bytes:
 def _recent_record(page: OcrPage) -> bytes:
     """`_page_record(page)`, kept for the pages seen last: a report keys the gold and the no-gold flags of the
     same pages (the same objects), one after the other."""
-    found = _RECENT_RECORDS.get(id(page))
-    if found is not None and found[0] is page:
-        return found[1]
-    record = _page_record(page)
-    if len(_RECENT_RECORDS) >= 256:
-        _RECENT_RECORDS.clear()
-    _RECENT_RECORDS[id(page)] = (page, record)
-    return record
+    return _RECENT_RECORDS.get_or_make(page, lambda: _page_record(page))
 
 
-_RECENT_RECORDS: dict[int, tuple[OcrPage, bytes]] = {}
+_RECENT_RECORDS: IdentityMemo[bytes] = IdentityMemo(256)
 
 
 def _cache_key(kind: str, doc_id: str, pages: Sequence[OcrPage], inputs: list) -> str:

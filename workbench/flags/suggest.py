@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from workbench.flags.config import ENGLISH
 from workbench.flags.lexicon import Lexicon, candidate_words, word_key
 from workbench.flags.tokens import strip_punct
+from workbench.memo import IdentityMemo
 from workbench.models import Flag, FlagCategory
 
 if TYPE_CHECKING:
@@ -410,9 +411,8 @@ def _plain_key(key: str) -> bool:
     return key[:1].isalnum() and key[-1:].isalnum() and key.lower() == key and "'" not in key and "’" not in key
 
 
-# (id of a general word list, language) -> (that list, {(key, max_distance): its candidates}). The list is
-# kept with its memo, so that its id is not reused by another list while the memo stands.
-_GENERAL_POOLS: dict[tuple[int, str], tuple[Mapping[str, float], dict[tuple[str, int], tuple[str, ...]]]] = {}
+# A general word list (and language) -> {(key, max_distance): its candidates}: one memo per word list.
+_GENERAL_POOLS: IdentityMemo[dict[tuple[str, int], tuple[str, ...]]] = IdentityMemo(8)
 _GENERAL_POOLS_KEPT = 1 << 15
 
 
@@ -421,13 +421,7 @@ def _general_candidates(key: str, lexicon: Lexicon, max_distance: int) -> tuple[
     the general word list gives a Zipf above 0, and its `near_candidates`. Memoised across the documents
     of one word list and language: a collection repeats its misreadings."""
     general = lexicon.general
-    slot = (id(general), lexicon.language)
-    held = _GENERAL_POOLS.get(slot)
-    if held is None or held[0] is not general:
-        if len(_GENERAL_POOLS) >= 8:
-            _GENERAL_POOLS.clear()
-        held = _GENERAL_POOLS[slot] = (general, {})
-    memo = held[1]
+    memo = _GENERAL_POOLS.get_or_make(general, dict, extra=lexicon.language)
     found = memo.get((key, max_distance))
     if found is None:
         known = [v for v in _confusion_variants(key, 2) if general.get(v, 0.0) > 0]
