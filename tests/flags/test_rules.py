@@ -285,3 +285,12 @@ def test_a_french_real_word_one_slip_from_a_commoner_word_is_doubted_only_in_noi
         page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
         flagged[name] = [f.text for f in heuristic_flags([page], language="fr") if f.text == "lac."]
     assert flagged == {"clean": [], "noisy": ["lac."]}
+
+
+def test_a_capital_after_a_misread_word_is_flagged_alone():
+    text = "The car took a sharp declino Into a deep gully, and the driver was thrown out of it."
+    page = OcrPage(document="doc", number=1, text=text)  # imported text: no confidences
+    assert [(f.text, f.suggestions[:1]) for f in heuristic_flags([page])] == [
+        ("declino", ("decline",)),
+        ("Into", ("into",)),
+    ]

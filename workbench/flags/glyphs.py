@@ -185,6 +185,13 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         lost = _lost_stop(index, context) if context.config.capital_inside_sentence else ()
         if lost:
             flags.append(context.flag(index, index + 1, FlagCategory.CASE_OR_PUNCTUATION, lost, 0.55))
+            continue
+        if context.config.capital_inside_sentence and index > line.first and index - 1 in context.claimed:
+            # the word before is another flag already ("declino Into"): the capital is flagged alone
+            capital = _capital_after_lowercase(index - 1, context)
+            if capital is not None:
+                lowered = text.replace(capital, capital.lower(), 1)
+                flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (lowered,), 0.5))
     return flags
 
 
@@ -197,23 +204,33 @@ def _lost_stop(index: int, context: PageContext) -> tuple[str, ...]:
     `FlaggerConfig.stop_before_zipf` common), not a name; the word before it is no word a sentence never
     ends on ("of New", "the New", "at One": the language's short function words).
     """
-    tokens, config = context.tokens, context.config
+    tokens = context.tokens
     if index + 1 >= len(tokens) or index + 1 in context.claimed:
         return ()
     word, following = tokens[index].text, tokens[index + 1].text
-    if not (word.isalpha() and word.islower()):
+    capital = _capital_after_lowercase(index, context)
+    if capital is None:
         return ()
-    if word in config.glued_words or word in config.no_stop_after or word in config.title_small_words:
-        return ()
-    lead, capital, _ = strip_punct(following)
-    if lead or len(capital) < 2 or not (capital.isalpha() and capital[0].isupper() and capital[1:].islower()):
-        return ()
-    if context.lexicon.zipf(capital.lower()) < config.stop_before_zipf:
-        return ()
-    if _title_case(context.lines[context.line_of(index)], context):
-        return ()  # a heading ("Notes on the Way In")
     between = context.page.text[tokens[index].end : tokens[index + 1].start]
     return (word + "." + between + following, word + between + following.replace(capital, capital.lower(), 1))
+
+
+def _capital_after_lowercase(index: int, context: PageContext) -> str | None:
+    """The capitalised very common word after lowercase token `index` that `_lost_stop` doubts, or None."""
+    tokens, config = context.tokens, context.config
+    word, following = tokens[index].text, tokens[index + 1].text
+    if not (word.isalpha() and word.islower()):
+        return None
+    if word in config.glued_words or word in config.no_stop_after or word in config.title_small_words:
+        return None
+    lead, capital, _ = strip_punct(following)
+    if lead or len(capital) < 2 or not (capital.isalpha() and capital[0].isupper() and capital[1:].islower()):
+        return None
+    if context.lexicon.zipf(capital.lower()) < config.stop_before_zipf:
+        return None
+    if _title_case(context.lines[context.line_of(index)], context):
+        return None  # a heading ("Notes on the Way In")
+    return capital
 
 
 def _mid_line_hyphen(index: int, context: PageContext) -> Flag:
