@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -291,24 +291,25 @@ class Lexicon:
     def unknown_share(self) -> float:
         """The share (0..1) of the document's lowercase words of three letters or more that the lexicon does
         not know (`is_known`): how noisy its OCR is, read without the gold."""
-        found = self.cache.get("unknown_share")
-        if found is None:
-            words = [(w, n) for w, n in self.cased_document.items() if len(w) >= 3 and w.isalpha() and w.islower()]
-            total = sum(n for _, n in words)
-            unknown = sum(n for w, n in words if not self.is_known(w))
-            found = self.cache["unknown_share"] = unknown / total if total else 0.0
-        return found
+        return self._lowercase_share("unknown_share", lambda w: not self.is_known(w), min_letters=3)
 
     def variant_share(self) -> float:
         """The share (0..1) of the document's lowercase words that are rare variants of a common word
         (`variant_of`, Zipf below `variant_zipf`): how much the document writes old spellings at all."""
-        found = self.cache.get("variant_share")
+        floor = self.config.variant_zipf
+        return self._lowercase_share("variant_share", lambda w: self.zipf(w) < floor and bool(self.variant_of(w)))
+
+    def _lowercase_share(self, name: str, test: Callable[[str], bool], *, min_letters: int = 1) -> float:
+        """The share of the document's lowercase words (counted as often as read, at least `min_letters`
+        letters) that pass `test`, computed once per lexicon under `name`."""
+        found = self.cache.get(name)
         if found is None:
-            floor = self.config.variant_zipf
-            words = [(w, n) for w, n in self.cased_document.items() if w.isalpha() and w.islower()]
+            words = [
+                (w, n) for w, n in self.cased_document.items() if len(w) >= min_letters and w.isalpha() and w.islower()
+            ]
             total = sum(n for _, n in words)
-            rare = sum(n for w, n in words if self.zipf(w) < floor and self.variant_of(w))
-            found = self.cache["variant_share"] = rare / total if total else 0.0
+            passing = sum(n for w, n in words if test(w))
+            found = self.cache[name] = passing / total if total else 0.0
         return found
 
     def _variant(self, key: str) -> str | None:

@@ -56,9 +56,10 @@ def split_flags(context: PageContext) -> list[Flag]:
             both_known = lexicon.is_known(left_word) and lexicon.is_known(right_word)
             # Two real words ("a part", "in to") stay apart unless their join is much commoner than the pair
             # would be by chance.
-            chance = lexicon.pair_by_chance_zipf(left_word, right_word)
-            if both_known and lexicon.zipf(joined) <= chance + config.split_pair_margin:
-                continue
+            if both_known:
+                chance = lexicon.pair_by_chance_zipf(left_word, right_word)
+                if lexicon.zipf(joined) <= chance + config.split_pair_margin:
+                    continue
             if lexicon.zipf(joined) >= config.split_join_zipf or lexicon.count(joined) > 1:
                 flags.append(context.flag(index, index + 1, FlagCategory.SPLIT_WORD, (lead + joined + trail,), 0.8))
     return flags
@@ -143,7 +144,7 @@ def misread_flags(context: PageContext) -> list[Flag]:
         if not has_alnum(text) or NUMBER.match(text):
             continue
         if context.config.ordinal and re.fullmatch(context.config.ordinal, strip_punct(text)[1]):
-            continue
+            continue  # "14th", "2d": a number as the language writes it
         number = _number_fix(text)
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
