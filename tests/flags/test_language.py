@@ -163,3 +163,9 @@ def test_an_elided_rare_form_is_known_as_its_word_after_the_apostrophe():
     # an inflected form behind an elision is a variant of its word, as it is alone
     assert french.variant_of("s'expliquât") == french.variant_of("expliquât") is not None
     assert not french.is_known("j'enlxvqi")
+
+
+def test_a_word_hyphenated_where_a_line_once_ended_is_known_behind_an_elision_too():
+    french = Lexicon.for_texts(["x"], language="fr")
+    assert french.is_known("exem-ple") and french.is_known("l'exem-ple") and french.is_known("d'impa-tience")
+    assert not french.is_known("l'exem-plx")

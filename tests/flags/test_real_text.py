@@ -111,6 +111,17 @@ def test_text_without_confidences_flags_unknown_words_that_are_no_names():
     assert ("lespectlvly", FlagCategory.MISREAD_WORD) not in flagged(ocr_page(column), "en")
 
 
+def test_text_without_confidences_leaves_a_rare_word_spelt_like_the_language():
+    # a real word the French list lacks, its letters running as French words do, is left; a garble is not
+    play = "Le valet se cache derrière la porte et je m'embusquerais volontiers avec lui, dit la comtesse."
+    assert not [text for text, _ in flagged(plain_page(play), "fr") if "embusquerais" in text]
+    garbled = play.replace("m'embusquerais", "m'ernbnsqnerajs")
+    assert [text for text, _ in flagged(plain_page(garbled), "fr") if "ernbnsqnerajs" in text]
+    # an engine's doubt still flags the rare word
+    doubted = ocr_page(play, conf={"m'embusquerais": 40.0})
+    assert "m'embusquerais" in [f.text for f in heuristic_flags([doubted], language="fr")]
+
+
 def test_text_without_confidences_leaves_names_inside_sentences():
     column = "The steamer arrived yesterday from Wollongbar with a cargo of wheat for the merchants."
     assert not [text for text, _ in flagged(plain_page(column), "en") if "Wollongbar" in text]

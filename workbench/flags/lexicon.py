@@ -87,6 +87,13 @@ def _key_of(token: str) -> str:
     return _folded(strip_punct.__wrapped__(token)[1])
 
 
+def behind_elision(key: str) -> str:
+    """The word after a short elided head ("n'effaçât" -> "effaçât", "qu'aimoit" -> "aimoit"), else `key`:
+    the form the language's rules judge."""
+    head, apostrophe, tail = key.partition("'")
+    return tail if apostrophe and len(head) <= 3 and tail else key
+
+
 def _folded(word: str) -> str:
     """`word` lowercased as wordfreq keys its lists: curly apostrophe straight, and sharp s as "ss".
 
@@ -260,8 +267,10 @@ class Lexicon:
             return True
         if "-" in key.strip("-") and all(self.is_known(part) for part in stem.split("-") if part):
             return True  # a compound of words: self-defense, US-Japan, political-military
-        if "-" in key.strip("-") and self.general.get(key.replace("-", ""), 0.0) >= threshold:
-            return True  # a word hyphenated where a line once ended, the line break since removed
+        if "-" in key.strip("-") and self.is_known(stem.replace("-", "")):
+            # a word hyphenated where a line once ended, the line break since removed ("surpas-sèrent",
+            # elided too: "l'exem-ple")
+            return True
         if "¬" in key.strip("¬") and self.is_known(stem.replace("¬", "")):
             # the same with Fraktur's double hyphen, which transcriptions keep ("ge¬worden", "Verhand¬lung")
             return True
@@ -277,10 +286,7 @@ class Lexicon:
         Only the language's own rewrites and endings are tried (FlaggerConfig.old_spellings,
         .inflections): a word they do not lead to a common word of the language is no variant.
         """
-        key = word_key(word)
-        head, apostrophe, tail = key.partition("'")
-        if apostrophe and len(head) <= 3 and tail:
-            key = tail  # an elided word ("n'effaçât", "qu'aimoit"): the form is the word after the apostrophe
+        key = behind_elision(word_key(word))
         if len(key) < 2 or not key.isalpha():
             return None
         memo = self.cache.setdefault("variant", {})

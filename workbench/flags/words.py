@@ -18,6 +18,7 @@ import re
 from workbench.flags.context import PageContext
 from workbench.flags.garbage import garbage_reason, scannos
 from workbench.flags.letters import letter_score
+from workbench.flags.lexicon import behind_elision
 from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_token
 from workbench.flags.tokens import NUMBER, has_alnum, strip_punct
 from workbench.models import Flag, FlagCategory
@@ -274,7 +275,11 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
     elif not known:
         if best is not None and best.cost <= config.unknown_max_cost:
             confidence = 0.75 if conf < config.unsure_conf else 0.6
-        elif (conf < config.unsure_conf or token.conf is None) and config.unknown_alone:
+        elif (
+            (conf < config.unsure_conf or token.conf is None)
+            and config.unknown_alone
+            and not (token.conf is None and _rare_real_word(word, context))
+        ):
             # Doubted by the engine, or read by one that reports no confidence (text imported without
             # any): an unknown word that is no name, old spelling or word of the document is an error.
             confidence = 0.6
@@ -317,10 +322,22 @@ def _spelt_like_name(word: str, conf: float | None, context: PageContext) -> boo
     """True when a capitalised word inside a sentence may be taken for a name on its looks: always when the
     engine vouched for the reading, and in text without confidences when its letters run as the language's
     words do (FlaggerConfig.name_letter_score)."""
-    if conf is not None:
-        return True
+    return conf is not None or _runs_as_words(word, context.config.name_letter_score, context, unknown=True)
+
+
+def _rare_real_word(word: str, context: PageContext) -> bool:
+    """True for a lowercase word whose letters run as the language's words do
+    (`FlaggerConfig.rare_word_letter_score`): with nothing else to go on, a rare word the list lacks
+    ("désorganisatrice", "m'embusquerais") more often than a garble."""
+    word = behind_elision(word.replace("’", "'"))  # "m'embusquerais": the word after the apostrophe
+    return word.islower() and _runs_as_words(word, context.config.rare_word_letter_score, context)
+
+
+def _runs_as_words(word: str, floor: float, context: PageContext, *, unknown: bool = False) -> bool:
+    """True when the letters of `word` run as the language's words do: a letter score
+    (`letters.letter_score`) of at least `floor`; `unknown` when the language has no word list to say."""
     score = letter_score(word, context.lexicon.language)
-    return score is None or score >= context.config.name_letter_score
+    return unknown if score is None else score >= floor
 
 
 def _name_inside_sentence(index: int, context: PageContext) -> bool:
