@@ -302,8 +302,18 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
             confidence = 0.55
     elif best is not None and _context_prefers(index, strip_punct(best.text)[1], context):
         confidence = 0.6
-    # A real word the document reads often is seldom a misreading, however unsure Tesseract was of it.
-    settled = known and lexicon.count(word) >= config.low_conf_settled_count
+    # A real word the document reads often is seldom a misreading, however unsure Tesseract was of it; nor is
+    # a common word of some length read bare: noise on a worn scan lowers the engine's confidence, and seldom
+    # turns one long common word into another. Edge punctuation keeps the doubt (a speck read as a colon,
+    # "attribute:", is what lowered it).
+    settled = known and (
+        lexicon.count(word) >= config.low_conf_settled_count
+        or (
+            text == word
+            and len(word) >= config.low_conf_common_letters
+            and lexicon.zipf(word) >= config.low_conf_common_zipf
+        )
+    )
     low = config.low_conf
     if conf < low and (not known or (not settled and (conf < config.known_low_conf or (best and best.cost <= 0.5)))):
         confidence = max(confidence, 0.5 + (low - conf) / (2 * low))
