@@ -111,6 +111,27 @@ def test_text_without_confidences_flags_unknown_words_that_are_no_names():
     assert ("lespectlvly", FlagCategory.MISREAD_WORD) not in flagged(ocr_page(column), "en")
 
 
+OLD_TALE = [
+    "Then the old miller tooke his staff and went forth into the wood to seeke his sonne, for he",
+    "would not stay in the house alone, and the night was cold and the way was long and hard.",
+    "When he came to the river he called out, and his son answered him from the other side.",
+    "Come over to me, said the miller, for thou shalt not stay there when the day is done,",
+    "nor shalt thou sleep in the wood, for the wolves are abroad and the fire is out at home.",
+]
+
+
+def test_an_old_book_read_cleanly_keeps_its_real_words_one_slip_from_commoner_ones():
+    page = plain_page("\n".join(OLD_TALE))
+    lexicon = Lexicon.for_pages([page], language="en")
+    config = lexicon.config
+    assert lexicon.variant_share() >= config.old_book_variant_share
+    assert lexicon.unknown_share() <= config.old_book_max_unknown
+    assert flagged(page, "en") == []  # "shalt", "nor": the book's own words
+    # the same words in a text that writes no old spellings are doubted as slips of "shall", "for"
+    modern = plain_page("\n".join(OLD_TALE).replace("tooke", "took").replace("seeke", "seek").replace("sonne", "son"))
+    assert {"shalt", "nor"} <= {text for text, _ in flagged(modern, "en")}
+
+
 def test_text_without_confidences_leaves_a_rare_word_spelt_like_the_language():
     # a real word the French list lacks, its letters running as French words do, is left; a garble is not
     play = "Le valet se cache derrière la porte et je m'embusquerais volontiers avec lui, dit la comtesse."
