@@ -169,3 +169,11 @@ def test_a_word_hyphenated_where_a_line_once_ended_is_known_behind_an_elision_to
     french = Lexicon.for_texts(["x"], language="fr")
     assert french.is_known("exem-ple") and french.is_known("l'exem-ple") and french.is_known("d'impa-tience")
     assert not french.is_known("l'exem-plx")
+
+
+def test_a_language_that_closes_its_compounds_knows_them_from_their_parts():
+    assert config_for("dan").compounds and config_for("nld").compounds and not config_for("ces").compounds
+    danish = Lexicon.for_texts(["x"], language="da")
+    assert danish.is_known("Gesandtskabet") and danish.is_known("Anordningsvirksomhed")  # gesandt+skabet, ...
+    assert not danish.is_known("Gesandtskxbqt")
+    assert not Lexicon.for_texts(["x"], language="cs").is_known("Gesandtskabet")

@@ -293,19 +293,23 @@ LANGUAGE_FREE = FlaggerConfig(
 
 _BY_LANGUAGE = {config.language: config for config in (ENGLISH, FRENCH, GERMAN)}
 
+# Languages that write their compounds closed up ("Gesandtskabet", "ziekenhuisopname"): their word lists
+# cannot hold every compound, so two known parts make a word (FlaggerConfig.compounds).
+_CLOSED_COMPOUNDS = frozenset({"da", "nl", "sv", "nb", "is", "fi", "hu"})
+
 
 @lru_cache(maxsize=64)
 def config_for(language: str | None) -> FlaggerConfig:
     """The flagger's record for `language` (ISO or Tesseract code; empty or None means English).
 
     A language with its own record gets it; one wordfreq knows gets the language-free rules plus its
-    lexicon; any other, LANGUAGE_FREE.
+    lexicon (and closed compounds where the language writes them); any other, LANGUAGE_FREE.
     """
     iso = iso_code(language)
     if iso in _BY_LANGUAGE:
         return _BY_LANGUAGE[iso]
     if iso in _wordfreq_languages():
-        return dataclasses.replace(LANGUAGE_FREE, language=iso, lexicon=True)
+        return dataclasses.replace(LANGUAGE_FREE, language=iso, lexicon=True, compounds=iso in _CLOSED_COMPOUNDS)
     return dataclasses.replace(LANGUAGE_FREE, language=iso)
 
 
