@@ -40,6 +40,8 @@ class FlaggerConfig:
     glued_words: frozenset[str] = frozenset()  # short words a misread hyphen glues to a neighbour
     no_stop_after: frozenset[str] = frozenset()  # words running text never puts a stop after
     title_small_words: frozenset[str] = frozenset()  # words a title leaves lowercase
+    # the language opens each reply of a dialogue with a dash, glued to it in typescripts ("-Je suis là")
+    dialogue_dash: bool = False
     capital_inside_sentence: bool = True  # a capital inside a sentence is a slip (not German: nouns)
     accents_are_specks: bool = False  # the language writes no accents, so one on a word is a speck
     vowels: str = "aeiouy"  # letters one of which a long lowercase word must hold ("" = no such rule)
@@ -257,6 +259,7 @@ FRENCH = dataclasses.replace(
         "ra ront rait raient rais rai rons rez"
     ),
     real_word_min_unknown=0.04,
+    dialogue_dash=True,
     merge_near_cost=1.0,  # old spellings one letter off a word ("pourroit") are no two words run together
     # books capitalise nouns of dignity and titles ("le Roi", "la Paix"): a capital inside a sentence is
     # no slip (on the dev half this rule was wrong on 2 of 3 French flags)

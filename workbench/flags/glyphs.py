@@ -123,12 +123,16 @@ def _is_symbol(char: str) -> bool:
     return unicodedata.category(char) in {"Sc", "Sk", "Sm", "So"} and char not in "$%+<=>"
 
 
-def _clean_edges(text: str) -> str:
-    """`text` without junk glyphs at its edges and with doubled punctuation made single."""
+def _clean_edges(text: str, *, dialogue: bool = False) -> str:
+    """`text` without junk glyphs at its edges and with doubled punctuation made single; `dialogue` keeps a
+    dash opening it (a reply of a dialogue)."""
     if NUMBER.match(text.lstrip("-+")):
         return text  # a sum with its currency sign typed before or after it ("2.95€", "-0.04€", "£1.")
     lead, word, trail = strip_punct(text)
-    lead = "".join(c for c in lead if c in '"(' or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c)))
+    dash = lead[:1] if dialogue and lead[:1] in "-–—" and lead[1:2] != lead[:1] else ""
+    lead = dash + "".join(
+        c for c in lead[len(dash) :] if c in '"(' or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c))
+    )
     trail = "".join(
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
     )
@@ -145,7 +149,10 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         text = tokens[index].text
         if not has_alnum(text):
             continue
-        cleaned = _unbalanced_quote(index, context) or _clean_edges(text)
+        # A dash glued to the capital that opens a line opens a reply, where the language writes dialogue so
+        # ("-Je suis de service"); elsewhere it is a speck or a dash whose space was lost.
+        dialogue = context.config.dialogue_dash and index == line.first and strip_punct(text)[1][:1].isupper()
+        cleaned = _unbalanced_quote(index, context) or _clean_edges(text, dialogue=dialogue)
         cleaned = cleaned.translate(STRAIGHT_QUOTES)
         if cleaned != text and has_alnum(cleaned):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
