@@ -144,6 +144,16 @@ def test_capital_inside_a_sentence_is_flagged_when_the_document_writes_the_word_
     assert only(flags_of(lines)) == [("Strategic", FlagCategory.CASE_OR_PUNCTUATION, ("strategic",))]
 
 
+def test_a_capital_inside_a_sentence_is_a_misread_only_where_its_shape_is_the_small_letters():
+    lines = [
+        "the strategic balance and the regional interest of the strategic partners",
+        "are a matter of the Strategic balance of the region and the Regional one; the",
+        "regional balance and the strategic balance and the regional one are the same.",
+    ]
+    # S looks like s enlarged, R does not: "Regional" is the writer's (or follows a lost stop)
+    assert only(flags_of(lines)) == [("Strategic", FlagCategory.CASE_OR_PUNCTUATION, ("strategic",))]
+
+
 def test_suggestions_take_the_documents_casing_of_names():
     lines = [*PROSE, "the gapanese government and the Japanese public keep the bases of the alliance."]
     assert only(flags_of(lines)) == [("gapanese", FlagCategory.MISREAD_WORD, ("Japanese",))]

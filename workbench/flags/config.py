@@ -43,6 +43,10 @@ class FlaggerConfig:
     # the language opens each reply of a dialogue with a dash, glued to it in typescripts ("-Je suis là")
     dialogue_dash: bool = False
     capital_inside_sentence: bool = True  # a capital inside a sentence is a slip (not German: nouns)
+    # ... of these letters only, whose capital is the small letter enlarged (C/c, O/o, S/s ...): an engine
+    # confuses their case, not that of others ("The", "During" inside a sentence follow a lost stop). Dev
+    # halves: pooled English precision 0.857 -> 0.866, F1 0.780 -> 0.782; the paper's recall unchanged
+    case_lookalikes: str = "cosvwxz"
     accents_are_specks: bool = False  # the language writes no accents, so one on a word is a speck
     vowels: str = "aeiouy"  # letters one of which a long lowercase word must hold ("" = no such rule)
     spaced_punctuation: str = ""  # marks the typography sets off by a space (French "mot ;"): no specks

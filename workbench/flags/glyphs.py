@@ -265,7 +265,9 @@ def _title_case(line, context: PageContext) -> bool:
 
 
 def _capital_inside_sentence(index: int, context: PageContext) -> bool:
-    """True for a capitalised word inside a sentence that the document otherwise writes in lowercase.
+    """True for a capitalised word inside a sentence that the document otherwise writes in lowercase, whose
+    capital is one an engine mistakes for its small letter (`FlaggerConfig.case_lookalikes`: "Security" for
+    "security"); another capital there is the writer's, or follows a stop the OCR lost.
 
     The sentence goes on when the previous token is on the same or the previous line (no blank line: a
     heading ends its paragraph) and ends with no stop. The document must write the word lowercase at
@@ -276,6 +278,8 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
     token, previous = context.tokens[index], context.tokens[index - 1]
     word = strip_punct(token.text)[1]
     if not (len(word) > 1 and word[0].isupper() and word[1:].islower() and word.isalpha()):
+        return False
+    if word[0].lower() not in context.config.case_lookalikes:
         return False
     if token.line - previous.line > 1 or previous.text[-1] in '.:;?!"”)' or not has_alnum(previous.text):
         return False
