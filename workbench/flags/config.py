@@ -126,8 +126,8 @@ class FlaggerConfig:
     name_letter_score: float = -2.45
     # An unknown lowercase word with no correction in reach, in text without confidences, is left when its
     # letters score at least this: a rare real word the list lacks more often than a garble (dev halves:
-    # pooled precision en 0.848 -> 0.852, fr 0.770 -> 0.774, de 0.823 -> 0.828, F1 no worse; -1.8 to -2.7
-    # measured)
+    # pooled precision en 0.848 -> 0.852, fr 0.770 -> 0.774, de 0.823 -> 0.828, pooled F1 no worse, FR2's
+    # 0.729 -> 0.725; -1.8 to -2.7 measured)
     rare_word_letter_score: float = -2.2
 
     # split and merged words
