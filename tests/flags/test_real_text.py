@@ -209,6 +209,16 @@ def test_letters_inside_numbers_are_still_garbage(token):
     assert garbage_reason(token) == "letters and digits"
 
 
+@pytest.mark.parametrize("token", ["XXX", "XXXV.", "xviii", "CLXXIII", "MDCCCXII"])
+def test_a_roman_numeral_repeating_a_letter_is_no_garbage(token):
+    assert garbage_reason(token) is None
+
+
+@pytest.mark.parametrize("token", ["XXXX", "iiii", "Xiii"])
+def test_a_letter_repeated_past_what_a_numeral_writes_is_still_garbage(token):
+    assert garbage_reason(token) == "repeats"
+
+
 def test_a_lowercase_word_running_into_a_sentence_opener_lost_its_stop():
     column = "The cart overturned near the mill and the driver was hurt\nHe was taken to the hospital at once."
     flags = [f for f in heuristic_flags([plain_page(column)], language="en") if "hurt" in f.text]

@@ -45,8 +45,8 @@ def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
     word = re.sub(r"^[\W_]+|[\W_]+$", "", token)
     if vowels and len(word) >= 4 and word.isalpha() and word.islower() and not any(c in vowels for c in word):
         return "no vowel"
-    if _REPEAT.search(word):
-        return "repeats"
+    if _REPEAT.search(word) and not is_roman_numeral(word):
+        return "repeats"  # (a roman numeral writes a letter up to three times: "XXX", "xviii")
     if _INNER_CAPITAL.search(word) and not re.fullmatch(r"(Mc|Mac|O')?[A-Z][a-z]+", word):
         return "mixed case"
     if re.fullmatch(r"[A-Z]{2,}[a-z]+", word) and not re.fullmatch(r"[A-Z]{2,}s", word):
@@ -59,6 +59,14 @@ def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
     ):
         return "letters and digits"
     return None
+
+
+_ROMAN_NUMERAL = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+
+
+def is_roman_numeral(word: str) -> bool:
+    """True for a well-formed roman numeral in capitals or small letters ("XXXV", "xviii", "MDCCCXII")."""
+    return bool(word) and (word.isupper() or word.islower()) and bool(_ROMAN_NUMERAL.fullmatch(word.upper()))
 
 
 @lru_cache(maxsize=1)
