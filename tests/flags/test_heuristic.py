@@ -173,6 +173,21 @@ def test_stray_glyphs_stuck_to_words_and_full_stops_inside_sentences():
     ]
 
 
+def test_an_abbreviation_keeps_its_stop_inside_a_sentence_and_before_a_comma():
+    lines = [
+        "Sold by Hart and Co., London, in two vols. post 8vo. cloth, pub. at 16s and",
+        "now offered at 9s; the third edition, pub. at 12s, is offered at 7s by the",
+        "same house. The commits. of the firm were printed., and the rest sold.",
+    ]
+    # "Co.," and "pub." (twice on the page, no common word) are abbreviations; "commits." and "printed.,"
+    # are still a stop the OCR put inside the sentence
+    assert [f.text for f in flags_of(lines) if f.category == FlagCategory.CASE_OR_PUNCTUATION] == [
+        "vols.",
+        "commits.",
+        "printed.,",
+    ]
+
+
 def test_flags_of_a_page_never_overlap():
     lines = ["C0NFIDENTlAL", "Tlie secu-", "rity of : Japan bas ed onthe Treaty commits. the US and Japan", "GDS"]
     flags = flags_of(lines)

@@ -164,6 +164,11 @@ class FlaggerConfig:
     guillemet_letter_min: int = 10
     heading_max_tokens: int = 25  # a line this long is no heading (title case is not checked on it)
 
+    # a word read with a stop inside a sentence this often on a page, and rarer than this as a word, is an
+    # abbreviation ("pub.", "vaud."), not a stop the OCR put there
+    abbreviation_count: int = 2
+    abbreviation_max_zipf: float = 5.0
+
     # markings and missing text
     margin_slack: int = 40  # pixels a token may stick out of the body frame before it is in the margin
     min_line_share: float = 0.4  # share of a line's tokens that must be stamp words for a stamp line

@@ -137,8 +137,26 @@ def _clean_edges(text: str, *, dialogue: bool = False) -> str:
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
     )
     if "." not in word:  # "e.g.," keeps its comma
-        trail = re.sub(r"([.,;:])[.,;:]+", r"\1", trail)
+        # an abbreviation's stop before a comma stays ("Co.,", "Esq.,"): only what follows it is doubled
+        kept = "." if trail[:1] == "." and _abbreviation(word) else ""
+        trail = kept + re.sub(r"([.,;:])[.,;:]+", r"\1", trail[len(kept) :])
     return lead + word + trail
+
+
+def _abbreviation(word: str) -> bool:
+    """True for a word that is an abbreviation when a stop follows it: a known one ("etc", "Co") or a
+    capitalised word of at most four letters ("Esq", "Calif" is longer and stays doubtful)."""
+    return bool(ABBREVIATION.match(word + ".")) or (len(word) <= 4 and word[:1].isupper() and word[1:].islower())
+
+
+def _abbreviated_often(text: str, context: PageContext) -> bool:
+    """True when the page reads `text` (a word and its stop) at least `abbreviation_count` times and the word
+    is no common word (Zipf below `abbreviation_max_zipf`): an abbreviation of the text ("pub.", "vaud."),
+    whose stop belongs inside the sentence."""
+    config = context.config
+    if context.lexicon.zipf(text[:-1]) >= config.abbreviation_max_zipf:
+        return False
+    return sum(token.text == text for token in context.tokens) >= config.abbreviation_count
 
 
 def punctuation_flags(context: PageContext) -> list[Flag]:
@@ -186,6 +204,7 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
             and not re.fullmatch(r"\(?\d+\.", text)
             and following[:1].islower()
             and strip_punct(text)[1].isalpha()
+            and not _abbreviated_often(text, context)
         ):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
             continue
