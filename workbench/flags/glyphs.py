@@ -136,7 +136,7 @@ def _clean_edges(text: str, *, dialogue: bool = False) -> str:
     trail = "".join(
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
     )
-    if "." not in word:  # "e.g.," keeps its comma
+    if "." not in word and not ELLIPSIS.match(trail):  # "e.g.," keeps its comma; "point..." its ellipsis
         # an abbreviation's stop before a comma stays ("Co.,", "Esq.,"): only what follows it is doubled
         kept = "." if trail[:1] == "." and _abbreviation(word) else ""
         trail = kept + re.sub(r"([.,;:])[.,;:]+", r"\1", trail[len(kept) :])
