@@ -123,9 +123,9 @@ def _is_symbol(char: str) -> bool:
     return unicodedata.category(char) in {"Sc", "Sk", "Sm", "So"} and char not in "$%+<=>"
 
 
-def _clean_edges(text: str, *, dialogue: bool = False) -> str:
+def _clean_edges(text: str, *, dialogue: bool = False, ellipsis: bool = False) -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single; `dialogue` keeps a
-    dash opening it (a reply of a dialogue)."""
+    dash opening it (a reply of a dialogue), `ellipsis` an ellipsis ending it."""
     if NUMBER.match(text.lstrip("-+")):
         return text  # a sum with its currency sign typed before or after it ("2.95€", "-0.04€", "£1.")
     lead, word, trail = strip_punct(text)
@@ -136,7 +136,7 @@ def _clean_edges(text: str, *, dialogue: bool = False) -> str:
     trail = "".join(
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
     )
-    if "." not in word and not ELLIPSIS.match(trail):  # "e.g.," keeps its comma; "point..." its ellipsis
+    if "." not in word and not (ellipsis and ELLIPSIS.match(trail)):  # "e.g.," keeps its comma
         # an abbreviation's stop before a comma stays ("Co.,", "Esq.,"): only what follows it is doubled
         kept = "." if trail[:1] == "." and _abbreviation(word) else ""
         trail = kept + re.sub(r"([.,;:])[.,;:]+", r"\1", trail[len(kept) :])
@@ -170,7 +170,10 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         # A dash glued to the capital that opens a line opens a reply, where the language writes dialogue so
         # ("-Je suis de service"); elsewhere it is a speck or a dash whose space was lost.
         dialogue = context.config.dialogue_dash and index == line.first and strip_punct(text)[1][:1].isupper()
-        cleaned = _unbalanced_quote(index, context) or _clean_edges(text, dialogue=dialogue)
+        # An ellipsis ending a word ("point...") is typed, unless the engine doubted the reading (dots of dirt).
+        conf = tokens[index].conf
+        ellipsis = conf is None or conf >= context.config.unsure_conf
+        cleaned = _unbalanced_quote(index, context) or _clean_edges(text, dialogue=dialogue, ellipsis=ellipsis)
         cleaned = cleaned.translate(STRAIGHT_QUOTES)
         if cleaned != text and has_alnum(cleaned):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
