@@ -6,6 +6,10 @@ early 20th century, German archival letters of 1938-45, Czech refugee letters); 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.flags.helpers import ocr_page
@@ -187,3 +191,19 @@ def test_a_dash_opening_a_reply_is_french_dialogue_not_a_speck():
     assert "-Je" in [text for text, _ in flag_texts(inside, "fra")]
     english = ["Where are you going so early this morning?", "-The station, where I am on duty today."]
     assert "-The" in [text for text, _ in flag_texts(english, "eng")]
+
+
+def test_a_words_variant_does_not_hang_on_the_order_of_a_set():
+    # the inflections are a set, whose order follows the interpreter's hash seed: the variant found must not
+    probe = (
+        "from workbench.flags.lexicon import Lexicon; "
+        "print(Lexicon.for_texts(['x'], language='de').variant_of('Weitern'))"
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", probe], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4")
+    }
+    assert answers == {"weitem"}

@@ -77,8 +77,16 @@ def test_a_mark_the_page_sets_off_by_a_space_is_its_typography():
 
 
 def test_a_lone_mark_seldom_set_off_is_still_a_speck():
+    story = [
+        "Then said the smith, what will you have of me? and the boy did not answer him.",
+        "Why do you stand there? said the smith, and why have you come here today?",
+        "The boy said, I am sent by my master ? and he told me to ask you for the key.",
+    ]
+    assert stray_texts([OcrPage(document="doc", number=1, text="\n".join(story))]) == ["?"]
+    # ... but not in an old book read cleanly, whose printer set off "?" however seldom the page asks
     lines = [TALE[0].replace(" ?", "?"), TALE[1].replace(" ?", "?"), TALE[2].replace("master,", "master ?")]
-    assert stray_texts([OcrPage(document="doc", number=1, text="\n".join(lines))]) == ["?"]
+    page = OcrPage(document="doc", number=1, text="\n".join(lines))
+    assert Lexicon.for_pages([page]).old_book_read_cleanly() and stray_texts([page]) == []
 
 
 RECEIPT = (

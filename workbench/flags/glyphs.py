@@ -34,6 +34,8 @@ def is_stray(text: str, context: PageContext, *, first_on_line: bool) -> bool:
         # A list marker opens its line ("2.", "-"); elsewhere only a lone digit is suspicious.
         return not first_on_line and (len(text) == 1 and not text.isalpha() and text != "&")
     if not has_alnum(text):
+        if text in context.config.old_book_spaced_marks and context.lexicon.old_book_read_cleanly():
+            return False  # old printers set off "?" and "!" ("what is thy name ?"), however seldom the page asks
         return text not in context.config.spaced_punctuation and not ELLIPSIS.match(text)
     if INITIAL.match(text) or ROMAN.match(text):
         return False  # an initial or an abbreviation ("M.", "J."), a roman numeral ("XV", "IV.")

@@ -299,6 +299,15 @@ class Lexicon:
         not know (`is_known`): how noisy its OCR is, read without the gold."""
         return self._lowercase_share("unknown_share", lambda w: not self.is_known(w), min_letters=3)
 
+    def old_book_read_cleanly(self) -> bool:
+        """True for a document that writes old spellings often (`FlaggerConfig.old_book_variant_share` of its
+        lowercase words) and whose OCR is clean (at most `old_book_max_unknown` unknown): its real words one
+        slip from a commoner word ("shalt", "hast", "nor") are its own grammar and spelling."""
+        config = self.config
+        return self.variant_share() >= config.old_book_variant_share and (
+            self.unknown_share() <= config.old_book_max_unknown
+        )
+
     def variant_share(self) -> float:
         """The share (0..1) of the document's lowercase words that are rare variants of a common word
         (`variant_of`, Zipf below `variant_zipf`): how much the document writes old spellings at all."""
@@ -330,7 +339,8 @@ class Lexicon:
                 if len(form) >= 2 and self.general.get(form, 0.0) >= floor and self._voiced(form):
                     return form
             forms |= changed
-        endings = sorted(config.inflections, key=len, reverse=True)
+        # longest first, then alphabetical: the inflections are a set, and its order must not pick the form
+        endings = sorted(config.inflections, key=lambda ending: (-len(ending), ending))
         for form in sorted(forms):
             for ending in ("", *endings):
                 if ending and not form.endswith(ending):

@@ -297,7 +297,7 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         and best.cost <= (1.0 if len(word) <= 3 else 0.5)
         and token.conf is None
         and lexicon.unknown_share() >= config.real_word_min_unknown
-        and not _old_book_read_cleanly(context)
+        and not lexicon.old_book_read_cleanly()  # its real words one slip from commoner ones are its own
     ):
         if gain >= config.real_word_gain:
             confidence = 0.55
@@ -322,17 +322,6 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
         # An accent in an English typescript is a speck on a letter ("thé", "Koréa").
         confidence = max(confidence, 0.8)
     return confidence, suggestions
-
-
-def _old_book_read_cleanly(context: PageContext) -> bool:
-    """True for a document that writes old spellings often (`FlaggerConfig.old_book_variant_share`) and whose
-    OCR is clean (`old_book_max_unknown` of its words unknown at most): its real words one slip from a
-    commoner word ("shalt", "hast", "nor") are its own grammar and spelling, not misreadings."""
-    lexicon, config = context.lexicon, context.config
-    return (
-        lexicon.variant_share() >= config.old_book_variant_share
-        and lexicon.unknown_share() <= config.old_book_max_unknown
-    )
 
 
 def _old_spelling_of(word: str, best: Suggestion, lexicon) -> bool:
