@@ -207,3 +207,26 @@ def test_a_words_variant_does_not_hang_on_the_order_of_a_set():
         for seed in ("1", "2", "3", "4")
     }
     assert answers == {"weitem"}
+
+
+def test_the_flags_of_a_page_do_not_hang_on_the_hash_seed():
+    # every rule that walks a set must give the same flags whatever order the set comes in (text without
+    # confidences, where the variant and rare-word rules decide)
+    probe = (
+        "from workbench.models import OcrPage; from workbench.flags import heuristic_flags\n"
+        "pages = {'de': 'Der Minister sich dcS Weitern auS-läßt, wie folgt: die Regierung will es nicht.',\n"
+        "         'fr': \"Le valet se cache derrière la porte et je m'embusquerais volontiers avec lui.\",\n"
+        "         'en': 'The Treaty commits. the US and Japan to recognize an attack against either party.'}\n"
+        "for lang, text in pages.items():\n"
+        "    page = OcrPage(document='doc', number=1, text=text)\n"
+        "    print(lang, [(f.text, f.suggestions) for f in heuristic_flags([page], language=lang)])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", probe], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "4")
+    }
+    assert len(outputs) == 1
+    assert "('auS-läßt,', ('auslässt,',))" in outputs.pop()  # the pages do raise flags
