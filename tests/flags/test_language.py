@@ -193,20 +193,24 @@ def test_a_dash_opening_a_reply_is_french_dialogue_not_a_speck():
     assert "-The" in [text for text, _ in flag_texts(english, "eng")]
 
 
+def outputs_under_hash_seeds(probe: str, seeds: tuple[str, ...]) -> list[str]:
+    """What the Python code `probe` prints, run afresh under each PYTHONHASHSEED of `seeds`."""
+    return [
+        subprocess.run(
+            [sys.executable, "-c", probe], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
+            check=True,
+        ).stdout
+        for seed in seeds
+    ]
+
+
 def test_a_words_variant_does_not_hang_on_the_order_of_a_set():
     # the inflections are a set, whose order follows the interpreter's hash seed: the variant found must not
     probe = (
         "from workbench.flags.lexicon import Lexicon; "
         "print(Lexicon.for_texts(['x'], language='de').variant_of('Weitern'))"
     )
-    answers = {
-        subprocess.run(
-            [sys.executable, "-c", probe], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in ("1", "2", "3", "4")
-    }
-    assert answers == {"weitem"}
+    assert {out.strip() for out in outputs_under_hash_seeds(probe, ("1", "2", "3", "4"))} == {"weitem"}
 
 
 def test_the_flags_of_a_page_do_not_hang_on_the_hash_seed():
@@ -221,12 +225,6 @@ def test_the_flags_of_a_page_do_not_hang_on_the_hash_seed():
         "    page = OcrPage(document='doc', number=1, text=text)\n"
         "    print(lang, [(f.text, f.suggestions) for f in heuristic_flags([page], language=lang)])"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", probe], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "4")
-    }
+    outputs = set(outputs_under_hash_seeds(probe, ("1", "4")))
     assert len(outputs) == 1
     assert "('auS-läßt,', ('auslässt,',))" in outputs.pop()  # the pages do raise flags
