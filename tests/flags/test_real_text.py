@@ -241,3 +241,14 @@ def test_a_capitalised_word_after_a_function_word_or_in_german_is_no_lost_stop()
     assert not [f for f in heuristic_flags([plain_page(english)], language="en") if "New" in f.text]
     german = "Der Wagen fuhr langsam durch die Stadt und Die Leute sahen ihm lange nach."
     assert not [f for f in heuristic_flags([plain_page(german)], language="de") if "Die" in f.text]
+
+
+def test_codes_and_measures_of_letters_and_figures_are_not_misread_words():
+    receipt = plain_page(
+        "MAGASIN 4 ouvert de 8H30 a 20h00 REF C005 CAISSE T0025 PAIN 400GR 1,20 CP100 2,95 LAIT 250G 0,89"
+    )
+    assert not [text for text, category in flagged(receipt, "fr") if category is FlagCategory.MISREAD_WORD]
+    # A letter among figures that looks like one, a figure among letters, a word run into a number: misread.
+    slips = plain_page("Le bureau ouvrit en l974 avec 1O5 agents et w1th 8300Fuß de Z64 cartons.")
+    misread = {text for text, category in flagged(slips, "fr") if category is FlagCategory.MISREAD_WORD}
+    assert {"l974", "1O5", "w1th", "8300Fuß", "Z64"} <= misread

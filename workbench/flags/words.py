@@ -279,6 +279,7 @@ def _misread(index: int, context: PageContext) -> tuple[float, list]:
             (conf < config.unsure_conf or token.conf is None)
             and config.unknown_alone
             and not (token.conf is None and _rare_real_word(word, context))
+            and not _code_or_measure(word)
         ):
             # Doubted by the engine, or read by one that reports no confidence (text imported without
             # any): an unknown word that is no name, old spelling or word of the document is an error.
@@ -334,6 +335,22 @@ def _spelt_like_name(word: str, conf: float | None, context: PageContext) -> boo
     engine vouched for the reading, and in text without confidences when its letters run as the language's
     words do (FlaggerConfig.name_letter_score)."""
     return conf is not None or _runs_as_words(word, context.config.name_letter_score, context, unknown=True)
+
+
+def _code_or_measure(word: str) -> bool:
+    """True for a code or a measure written in letters and figures ("C005", "CP100", "400GR", "20h00"): a run
+    of at least two figures, letters in runs of one or two (a longer one is a word run into a number,
+    "8300Fuß"), and no letter a figure's look-alike (an "l" or "O" among figures is a misread number, "l974";
+    a lone figure among letters a misread letter, "w1th")."""
+    if not word.isalnum() or word.isdigit() or word.isalpha():
+        return False
+    if not re.search(r"\d\d", word) or re.search(r"[^\W\d_]{3}", word):
+        return False
+    return not any(ch in _FIGURE_LOOKALIKES for ch in word if ch.isalpha())
+
+
+# NUMBER_LOOKALIKE's letters, "i" for 1 and "Z" for 2
+_FIGURE_LOOKALIKES = frozenset(ch for ch in map(chr, NUMBER_LOOKALIKE) if ch.isalpha()) | {"i", "Z", "z"}
 
 
 def _rare_real_word(word: str, context: PageContext) -> bool:
