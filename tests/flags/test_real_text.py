@@ -252,3 +252,12 @@ def test_codes_and_measures_of_letters_and_figures_are_not_misread_words():
     slips = plain_page("Le bureau ouvrit en l974 avec 1O5 agents et w1th 8300Fuß de Z64 cartons.")
     misread = {text for text, category in flagged(slips, "fr") if category is FlagCategory.MISREAD_WORD}
     assert {"l974", "1O5", "w1th", "8300Fuß", "Z64"} <= misread
+
+
+def test_shillings_are_no_misread_words_on_a_page_of_prices_in_pounds():
+    advert = plain_page("A handbook of colour, 8vo. cloth, pub. at £1. 8s 9s; in a stiff cover, 2s 6d, or 12s bound.")
+    flagged_words = {text for text, category in flagged(advert, "en") if category is FlagCategory.MISREAD_WORD}
+    assert not flagged_words & {"8s", "9s;", "2s", "12s"}
+    # Without pounds on the page a figure before an "s" may be a misread word ("6s" for "is").
+    letter = plain_page("The treaty 6s still in force and the minister said so in the letter of the week.")
+    assert ("6s", FlagCategory.MISREAD_WORD) in flagged(letter, "en")

@@ -54,6 +54,9 @@ class FlaggerConfig:
     # a whole token (edge punctuation aside) matches: no misread word ("14th" is no "with"). Not French:
     # its "1e"/"4e" are as often "le"/"de" misread (dev halves: 3 of 6)
     ordinal: str = ""
+    # shillings as a page that writes pounds sterling ("£") writes them ("2s 6d", "£1. 8s"), a regular
+    # expression like `ordinal`: no misread word there ("9s" is no "is"); elsewhere "6s" may well be "is"
+    shillings: str = ""
     # A document may set off marks its language does not ("what is thy name ?" in old English books):
     # a mark standing alone this often on a page, and on most of its uses there, is the page's
     # typography, not a speck (dev halves: 20 of 21 lone "?" of early-modern English books flagged wrong)
@@ -236,6 +239,7 @@ ENGLISH = FlaggerConfig(
     ),
     inflections=_words("s es ed d ing er est ly"),
     ordinal=r"\d+(?:st|nd|rd|th|d)",  # dev halves: 8 of 10 such flags wrong
+    shillings=r"\d+s",
 )
 
 FRENCH = dataclasses.replace(

@@ -140,12 +140,15 @@ def misread_flags(context: PageContext) -> list[Flag]:
     flags = []
     table = scannos() if context.config.scannos else {}
     marks_are_letters = _guillemets_are_letters(context)
+    sterling = bool(context.config.shillings) and "£" in context.page.text
     for _line, index in context.unclaimed_prose():
         text = context.tokens[index].text
         if not has_alnum(text) or NUMBER.match(text):
             continue
         if context.config.ordinal and re.fullmatch(context.config.ordinal, strip_punct(text)[1]):
             continue  # "14th", "2d": a number as the language writes it
+        if sterling and re.fullmatch(context.config.shillings, strip_punct(text)[1]):
+            continue  # "2s 6d": shillings on a page of prices in pounds
         number = _number_fix(text)
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
