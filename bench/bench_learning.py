@@ -53,7 +53,8 @@ bench_corpus samples) and each cut to its first --max-chars OCR characters. The 
 are left out (their OCR is minutes of Tesseract).
 
 Target: the learning arm reaches the static arm's final CER with at least 25 % less effort, no set
-worse; harm under 2 %. Writes reports/bench/learning.json, learning.md and learning.svg.
+worse; harm under 2 %. Writes reports/bench/learning.json, learning.md, learning.svg (CER against effort)
+and learning-actions.svg (CER against actions).
 """
 
 from __future__ import annotations
@@ -684,7 +685,26 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
             for c in row["checkpoints"]
         ]
         lines.append("")
+    lines += [
+        "## Checkpoints (every 10 % of the static arm's actions)",
+        "",
+        f"![body CER against actions, static and learning flags]({svg.replace('.svg', '-actions.svg')})",
+        "",
+    ]
+    for row in report["sets"]:
+        lines += [f"**{row['set']}**", "", "| actions | static CER | learning CER |", "|---|---|---|"]
+        lines += [f"| {n} | {_pct(static)} | {_pct(learning)} |" for n, static, learning in action_checkpoints(row)]
+        lines.append("")
     return "\n".join(lines)
+
+
+def action_checkpoints(row: dict) -> list[tuple[int, float, float]]:
+    """(actions spent, static CER, learning CER) after every 10 % of the static arm's actions; the learning
+    arm's last CER once it has stopped (it may need fewer actions)."""
+    static, learned = row["curves"]["static"]["cer"], row["curves"]["learning"]["cer"]
+    total = len(static) - 1
+    marks = sorted({round(total * step / STEPS) for step in range(STEPS + 1)})
+    return [(n, static[n], learned[min(n, len(learned) - 1)]) for n in marks]
 
 
 def _accept_share(rows: list[dict]) -> float | None:
@@ -694,8 +714,9 @@ def _accept_share(rows: list[dict]) -> float | None:
     return statistics.median(shares) if shares else None
 
 
-def plot(report: dict, path: Path) -> None:
-    """CER against actions, static and learning, one panel per set (SVG, stable bytes for one input)."""
+def plot(report: dict, path: Path, *, against: str = "effort") -> None:
+    """CER against modelled effort (`against` "effort") or against actions ("actions"), static and learning,
+    one panel per set (SVG, stable bytes for one input)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -709,9 +730,10 @@ def plot(report: dict, path: Path) -> None:
     for panel, row in zip(axes.flat, rows, strict=False):
         for arm, style in (("static", "-"), ("learning", "--")):
             curve = row["curves"][arm]
-            panel.plot([t / 60 for t in curve["effort"]], [100 * v for v in curve["cer"]], style, label=arm)
+            spent = [t / 60 for t in curve["effort"]] if against == "effort" else list(range(len(curve["cer"])))
+            panel.plot(spent, [100 * v for v in curve["cer"]], style, label=arm)
         panel.set_title(row["set"], fontsize=9)
-        panel.set_xlabel("effort (modelled minutes)", fontsize=8)
+        panel.set_xlabel("effort (modelled minutes)" if against == "effort" else "actions", fontsize=8)
         panel.set_ylabel("body CER (%)", fontsize=8)
         panel.tick_params(labelsize=7)
         panel.legend(fontsize=7)
@@ -835,9 +857,11 @@ def main() -> int:
 
 
 def _write_views(report: dict, out: Path, suffix: str) -> None:
-    """learning.md and learning.svg (with the half's suffix) from the report."""
+    """learning.md, learning.svg (CER against effort) and learning-actions.svg (against actions), with the
+    half's suffix, from the report."""
     (out / f"learning{suffix}.md").write_text(markdown(report, f"learning{suffix}.svg") + "\n", encoding="utf-8")
     plot(report, out / f"learning{suffix}.svg")
+    plot(report, out / f"learning{suffix}-actions.svg", against="actions")
 
 
 if __name__ == "__main__":
