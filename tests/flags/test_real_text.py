@@ -143,6 +143,16 @@ def test_an_old_book_read_cleanly_keeps_its_real_words_one_slip_from_commoner_on
     assert {"shalt", "nor"} <= {text for text, _ in flagged(modern, "en")}
 
 
+def test_an_old_book_read_cleanly_runs_a_sentence_on_into_a_capital():
+    # Old printers run one sentence into the next without a stop ("in the wood Then"): their text, not a lost
+    # stop; in a modern text the same is flagged.
+    run_on = [line.replace("alone, and the night", "alone Then the night") for line in OLD_TALE]
+    assert not [text for text, category in flagged(plain_page("\n".join(run_on)), "en")
+                if category is FlagCategory.CASE_OR_PUNCTUATION]
+    modern = "\n".join(run_on).replace("tooke", "took").replace("seeke", "seek").replace("sonne", "son")
+    assert ("alone Then", FlagCategory.CASE_OR_PUNCTUATION) in flagged(plain_page(modern), "en")
+
+
 def test_text_without_confidences_leaves_a_rare_word_spelt_like_the_language():
     # a real word the French list lacks, its letters running as French words do, is left; a garble is not
     play = "Le valet se cache derrière la porte et je m'embusquerais volontiers avec lui, dit la comtesse."

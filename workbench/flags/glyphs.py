@@ -213,7 +213,13 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         ):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (text[:-1],), 0.7))
             continue
-        lost = _lost_stop(index, context) if context.config.capital_inside_sentence else ()
+        # An old book read cleanly runs one sentence on into the next ("to doe Then Rush walked"): its
+        # printer's, not a lost stop (dev eng_monograph precision 0.688 -> 0.693, no other set changed).
+        lost = (
+            _lost_stop(index, context)
+            if context.config.capital_inside_sentence and not context.lexicon.old_book_read_cleanly()
+            else ()
+        )
         if lost:
             flags.append(context.flag(index, index + 1, FlagCategory.CASE_OR_PUNCTUATION, lost, 0.55))
             continue
