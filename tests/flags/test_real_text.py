@@ -282,3 +282,10 @@ def test_shillings_are_no_misread_words_on_a_page_of_prices_in_pounds():
     # Without pounds on the page a figure before an "s" may be a misread word ("6s" for "is").
     letter = plain_page("The treaty 6s still in force and the minister said so in the letter of the week.")
     assert ("6s", FlagCategory.MISREAD_WORD) in flagged(letter, "en")
+
+
+def test_a_known_word_with_its_ending_written_as_optional_is_no_misread_word():
+    receipt = plain_page("CAISSE 2 BONJOUR 6 ARTICLE(S) TOTAL A PAYER 13,30 vous avez 3 vignette(s) et ami(e)s")
+    assert not [text for text, category in flagged(receipt, "fr") if category is FlagCategory.MISREAD_WORD]
+    garbled = plain_page("CAISSE 2 BONJOUR 6 ARTIQRLE(S) TOTAL A PAYER 13,30 merci de votre visite")
+    assert ("ARTIQRLE(S)", FlagCategory.MISREAD_WORD) in flagged(garbled, "fr")

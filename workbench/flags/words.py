@@ -149,6 +149,9 @@ def misread_flags(context: PageContext) -> list[Flag]:
             continue  # "14th", "2d": a number as the language writes it
         if sterling and re.fullmatch(context.config.shillings, strip_punct(text)[1]):
             continue  # "2s 6d": shillings on a page of prices in pounds
+        optional = OPTIONAL_ENDING.fullmatch(text.rstrip(".,;:!?"))
+        if optional and context.lexicon.is_known(optional.group(1)):
+            continue  # "ARTICLE(S)", "ami(e)s": a known word with its ending written as optional
         number = _number_fix(text)
         if number:
             flags.append(context.flag(index, index, FlagCategory.MISREAD_WORD, (number,), 0.8))
@@ -352,6 +355,8 @@ def _code_or_measure(word: str) -> bool:
     return not any(ch in _FIGURE_LOOKALIKES for ch in word if ch.isalpha())
 
 
+# A word with an optional ending in brackets ("article(s)", "Vignette(s)", "ami(e)s"), the word without it first
+OPTIONAL_ENDING = re.compile(r"([^\W\d_]{2,})\((?:s|e|es|x|n|en)\)(?:s|x)?", re.IGNORECASE)
 # NUMBER_LOOKALIKE's letters, "i" for 1 and "Z" for 2
 _FIGURE_LOOKALIKES = frozenset(ch for ch in map(chr, NUMBER_LOOKALIKE) if ch.isalpha()) | {"i", "Z", "z"}
 
