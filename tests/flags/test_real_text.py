@@ -267,6 +267,7 @@ def test_a_capitalised_word_after_a_function_word_or_in_german_is_no_lost_stop()
 def test_codes_and_measures_of_letters_and_figures_are_not_misread_words():
     receipt = plain_page(
         "MAGASIN 4 ouvert de 8H30 a 20h00 REF C005 CAISSE T0025 PAIN 400GR 1,20 CP100 2,95 LAIT 250G 0,89"
+        " POMMES 0.435kg x 1.80€/kg 0,78 JUS 1,5L 2,10"
     )
     assert not [text for text, category in flagged(receipt, "fr") if category is FlagCategory.MISREAD_WORD]
     # A letter among figures that looks like one, a figure among letters, a word run into a number: misread.

@@ -344,10 +344,13 @@ def _spelt_like_name(word: str, conf: float | None, context: PageContext) -> boo
 
 
 def _code_or_measure(word: str) -> bool:
-    """True for a code or a measure written in letters and figures ("C005", "CP100", "400GR", "20h00"): a run
-    of at least two figures, letters in runs of one or two (a longer one is a word run into a number,
+    """True for a code or a measure written in letters and figures ("C005", "CP100", "400GR", "20h00"): a
+    decimal figure and its unit ("0.435kg", "1.80€/kg"; not "1.99e", a misread euro sign), or a run of at
+    least two figures, letters in runs of one or two (a longer one is a word run into a number,
     "8300Fuß"), and no letter a figure's look-alike (an "l" or "O" among figures is a misread number, "l974";
     a lone figure among letters a misread letter, "w1th")."""
+    if MEASURE.fullmatch(word):
+        return True
     if not word.isalnum() or word.isdigit() or word.isalpha():
         return False
     if not re.search(r"\d\d", word) or re.search(r"[^\W\d_]{3}", word):
@@ -355,6 +358,8 @@ def _code_or_measure(word: str) -> bool:
     return not any(ch in _FIGURE_LOOKALIKES for ch in word if ch.isalpha())
 
 
+# a decimal figure and its unit of weight, volume or length ("0.435kg", "1.80€/kg", "0.78KG")
+MEASURE = re.compile(r"\d+[.,]\d+(?:€/)?(?:kg|gr?|[cm]?l|[ckm]?m)", re.IGNORECASE)
 # A word with an optional ending in brackets ("article(s)", "Vignette(s)", "ami(e)s"), the word without it first
 OPTIONAL_ENDING = re.compile(r"([^\W\d_]{2,})\((?:s|e|es|x|n|en)\)(?:s|x)?", re.IGNORECASE)
 # NUMBER_LOOKALIKE's letters, "i" for 1 and "Z" for 2
