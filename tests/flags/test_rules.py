@@ -94,6 +94,17 @@ def test_garbage_rules_spare_real_tokens(token):
     assert garbage_reason(token) is None
 
 
+@pytest.mark.parametrize(
+    ("word", "unit_measure", "measure"),
+    [("0.435kg", True, True), ("1.80€/kg", True, True), ("0,78KG", True, True), ("1,5L", True, True),
+     ("1.99e", False, True), ("250g", False, True), ("kg", False, False)],
+)
+def test_a_unit_measure_is_a_decimal_quantity_in_a_unit_a_narrower_measure(word, unit_measure, measure):
+    from workbench.flags.garbage import is_measure, is_unit_measure
+
+    assert (is_unit_measure(word), is_measure(word)) == (unit_measure, measure)
+
+
 def test_scanno_list_is_loaded():
     assert scannos()["tlie"] == "the"
 

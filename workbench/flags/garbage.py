@@ -29,6 +29,17 @@ def is_measure(word: str) -> bool:
     return bool(_MEASURE.fullmatch(word))
 
 
+# a decimal quantity in a unit of weight, volume or length, the price of one too
+_UNIT_MEASURE = re.compile(r"\d+[.,]\d+(?:€/)?(?:kg|gr?|[cm]?l|[ckm]?m)", re.IGNORECASE)
+
+
+def is_unit_measure(word: str) -> bool:
+    """True for a decimal quantity in a unit of weight, volume or length ("0.435kg", "1.80€/kg", "0,78KG"):
+    a measure as typed whatever the word list says. Narrower than `is_measure`, whose letters after a figure
+    may be a misread currency sign ("1.99e" for "1.99€")."""
+    return bool(_UNIT_MEASURE.fullmatch(word))
+
+
 @lru_cache(maxsize=1 << 16)  # asked of every token; a document repeats its tokens
 def garbage_reason(token: str, *, vowels: str = "aeiouy") -> str | None:
     """Why `token` cannot be a typed word, or None when it could be.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from workbench.flags.context import PageContext
-from workbench.flags.garbage import garbage_reason, scannos
+from workbench.flags.garbage import garbage_reason, is_unit_measure, scannos
 from workbench.flags.letters import letter_score
 from workbench.flags.lexicon import behind_elision
 from workbench.flags.suggest import Suggestion, match_case, ocr_cost, suggest_token
@@ -349,7 +349,7 @@ def _code_or_measure(word: str) -> bool:
     least two figures, letters in runs of one or two (a longer one is a word run into a number,
     "8300Fuß"), and no letter a figure's look-alike (an "l" or "O" among figures is a misread number, "l974";
     a lone figure among letters a misread letter, "w1th")."""
-    if MEASURE.fullmatch(word):
+    if is_unit_measure(word):
         return True
     if not word.isalnum() or word.isdigit() or word.isalpha():
         return False
@@ -358,8 +358,6 @@ def _code_or_measure(word: str) -> bool:
     return not any(ch in _FIGURE_LOOKALIKES for ch in word if ch.isalpha())
 
 
-# a decimal figure and its unit of weight, volume or length ("0.435kg", "1.80€/kg", "0.78KG")
-MEASURE = re.compile(r"\d+[.,]\d+(?:€/)?(?:kg|gr?|[cm]?l|[ckm]?m)", re.IGNORECASE)
 # A word with an optional ending in brackets ("article(s)", "Vignette(s)", "ami(e)s"), the word without it first
 OPTIONAL_ENDING = re.compile(r"([^\W\d_]{2,})\((?:s|e|es|x|n|en)\)(?:s|x)?", re.IGNORECASE)
 # NUMBER_LOOKALIKE's letters, "i" for 1 and "Z" for 2
