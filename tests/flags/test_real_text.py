@@ -210,6 +210,18 @@ def test_a_lone_digit_counting_the_next_word_is_a_number():
     assert not [text for text, category in flagged(plain_page(playbill), "fr") if category is FlagCategory.STRAY_CHAR]
 
 
+def test_a_lone_digit_before_a_month_or_after_an_abbreviation_the_page_repeats_is_a_number():
+    chronicle = "Il fut élu le 3 septembre de cette année. Il mourut le 7 octobre, et on l'enterra le 9 mai."
+    assert not [text for text, category in flagged(plain_page(chronicle), "fr") if category is FlagCategory.STRAY_CHAR]
+    letter = "The council met on 3 September and again on 7 October, as the minutes of the year record."
+    assert not [text for text, category in flagged(plain_page(letter), "en") if category is FlagCategory.STRAY_CHAR]
+    playbill = "LA MARQUISE, vaud. 2 actes. LE NOTAIRE, vaud. 1 acte. LA NUIT, vaud. 3 actes et un prologue."
+    assert not [text for text, category in flagged(plain_page(playbill), "fr") if category is FlagCategory.STRAY_CHAR]
+    # after a full stop that is no abbreviation of the page, a lone digit opening a sentence stays suspect
+    ended = "Le roi partit pour la guerre. 4 la fin de la campagne il rentra dans sa ville natale."
+    assert ("4", FlagCategory.STRAY_CHAR) in flagged(plain_page(ended), "fr")
+
+
 def test_a_lone_digit_between_function_words_is_still_a_speck():
     line = "il ne voyait pas d'autre issue 4 la situation pénible dans laquelle il se trouvait alors."
     assert ("4", FlagCategory.STRAY_CHAR) in flagged(plain_page(line), "fr")

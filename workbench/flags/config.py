@@ -54,6 +54,8 @@ class FlaggerConfig:
     # a whole token (edge punctuation aside) matches: no misread word ("14th" is no "with"). Not French:
     # its "1e"/"4e" are as often "le"/"de" misread (dev halves: 3 of 6)
     ordinal: str = ""
+    # the language's month names, lowercase: a lone figure before one is a day of a date ("le 3 septembre")
+    month_names: frozenset[str] = frozenset()
     # shillings as a page that writes pounds sterling ("£") writes them ("2s 6d", "£1. 8s"), a regular
     # expression like `ordinal`: no misread word there ("9s" is no "is"); elsewhere "6s" may well be "is"
     shillings: str = ""
@@ -211,6 +213,7 @@ ENGLISH = FlaggerConfig(
     # longer list was wrong on 46 of 51 English flags
     no_stop_after=_words("the an of into its their our"),
     title_small_words=_words("a an and as at by for in of on or the to with"),
+    month_names=_words("january february march april may june july august september october november december"),
     accents_are_specks=True,
     # Early Modern English (the spellings of books before about 1700, kept by their transcriptions)
     old_spellings=(
@@ -263,6 +266,7 @@ FRENCH = dataclasses.replace(
     glued_words=_words("le la les de des du un une et en à au aux par pour sur"),
     no_stop_after=_words("le la les un une des du de au aux à en dans par pour sur avec sans sous ce cette ces"),
     title_small_words=_words("le la les de des du et à au aux en un une pour par sur"),
+    month_names=_words("janvier février mars avril mai juin juillet août septembre octobre novembre décembre"),
     accents_are_specks=False,
     vowels="aeiouyàâäéèêëîïôöùûüÿæœ",
     spaced_punctuation=";:!?«»",
@@ -304,6 +308,7 @@ GERMAN = dataclasses.replace(
     # no separable particles ("teilen Ihnen mit, dass"): only articles and prepositions that never end a clause
     no_stop_after=_words("der die das den dem des einem einer eines für von vom im zum zur"),
     title_small_words=_words("der die das und von zu im in am an für mit"),
+    month_names=_words("januar jänner februar märz april mai juni juli august september oktober november dezember"),
     capital_inside_sentence=False,  # nouns are capitalised: a capital inside a sentence is no slip
     compounds=True,
     inflections=_words("e en er es em ern ste sten ster stes st t te ten tet s n"),

@@ -110,11 +110,17 @@ def _between_figures(index: int, line, context: PageContext) -> bool:
 
 def _counts_next_word(index: int, context: PageContext) -> bool:
     """True when the lone digit at `index` counts the word after it inside a sentence ("en 5 actes",
-    "the 3 ships", "1 acte"): a number of the text, not a speck. A digit before a singular word ("2
-    military" for "a military") stays suspect."""
+    "the 3 ships", "1 acte", also after an abbreviation the page repeats: "vaud. 2 actes") or is the day
+    before a month (`FlaggerConfig.month_names`: "le 3 septembre"): a number of the text, not a speck. A
+    digit before a singular word ("2 military" for "a military") stays suspect."""
     tokens = context.tokens
-    if index == 0 or index + 1 >= len(tokens) or tokens[index - 1].text[-1] in ".!?:;":
+    if index + 1 < len(tokens) and strip_punct(tokens[index + 1].text)[1].lower() in context.config.month_names:
+        return True  # the day of a date ("le 3 septembre", "7 octobre 1793")
+    if index == 0 or index + 1 >= len(tokens):
         return False
+    before = tokens[index - 1].text
+    if before[-1] in ".!?:;" and not (before.endswith(".") and _abbreviated_often(before, context)):
+        return False  # a sentence's end, not an abbreviation the page repeats ("vaud. 2 actes")
     word = strip_punct(tokens[index + 1].text)[1]
     counted = tokens[index].text == "1" or word.endswith(("s", "x"))
     return counted and len(word) >= 4 and word.isalpha() and word.islower()
