@@ -78,6 +78,12 @@ def test_an_old_spelling_is_a_variant_of_the_modern_word(language, old, modern):
     assert Lexicon.for_texts([""], language=language).variant_of(old) == modern
 
 
+@pytest.mark.parametrize("word", ["mest", "beth"])
+def test_a_short_word_is_no_old_person_of_a_verb(word):
+    # "-est" and "-eth" end a verb of two letters or more ("goeth"); "mest" is no "me"
+    assert Lexicon.for_texts([""], language="en").variant_of(word) is None
+
+
 @pytest.mark.parametrize(("language", "word"), [("fr", "redoublait"), ("fr", "remplirent"), ("en", "fortuned")])
 def test_another_inflection_of_a_common_word_is_a_variant(language, word):
     assert Lexicon.for_texts([""], language=language).variant_of(word) is not None

@@ -245,7 +245,7 @@ ENGLISH = FlaggerConfig(
         (r"ony$", "oney"),  # mony, hony
         (r"(?<=[^aeiou])e(?=[^aeiou]e$)", "ee"),  # kepe, slepe
         (r"ea(?=v)", "e"),  # seaven
-        (r"e(?:st|th)$", "e"),  # makest, knowest, goeth: the verb's old persons
+        (r"(?<=[^\W\d_]{2})e(?:st|th)$", "e"),  # makest, knowest, goeth: the verb's old persons (not "mest")
         (r"(?<=ch|ck|sh)t$", "ed"),  # fetcht, knockt, wisht
         (r"oud", "ood"),  # bloud, flouds
         (r"oa(?=st)", "o"),  # hoast
