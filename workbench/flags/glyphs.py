@@ -114,7 +114,7 @@ def _counts_next_word(index: int, context: PageContext) -> bool:
     before a month (`FlaggerConfig.month_names`: "le 3 septembre"): a number of the text, not a speck. A
     digit before a singular word ("2 military" for "a military") stays suspect."""
     tokens = context.tokens
-    if index + 1 < len(tokens) and strip_punct(tokens[index + 1].text)[1].lower() in context.config.month_names:
+    if index + 1 < len(tokens) and _month(strip_punct(tokens[index + 1].text)[1], context.config.month_names):
         return True  # the day of a date ("le 3 septembre", "7 octobre 1793")
     if index == 0 or index + 1 >= len(tokens):
         return False
@@ -124,6 +124,11 @@ def _counts_next_word(index: int, context: PageContext) -> bool:
     word = strip_punct(tokens[index + 1].text)[1]
     counted = tokens[index].text == "1" or word.endswith(("s", "x"))
     return counted and len(word) >= 4 and word.isalpha() and word.islower()
+
+
+def _month(word: str, months: frozenset[str]) -> bool:
+    """True when `word` is one of `months` as the language writes it, or in capitals ("MAI")."""
+    return word in months or (word.isupper() and word.capitalize() in {m.capitalize() for m in months})
 
 
 def _is_symbol(char: str) -> bool:
