@@ -688,7 +688,7 @@ def markdown(report: dict, svg: str = "learning.svg") -> str:
     lines += [
         "## Checkpoints (every 10 % of the static arm's actions)",
         "",
-        f"![body CER against actions, static and learning flags]({svg.replace('.svg', '-actions.svg')})",
+        f"![body CER against actions, static and learning flags]({_actions_svg(svg)})",
         "",
     ]
     for row in report["sets"]:
@@ -705,6 +705,11 @@ def action_checkpoints(row: dict) -> list[tuple[int, float, float]]:
     total = len(static) - 1
     marks = sorted({round(total * step / STEPS) for step in range(STEPS + 1)})
     return [(n, static[n], learned[min(n, len(learned) - 1)]) for n in marks]
+
+
+def _actions_svg(svg: str) -> str:
+    """The name of the plot against actions beside the plot against effort named `svg`."""
+    return svg.replace(".svg", "-actions.svg")
 
 
 def _accept_share(rows: list[dict]) -> float | None:
@@ -859,9 +864,10 @@ def main() -> int:
 def _write_views(report: dict, out: Path, suffix: str) -> None:
     """learning.md, learning.svg (CER against effort) and learning-actions.svg (against actions), with the
     half's suffix, from the report."""
-    (out / f"learning{suffix}.md").write_text(markdown(report, f"learning{suffix}.svg") + "\n", encoding="utf-8")
-    plot(report, out / f"learning{suffix}.svg")
-    plot(report, out / f"learning{suffix}-actions.svg", against="actions")
+    svg = f"learning{suffix}.svg"
+    (out / f"learning{suffix}.md").write_text(markdown(report, svg) + "\n", encoding="utf-8")
+    plot(report, out / svg)
+    plot(report, out / _actions_svg(svg), against="actions")
 
 
 if __name__ == "__main__":

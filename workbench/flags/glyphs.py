@@ -128,7 +128,7 @@ def _counts_next_word(index: int, context: PageContext) -> bool:
 
 def _month(word: str, months: frozenset[str]) -> bool:
     """True when `word` is one of `months` as the language writes it, or in capitals ("MAI")."""
-    return word in months or (word.isupper() and word.capitalize() in {m.capitalize() for m in months})
+    return word in months or (word.isupper() and (word.capitalize() in months or word.lower() in months))
 
 
 def _is_symbol(char: str) -> bool:
