@@ -25,8 +25,10 @@ one's mind M = 1.35 s) and a reading rate (silent reading of English non-fiction
                   P + K (the button), M and a glance at each further occurrence's word in the preview (0.5 s
                   each), P + K (confirm). Edits are not applied to all (the Review page does not offer it).
   learned group   (the learning arm, whenever `review.learned_groups` offers one with at least `group_min_size`
-                  members the oracle has not unticked before) P + K (open it), M, a glance at each member's word
-                  in the preview (0.5 s each, as apply-to-all's further occurrences), P + K for each member the
+                  members the oracle has not unticked before: a learned confusion's group, or a deletion
+                  group of the flags of one category whose top suggestion is to delete their text) P + K (open
+                  it), M, reading each member's text in the preview (0.5 s a word, at least one word, as
+                  apply-to-all's further occurrences: a stamp's span costs its words), P + K for each member the
                   gold decides otherwise (unticked: it stays open for the queue), M, P + K (accept): one action,
                   `review.accept_group`, one batch.
   line edit       M + reading the whole line against the scan (0.5 s a word) + for each stretch that differs
@@ -139,11 +141,11 @@ class Effort:
         return (self.flag(context) + 2 * (self.point + self.keystroke) + self.mental
                 + self.word * further)
 
-    def group(self, members: int, unticked: int) -> float:
-        """Reading a learned group of `members` flags (each its word in the preview, as apply-to-all's further
-        occurrences), unticking `unticked` of them and accepting the rest at once: P K (open it), M, a glance
-        at each member, P K each unticked, M, P K (accept)."""
-        return (2 * (self.point + self.keystroke) + 2 * self.mental + self.word * members
+    def group(self, members: list[str], unticked: int) -> float:
+        """Reading a learned group whose flags read `members` (each flagged text in the preview, a word as
+        apply-to-all's further occurrences, the words of a longer span each), unticking `unticked` of them
+        and accepting the rest at once: P K (open it), M, reading each member, P K each unticked, M, P K."""
+        return (2 * (self.point + self.keystroke) + 2 * self.mental + sum(self.read(text) for text in members)
                 + (self.point + self.keystroke) * unticked)
 
     def line_edit(self, before: str, after: str) -> float:
@@ -461,7 +463,7 @@ class Arm:
         self.trace.group_unticked += len(untick)
         self.trace.counts["accept"] += len(ticked)
         self.trace.accepted_first += len(ticked)
-        self.step(doc, pages, EFFORT.group(len(group.members), len(untick)))
+        self.step(doc, pages, EFFORT.group([m.state.flag.text for m in group.members], len(untick)))
         for page in pages:
             if self.scorer.distance(doc, page) > before[page]:
                 self.trace.harmful_accepts += sum(m.state.flag.page == page for m in ticked)
@@ -784,6 +786,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--group-min-taught", type=int, help="tuning: FlaggerConfig.group_min_taught for this run")
     parser.add_argument("--group-min-size", type=int, help="tuning: FlaggerConfig.group_min_size for this run")
+    parser.add_argument("--group-min-share", type=float, help="tuning: FlaggerConfig.group_min_share for this run")
     parser.add_argument("--render", action="store_true", help="only write the .md and .svg again from the .json")
     args = parser.parse_args()
     out = ROOT / "reports" / "bench"
@@ -804,7 +807,9 @@ def main() -> int:
         tasks = [(name, arm) for name in sets for arm in ARMS]
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             grouping = {name: value for name, value in (("group_min_taught", args.group_min_taught),
-                                                        ("group_min_size", args.group_min_size)) if value is not None}
+                                                        ("group_min_size", args.group_min_size),
+                                                        ("group_min_share", args.group_min_share))
+                        if value is not None}
             futures = {task: pool.submit(run_arm, homes[task[0]], sets[task[0]], task[1], grouping) for task in tasks}
             traces: dict[str, dict[str, dict]] = {}
             for (name, arm), future in futures.items():

@@ -402,6 +402,56 @@ def test_flags_whose_top_suggestion_a_taught_confusion_explains_form_one_group()
     assert [m.state.flag.text for m in left.members] == ["wliere", "sliould", "witli"]  # a decided one is none
 
 
+def noise_state(text: str, start: int, *, category=FlagCategory.STRAY_CHAR, page: int = 1, decision=None):
+    flag = Flag(document="d", page=page, start=start, end=start + len(text), text=text, category=category,
+                suggestions=("",), confidence=0.6, source=FlagSource.HEURISTIC)
+    return FlagState(flag=flag, version=0, decision=decision)
+
+
+def decided_as(state: FlagState, action: DecisionAction, text: str | None) -> FlagState:
+    return replace(state, decision=Decision(document="d", flag_key=state.key, action=action, text=text,
+                                            reviewer="ann", time="t"))
+
+
+def test_deletions_are_learned_per_category_from_flags_suggesting_them():
+    deleted = [decided_as(noise_state("~", 0), DecisionAction.ACCEPT, ""),
+               decided_as(noise_state("'", 5), DecisionAction.EDIT, ""),  # typed as nothing: deleted too
+               decided_as(noise_state("2", 9), DecisionAction.EDIT, "a"),  # the noise was a misread letter
+               decided_as(noise_state(";", 12), DecisionAction.KEEP_OCR, None),
+               decided_as(noise_state("Rms 4", 20, category=FlagCategory.STAMP_NOISE), DecisionAction.ACCEPT, "")]
+    model = learn(deleted)
+    assert model.deletions == (("stamp_noise", 1, 1), ("stray_char", 2, 4))
+    assert model.deletion_record(FlagCategory.STRAY_CHAR) == (2, 4)
+    elsewhere = learn(deleted[:2])
+    assert learn([], elsewhere=[elsewhere, elsewhere]).deletion_record(FlagCategory.STRAY_CHAR) == (4, 4)
+    assert learn([]).deletion_record(FlagCategory.STRAY_CHAR) == (0, 0)
+
+
+def test_flags_of_a_category_whose_deletion_the_reviewers_keep_accepting_form_a_deletion_group():
+    from workbench.flags.config import ENGLISH
+    from workbench.learning import group_flags
+
+    open_noise = [noise_state("~", 30), noise_state("»", 40), noise_state("|", 2, page=2),
+                  noise_state("CONF", 50, category=FlagCategory.STAMP_NOISE)]
+    taught = learn([decided_as(noise_state("'", 0), DecisionAction.ACCEPT, ""),
+                    decided_as(noise_state("`", 5), DecisionAction.ACCEPT, ""),
+                    decided_as(noise_state("2", 9), DecisionAction.EDIT, "a")])
+    (group,) = group_flags(open_noise, taught, ENGLISH)  # two of three deleted: at least group_min_share
+    assert group.category is FlagCategory.STRAY_CHAR and group.confusions == ()
+    assert [m.state.flag.text for m in group.members] == ["~", "»", "|"]
+    assert {m.suggestion for m in group.members} == {""}
+    assert group.label == "stray char → deleted"
+    assert group.describe() == ("3 open stray char flags suggest deleting their text (the reviewers deleted 2 of "
+                                "the 3 such flags decided)")
+    mostly_kept = learn([decided_as(noise_state("'", 0), DecisionAction.ACCEPT, ""),
+                         decided_as(noise_state("`", 5), DecisionAction.ACCEPT, ""),
+                         *(decided_as(noise_state(";", 9 + i), DecisionAction.KEEP_OCR, None) for i in range(2))])
+    assert group_flags(open_noise, mostly_kept, ENGLISH) == ()  # half deleted: below group_min_share
+    once = learn([decided_as(noise_state("'", 0), DecisionAction.ACCEPT, "")])
+    assert group_flags(open_noise, once, ENGLISH) == ()  # deleted once: too few
+    assert group_flags(open_noise[:2], taught, ENGLISH) == ()  # fewer than group_min_size open
+
+
 def test_a_top_suggestion_is_explained_only_when_every_differing_stretch_was_taught():
     from workbench.learning import explained_by
 

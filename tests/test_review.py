@@ -690,6 +690,22 @@ def test_an_unticked_member_of_a_group_stays_open(store, taught):
         review.accept_group(store, DOC, group, reviewer="bob", untick=["1:0-4:misread_word:heuristic"])
 
 
+def test_a_deletion_group_is_taught_by_deletions_accepted_and_undoing_them_unlearns_it(store):
+    noise = [flag(start, text, ("",), category=FlagCategory.STRAY_CHAR) for start, text in
+             ((0, "~"), (4, "»"), (8, "|"), (12, "¢"), (16, "`"))]
+    review.sync_flags(store, DOC, noise)
+    assert review.learned_groups(store, DOC) == ()  # nothing decided: nothing learned
+    for item in noise[:2]:
+        review.decide(store, DOC, item.key, action="accept", text="", reviewer="ann", version=0)
+    (group,) = review.learned_groups(store, DOC)
+    assert group.label == "stray char → deleted" and group.keys == tuple(item.key for item in noise[2:])
+    done = review.accept_group(store, DOC, group, reviewer="bob")
+    assert [d.text for d in done.batch.decisions] == ["", "", ""]
+    review.undo_last(store, DOC, reviewer="bob")
+    review.undo_last(store, DOC, reviewer="ann")  # one deletion left: taught once, too few
+    assert review.learned_groups(store, DOC) == ()
+
+
 def test_a_group_member_decided_meanwhile_by_another_reviewer_is_refused_alone(store, taught):
     group = the_group(store)
     where = group.members[0]

@@ -22,7 +22,10 @@ raises `the` in the next one, while one odd keep elsewhere hides nothing here.
 
 Once a confusion is taught, `group_flags` gathers the open flags whose top suggestion it explains into a
 group ("14 open flags read 'rn' where the reviewers wrote 'm'") that a reviewer reads, unticks members of
-and accepts as one batch (`review.accept_group`); a group decides nothing by itself.
+and accepts as one batch (`review.accept_group`); a group decides nothing by itself. Deleting noise is
+learned the same way, by flag category: once the reviewers deleted what flags of one category marked (stamp
+noise, stray characters whose top suggestion is to delete them) often enough, and seldom decided such a
+flag otherwise, the open ones of that category form a deletion group.
 """
 
 from __future__ import annotations
@@ -78,6 +81,10 @@ class Learned:
     shared_typed: tuple[tuple[str, int], ...] = field(default=())
     corrected: Counts = ()  # (OCR word, the reviewer's word), lowercase: whole words a reviewer corrected
     shared_corrected: Counts = ()  # the same from the other documents, each with the documents teaching it
+    # (flag category, flags deleted, flags decided) over the decided flags whose top suggestion was to delete
+    # their text, in the document and (`shared_deletions`) summed over the other documents
+    deletions: tuple[tuple[str, int, int], ...] = ()
+    shared_deletions: tuple[tuple[str, int, int], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -102,6 +109,15 @@ class Learned:
             return False
         elsewhere = dict(self.shared_kept).get(key, 0) + (dict(self.shared_typed).get(key, 0) if uncommon else 0)
         return elsewhere >= lexicon.config.min_learned_count
+
+    def deletion_record(self, category: FlagCategory) -> tuple[int, int]:
+        """(deleted, decided): of the decided flags of `category` whose top suggestion was to delete their
+        text, how many the reviewers deleted, in the document and the rest of the collection together."""
+        deleted = decided = 0
+        for name, gone, seen in (*self.deletions, *self.shared_deletions):
+            if name == category.value:
+                deleted, decided = deleted + gone, decided + seen
+        return deleted, decided
 
     def counts(self) -> dict[tuple[str, str], int]:
         """Every confusion's weight: its count in the document plus the number of other documents teaching it."""
@@ -288,11 +304,17 @@ def learn(
     kept: set[str] = set()
     typed: set[str] = set()
     decided: dict[str, str] = {}  # flag key -> OCR text
+    deletions: dict[str, list[int]] = {}  # category -> [deleted, decided], flags suggesting their deletion
     for state in states:
         decision: Decision | None = state.decision
         if decision is None:
             continue
         decided[state.key] = state.flag.text
+        if state.flag.suggestions[:1] == ("",):
+            record = deletions.setdefault(state.flag.category.value, [0, 0])
+            record[1] += 1
+            # A deletion accepted or typed (an edit to nothing) alike: the reviewer said this was noise.
+            record[0] += decision.action is not DecisionAction.KEEP_OCR and decision.text == ""
         if decision.action is DecisionAction.KEEP_OCR or decision.text == state.flag.text:
             kept.update(_words(state.flag.text))  # keep-as-read, or its suggestion accepted on a clean line
         elif decision.action in (DecisionAction.ACCEPT, DecisionAction.EDIT) and decision.text:
@@ -310,8 +332,12 @@ def learn(
     shared_kept: Counter = Counter()
     shared_typed: Counter = Counter()
     shared_words: Counter = Counter()
+    shared_deletions: dict[str, list[int]] = {}
     for other in elsewhere:  # each document counts once per confusion and per word, however often it taught it
         shared.update(pair for pair, _count in other.confusions)
+        for name, gone, seen in other.deletions:  # deletions are rates: summed over the documents
+            record = shared_deletions.setdefault(name, [0, 0])
+            record[0], record[1] = record[0] + gone, record[1] + seen
         shared_words.update(pair for pair, _count in other.corrected)
         shared_kept.update(other.kept)
         shared_typed.update(other.typed)
@@ -323,6 +349,8 @@ def learn(
         shared=tuple(sorted(shared.items())), shared_kept=tuple(sorted(shared_kept.items())),
         shared_typed=tuple(sorted(shared_typed.items())), corrected=tuple(sorted(words.items())),
         shared_corrected=tuple(sorted(shared_words.items())),
+        deletions=tuple(sorted((name, gone, seen) for name, (gone, seen) in deletions.items())),
+        shared_deletions=tuple(sorted((name, gone, seen) for name, (gone, seen) in shared_deletions.items())),
     )
 
 
@@ -341,17 +369,24 @@ class GroupMember:
 
 @dataclass(frozen=True, slots=True)
 class LearnedGroup:
-    """Open no-gold flags whose top suggestion the same learned confusions explain (each taught at least
-    `FlaggerConfig.group_min_taught` times; `taught` is the weakest count), in page and span order: offered
-    to a reviewer together, never decided by themselves."""
+    """Open no-gold flags offered to a reviewer together, never decided by themselves, in page and span
+    order: those whose top suggestion the same learned confusions explain (each taught at least
+    `FlaggerConfig.group_min_taught` times; `taught` is the weakest count), or, for a deletion group
+    (`category` set, no confusions), those of one category whose top suggestion is to delete their text,
+    where the reviewers deleted `taught` of the `decided` such flags."""
 
     confusions: tuple[tuple[str, str], ...]  # (OCR substring, reviewer substring), lowercase, sorted
     taught: int
     members: tuple[GroupMember, ...]
+    category: FlagCategory | None = None  # a deletion group's flag category
+    decided: int = 0  # a deletion group's decided flags of its category that suggested deleting their text
 
     @property
     def label(self) -> str:
-        """The confusions as a reviewer reads them: "rn → m", several joined by commas."""
+        """What the group does as a reviewer reads it: "rn → m", several joined by commas; "stray char →
+        deleted" for a deletion group."""
+        if self.category is not None:
+            return f"{self.category.value.replace('_', ' ')} → deleted"
         return ", ".join(f"{read} → {meant}" for read, meant in self.confusions)
 
     @property
@@ -360,7 +395,10 @@ class LearnedGroup:
         return tuple(member.key for member in self.members)
 
     def describe(self) -> str:
-        """One sentence: how many open flags read what where the reviewers wrote what."""
+        """One sentence: how many open flags read what where the reviewers wrote what (or deleted what)."""
+        if self.category is not None:
+            return (f"{len(self.members)} open {self.category.value.replace('_', ' ')} flags suggest deleting "
+                    f"their text (the reviewers deleted {self.taught} of the {self.decided} such flags decided)")
         reads = " and ".join(f"“{read}” where the reviewers wrote “{meant}”" for read, meant in self.confusions)
         times = "once" if self.taught == 1 else f"{self.taught} times"
         return f"{len(self.members)} open flags read {reads} (taught {times})"
@@ -380,14 +418,16 @@ def explained_by(
 
 
 def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerConfig) -> tuple[LearnedGroup, ...]:
-    """The learned groups among `states` (a queue's states): the open, live no-gold flags whose top suggestion
-    the learned confusions explain (`explained_by`, each taught `config.group_min_taught` times), one group per
-    set of confusions with at least `config.group_min_size` members; the largest first. A flag whose top
-    suggestion is its own reading (keep-as-read first, on a line that looks clean) is in none."""
-    if not (learned.confusions or learned.shared):
-        return ()
+    """The learned groups among `states` (a queue's states), each with at least `config.group_min_size`
+    members, the largest first: the open, live no-gold flags whose top suggestion the learned confusions
+    explain (`explained_by`, each taught `config.group_min_taught` times), one group per set of confusions;
+    and, per flag category, the open ones whose top suggestion is to delete their text, once the reviewers
+    deleted `config.group_min_taught` such flags of the category and at least `config.group_min_share` of
+    those they decided. A flag whose top suggestion is its own reading (keep-as-read first, on a line that
+    looks clean) is in none."""
     counts = learned.counts()
     by_confusion: dict[tuple[tuple[str, str], ...], list[GroupMember]] = {}
+    deleting: dict[FlagCategory, list[GroupMember]] = {}
     for state in states:
         flag = state.flag
         if state.stale or state.decision is not None or state.settled_by is not None:
@@ -395,19 +435,30 @@ def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerCo
         if flag.source is not FlagSource.HEURISTIC or not flag.suggestions:
             continue
         top = flag.suggestions[0]
-        found = explained_by(flag.text, top, counts, config.group_min_taught)
+        if top == "":
+            deleting.setdefault(flag.category, []).append(GroupMember(state=state, suggestion=top))
+            continue
+        found = explained_by(flag.text, top, counts, config.group_min_taught) if counts else ()
         if found:
             by_confusion.setdefault(found, []).append(GroupMember(state=state, suggestion=top))
     groups = [
-        LearnedGroup(
-            confusions=found,
-            taught=min(counts[pair] for pair in found),
-            members=tuple(sorted(members, key=lambda m: (m.state.flag.page, m.state.flag.start, m.state.flag.end))),
-        )
+        LearnedGroup(confusions=found, taught=min(counts[pair] for pair in found), members=_in_order(members))
         for found, members in by_confusion.items()
         if len(members) >= config.group_min_size
     ]
-    return tuple(sorted(groups, key=lambda g: (-len(g.members), -g.taught, g.confusions)))
+    for category, members in deleting.items():
+        deleted, decided = learned.deletion_record(category)
+        # The share, not only the count: where reviewers keep or retype much of what such flags mark (the
+        # stray characters of a garbled print), a batch would be mostly unticked.
+        if len(members) >= config.group_min_size and deleted >= config.group_min_taught \
+                and deleted >= config.group_min_share * decided:
+            groups.append(LearnedGroup(confusions=(), taught=deleted, members=_in_order(members), category=category,
+                                       decided=decided))
+    return tuple(sorted(groups, key=lambda g: (-len(g.members), -g.taught, g.confusions, g.label)))
+
+
+def _in_order(members: list[GroupMember]) -> tuple[GroupMember, ...]:
+    return tuple(sorted(members, key=lambda m: (m.state.flag.page, m.state.flag.start, m.state.flag.end)))
 
 
 def learned_for(store: Store, document: str, *, collection: bool = True) -> Learned:
@@ -423,7 +474,7 @@ def learned_for(store: Store, document: str, *, collection: bool = True) -> Lear
         for other in sorted(marks):
             if other != document:
                 taught = _lesson(store, other, marks[other])
-                if taught:
+                if taught or taught.deletions:
                     elsewhere.append(taught)
     own = _taught(store, document) if document in marks else None
     return learn(*(own or ((), ())), elsewhere=elsewhere)

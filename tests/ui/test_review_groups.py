@@ -74,3 +74,29 @@ def test_a_member_decided_meanwhile_by_another_reviewer_is_refused_alone(letters
     assert "5 suggestion(s)" in said and "Refused:" in said and "witli" in said
     kept = review.flag_state(store, "letters", witli.key).decision
     assert (kept.action.value, kept.reviewer) == ("keep_ocr", "bob")  # never overwritten
+
+
+# A stray character on every line: two deleted teach the page to offer the other four as one deletion group.
+NOISY = [
+    ["The minister said » that we must meet", "and the delegates ~ agreed on a treaty."],
+    ["The committee met | where the embassy", "was, and they said ¢ the minister had left."],
+    ["The ministers agreed » that we should go", "to the conference ~ with the others."],
+]
+
+
+def test_deletions_the_reviewers_accepted_are_offered_as_a_deletion_group(ui_collection):
+    make_document(ui_collection, "noisy", NOISY, gold=False)
+    store = open_store()
+    at = open_review(doc_id="noisy")
+    assert not group_boxes(at)
+    for state in review.flag_states(store, "noisy", status="open", page=1):
+        review.decide(store, "noisy", state.key, action="accept", text="", reviewer="ann", version=state.version)
+    at.run()
+    no_errors(at)
+    boxes = group_boxes(at)
+    assert len(boxes) == 4 and all(box.value for box in boxes)
+    assert any("4 open stray char flags suggest deleting their text" in md.value for md in at.markdown)
+    at.button(key="review_group_accept_1").click().run()
+    no_errors(at)
+    assert "4 suggestion(s) of the group stray char → deleted accepted at once" in messages(at)
+    assert all(s.decision.text == "" for s in review.flag_states(store, "noisy"))

@@ -259,6 +259,9 @@ def _run_groups(args: argparse.Namespace, collection: Collection, document, stor
             {
                 "number": number,
                 "confusions": [{"read": read, "meant": meant} for read, meant in group.confusions],
+                # a deletion group: the flag category whose flags it deletes, and how many such were decided
+                "deletes": group.category.value if group.category is not None else None,
+                "decided": group.decided if group.category is not None else None,
                 "taught": group.taught,
                 "description": group.describe(),
                 "members": [
@@ -280,7 +283,8 @@ def _run_groups(args: argparse.Namespace, collection: Collection, document, stor
             print(json.dumps({"document": args.doc, "groups": listed}, ensure_ascii=False, indent=1))
             return 0
         if not listed:
-            print(f"{args.doc}: no learned group (no confusion taught often enough explains two open flags)")
+            print(f"{args.doc}: no learned group (no confusion or deletion taught often enough covers "
+                  "enough open flags)")
         for group in listed:
             print(f"group {group['number']}: {group['description']}")
             for member in group["members"]:

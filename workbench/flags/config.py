@@ -197,6 +197,9 @@ class FlaggerConfig:
     # smh the pairs the gold mostly unticks)
     group_min_taught: int = 2
     group_min_size: int = 3
+    # a deletion group (the open flags of a category suggesting to delete their text) once the reviewers
+    # deleted group_min_taught such flags of the category and at least this share of those they decided
+    group_min_share: float = 0.6
     # a line looks clean when no other flag touches it and every word on it was read with at least this
     # confidence: there keep-as-read ranks above any suggestion (never auto-correct text that reads well)
     clean_line_conf: float = 95.0
