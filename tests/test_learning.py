@@ -433,16 +433,15 @@ def test_flags_of_a_category_whose_deletion_the_reviewers_keep_accepting_form_a_
 
     open_noise = [noise_state("~", 30), noise_state("»", 40), noise_state("|", 2, page=2),
                   noise_state("CONF", 50, category=FlagCategory.STAMP_NOISE)]
-    taught = learn([decided_as(noise_state("'", 0), DecisionAction.ACCEPT, ""),
-                    decided_as(noise_state("`", 5), DecisionAction.ACCEPT, ""),
-                    decided_as(noise_state("2", 9), DecisionAction.EDIT, "a")])
-    (group,) = group_flags(open_noise, taught, ENGLISH)  # two of three deleted: at least group_min_share
+    taught = learn([*(decided_as(noise_state("'", 3 * i), DecisionAction.ACCEPT, "") for i in range(4)),
+                    decided_as(noise_state("2", 19), DecisionAction.EDIT, "a")])
+    (group,) = group_flags(open_noise, taught, ENGLISH)  # four of five deleted: at least group_min_share
     assert group.category is FlagCategory.STRAY_CHAR and group.confusions == ()
     assert [m.state.flag.text for m in group.members] == ["~", "»", "|"]
     assert {m.suggestion for m in group.members} == {""}
     assert group.label == "stray char → deleted"
-    assert group.describe() == ("3 open stray char flags suggest deleting their text (the reviewers deleted 2 of "
-                                "the 3 such flags decided)")
+    assert group.describe() == ("3 open stray char flags suggest deleting their text (the reviewers deleted 4 of "
+                                "the 5 such flags decided)")
     mostly_kept = learn([decided_as(noise_state("'", 0), DecisionAction.ACCEPT, ""),
                          decided_as(noise_state("`", 5), DecisionAction.ACCEPT, ""),
                          *(decided_as(noise_state(";", 9 + i), DecisionAction.KEEP_OCR, None) for i in range(2))])
