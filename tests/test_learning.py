@@ -427,6 +427,21 @@ def test_deletions_are_learned_per_category_from_flags_suggesting_them():
     assert learn([]).deletion_record(FlagCategory.STRAY_CHAR) == (0, 0)
 
 
+def test_a_confusion_dropping_letters_forms_no_group_while_one_dropping_punctuation_does():
+    from workbench.flags.config import ENGLISH
+    from workbench.learning import group_flags
+
+    dropped_letter = [open_state("soin", ("son",), 0), open_state("pain", ("pan",), 10),
+                      open_state("stain", ("stan",), 20)]
+    taught = Learned(confusions=((("", "e"), 3), (("a", ""), 3), (("i", ""), 3), ((".", ""), 3)))
+    assert group_flags(dropped_letter, taught, ENGLISH) == ()  # "i" -> "" explains suggestions of any word
+    added_letter = [open_state("hav", ("have",), 0), open_state("giv", ("give",), 10), open_state("liv", ("live",), 20)]
+    assert group_flags(added_letter, taught, ENGLISH) == ()
+    dropped_stop = [open_state("nom.", ("nom",), 0), open_state("va.", ("va",), 10), open_state("Il.", ("Il",), 20)]
+    (group,) = group_flags(dropped_stop, taught, ENGLISH)
+    assert group.label == ". → " and len(group.members) == 3
+
+
 def test_flags_of_a_category_whose_deletion_the_reviewers_keep_accepting_form_a_deletion_group():
     from workbench.flags.config import ENGLISH
     from workbench.learning import group_flags

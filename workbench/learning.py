@@ -420,12 +420,16 @@ def explained_by(
 def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerConfig) -> tuple[LearnedGroup, ...]:
     """The learned groups among `states` (a queue's states), each with at least `config.group_min_size`
     members, the largest first: the open, live no-gold flags whose top suggestion the learned confusions
-    explain (`explained_by`, each taught `config.group_min_taught` times), one group per set of confusions;
+    explain (`explained_by`, each taught `config.group_min_taught` times, none only dropping or adding
+    letters), one group per set of confusions;
     and, per flag category, the open ones whose top suggestion is to delete their text, once the reviewers
     deleted `config.group_min_taught` such flags of the category and at least `config.group_min_share` of
     those they decided. A flag whose top suggestion is its own reading (keep-as-read first, on a line that
     looks clean) is in none."""
-    counts = learned.counts()
+    # A confusion that only drops or adds letters explains too much to batch on: dropping a letter is how most
+    # one-edit suggestions of any word are made ("soin" -> "son"), so such groups were mostly unticked on the
+    # dev halves. It still ranks suggestions and raises flags; dropped punctuation ("." -> "") still groups.
+    counts = {pair: count for pair, count in learned.counts().items() if not _letters_dropped_or_added(pair)}
     by_confusion: dict[tuple[tuple[str, str], ...], list[GroupMember]] = {}
     deleting: dict[FlagCategory, list[GroupMember]] = {}
     for state in states:
@@ -455,6 +459,11 @@ def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerCo
             groups.append(LearnedGroup(confusions=(), taught=deleted, members=_in_order(members), category=category,
                                        decided=decided))
     return tuple(sorted(groups, key=lambda g: (-len(g.members), -g.taught, g.confusions, g.label)))
+
+
+def _letters_dropped_or_added(pair: tuple[str, str]) -> bool:
+    read, meant = pair
+    return not (read and meant) and (read + meant).isalpha()
 
 
 def _in_order(members: list[GroupMember]) -> tuple[GroupMember, ...]:

@@ -128,7 +128,7 @@ def accept_group(group) -> None:
 
 
 def group_tick(group, key: str) -> str:
-    """The key of a learned group member's checkbox (by the group's confusions: the groups' order changes)."""
+    """The key of a learned group member's checkbox (by the group's label: the groups' order changes)."""
     return f"review_group_{group.label}_{key}"
 
 
@@ -265,8 +265,9 @@ if mine:
         "them. A third reviewer settles a dispute, or one of you agrees with the other."
     )
 
-# Learned groups: the open no-gold flags whose top suggestion a confusion the reviewers taught explains,
-# each member shown with its line, ticked by default; nothing is decided until the reviewer accepts.
+# Learned groups: the open no-gold flags whose top suggestion a confusion the reviewers taught explains, or
+# of a category whose deletion they kept accepting, each member shown with its line, ticked by default;
+# nothing is decided until the reviewer accepts.
 groups = (
     review.learned_groups(store, doc_id, language=document.lang, states=walk.states)
     if source is FlagSource.HEURISTIC else ()
