@@ -767,3 +767,23 @@ def test_cli_lists_learned_groups_and_accepts_one_but_the_flags_left_out(store, 
     assert "group 1: 3 open flags read “li” where the reviewers wrote “h”" in capsys.readouterr().out
     assert main(["review", "letters", "--json"]) == 2
     assert "--json belongs to --groups" in capsys.readouterr().err
+
+
+def test_cli_lists_a_deletion_group_with_the_category_it_deletes(store, tmp_collection, capsys):
+    from tests.ui.conftest import make_document
+    from workbench.cli import main
+
+    pages = [["The minister said » that we must meet", "and the delegates ~ agreed on a treaty."],
+             ["The committee met | where the embassy", "was, and they said ¢ the minister had left."],
+             ["The ministers agreed » that we should go", "to the conference ~ with the others."]]
+    make_document(tmp_collection, "noisy", pages, gold=False)
+    review.refresh_flags(tmp_collection, store, "noisy", use_gold=False)
+    for state in review.flag_states(store, "noisy", status="open", page=1):
+        review.decide(store, "noisy", state.key, action="accept", text="", reviewer="ann", version=state.version)
+    assert main(["review", "noisy", "--groups", "--json"]) == 0
+    (group,) = json.loads(capsys.readouterr().out)["groups"]
+    assert (group["deletes"], group["taught"], group["decided"], group["confusions"]) == ("stray_char", 2, 2, [])
+    assert [(m["reads"], m["suggestion"]) for m in group["members"]] == [("|", ""), ("¢", ""), ("»", ""), ("~", "")]
+    assert main(["review", "noisy", "--groups"]) == 0
+    assert ("group 1: 4 open stray char flags suggest deleting their text (the reviewers deleted 2 of the 2 such "
+            "flags decided)") in capsys.readouterr().out
