@@ -6,11 +6,13 @@
 The reviewer works each document's review queue of no-gold flags from the top, always taking the first open
 flag (page and span order), and decides it as the gold says: the gold reading of the flag's span is the
 stretch of gold aligned with it (the OCR lines beside their gold lines, `linediff.page_lines`, aligned
-again character by character); when the OCR already reads it the flag is kept as read, when a suggestion
-reads it that suggestion is accepted, otherwise the gold reading is typed (an edit). With the queue empty it
-goes down the lines and fixes every line that still differs from its gold line by a line edit
-(`transcript.correct_line`), deciding first any flag the learning flagger raised meanwhile. Lines that
-are gold markings (classification, stamps, page numbers) are meant to read nothing: the score is the body CER.
+again character by character; a gold word the OCR broke over two lines, "administra-" / "tion" of a
+paragraph gold, belongs whole to the first, where joining it puts it); when the OCR already reads it the
+flag is kept as read, when a suggestion reads it that suggestion is accepted, otherwise the gold reading is
+typed (an edit). With the queue empty it goes down the lines and fixes every line that still differs from
+its gold line by a line edit (`transcript.correct_line`), deciding first any flag the learning flagger
+raised meanwhile. Lines that are gold markings (classification, stamps, page numbers) are meant to read
+nothing: the score is the body CER.
 
 Cost (the same model in both arms, `Effort`): what each action takes a reviewer, in modelled seconds, from
 the keystroke-level model (Card, Moran and Newell 1980: a keystroke or click K = 0.20 s for an average skilled
@@ -63,6 +65,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import itertools
 import json
 import os
 import statistics
@@ -181,6 +184,13 @@ class PageOracle:
         # A line of a gold marking (stamp, classification, page number) should read nothing: the body CER
         # counts every character of it as an error.
         targets = [row.gold_text.strip() if row.label == BODY else "" for row in rows]
+        for index, (row, after) in enumerate(itertools.pairwise(rows)):
+            # Where the OCR broke a word of the gold ("administra-" / "tion" of a paragraph gold), the whole
+            # word belongs to the first line: the line a reviewer joins it on, as the scoring reads it.
+            if row.gold_text.strip() and targets[index + 1] and not (row.gold_text[-1:].isspace()
+                                                                     or after.gold_text[:1].isspace()):
+                head, _, rest = targets[index + 1].partition(" ")
+                targets[index], targets[index + 1] = targets[index] + head, rest
         spans = ocr_line_spans(ocr_text)
         targets += [""] * (len(spans) - len(targets))  # a final line break ends the text: no line after it
         return cls(text=ocr_text, spans=spans, targets=targets)
