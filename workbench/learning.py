@@ -421,11 +421,10 @@ def group_flags(states: Iterable[FlagState], learned: Learned, config: FlaggerCo
     """The learned groups among `states` (a queue's states), each with at least `config.group_min_size`
     members, the largest first: the open, live no-gold flags whose top suggestion the learned confusions
     explain (`explained_by`, each taught `config.group_min_taught` times, none only dropping or adding
-    letters), one group per set of confusions;
-    and, per flag category, the open ones whose top suggestion is to delete their text, once the reviewers
-    deleted `config.group_min_taught` such flags of the category and at least `config.group_min_share` of
-    those they decided. A flag whose top suggestion is its own reading (keep-as-read first, on a line that
-    looks clean) is in none."""
+    letters), one group per set of confusions; and, per flag category, the open ones whose top suggestion
+    is to delete their text, once the reviewers deleted `config.group_min_taught` such flags of the
+    category and at least `config.group_min_share` of those they decided. A flag whose top suggestion is its
+    own reading (keep-as-read first, on a line that looks clean) is in none."""
     # A confusion that only drops or adds letters explains too much to batch on: dropping a letter is how most
     # one-edit suggestions of any word are made ("soin" -> "son"), so such groups were mostly unticked on the
     # dev halves. It still ranks suggestions and raises flags; dropped punctuation ("." -> "") still groups.
