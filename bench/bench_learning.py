@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import itertools
 import json
 import os
 import statistics
@@ -184,13 +183,15 @@ class PageOracle:
         # A line of a gold marking (stamp, classification, page number) should read nothing: the body CER
         # counts every character of it as an error.
         targets = [row.gold_text.strip() if row.label == BODY else "" for row in rows]
-        for index, (row, after) in enumerate(itertools.pairwise(rows)):
-            # Where the OCR broke a word of the gold ("administra-" / "tion" of a paragraph gold), the whole
-            # word belongs to the first line: the line a reviewer joins it on, as the scoring reads it.
-            if row.gold_text.strip() and targets[index + 1] and not (row.gold_text[-1:].isspace()
-                                                                     or after.gold_text[:1].isspace()):
-                head, _, rest = targets[index + 1].partition(" ")
-                targets[index], targets[index + 1] = targets[index] + head, rest
+        for index, row in enumerate(rows):
+            # Where the OCR broke a word of the gold ("administra-" / "tion" of a paragraph gold, maybe with
+            # OCR lines holding no gold between), the whole word belongs to the first line: the line a
+            # reviewer joins it on, as the scoring reads it.
+            after = next((later for later in range(index + 1, len(rows)) if rows[later].gold_text), None)
+            if after is not None and targets[index] and targets[after] and not (
+                    row.gold_text[-1:].isspace() or rows[after].gold_text[:1].isspace()):
+                head, _, rest = targets[after].partition(" ")
+                targets[index], targets[after] = targets[index] + head, rest
         spans = ocr_line_spans(ocr_text)
         targets += [""] * (len(spans) - len(targets))  # a final line break ends the text: no line after it
         return cls(text=ocr_text, spans=spans, targets=targets)
