@@ -770,13 +770,10 @@ def test_cli_lists_learned_groups_and_accepts_one_but_the_flags_left_out(store, 
 
 
 def test_cli_lists_a_deletion_group_with_the_category_it_deletes(store, tmp_collection, capsys):
-    from tests.ui.conftest import make_document
+    from tests.ui.conftest import NOISY_PAGES, make_document
     from workbench.cli import main
 
-    pages = [["The minister said » that we must meet", "and the delegates ~ agreed on a treaty."],
-             ["The committee met | where the embassy", "was, and they said ¢ the minister had left."],
-             ["The ministers agreed » that we should go", "to the conference ~ with the others."]]
-    make_document(tmp_collection, "noisy", pages, gold=False)
+    make_document(tmp_collection, "noisy", NOISY_PAGES, gold=False)
     review.refresh_flags(tmp_collection, store, "noisy", use_gold=False)
     for state in review.flag_states(store, "noisy", status="open", page=1):
         review.decide(store, "noisy", state.key, action="accept", text="", reviewer="ann", version=state.version)

@@ -93,6 +93,12 @@ class Learned:
         )
 
     @property
+    def can_group(self) -> bool:
+        """Whether anything learned can gather flags into a learned group (`group_flags`): a confusion or a
+        deletion record, in the document or elsewhere in the collection."""
+        return bool(self.confusions or self.shared or self.deletions or self.shared_deletions)
+
+    @property
     def confirmed(self) -> frozenset[str]:
         """Every word the document's own decisions confirm correct: kept as read or typed."""
         return self.kept | self.typed
@@ -386,7 +392,7 @@ class LearnedGroup:
         """What the group does as a reviewer reads it: "rn → m", several joined by commas; "stray char →
         deleted" for a deletion group."""
         if self.category is not None:
-            return f"{self.category.value.replace('_', ' ')} → deleted"
+            return f"{self._category_name} → deleted"
         return ", ".join(f"{read} → {meant}" for read, meant in self.confusions)
 
     @property
@@ -394,10 +400,14 @@ class LearnedGroup:
         """The members' flag keys, in page and span order."""
         return tuple(member.key for member in self.members)
 
+    @property
+    def _category_name(self) -> str:
+        return self.category.value.replace("_", " ") if self.category is not None else ""
+
     def describe(self) -> str:
         """One sentence: how many open flags read what where the reviewers wrote what (or deleted what)."""
         if self.category is not None:
-            return (f"{len(self.members)} open {self.category.value.replace('_', ' ')} flags suggest deleting "
+            return (f"{len(self.members)} open {self._category_name} flags suggest deleting "
                     f"their text (the reviewers deleted {self.taught} of the {self.decided} such flags decided)")
         reads = " and ".join(f"“{read}” where the reviewers wrote “{meant}”" for read, meant in self.confusions)
         times = "once" if self.taught == 1 else f"{self.taught} times"

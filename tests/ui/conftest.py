@@ -10,6 +10,13 @@ from workbench.fsutil import sha256_file
 from workbench.models import Box, Document, OcrPage, OcrWord, PageRef
 from workbench.ocr.store import save_ocr_page
 
+# A stray character on every line (three pages, no gold): two deleted teach a deletion group of the other four.
+NOISY_PAGES = [
+    ["The minister said » that we must meet", "and the delegates ~ agreed on a treaty."],
+    ["The committee met | where the embassy", "was, and they said ¢ the minister had left."],
+    ["The ministers agreed » that we should go", "to the conference ~ with the others."],
+]
+
 # Page 1 of the memo: OCR lines as read, and the gold (body plus a classification marking).
 MEMO_OCR = ["C0NFIDENTIAL", "The Treaty commits the US and Japan", "to recognise an arned attack <script>"]
 MEMO_GOLD_BODY = "The Treaty commits the US and Japan to recognize an armed attack\n"

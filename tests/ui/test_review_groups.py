@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import make_document
+from tests.ui.conftest import NOISY_PAGES, make_document
 from tests.ui.test_app import no_errors, open_review
 from tests.ui.test_review_session import messages
 from workbench import review
@@ -76,16 +76,8 @@ def test_a_member_decided_meanwhile_by_another_reviewer_is_refused_alone(letters
     assert (kept.action.value, kept.reviewer) == ("keep_ocr", "bob")  # never overwritten
 
 
-# A stray character on every line: two deleted teach the page to offer the other four as one deletion group.
-NOISY = [
-    ["The minister said » that we must meet", "and the delegates ~ agreed on a treaty."],
-    ["The committee met | where the embassy", "was, and they said ¢ the minister had left."],
-    ["The ministers agreed » that we should go", "to the conference ~ with the others."],
-]
-
-
 def test_deletions_the_reviewers_accepted_are_offered_as_a_deletion_group(ui_collection):
-    make_document(ui_collection, "noisy", NOISY, gold=False)
+    make_document(ui_collection, "noisy", NOISY_PAGES, gold=False)
     store = open_store()
     at = open_review(doc_id="noisy")
     assert not group_boxes(at)

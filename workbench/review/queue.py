@@ -406,7 +406,7 @@ def learned_groups(
     `states` are the document's flag states when the caller has them already (the Review page's walk)."""
 
     learned = learning.learned_for(store, document)
-    if not (learned.confusions or learned.shared or learned.deletions or learned.shared_deletions):
+    if not learned.can_group:
         return ()
     if states is None:
         states = stored_queue(store, document, QueueFilter(source=FlagSource.HEURISTIC), lines=lines).states
