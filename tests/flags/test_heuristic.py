@@ -61,6 +61,15 @@ def test_compounds_keep_their_hyphen_unless_the_joined_word_is_common():
     assert join_candidates("intelli~", "gence", context)[0] == "intelligence"
 
 
+def test_a_capital_misread_inside_a_split_word_is_lowered_in_the_join():
+    context = page_context(ocr_page("a b"), Lexicon.for_texts([]))
+    assert join_candidates("demon-", "Strating,", context) == ("demonstrating,", "demon-Strating,", "demonStrating,")
+    # The compound keeps the tail as read, and an upper-case head keeps its tail's capital.
+    assert join_candidates("anti-", "American", context) == ("anti-American", "antiamerican", "antiAmerican")
+    assert join_candidates("US-", "Japan", context) == ("US-Japan", "USJapan")
+    assert join_candidates("secu-", "rity", context) == ("security", "secu-rity")
+
+
 def test_lost_hyphen_is_found_by_the_lexicon():
     lines = ["the Japanese government has not chal", "lenged formally our interpretation of the treaty and its terms"]
     assert only(flags_of(lines)) == [("chal\nlenged", FlagCategory.BROKEN_HYPHENATION, ("challenged",))]

@@ -37,21 +37,35 @@ def _breaks_at(stem: str, joined: str, context: PageContext) -> bool:
     return cut is not None and cut in dictionary.positions(joined.lower())
 
 
+def _lowered_misread_capital(stem: str, tail: str) -> str:
+    """`tail` with its capital lowered when it can only be a misread inside the joined word.
+
+    A lowercase head joined to a capitalised tail without a hyphen ("demon-" + "Strating") makes no word
+    as written; the compound keeps the tail as read ("anti-" + "American").
+    """
+    lead, word, trail = strip_punct(tail)
+    if lead or not stem[-1:].islower() or len(word) < 2 or not (word[0].isupper() and word[1:].islower()):
+        return tail
+    return word[0].lower() + word[1:] + trail
+
+
 def join_candidates(head: str, tail: str, context: PageContext) -> tuple[str, ...]:
     """The ways to rejoin `head` (with its line-end hyphen) and `tail`, best first."""
     stem = head.rstrip(HYPHEN_LIKE)
-    joined = stem + tail
+    joined = stem + _lowered_misread_capital(stem, tail)
     compound = stem + "-" + tail
     lexicon, config = context.lexicon, context.config
     joined_word = strip_punct(joined)[1]
     halves_known = min(lexicon.zipf(stem), lexicon.zipf(strip_punct(tail)[1])) >= config.compound_zipf
+    # The join as read, when its capital was lowered, stays offered last (a name such as "Mac-" + "Arthur").
+    as_read = () if joined == stem + tail else (stem + tail,)
     if lexicon.count(strip_punct(compound)[1]) > 0 and halves_known:
-        return compound, joined
+        return compound, joined, *as_read
     if lexicon.zipf(joined_word) >= config.join_zipf or lexicon.count(joined_word) > 0:
-        return joined, compound
+        return joined, compound, *as_read
     if halves_known:
-        return compound, joined
-    return joined, compound
+        return compound, joined, *as_read
+    return joined, compound, *as_read
 
 
 def hyphenation_flags(context: PageContext) -> list[Flag]:
