@@ -120,6 +120,20 @@ def test_on_a_page_of_glued_guillemets_an_opening_one_is_no_quotation():
     assert len(glued) == 12 and "Kanton»" in glued and "Gemeinde»" in glued
 
 
+def test_a_german_low_quotation_mark_opens_a_quotation_and_only_an_unclosed_one_is_flagged():
+    lines = [
+        "Der Rath sagt: „Das Gesetz gilt für alle Gemeinden des Kantons.“ Dann fragte er die Versammlung",
+        "„Wer stimmt dafür?\" und alle stimmten. Das Wetter war „schlecht“ und die Wege lagen",
+        "voll Schnee, „und dann ging er nach Hause zu seiner Familie und sprach kein Wort mehr.",
+    ]
+    flags = [(f.text, f.suggestions) for f in heuristic_flags([ocr_page("\n".join(lines))], language="deu")]
+    # the low mark stays where a closing mark follows; a curly closing mark is straightened, as everywhere
+    assert flags == [("Kantons.“", ('Kantons."',)), ("„schlecht“", ('„schlecht"',)), ("„und", ("und",))]
+    # English print opens no quotation with a low mark: there it is a speck
+    assert [f.text for f in heuristic_flags([ocr_page("\n".join(lines))], language="eng")
+            if f.text.startswith("„Das")] == ["„Das"]
+
+
 def test_french_quotation_marks_are_no_misread_letters():
     lines = [
         "La commission a rendu son rapport « sur les écoles » et le conseil",

@@ -165,6 +165,10 @@ class FlaggerConfig:
     # such flags right, nearly all of them in the newspapers; English F1 0.755 -> 0.766)
     stop_before_zipf: float = 6.0
     quote_reach: int = 60  # tokens a quotation may run before its closing mark
+    # the marks that open and close a quotation in the language's print: a word they open or close keeps its
+    # mark when the quotation is closed (or opened) within quote_reach tokens
+    opening_quotes: str = '"“'
+    closing_quotes: str = '"”'
     # a page with at least `guillemet_letter_min` guillemets glued after a letter ("de»", "Lande»,"), this
     # many times more than those opening a token, prints Fraktur's s read as guillemets, not quotations:
     # each glued one is a letter (dev halves, DE1: 57 of 57 such flags right; no French or English page
@@ -314,6 +318,9 @@ GERMAN = dataclasses.replace(
     title_small_words=_words("der die das und von zu im in am an für mit"),
     month_names=_words("Januar Jänner Februar März April Mai Juni Juli August September Oktober November Dezember"),
     capital_inside_sentence=False,  # nouns are capitalised: a capital inside a sentence is no slip
+    # „so“ (the gold of the dev half's newspapers keeps „ and closes with " or “: 55 of 55 low marks kept)
+    opening_quotes='"“„',
+    closing_quotes='"”“',
     compounds=True,
     inflections=_words("e en er es em ern ste sten ster stes st t te ten tet s n"),
     merge_near_cost=1.0,

@@ -136,15 +136,17 @@ def _is_symbol(char: str) -> bool:
     return unicodedata.category(char) in {"Sc", "Sk", "Sm", "So"} and char not in "$%+<=>"
 
 
-def _clean_edges(text: str, *, dialogue: bool = False, ellipsis: bool = False) -> str:
+def _clean_edges(text: str, *, dialogue: bool = False, ellipsis: bool = False, opening: str = '"') -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single; `dialogue` keeps a
-    dash opening it (a reply of a dialogue), `ellipsis` an ellipsis ending it."""
+    dash opening it (a reply of a dialogue), `ellipsis` an ellipsis ending it, and a quotation mark of
+    `opening` opening it stays."""
     if NUMBER.match(text.lstrip("-+")):
         return text  # a sum with its currency sign typed before or after it ("2.95€", "-0.04€", "£1.")
     lead, word, trail = strip_punct(text)
     dash = lead[:1] if dialogue and lead[:1] in "-–—" and lead[1:2] != lead[:1] else ""
     lead = dash + "".join(
-        c for c in lead[len(dash) :] if c in '"(' or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c))
+        c for c in lead[len(dash) :]
+        if c in '"(' or c in opening or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c))
     )
     trail = "".join(
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
@@ -186,7 +188,9 @@ def punctuation_flags(context: PageContext) -> list[Flag]:
         # An ellipsis ending a word ("point...") is typed, unless the engine doubted the reading (dots of dirt).
         conf = tokens[index].conf
         ellipsis = conf is None or conf >= context.config.unsure_conf
-        cleaned = _unbalanced_quote(index, context) or _clean_edges(text, dialogue=dialogue, ellipsis=ellipsis)
+        cleaned = _unbalanced_quote(index, context) or _clean_edges(
+            text, dialogue=dialogue, ellipsis=ellipsis, opening=context.config.opening_quotes
+        )
         cleaned = cleaned.translate(STRAIGHT_QUOTES)
         if cleaned != text and has_alnum(cleaned):
             flags.append(context.flag(index, index, FlagCategory.CASE_OR_PUNCTUATION, (cleaned,), 0.7))
@@ -341,13 +345,13 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
 STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "{": "(", "}": ")"})
 
 
-def _opens(text: str) -> bool:
-    return text[:1] in '“"' and len(text) > 1
+def _opens(text: str, marks: str) -> bool:
+    return text[:1] in marks and len(text) > 1
 
 
-def _closes(text: str) -> bool:
+def _closes(text: str, marks: str) -> bool:
     bare = text.rstrip(".,;:)!?")
-    return bare[-1:] in '”"' and (len(bare) > 1 or text != bare)
+    return bare[-1:] in marks and (len(bare) > 1 or text != bare)
 
 
 def _unbalanced_quote(index: int, context: PageContext) -> str | None:
@@ -359,18 +363,19 @@ def _unbalanced_quote(index: int, context: PageContext) -> str | None:
     tokens = context.tokens
     text = tokens[index].text
     reach = context.config.quote_reach
-    if _opens(text) and not _closes(text):
+    opening, closing = context.config.opening_quotes, context.config.closing_quotes
+    if _opens(text, opening) and not _closes(text, closing):
         for other in tokens[index + 1 : index + reach]:
-            if _closes(other.text):
+            if _closes(other.text, closing):
                 return None
-            if _opens(other.text):
+            if _opens(other.text, opening):
                 break
         return text[1:]
-    if _closes(text) and not _opens(text):
+    if _closes(text, closing) and not _opens(text, opening):
         for other in reversed(tokens[max(0, index - reach) : index]):
-            if _opens(other.text):
+            if _opens(other.text, opening):
                 return None
-            if _closes(other.text):
+            if _closes(other.text, closing):
                 break
         bare = text.rstrip(".,;:)!?")
         return bare[:-1] + text[len(bare) :]
