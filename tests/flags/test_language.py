@@ -129,6 +129,11 @@ def test_a_german_low_quotation_mark_opens_a_quotation_and_only_an_unclosed_one_
     flags = [(f.text, f.suggestions) for f in heuristic_flags([ocr_page("\n".join(lines))], language="deu")]
     # the low mark stays where a closing mark follows; a curly closing mark is straightened, as everywhere
     assert flags == [("Kantons.“", ('Kantons."',)), ("„schlecht“", ('„schlecht"',)), ("„und", ("und",))]
+    # A curly opening mark on a typescript is cleaned in either language (the typewriter had none)
+    english = "The paper spoke of the “strategic balance” in the Pacific and of the US presence there."
+    assert [(f.text, f.suggestions) for f in heuristic_flags([ocr_page(english)], language="eng")] == [
+        ("“strategic", ("strategic",)), ("balance”", ('balance"',))
+    ]
     # English print opens no quotation with a low mark: there it is a speck
     assert [f.text for f in heuristic_flags([ocr_page("\n".join(lines))], language="eng")
             if f.text.startswith("„Das")] == ["„Das"]

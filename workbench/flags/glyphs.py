@@ -139,14 +139,16 @@ def _is_symbol(char: str) -> bool:
 def _clean_edges(text: str, *, dialogue: bool = False, ellipsis: bool = False, opening: str = '"') -> str:
     """`text` without junk glyphs at its edges and with doubled punctuation made single; `dialogue` keeps a
     dash opening it (a reply of a dialogue), `ellipsis` an ellipsis ending it, and a quotation mark of
-    `opening` opening it stays."""
+    `opening` opening it stays, unless a curly one (a typewriter had none: on a typescript such a mark is
+    as often a speck as the engine's guess at a straight one, and the gold drops the speck)."""
     if NUMBER.match(text.lstrip("-+")):
         return text  # a sum with its currency sign typed before or after it ("2.95€", "-0.04€", "£1.")
     lead, word, trail = strip_punct(text)
     dash = lead[:1] if dialogue and lead[:1] in "-–—" and lead[1:2] != lead[:1] else ""
     lead = dash + "".join(
         c for c in lead[len(dash) :]
-        if c in '"(' or c in opening or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c))
+        if c in '"(' or (c in opening and c not in CURLY_QUOTES)
+        or (c not in JUNK_LEAD and c not in "-–—" and not _is_symbol(c))
     )
     trail = "".join(
         c for c in trail if c not in JUNK_TRAIL and not _is_symbol(c) and not (c in "’'" and not word.endswith("s"))
@@ -343,6 +345,7 @@ def _capital_inside_sentence(index: int, context: PageContext) -> bool:
 
 # A typewriter has straight quotes and round parentheses only: the rest are the engine's guesses.
 STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "{": "(", "}": ")"})
+CURLY_QUOTES = "“”‘’"
 
 
 def _opens(text: str, marks: str) -> bool:
